@@ -1,0 +1,63 @@
+/**
+ * Execution contexts: what a CPU runs. A task has one for its whole life;
+ * each hardirq and softirq run gets a fresh one stacked above the task it
+ * interrupted (hardirq > softirq > task).
+ * @module
+ */
+import type { Cpu } from './cpu';
+import type { EventHandle } from './event-queue';
+import type { Request } from './requests';
+import type { SpinLock } from './spinlock';
+import type { Task } from './task';
+
+/** The kind of context code runs in: `in_task()`, `in_softirq()`, `in_hardirq()`. */
+export type CtxKind = 'task' | 'softirq' | 'hardirq';
+
+/** Simulated kernel (or user) code: a generator that yields requests to the engine. */
+export type KGen<R = void> = Generator<Request, R, unknown>;
+
+/** One execution context. Engine-internal state; read-only to simulated code. */
+export class ExecContext {
+  /** Generator stack: index 0 is the context's body; higher entries are injected work (task_work via IPI). */
+  readonly gens: KGen<unknown>[] = [];
+  /** Spend left over from an interrupted `spend`, saved while injected work runs. */
+  readonly savedSpend: number[] = [];
+  /** CPU time still to burn before the generator is resumed. */
+  spendLeft = 0;
+  /** Time the current spend started (for accounting). */
+  spendStart = 0;
+  /** Pending spend-completion event. */
+  spendEv: EventHandle | null = null;
+  /** preempt_count: > 0 while holding spinlocks or with preemption disabled. */
+  atomic = 0;
+  /** > 0 while local interrupts are disabled (spin_lock_irqsave). */
+  irqsOff = 0;
+  /** Set while busy-waiting for a spinlock held elsewhere. */
+  spinningOn: SpinLock | null = null;
+  /** Whether the awaited spinlock was requested with irqsave. */
+  spinIrqsave = false;
+  /** Value handed to the generator when it is next resumed. */
+  resumeValue: unknown = undefined;
+  /** Spinlocks held, innermost last (for error chains). */
+  readonly heldSpinlocks: SpinLock[] = [];
+
+  constructor(
+    readonly kind: CtxKind,
+    /** Label shown in traces: the task name, or the IRQ handler's name. */
+    public label: string,
+    public cpu: Cpu | null,
+    readonly task: Task | null,
+  ) {}
+
+  /** `in_atomic()`: may not sleep here. */
+  get atomicContext(): boolean {
+    return this.kind !== 'task' || this.atomic > 0 || this.irqsOff > 0;
+  }
+
+  /** A description for error chains: `hardirq 'nullb_irq' on cpu0`. */
+  describe(): string {
+    const where = this.cpu ? ` on cpu${this.cpu.id}` : '';
+    if (this.kind === 'task') return `task '${this.label}'${where}`;
+    return `${this.kind} '${this.label}'${where}`;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * A simulated CPU: runs one context at a time — the top of its interrupt
+ * stack (hardirq above softirq) or else its current task.
+ * @module
+ */
+import type { ExecContext, KGen } from './context';
+import type { EventHandle } from './event-queue';
+import { RunQueue } from './sched';
+import type { Simulator } from './simulator';
+import type { Task } from './task';
+
+/** Interrupt work: a handler body run in hardirq or softirq context. */
+export interface IrqWork {
+  readonly name: string;
+  readonly fn: () => KGen<unknown>;
+}
+
+/** CPU time by context, ns (what `/proc/stat` splits it into). */
+export interface CpuTimes {
+  user: number;
+  sys: number;
+  hardirq: number;
+  softirq: number;
+}
+
+/** One CPU. Engine state; read-only to simulated code. */
+export class Cpu {
+  /** Interrupt contexts stacked above the current task, innermost last. */
+  readonly irqStack: ExecContext[] = [];
+  /** The task owning the task-level context, or null when idle. */
+  curr: Task | null = null;
+  readonly rq = new RunQueue();
+  /** TIF_NEED_RESCHED on the current task. */
+  needResched = false;
+  /** @internal */ sliceEv: EventHandle | null = null;
+  /** @internal */ sliceTask: Task | null = null;
+  /** @internal */ kickEv: EventHandle | null = null;
+  /** @internal */ irqEv: EventHandle | null = null;
+  /** Hardirqs raised while interrupts were off or another hardirq ran. */
+  readonly pendingHardirqs: IrqWork[] = [];
+  /** Raised softirqs, run at irq_exit or local_bh_enable. */
+  readonly pendingSoftirqs: IrqWork[] = [];
+  /** When the CPU last went idle. */
+  idleSince = 0;
+  readonly times: CpuTimes = { user: 0, sys: 0, hardirq: 0, softirq: 0 };
+
+  constructor(
+    readonly id: number,
+    readonly sim: Simulator,
+  ) {}
+
+  /** The context running now, or null when idle. */
+  top(): ExecContext | null {
+    const s = this.irqStack;
+    if (s.length > 0) return s[s.length - 1] as ExecContext;
+    return this.curr ? this.curr.ctx : null;
+  }
+
+  /** Nothing running and nothing queued. */
+  get idle(): boolean {
+    return this.curr === null && this.irqStack.length === 0 && this.rq.length === 0;
+  }
+
+  /** True while an interrupt context is running or stacked. */
+  get inInterrupt(): boolean {
+    return this.irqStack.length > 0;
+  }
+}

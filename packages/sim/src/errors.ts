@@ -1,0 +1,50 @@
+/**
+ * Errors the engine raises when simulated code breaks a kernel rule.
+ * @module
+ */
+
+/** Base class of every engine error. */
+export class SimError extends Error {
+  override readonly name: string = 'SimError';
+}
+
+/**
+ * Sleeping, blocking or taking a sleeping lock where the kernel forbids it:
+ * in hardirq or softirq context, or with a spinlock held / preemption disabled.
+ * `chain` names the context and the code path, outermost first.
+ */
+export class InvalidContextError extends SimError {
+  override readonly name = 'InvalidContextError';
+  constructor(
+    message: string,
+    readonly chain: readonly string[],
+  ) {
+    super(`${message}\n  chain: ${chain.join(' -> ')}`);
+  }
+}
+
+/**
+ * A wait that can never be satisfied: a task waiting on something only it can
+ * make true, or a cycle of tasks each waiting on the next. `chain` lists each
+ * waiter and what it waits on, ending where the cycle closes.
+ */
+export class DeadlockError extends SimError {
+  override readonly name = 'DeadlockError';
+  constructor(
+    message: string,
+    readonly chain: readonly string[],
+  ) {
+    super(`${message}\n  chain: ${chain.join(' -> ')}`);
+  }
+}
+
+/** One task left in uninterruptible sleep when the simulation ran out of events. */
+export interface HungTask {
+  /** Task name, e.g. `fio/0` or `kworker/0:1`. */
+  readonly task: string;
+  readonly pid: number;
+  /** What it sleeps on (wait queue, mutex, rwsem, completion). */
+  readonly waitingOn: string;
+  /** Virtual time it went to sleep at. */
+  readonly since: number;
+}

@@ -1,0 +1,52 @@
+/**
+ * @dio/sim — the discrete-event engine every dio package stands on.
+ *
+ * Virtual time in integer ns; one event queue ordered by (time, seq); CPUs
+ * running hardirq > softirq > task contexts; tasks as generators yielding
+ * `spend`, `sleep`, `wait` and lock requests; CFS-style scheduling with a
+ * preemption model; task_work; spinlocks, mutexes, rwsems, wait queues and
+ * completions with kernel context rules and deadlock detection; seeded RNG and
+ * distributions; HdrHistogram latency stats; tracepoint-named tracing with
+ * Perfetto and ftrace exporters; and the cost model.
+ * @module
+ */
+export type { Ns } from './time';
+export { us, ms, sec } from './time';
+export { EventQueue, type EventFn, type EventHandle } from './event-queue';
+export { Rng } from './rng';
+export { makeSampler, distMean, DistributionError, type DistSpec, type Sampler } from './distribution';
+export { SimError, InvalidContextError, DeadlockError, type HungTask } from './errors';
+export type { Blocker, Agent, Waitable } from './blocker';
+export { ExecContext, type CtxKind, type KGen } from './context';
+export { Task, niceToWeight, type TaskState, type TaskWork } from './task';
+export { Cpu, type IrqWork, type CpuTimes } from './cpu';
+export { RunQueue, defaultSchedParams, idealSlice, type SchedParams, type PreemptModel } from './sched';
+export {
+  spend,
+  sleep,
+  condResched,
+  schedYield,
+  currentCtx,
+  currentSim,
+  currentTask,
+  mightSleep,
+  type Request,
+  type WakeReason,
+  type WaitRequest,
+  type SleepRequest,
+  type MutexRequest,
+  type RwSemRequest,
+  type SpinRequest,
+  type SchedRequest,
+} from './requests';
+export { WaitQueue, Completion, wait, waitEvent, type WaitOptions } from './waitqueue';
+export { Mutex, mutexLock, mutexUnlock, mutexTrylock } from './mutex';
+export { RwSem, downRead, downWrite, upRead, upWrite } from './rwsem';
+export { SpinLock, spinLock, spinUnlock } from './spinlock';
+export { Simulator, runTaskWork, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
+export { syscall, exitToUserMode, taskWorkRun } from './syscall';
+export { detectDeadlock } from './deadlock';
+export { type CostModel, defaultCosts, withCosts } from './costs';
+export { Tracer, type TraceRecord, type TraceArgs } from './trace';
+export { toChromeTrace, toFtraceText, type ChromeEvent } from './trace-export';
+export { LatencyHistogram, FIO_PERCENTILES, fioPercentileKey, type LatencySummary } from './stats';

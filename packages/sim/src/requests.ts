@@ -1,0 +1,128 @@
+/**
+ * What simulated code yields to the engine, and the `current` pointers.
+ *
+ * A bare number is `spend(ns)`: burn that much CPU time in the current
+ * context (preemptible by interrupts). Everything else is a request object.
+ * Helpers that can block check the context *before* yielding, so an
+ * `InvalidContextError` is thrown inside the offending generator and its
+ * JavaScript stack shows the call chain.
+ * @module
+ */
+import type { Waitable } from './blocker';
+import type { ExecContext } from './context';
+import { InvalidContextError } from './errors';
+import type { Mutex } from './mutex';
+import type { RwSem } from './rwsem';
+import type { Simulator } from './simulator';
+import type { SpinLock } from './spinlock';
+import type { Task } from './task';
+import type { Ns } from './time';
+
+/** How a wait ended. */
+export type WakeReason = 'woken' | 'timeout' | 'signal';
+
+export interface WaitRequest {
+  readonly op: 'wait';
+  readonly on: Waitable & { enqueueWaiter(t: Task): void; dequeueWaiter(t: Task): void };
+  readonly state: 'S' | 'D';
+  readonly timeout: Ns;
+}
+export interface SleepRequest {
+  readonly op: 'sleep';
+  readonly ns: Ns;
+}
+export interface MutexRequest {
+  readonly op: 'mutex_lock';
+  readonly m: Mutex;
+}
+export interface RwSemRequest {
+  readonly op: 'down_read' | 'down_write';
+  readonly s: RwSem;
+}
+export interface SpinRequest {
+  readonly op: 'spin_lock';
+  readonly l: SpinLock;
+  readonly irqsave: boolean;
+}
+export interface SchedRequest {
+  /** `cond_resched()`: a voluntary preemption point; `schedule`: give up the CPU but stay runnable. */
+  readonly op: 'cond_resched' | 'yield';
+}
+
+/** Everything a generator may yield. */
+export type Request = number | WaitRequest | SleepRequest | MutexRequest | RwSemRequest | SpinRequest | SchedRequest;
+
+interface Current {
+  ctx: ExecContext | null;
+  sim: Simulator | null;
+}
+/** @internal the context whose generator is executing right now. */
+export const current: Current = { ctx: null, sim: null };
+
+/** The context running now (`current` in the kernel, generalised to IRQ contexts). */
+export function currentCtx(): ExecContext {
+  const c = current.ctx;
+  if (c === null) throw new Error('not inside simulated code');
+  return c;
+}
+
+/** The simulator running the current code. */
+export function currentSim(): Simulator {
+  const s = current.sim;
+  if (s === null) throw new Error('not inside simulated code');
+  return s;
+}
+
+/** The task whose context is running now; throws in IRQ context. */
+export function currentTask(): Task {
+  const c = currentCtx();
+  if (c.task === null) throw new InvalidContextError('current task used outside task context', [c.describe()]);
+  return c.task;
+}
+
+/** Throws InvalidContextError unless the current context may sleep (`might_sleep()`). */
+export function mightSleep(what: string): ExecContext {
+  const c = currentCtx();
+  if (c.atomicContext) {
+    const chain = [c.describe()];
+    for (const l of c.heldSpinlocks) chain.push(`holding spinlock '${l.name}'`);
+    if (c.irqsOff > 0 && c.heldSpinlocks.length === 0) chain.push('with interrupts disabled');
+    if (c.kind === 'task' && c.atomic > c.heldSpinlocks.length) chain.push('with preemption disabled');
+    chain.push(what);
+    const frames = jsFrames();
+    if (frames.length > 0) chain.push(`code path: ${frames.join(' <- ')}`);
+    throw new InvalidContextError(`BUG: sleeping function called from invalid context: ${what}`, chain);
+  }
+  return c;
+}
+
+/** Function names on the JS stack inside simulated code (innermost first), for error chains. */
+function jsFrames(): string[] {
+  const stack = new Error().stack ?? '';
+  const out: string[] = [];
+  for (const line of stack.split('\n').slice(3)) {
+    const m = /at (?:Generator\.next \(<anonymous>\)|([\w$.<>]+))/.exec(line);
+    const name = m?.[1];
+    if (name === undefined || name.startsWith('Simulator.') || name === 'Generator.next') continue;
+    if (name.includes('node:') || name === 'new') continue;
+    out.push(name.replace(/^Object\./, ''));
+    if (out.length >= 8) break;
+  }
+  return out;
+}
+
+/** Burn `ns` of CPU time in the current context. `yield spend(n)` ≡ `yield n`. */
+export function spend(ns: Ns): number {
+  return ns;
+}
+
+/** Sleep for `ns` (task context only), as in `usleep`/`hrtimer_nanosleep`. */
+export function sleep(ns: Ns): SleepRequest {
+  mightSleep(`sleep(${ns})`);
+  return { op: 'sleep', ns };
+}
+
+/** A preemption point (`cond_resched()`): lets the scheduler switch if a reschedule is pending. */
+export const condResched: SchedRequest = { op: 'cond_resched' };
+/** Give up the CPU but stay runnable (`sched_yield()`). */
+export const schedYield: SchedRequest = { op: 'yield' };
