@@ -20,6 +20,7 @@ export const EINVAL = 22;
 export const EFBIG = 27;
 export const ENOSPC = 28;
 export const ESPIPE = 29;
+export const ETIME = 62;
 export const EROFS = 30;
 export const EOVERFLOW = 75;
 export const EOPNOTSUPP = 95;
@@ -47,6 +48,7 @@ const NAMES: Readonly<Record<number, string>> = {
   [EFBIG]: 'EFBIG',
   [ENOSPC]: 'ENOSPC',
   [ESPIPE]: 'ESPIPE',
+  [ETIME]: 'ETIME',
   [EROFS]: 'EROFS',
   [EOVERFLOW]: 'EOVERFLOW',
   [EOPNOTSUPP]: 'EOPNOTSUPP',

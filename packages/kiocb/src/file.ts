@@ -16,6 +16,8 @@ export interface FileOperations {
   readIter(iocb: Kiocb, to: IovIter): KGen<number>;
   /** ->fsync(file, start, end, datasync). */
   fsync(file: File, start: number, end: number, datasync: boolean): KGen<number>;
+  /** ->fallocate(file, mode, offset, len). Absent if unsupported (-EOPNOTSUPP). */
+  fallocate?(file: File, mode: number, offset: number, len: number): KGen<number>;
   /** ->iopoll: reap polled completions for a HIPRI kiocb; returns how many were found. Absent if unsupported. */
   iopoll?(iocb: Kiocb): KGen<number>;
 }

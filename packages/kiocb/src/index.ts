@@ -9,7 +9,7 @@
 export * from './errno';
 export * from './flags';
 export { IovIter, userBackedIter, type IterType, type Direction } from './iov-iter';
-export { Inode, AddressSpace, inodeDioBegin, inodeDioEnd, inodeDioWait, type DioRef } from './inode';
+export { Inode, AddressSpace, PAGE_SIZE, inodeDioBegin, inodeDioEnd, inodeDioWait, type DioRef } from './inode';
 export { File, type FileOperations } from './file';
 export {
   Kiocb,
@@ -23,3 +23,4 @@ export {
   type DioCompleteFn,
 } from './kiocb';
 export type { Issuer, SyncRw } from './issuer';
+export { FdTable } from './fdtable';

@@ -7,10 +7,34 @@
 import { type Blocker, type KGen, RwSem, WaitQueue, waitEvent } from '@dio/sim';
 import { S_SYNC } from './flags';
 
-/** struct address_space: only the page cache size matters to direct I/O. */
+/** Page size used for the page cache (PAGE_SIZE). */
+export const PAGE_SIZE = 4096;
+
+/**
+ * struct address_space: which pages of the file are in the page cache.
+ * Direct I/O cares only whether there are any (nrpages) and invalidates the
+ * ones its range covers.
+ */
 export class AddressSpace {
-  /** Pages in the page cache (buffered readers/writers or mmap put them there). */
-  nrpages = 0;
+  /** Indices of cached pages (buffered I/O or mmap put them there). */
+  readonly pages = new Set<number>();
+
+  /** mapping->nrpages. */
+  get nrpages(): number {
+    return this.pages.size;
+  }
+
+  /** Cache the pages covering `[pos, pos+len)` (what a buffered read would do). */
+  cacheRange(pos: number, len: number): void {
+    for (let i = Math.floor(pos / PAGE_SIZE); i * PAGE_SIZE < pos + len; i++) this.pages.add(i);
+  }
+
+  /** invalidate_inode_pages2_range() by byte range: drop cached pages overlapping it; returns how many. */
+  invalidateRange(pos: number, len: number): number {
+    let n = 0;
+    for (let i = Math.floor(pos / PAGE_SIZE); i * PAGE_SIZE < pos + len; i++) if (this.pages.delete(i)) n++;
+    return n;
+  }
 }
 
 /**

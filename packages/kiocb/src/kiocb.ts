@@ -3,7 +3,7 @@
  * path) and the filesystem's direct I/O code.
  * @module
  */
-import type { KGen } from '@dio/sim';
+import type { KGen, Task } from '@dio/sim';
 import { EOPNOTSUPP } from './errno';
 import type { File } from './file';
 import {
@@ -51,6 +51,11 @@ export class Kiocb {
   kiIoprio = 0;
   /** The issuer's own data for this I/O (e.g. the io_kiocb / aio_kiocb). */
   owner: unknown = null;
+  /**
+   * The task that will run a completion handed back with IOCB_DIO_CALLER_COMP
+   * (io_uring: req->task). Null means the task that submitted the I/O.
+   */
+  kiTask: Task | null = null;
 
   constructor(
     readonly kiFilp: File,

@@ -41,7 +41,7 @@ export {
 } from './requests';
 export { WaitQueue, Completion, wait, waitEvent, type WaitOptions } from './waitqueue';
 export { Mutex, mutexLock, mutexUnlock, mutexTrylock } from './mutex';
-export { RwSem, downRead, downWrite, upRead, upWrite } from './rwsem';
+export { RwSem, downRead, downWrite, upRead, upWrite, downReadTrylock, downWriteTrylock } from './rwsem';
 export { SpinLock, spinLock, spinUnlock } from './spinlock';
 export { Simulator, runTaskWork, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
 export { syscall, exitToUserMode, taskWorkRun } from './syscall';

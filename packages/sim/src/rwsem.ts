@@ -93,3 +93,13 @@ export function upWrite(s: RwSem): void {
   s.writer = null;
   s.grantWaiters();
 }
+
+/** `down_read_trylock()`: take it shared if that needs no sleep. */
+export function downReadTrylock(s: RwSem): boolean {
+  return s.waiters.length === 0 && s.tryGrant(currentTask(), false);
+}
+
+/** `down_write_trylock()`. */
+export function downWriteTrylock(s: RwSem): boolean {
+  return s.waiters.length === 0 && s.tryGrant(currentTask(), true);
+}

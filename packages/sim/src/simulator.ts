@@ -426,10 +426,7 @@ export class Simulator {
 
   private onTimeout(t: Task): void {
     t.timeoutEv = null;
-    if (t.state !== 'S' && t.state !== 'D') return;
-    const on = t.waitingOn as (Waitable & { dequeueWaiter?(t: Task): void }) | null;
-    on?.dequeueWaiter?.(t);
-    this.wakeUpTask(t, 'timeout');
+    this.wakeUpState(t, 'SD', 'timeout');
   }
 
   /** try_to_wake_up(): make a sleeping task runnable. Returns false if it was not asleep. */
@@ -465,6 +462,17 @@ export class Simulator {
       if (cpu.irqStack.length === 0) this.kick(cpu);
     }
     return true;
+  }
+
+  /**
+   * wake_up_state(): wake `t` only if it sleeps in one of `states` (e.g. 'S'
+   * for TASK_INTERRUPTIBLE), taking it off whatever it waits on.
+   */
+  wakeUpState(t: Task, states: 'S' | 'D' | 'SD', reason: WakeReason = 'woken'): boolean {
+    if (t.state === 'R' || t.state === 'X' || !states.includes(t.state)) return false;
+    const on = t.waitingOn as (Waitable & { dequeueWaiter?(t: Task): void }) | null;
+    on?.dequeueWaiter?.(t);
+    return this.wakeUpTask(t, reason);
   }
 
   /** select_task_rq(): previous CPU if idle, else any idle allowed CPU, else the previous one. */
@@ -616,7 +624,10 @@ export class Simulator {
     const top = cpu.top();
     const ctx = new ExecContext(kind, w.name, cpu, null);
     if (top !== null) this.suspend(top);
-    else if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) ctx.spendLeft = this.costs.idleExit;
+    else {
+      if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) ctx.spendLeft = this.costs.idleExit;
+      cpu.idleSince = Number.POSITIVE_INFINITY; // awake now: a task switched in after this IRQ pays no second idle exit
+    }
     ctx.gens.push(w.fn());
     cpu.irqStack.push(ctx);
     if (this.tracing) {
@@ -711,11 +722,8 @@ export class Simulator {
     t.taskWorks.push(work);
     if (notify !== 'TWA_SIGNAL' && notify !== 'TWA_SIGNAL_NO_IPI') return true;
     t.notifySignal = true;
-    if (t.state === 'S') {
-      const on = t.waitingOn as (Waitable & { dequeueWaiter?(t: Task): void }) | null;
-      on?.dequeueWaiter?.(t);
-      this.wakeUpTask(t, 'signal');
-    } else if (notify === 'TWA_SIGNAL' && t.onCpu && t.inKernel === 0) {
+    if (t.state === 'S') this.wakeUpState(t, 'S', 'signal');
+    else if (notify === 'TWA_SIGNAL' && t.onCpu && t.inKernel === 0) {
       // kick_process(): an IPI makes the task enter the kernel and run its task_work
       const cpu = t.cpu;
       this.raiseIrq(cpu, 'ipi', function* () {});

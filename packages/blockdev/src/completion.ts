@@ -1,0 +1,147 @@
+/**
+ * Completion delivery: from "the device finished" to `blk_mq_end_request()`
+ * in the context the irqmode says. An interrupt on the submitting CPU drains
+ * every request that has finished by the time it runs, so completions
+ * coalesce while the CPU is busy in interrupt context; in 'softirq' mode the
+ * interrupt hands them to BLOCK_SOFTIRQ (block/blk-mq.c blk_done_softirq);
+ * polled requests wait on their hardware queue for `bio_poll()`.
+ * @module
+ */
+import { currentCtx, type Cpu, type KGen, type Simulator } from '@dio/sim';
+import { BLK_POLL_ONESHOT } from './blkdev';
+import type { IrqMode } from './options';
+import type { BlkRequest, Hctx } from './request';
+import type { DeviceService } from './service';
+
+/** Interrupt and softirq counters. */
+export interface CompletionStats {
+  /** Hardirqs taken (including hrtimer expiries in 'timer' mode). */
+  interrupts: number;
+  /** BLOCK_SOFTIRQ runs. */
+  softirqs: number;
+  /** ->poll() calls. */
+  polls: number;
+  /** Requests reaped by polling. */
+  polled: number;
+}
+
+interface CpuCq {
+  /** Finished requests not yet handled by the interrupt. */
+  readonly cq: BlkRequest[];
+  /** `blk_cpu_done`: requests handed to BLOCK_SOFTIRQ. */
+  readonly done: BlkRequest[];
+  irqRaised: boolean;
+  softirqRaised: boolean;
+}
+
+/** The completion side of a device. */
+export class CompletionPath {
+  readonly stats: CompletionStats = { interrupts: 0, softirqs: 0, polls: 0, polled: 0 };
+  private readonly perCpu = new Map<Cpu, CpuCq>();
+
+  /**
+   * @param endRequest block/blk-mq.c blk_mq_end_request(): charge, end the bio, free the tag
+   */
+  constructor(
+    private readonly sim: Simulator,
+    private readonly name: string,
+    private readonly mode: IrqMode,
+    private readonly pollNsec: number,
+    private readonly service: DeviceService,
+    private readonly endRequest: (rq: BlkRequest) => KGen<void>,
+  ) {}
+
+  private state(cpu: Cpu): CpuCq {
+    let s = this.perCpu.get(cpu);
+    if (s === undefined) {
+      s = { cq: [], done: [], irqRaised: false, softirqRaised: false };
+      this.perCpu.set(cpu, s);
+    }
+    return s;
+  }
+
+  /** The device finished `rq`: post it to its completion queue and interrupt its CPU if needed. */
+  deliver(rq: BlkRequest): void {
+    if (rq.polled) {
+      rq.hctx.pollCq.push(rq);
+      return;
+    }
+    const s = this.state(rq.cpu);
+    s.cq.push(rq);
+    if (s.irqRaised) return;
+    s.irqRaised = true;
+    const irq = this.mode === 'timer' ? 'hrtimer' : `${this.name}q${rq.hctx.index}`;
+    this.sim.raiseIrq(rq.cpu, irq, () => this.irqHandler(s, rq.cpu));
+  }
+
+  // drivers/nvme/host/pci.c: nvme_irq() / kernel/time/hrtimer.c: hrtimer_interrupt()
+  private *irqHandler(s: CpuCq, cpu: Cpu): KGen<void> {
+    this.stats.interrupts++;
+    yield this.sim.costs.hardirq;
+    if (this.mode === 'softirq') {
+      // block/blk-mq.c: blk_mq_raise_softirq()
+      s.done.push(...s.cq.splice(0));
+      s.irqRaised = false;
+      if (!s.softirqRaised && s.done.length > 0) {
+        s.softirqRaised = true;
+        this.sim.raiseSoftirq(cpu, 'BLOCK_SOFTIRQ', () => this.blkDoneSoftirq(s));
+      }
+      return;
+    }
+    for (let rq = s.cq.shift(); rq !== undefined; rq = s.cq.shift()) {
+      yield this.sim.costs.blkComplete;
+      yield* this.endRequest(rq);
+    }
+    s.irqRaised = false;
+  }
+
+  // block/blk-mq.c: blk_done_softirq()
+  private *blkDoneSoftirq(s: CpuCq): KGen<void> {
+    this.stats.softirqs++;
+    for (let rq = s.done.shift(); rq !== undefined; rq = s.done.shift()) {
+      yield this.sim.costs.blkComplete;
+      yield* this.endRequest(rq);
+    }
+    s.softirqRaised = false;
+  }
+
+  // drivers/block/null_blk/main.c: null_poll()
+  private *reap(hctx: Hctx): KGen<number> {
+    this.stats.polls++;
+    yield this.pollNsec;
+    let n = 0;
+    for (let rq = hctx.pollCq.shift(); rq !== undefined; rq = hctx.pollCq.shift()) {
+      n++;
+      yield this.sim.costs.blkComplete;
+      yield* this.endRequest(rq);
+    }
+    this.stats.polled += n;
+    return n;
+  }
+
+  // block/blk-mq.c: blk_mq_poll()
+  /**
+   * Poll `hctx` in the caller's context. Each ->poll() call costs `poll_nsec`;
+   * without BLK_POLL_ONESHOT the caller spins until something completes, the
+   * queue has nothing in flight, or a reschedule is due.
+   */
+  *poll(hctx: Hctx, flags: number): KGen<number> {
+    for (;;) {
+      const n = yield* this.reap(hctx);
+      if (n > 0 || (flags & BLK_POLL_ONESHOT) !== 0) return n;
+      if (hctx.inflight === 0) return 0;
+      if (currentCtx().cpu?.needResched === true) return 0;
+      const next = this.service.nextStepEnd(hctx);
+      const now = this.sim.now;
+      if (next !== undefined && next > now) yield next - now; // cpu_relax() until the device finishes
+    }
+  }
+
+  /** Power cut: forget completions not yet delivered. */
+  clear(): void {
+    for (const s of this.perCpu.values()) {
+      s.cq.length = 0;
+      s.done.length = 0;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * @dio/blockdev — the block layer (block/) and a null_blk-class device
+ * (drivers/block/null_blk): bios with REQ_* flags, chaining and splitting;
+ * the `BlockDevice` seam; plugging; and `NullBlk`, a multi-queue device with
+ * tags, a latency / bandwidth / parallelism model, hardirq / softirq / timer /
+ * polled completion, a volatile write cache with FLUSH and FUA, memory or
+ * file backing, bad blocks and power cut.
+ *
+ * @example
+ * ```ts
+ * import { Simulator } from '@dio/sim';
+ * import { NullBlk, bioAlloc, submitBioWait, REQ_OP_WRITE, REQ_FUA } from '@dio/blockdev';
+ * const sim = new Simulator({ seed: 1 });
+ * const dev = new NullBlk(sim, { irqmode: 'hardirq', write_latency: { kind: 'fixed', value: 20_000 } });
+ * sim.spawn('writer', function* () {
+ *   const err = yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE | REQ_FUA, { sector: 8, data: new Uint8Array(4096) }));
+ * });
+ * sim.run();
+ * ```
+ * @module
+ */
+export * from './flags';
+export * from './status';
+export {
+  SECTOR_SHIFT,
+  SECTOR_SIZE,
+  BLK_QC_T_NONE,
+  bioAlloc,
+  bioEndio,
+  bioChain,
+  bioChainEndio,
+  bioEndIoNone,
+  bioSplit,
+  bioSplitToLimits,
+  bioSectors,
+  bioEndSector,
+  bioIoError,
+  bioWouldblockError,
+  type Bio,
+  type BioInit,
+  type BlkQc,
+} from './bio';
+export { BLK_POLL_ONESHOT, NoDeviceError, submitBio, submitBioWait, type BlockDevice, type QueueLimits } from './blkdev';
+export { BlkPlug, BLK_MAX_REQUEST_COUNT, blkStartPlug, blkFinishPlug, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';
+export { Badblocks, BadblocksParseError, type BadblocksHit } from './badblocks';
+export { MemoryMedia, FileMedia, type Media } from './media';
+export { WriteCache, type PowerCutReport } from './write-cache';
+export { BlkMqTags } from './tags';
+export {
+  resolveOptions,
+  NullBlkConfigError,
+  NULL_IRQ_NONE,
+  NULL_IRQ_SOFTIRQ,
+  NULL_IRQ_TIMER,
+  type IrqMode,
+  type NullBlkOptions,
+  type NullBlkConfig,
+} from './options';
+export type { CompletionStats } from './completion';
+export type { BlkRequest, Hctx, RqStep } from './request';
+export { NullBlk, type NullBlkStats } from './null-blk';

@@ -1,0 +1,97 @@
+/**
+ * The durable store behind a device: what survives a power cut. Memory-backed
+ * (null_blk `memory_backed`: a sparse map of sector → 512 bytes, unwritten
+ * sectors read as zeroes) or backed by a real file through node:fs sync calls.
+ * @module
+ */
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { SECTOR_SIZE } from './bio';
+
+/** Durable sector storage. All offsets and lengths are in 512-byte sectors. */
+export interface Media {
+  /** Copy `count` sectors from `sector` into `into` (at least `count * 512` bytes). */
+  read(sector: number, count: number, into: Uint8Array): void;
+  /** Store `data` (a whole number of sectors) from `sector`. */
+  write(sector: number, data: Uint8Array): void;
+  /** Forget `count` sectors from `sector` (they read as zeroes). */
+  discard(sector: number, count: number): void;
+  /** Release resources (the file descriptor). */
+  close(): void;
+}
+
+/** A sparse in-memory store (null_blk's radix tree of pages, per sector here). */
+export class MemoryMedia implements Media {
+  private readonly sectors = new Map<number, Uint8Array>();
+
+  /** Sectors holding data. */
+  get size(): number {
+    return this.sectors.size;
+  }
+
+  read(sector: number, count: number, into: Uint8Array): void {
+    for (let i = 0; i < count; i++) {
+      const s = this.sectors.get(sector + i);
+      const off = i * SECTOR_SIZE;
+      if (s === undefined) into.fill(0, off, off + SECTOR_SIZE);
+      else into.set(s, off);
+    }
+  }
+
+  write(sector: number, data: Uint8Array): void {
+    const n = data.length / SECTOR_SIZE;
+    for (let i = 0; i < n; i++) this.sectors.set(sector + i, data.slice(i * SECTOR_SIZE, (i + 1) * SECTOR_SIZE));
+  }
+
+  discard(sector: number, count: number): void {
+    for (let i = 0; i < count; i++) this.sectors.delete(sector + i);
+  }
+
+  close(): void {}
+}
+
+/** A store in a real file, read and written with synchronous node:fs calls. */
+export class FileMedia implements Media {
+  private fd: number | null;
+
+  /** Opens (creating if needed) `path` for read and write. */
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a+');
+    closeSync(this.fd);
+    this.fd = openSync(path, 'r+');
+  }
+
+  private get handle(): number {
+    if (this.fd === null) throw new Error(`backing file '${this.path}' is closed`);
+    return this.fd;
+  }
+
+  /** Current file size in bytes. */
+  get bytes(): number {
+    return fstatSync(this.handle).size;
+  }
+
+  read(sector: number, count: number, into: Uint8Array): void {
+    const len = count * SECTOR_SIZE;
+    into.fill(0, 0, len);
+    let done = 0;
+    while (done < len) {
+      const n = readSync(this.handle, into, done, len - done, sector * SECTOR_SIZE + done);
+      if (n <= 0) break; // past EOF: zeroes
+      done += n;
+    }
+  }
+
+  write(sector: number, data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) done += writeSync(this.handle, data, done, data.length - done, sector * SECTOR_SIZE + done);
+  }
+
+  discard(sector: number, count: number): void {
+    this.write(sector, new Uint8Array(count * SECTOR_SIZE));
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * `NullBlk`: a null_blk-class multi-queue block device (drivers/block/null_blk,
+ * block/blk-mq.c). Per-CPU software queues map onto `submit_queues` hardware
+ * queues (plus `poll_queues` for REQ_POLLED bios), each with
+ * `hw_queue_depth` tags; requests are serviced by a {@link DeviceService} and
+ * completed through a {@link CompletionPath} in the context `irqmode` says.
+ * @module
+ */
+import { currentCtx, type Cpu, type KGen, type Rng, type Simulator } from '@dio/sim';
+import { Badblocks } from './badblocks';
+import { bioEndio, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
+import type { BlockDevice, QueueLimits } from './blkdev';
+import { CompletionPath, type CompletionStats } from './completion';
+import { blkFillRwbs, REQ_NOWAIT, REQ_POLLED, REQ_PREFLUSH } from './flags';
+import { FileMedia, MemoryMedia, type Media } from './media';
+import { NullHandler } from './null-handle';
+import { blkFlushPolicy, submitBioChecks } from './null-submit';
+import { resolveOptions, type NullBlkConfig, type NullBlkOptions } from './options';
+import { blkAddRqToPlug, blkFlushPlug, currentPlug } from './plug';
+import type { BlkRequest, Hctx } from './request';
+import { DeviceService } from './service';
+import { BLK_STS_IOERR, BLK_STS_OK, blkStatusToErrno } from './status';
+import { BlkMqTags } from './tags';
+import { WriteCache, type PowerCutReport } from './write-cache';
+
+/** Counters of a NullBlk. */
+export interface NullBlkStats extends CompletionStats {
+  /** Bios submitted (before splitting). */
+  bios: number;
+  /** Requests issued (after splitting). */
+  requests: number;
+  /** Requests completed. */
+  completed: number;
+  /** Requests completed with an error. */
+  errors: number;
+  /** Bios failed with BLK_STS_AGAIN because the queue was full and REQ_NOWAIT was set. */
+  again: number;
+  /** Requests holding a tag now. */
+  inFlight: number;
+  /** Most requests ever holding a tag at once. */
+  maxInFlight: number;
+}
+
+/** A memory- (or file-) backed null_blk device with a timing model. */
+export class NullBlk implements BlockDevice {
+  readonly name: string;
+  readonly logicalBlockSize: number;
+  readonly sectors: number;
+  readonly limits: QueueLimits;
+  /** The resolved configuration. */
+  readonly config: NullBlkConfig;
+  /** The configfs `badblocks` list; edit with `badblocks.store('+start-end')`. */
+  readonly badblocks = new Badblocks();
+  /** Hardware queues: `submit_queues` default ones, then `poll_queues` polled ones. */
+  readonly hctxs: readonly Hctx[];
+  /** The durable store, or null when not memory-backed. */
+  readonly media: Media | null;
+  /** The write cache in front of the media (write-through when the device has none). */
+  readonly store: WriteCache | null;
+  private readonly counters = { bios: 0, requests: 0, completed: 0, errors: 0, again: 0, inFlight: 0, maxInFlight: 0 };
+  private readonly rng: Rng;
+  private readonly handler: NullHandler;
+  private readonly service: DeviceService;
+  private readonly completion: CompletionPath;
+  private nextId = 1;
+  private powered = true;
+
+  constructor(
+    readonly sim: Simulator,
+    opts: NullBlkOptions = {},
+  ) {
+    const cfg = resolveOptions(opts);
+    this.config = cfg;
+    this.name = cfg.name;
+    this.logicalBlockSize = cfg.bs;
+    this.sectors = Math.floor((cfg.gb * 2 ** 30) / SECTOR_SIZE);
+    this.limits = { logicalBlockSize: cfg.bs, physicalBlockSize: cfg.bs, maxSectors: cfg.maxSectors };
+    for (const cmd of opts.badblocks ?? []) this.badblocks.store(cmd);
+    const agent = { agent: `device ${cfg.name}` };
+    const mk = (index: number, type: Hctx['type']): Hctx => ({
+      index,
+      type,
+      tags: new BlkMqTags(cfg.hwQueueDepth, `${cfg.name} hctx${index} tags`, agent),
+      inflight: 0,
+      pollCq: [],
+    });
+    const hs: Hctx[] = [];
+    for (let i = 0; i < cfg.submitQueues; i++) hs.push(mk(i, 'default'));
+    for (let i = 0; i < cfg.pollQueues; i++) hs.push(mk(cfg.submitQueues + i, 'poll'));
+    this.hctxs = hs;
+    this.media = !cfg.memoryBacked ? null : cfg.backingFile !== null ? new FileMedia(cfg.backingFile) : new MemoryMedia();
+    this.store = this.media === null ? null : new WriteCache(this.media, cfg.writeCache ? cfg.cacheSize * 1024 * 1024 : 0);
+    this.rng = sim.rng.fork(`blockdev/${cfg.name}`);
+    this.handler = new NullHandler(this.badblocks, this.store, cfg.bs / SECTOR_SIZE, cfg.badblocksOnce, cfg.badblocksPartialIo);
+    this.service = new DeviceService(sim, this.rng, cfg, {
+      stepStart: (rq, step) => this.handler.stepStart(rq, step),
+      stepEnd: (rq, step) => this.handler.stepEnd(rq, step),
+      finished: (rq) => this.completion.deliver(rq),
+    });
+    this.completion = new CompletionPath(sim, cfg.name, cfg.irqmode, cfg.pollNsec, this.service, (rq) => this.endRequest(rq));
+  }
+
+  /** Counters (a snapshot). */
+  get stats(): NullBlkStats {
+    return { ...this.counters, ...this.completion.stats };
+  }
+
+  /** include/linux/blkdev.h: bdev_fua() — FUA is advertised only with a write cache and `fua` on. */
+  bdevFua(): boolean {
+    return this.config.writeCache && this.config.fua;
+  }
+
+  /** include/linux/blkdev.h: bdev_write_cache(). */
+  bdevWriteCache(): boolean {
+    return this.config.writeCache;
+  }
+
+  // block/blk-mq-cpumap.c: blk_mq_map_queues() — contiguous CPU groups per queue
+  private mapQueue(cpu: Cpu, polled: boolean): Hctx {
+    const n = polled ? this.config.pollQueues : this.config.submitQueues;
+    const base = polled ? this.config.submitQueues : 0;
+    const i = Math.floor((cpu.id * n) / this.sim.cpus.length);
+    return this.hctxs[base + i] as Hctx;
+  }
+
+  // block/blk-core.c: submit_bio_noacct() → block/blk-mq.c: blk_mq_submit_bio()
+  *submitBio(bio: Bio): KGen<void> {
+    const sim = this.sim;
+    this.counters.bios++;
+    if (sim.tracing) sim.trace('block_bio_queue', this.traceArgs(bio, bio.biOpf));
+    const chk = submitBioChecks(bio, this.config, this.sectors);
+    if (chk.endNow !== null || !this.powered) {
+      bio.biStatus = chk.endNow ?? BLK_STS_IOERR; // powered off
+      yield* bioEndio(bio);
+      return;
+    }
+    let opf = chk.opf;
+    const pieces = bio.biSize > this.config.maxSectors * SECTOR_SIZE ? bioSplitToLimits(bio, this.config.maxSectors) : [bio];
+    if (pieces.length > 1) opf &= ~REQ_POLLED;
+    for (let i = 0; i < pieces.length; i++) {
+      yield* this.submitRq(pieces[i] as Bio, i === 0 ? opf : opf & ~REQ_PREFLUSH);
+    }
+  }
+
+  // block/blk-mq.c: blk_mq_submit_bio() for one request
+  private *submitRq(bio: Bio, opf: number): KGen<void> {
+    yield this.sim.costs.blkSubmit;
+    const cpu = currentCtx().cpu as Cpu;
+    const polled = (opf & REQ_POLLED) !== 0;
+    const hctx = this.mapQueue(cpu, polled);
+    let tag = hctx.tags.tryGet();
+    if (tag === null) {
+      if ((opf & REQ_NOWAIT) !== 0) {
+        this.counters.again++;
+        yield* bioWouldblockError(bio);
+        return;
+      }
+      const plug = currentPlug(); // io_schedule() flushes the plug before sleeping
+      if (plug !== undefined) yield* blkFlushPlug(plug);
+      tag = yield* hctx.tags.get();
+    }
+    const plan = blkFlushPolicy(opf, bio.biSize, this.config);
+    const rq: BlkRequest = {
+      id: this.nextId++,
+      bio,
+      opf,
+      hctx,
+      tag,
+      cpu,
+      polled,
+      steps: plan.steps,
+      writeThrough: plan.writeThrough,
+      status: BLK_STS_OK,
+      flushUpTo: 0,
+      stepEnd: -1,
+      sectors: bioSectors(bio),
+    };
+    bio.biCookie = polled ? hctx.index : -1;
+    hctx.inflight++;
+    this.counters.requests++;
+    const c = this.counters;
+    if (++c.inFlight > c.maxInFlight) c.maxInFlight = c.inFlight;
+    const plug = currentPlug();
+    if (plug !== undefined && !plan.steps.some((s) => s !== 'data')) {
+      yield* blkAddRqToPlug(plug, { dispatch: () => this.issue(rq) });
+    } else yield* this.issue(rq);
+  }
+
+  // block/blk-mq.c: blk_mq_start_request() + null_blk's null_queue_rq()
+  private *issue(rq: BlkRequest): KGen<void> {
+    if (this.sim.tracing) this.sim.trace('block_rq_issue', this.traceArgs(rq.bio, rq.opf));
+    if (!this.powered) return;
+    if (this.config.irqmode !== 'none') {
+      this.service.start(rq);
+      return;
+    }
+    this.service.runInline(rq); // irqmode=0: end_cmd() inside ->queue_rq
+    yield this.sim.costs.blkComplete;
+    yield* this.endRequest(rq);
+  }
+
+  // block/blk-mq.c: blk_mq_end_request()
+  private *endRequest(rq: BlkRequest): KGen<void> {
+    const sim = this.sim;
+    if (sim.tracing) sim.trace('block_rq_complete', { ...this.traceArgs(rq.bio, rq.opf), error: blkStatusToErrno(rq.status) });
+    this.counters.completed++;
+    if (rq.status !== BLK_STS_OK) {
+      this.counters.errors++;
+      rq.bio.biStatus = rq.status;
+    }
+    yield* bioEndio(rq.bio);
+    rq.hctx.inflight--;
+    this.counters.inFlight--;
+    rq.hctx.tags.put(rq.tag);
+  }
+
+  private traceArgs(bio: Bio, opf: number): { dev: string; sector: number; nr_sector: number; rwbs: string } {
+    return { dev: this.name, sector: bio.biSector, nr_sector: bioSectors(bio), rwbs: blkFillRwbs(opf) };
+  }
+
+  // block/blk-mq.c: bio_poll()
+  *bioPoll(bio: Bio, flags = 0): KGen<number> {
+    return yield* this.blkPoll(bio.biCookie ?? -1, flags);
+  }
+
+  // block/blk-mq.c: blk_mq_poll()
+  *blkPoll(cookie: BlkQc, flags = 0): KGen<number> {
+    const hctx = this.hctxs[cookie];
+    if (cookie < 0 || hctx === undefined || hctx.type !== 'poll') return 0;
+    return yield* this.completion.poll(hctx, flags);
+  }
+
+  /**
+   * Cut the power: requests in the device are lost (their bios never
+   * complete), and so is every write only in the volatile cache, wholly or
+   * (with `tear`) sector by sector; unfinished writes may also have landed
+   * in part when tearing. FUA writes that completed and writes that
+   * completed before a completed flush was issued survive. Submits fail with
+   * BLK_STS_IOERR until {@link powerOn}.
+   */
+  powerCut(opts: { tear?: boolean } = {}): PowerCutReport {
+    const tear = opts.tear ?? false;
+    const rng = this.rng.fork('powercut');
+    const lost = this.service.abort();
+    this.completion.clear();
+    for (const h of this.hctxs) h.pollCq.length = 0;
+    const report = this.store?.powerCut(rng, tear) ?? { droppedWrites: 0, keptWrites: 0, droppedSectors: 0 };
+    if (tear && this.media !== null) {
+      for (const rq of lost) {
+        const w = this.handler.pendingWrite(rq);
+        if (w === null) continue;
+        for (let i = 0; i < w.data.length / SECTOR_SIZE; i++) {
+          if (rng.chance(0.5)) this.media.write(w.sector + i, w.data.subarray(i * SECTOR_SIZE, (i + 1) * SECTOR_SIZE));
+        }
+      }
+    }
+    this.powered = false;
+    return report;
+  }
+
+  /** Power back on: empty queues, all tags free, the media as the cut left it. */
+  powerOn(): void {
+    for (const h of this.hctxs) {
+      h.inflight = 0;
+      h.tags.reset();
+    }
+    this.counters.inFlight = 0;
+    this.powered = true;
+  }
+
+  /** True unless the power is cut. */
+  get isPowered(): boolean {
+    return this.powered;
+  }
+
+  /** Contents a read would return now (cache, then media), outside simulated time. */
+  readSectors(sector: number, count: number): Uint8Array {
+    const out = new Uint8Array(count * SECTOR_SIZE);
+    this.store?.read(sector, count, out);
+    return out;
+  }
+
+  /** Contents of the durable media only (what survives a power cut for sure). */
+  readDurable(sector: number, count: number): Uint8Array {
+    const out = new Uint8Array(count * SECTOR_SIZE);
+    this.media?.read(sector, count, out);
+    return out;
+  }
+
+  /** Write straight to durable media, outside simulated time (e.g. mkfs before a run). */
+  writeSectors(sector: number, data: Uint8Array): void {
+    if (data.length % SECTOR_SIZE !== 0) throw new RangeError(`writeSectors: ${data.length} bytes is not whole sectors`);
+    this.store?.writeThrough(sector, data);
+  }
+
+  /** Close a backing file. */
+  close(): void {
+    this.media?.close();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The submit-time decisions that need no simulated time: the checks of
+ * block/blk-core.c submit_bio_noacct() and the flush sequence of
+ * block/blk-flush.c blk_flush_policy().
+ * @module
+ */
+import { bioEndSector, type Bio } from './bio';
+import {
+  bioOp,
+  opIsFlush,
+  REQ_FUA,
+  REQ_OP_DISCARD,
+  REQ_OP_FLUSH,
+  REQ_OP_MASK,
+  REQ_OP_READ,
+  REQ_OP_WRITE,
+  REQ_OP_WRITE_ZEROES,
+  REQ_POLLED,
+  REQ_PREFLUSH,
+} from './flags';
+import type { NullBlkConfig } from './options';
+import type { RqStep } from './request';
+import { BLK_STS_IOERR, BLK_STS_NOTSUPP, BLK_STS_OK, type BlkStatus } from './status';
+
+/** The outcome of the submit checks. */
+export interface SubmitCheck {
+  /** The op flags to issue with (flush bits stripped without a cache, REQ_POLLED cleared without poll queues). */
+  readonly opf: number;
+  /** Complete the bio at once with this status instead of issuing it, or null to issue. */
+  readonly endNow: BlkStatus | null;
+}
+
+// block/blk-core.c: submit_bio_noacct()
+/** Validate `bio` against a device with `capacity` sectors and filter its flush and poll flags. */
+export function submitBioChecks(bio: Bio, cfg: NullBlkConfig, capacity: number): SubmitCheck {
+  let opf = bio.biOpf;
+  // REQ_OP_FLUSH from a bio submitter is taken as the kernel's empty REQ_OP_WRITE | REQ_PREFLUSH
+  if (bioOp(opf) === REQ_OP_FLUSH) opf = (opf & ~REQ_OP_MASK) | REQ_OP_WRITE | REQ_PREFLUSH;
+  const op = bioOp(opf);
+  const supported = op === REQ_OP_READ || op === REQ_OP_WRITE || op === REQ_OP_WRITE_ZEROES || (op === REQ_OP_DISCARD && cfg.discard);
+  if (!supported) return { opf, endNow: BLK_STS_NOTSUPP };
+  // blk_partition_remap / bio_check_eod(), and the logical block size the queue limits promise
+  if (bioEndSector(bio) > capacity || bio.biSector < 0) return { opf, endNow: BLK_STS_IOERR };
+  if (bio.biSize % cfg.bs !== 0 || (bio.biSector * 512) % cfg.bs !== 0) return { opf, endNow: BLK_STS_IOERR };
+  if (opIsFlush(opf)) {
+    if (op !== REQ_OP_WRITE && op !== REQ_OP_WRITE_ZEROES) return { opf, endNow: BLK_STS_NOTSUPP };
+    if (!cfg.writeCache) {
+      opf &= ~(REQ_PREFLUSH | REQ_FUA);
+      if (bio.biSize === 0) return { opf, endNow: BLK_STS_OK };
+    }
+  }
+  if ((opf & REQ_POLLED) !== 0 && cfg.pollQueues === 0) {
+    opf &= ~REQ_POLLED; // bio_clear_polled(): no poll queues
+    bio.biOpf &= ~REQ_POLLED;
+  }
+  return { opf, endNow: null };
+}
+
+/** Steps the device runs for a request, and whether its data bypasses the cache. */
+export interface RqPlan {
+  readonly steps: RqStep[];
+  readonly writeThrough: boolean;
+}
+
+// block/blk-flush.c: blk_flush_policy()
+/** PREFLUSH becomes a flush before the data; FUA is native, or emulated by a flush after it. */
+export function blkFlushPolicy(opf: number, bytes: number, cfg: NullBlkConfig): RqPlan {
+  const op = bioOp(opf);
+  const write = op === REQ_OP_WRITE || op === REQ_OP_WRITE_ZEROES;
+  if (!write) return { steps: ['data'], writeThrough: false };
+  const wc = cfg.writeCache;
+  const preflush = wc && (opf & REQ_PREFLUSH) !== 0;
+  const fua = (opf & REQ_FUA) !== 0;
+  if (bytes === 0) return { steps: preflush ? ['flush'] : [], writeThrough: false };
+  const steps: RqStep[] = [];
+  if (preflush) steps.push('preflush');
+  steps.push('data');
+  if (wc && fua && !cfg.fua) steps.push('postflush');
+  return { steps, writeThrough: !wc || (fua && cfg.fua) };
+}

@@ -1,0 +1,163 @@
+/**
+ * NullBlk configuration, named after null_blk's module parameters and configfs
+ * attributes (Documentation/block/null_blk.rst), plus the latency, parallelism
+ * and completion-context knobs a model of a real drive needs.
+ * @module
+ */
+import type { DistSpec } from '@dio/sim';
+
+/**
+ * How completions are delivered. null_blk's `irqmode` 0/1/2 are 'none',
+ * 'softirq', 'timer'; 'hardirq' is the NVMe-like mode (the driver completes
+ * requests in its interrupt handler, on the submitting CPU).
+ * - 'none': the request completes inline in submit, in the submitter's task
+ *   context, with no device time.
+ * - 'hardirq': after the service time, an interrupt on the submitting CPU
+ *   completes every request that has finished by the time it runs.
+ * - 'softirq': the interrupt moves finished requests to the CPU's done list
+ *   and raises BLOCK_SOFTIRQ, which completes them.
+ * - 'timer': an hrtimer per request fires (in hardirq context, on the
+ *   submitting CPU) after the service time (default `completion_nsec`).
+ */
+export type IrqMode = 'none' | 'softirq' | 'timer' | 'hardirq';
+
+/** null_blk irqmode numbers (module parameter values). */
+export const NULL_IRQ_NONE = 0;
+/** irqmode=1. */
+export const NULL_IRQ_SOFTIRQ = 1;
+/** irqmode=2. */
+export const NULL_IRQ_TIMER = 2;
+
+/** Options of a {@link NullBlk} device. Every field is optional. */
+export interface NullBlkOptions {
+  /** Disk name (default `nullb0`). */
+  readonly name?: string;
+  /** Capacity in GiB (default 250). */
+  readonly gb?: number;
+  /** Logical block size in bytes (default 512). */
+  readonly bs?: number;
+  /** Largest request in sectors; bigger bios are split (default 2560 = 1.25 MiB, BLK_DEF_MAX_SECTORS). */
+  readonly max_sectors?: number;
+  /** Hardware submission queues (default 1); CPUs map onto them round-robin. */
+  readonly submit_queues?: number;
+  /** Tags per hardware queue (default 64). */
+  readonly hw_queue_depth?: number;
+  /** Completion delivery (default 'hardirq'); numbers are null_blk's irqmode values. */
+  readonly irqmode?: IrqMode | 0 | 1 | 2;
+  /** Default service time in ns when no latency distribution is given (default 10,000). */
+  readonly completion_nsec?: number;
+  /** Service time of every operation (overridden per operation below). */
+  readonly latency?: DistSpec;
+  /** Service time of reads. */
+  readonly read_latency?: DistSpec;
+  /** Service time of writes (and discards). */
+  readonly write_latency?: DistSpec;
+  /** Service time of a cache flush (default: the write latency). */
+  readonly flush_latency?: DistSpec;
+  /** Requests the device services at once; more wait inside the device (default 0 = unlimited). */
+  readonly parallelism?: number;
+  /** Bandwidth cap in MiB/s shared by all transfers (default 0 = no limit). */
+  readonly mbps?: number;
+  /** Polled hardware queues for REQ_POLLED bios (default 0: polled bios complete by interrupt). */
+  readonly poll_queues?: number;
+  /** CPU cost of one ->poll() call that finds nothing, charged to the poller (default 100 ns). */
+  readonly poll_nsec?: number;
+  /** Keep data (default true; null_blk's default is 0). */
+  readonly memory_backed?: boolean;
+  /** Back the data with this file (sync node:fs I/O) instead of memory. */
+  readonly backing_file?: string;
+  /** Volatile write cache present (default: `cache_size > 0`). */
+  readonly write_cache?: boolean;
+  /** Write cache size in MiB; when full the oldest data is written back (0 = unlimited). */
+  readonly cache_size?: number;
+  /** REQ_FUA supported natively (default true); otherwise FUA is emulated with a post-flush. */
+  readonly fua?: boolean;
+  /** Support REQ_OP_DISCARD (default false: BLK_STS_NOTSUPP). */
+  readonly discard?: boolean;
+  /** Bad ranges as configfs commands, e.g. `['+100-107']`. */
+  readonly badblocks?: readonly string[];
+  /** A bad range is cleared after the first I/O that hits it. */
+  readonly badblocks_once?: boolean;
+  /** Transfer the sectors before the first bad one, then fail (default false: fail the whole I/O). */
+  readonly badblocks_partial_io?: boolean;
+}
+
+/** Thrown for options that make no sense. */
+export class NullBlkConfigError extends Error {
+  override readonly name = 'NullBlkConfigError';
+}
+
+/** Options with defaults applied. */
+export interface NullBlkConfig {
+  readonly name: string;
+  readonly gb: number;
+  readonly bs: number;
+  readonly maxSectors: number;
+  readonly submitQueues: number;
+  readonly hwQueueDepth: number;
+  readonly irqmode: IrqMode;
+  readonly readLatency: DistSpec;
+  readonly writeLatency: DistSpec;
+  readonly flushLatency: DistSpec;
+  readonly parallelism: number;
+  readonly mbps: number;
+  readonly pollQueues: number;
+  readonly pollNsec: number;
+  readonly memoryBacked: boolean;
+  readonly backingFile: string | null;
+  readonly writeCache: boolean;
+  readonly cacheSize: number;
+  readonly fua: boolean;
+  readonly discard: boolean;
+  readonly badblocksOnce: boolean;
+  readonly badblocksPartialIo: boolean;
+}
+
+const IRQMODES: readonly IrqMode[] = ['none', 'softirq', 'timer', 'hardirq'];
+
+function int(name: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new NullBlkConfigError(`null_blk: ${name} must be an integer >= ${min}, got ${v}`);
+  return v;
+}
+
+/** Apply defaults and validate. */
+export function resolveOptions(o: NullBlkOptions): NullBlkConfig {
+  const bs = int('bs', o.bs ?? 512, 512);
+  if ((bs & (bs - 1)) !== 0 || bs > 65536) throw new NullBlkConfigError(`null_blk: bs must be a power of two in 512..65536, got ${bs}`);
+  const mode = o.irqmode ?? 'hardirq';
+  const irqmode = typeof mode === 'number' ? IRQMODES[mode] : mode;
+  if (irqmode === undefined || !IRQMODES.includes(irqmode)) throw new NullBlkConfigError(`null_blk: irqmode must be 0, 1, 2 or one of ${IRQMODES.join(', ')}, got ${String(mode)}`);
+  const fixed: DistSpec = { kind: 'fixed', value: int('completion_nsec', o.completion_nsec ?? 10_000, 0) };
+  const base = o.latency ?? fixed;
+  const writeLatency = o.write_latency ?? base;
+  const maxSectors = int('max_sectors', o.max_sectors ?? 2560, 1);
+  if ((maxSectors * 512) % bs !== 0) throw new NullBlkConfigError(`null_blk: max_sectors ${maxSectors} is not a multiple of bs ${bs}`);
+  const cacheSize = o.cache_size ?? 0;
+  if (!(cacheSize >= 0)) throw new NullBlkConfigError(`null_blk: cache_size must be >= 0, got ${cacheSize}`);
+  const mbps = o.mbps ?? 0;
+  if (!(mbps >= 0)) throw new NullBlkConfigError(`null_blk: mbps must be >= 0, got ${mbps}`);
+  return {
+    name: o.name ?? 'nullb0',
+    gb: o.gb ?? 250,
+    bs,
+    maxSectors,
+    submitQueues: int('submit_queues', o.submit_queues ?? 1, 1),
+    hwQueueDepth: int('hw_queue_depth', o.hw_queue_depth ?? 64, 1),
+    irqmode,
+    readLatency: o.read_latency ?? base,
+    writeLatency,
+    flushLatency: o.flush_latency ?? writeLatency,
+    parallelism: int('parallelism', o.parallelism ?? 0, 0),
+    mbps,
+    pollQueues: int('poll_queues', o.poll_queues ?? 0, 0),
+    pollNsec: int('poll_nsec', o.poll_nsec ?? 100, 1),
+    memoryBacked: o.memory_backed ?? true,
+    backingFile: o.backing_file ?? null,
+    writeCache: o.write_cache ?? cacheSize > 0,
+    cacheSize,
+    fua: o.fua ?? true,
+    discard: o.discard ?? false,
+    badblocksOnce: o.badblocks_once ?? false,
+    badblocksPartialIo: o.badblocks_partial_io ?? false,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Plugging (block/blk-core.c blk_start_plug / blk_finish_plug): a task
+ * collects its requests on an on-stack plug and issues them together when it
+ * finishes the plug, when the plug holds BLK_MAX_REQUEST_COUNT requests, or
+ * before it sleeps for a tag.
+ * @module
+ */
+import { currentCtx, type KGen, type Task } from '@dio/sim';
+
+/** A plugged request: how to issue it when the plug is flushed. */
+export interface PluggedRequest {
+  dispatch(): KGen<void>;
+}
+
+/** Requests a plug holds before it is flushed (block/blk-mq.c BLK_MAX_REQUEST_COUNT). */
+export const BLK_MAX_REQUEST_COUNT = 32;
+
+/** `struct blk_plug`. */
+export class BlkPlug {
+  /** Plugged requests, in submit order. */
+  readonly mqList: PluggedRequest[] = [];
+
+  /** Requests held. */
+  get rqCount(): number {
+    return this.mqList.length;
+  }
+}
+
+const plugs = new WeakMap<Task, BlkPlug>();
+
+/** `current->plug`: the current task's active plug, if any (none in interrupt context). */
+export function currentPlug(): BlkPlug | undefined {
+  const t = currentCtx().task;
+  return t === null ? undefined : plugs.get(t);
+}
+
+// block/blk-core.c: blk_start_plug()
+/** Start plugging the current task's I/O. A nested plug does nothing (the outer one stays active). */
+export function blkStartPlug(plug: BlkPlug = new BlkPlug()): BlkPlug {
+  const t = currentCtx().task;
+  if (t === null) throw new Error('blk_start_plug outside task context');
+  if (!plugs.has(t)) plugs.set(t, plug);
+  return plug;
+}
+
+// block/blk-core.c: __blk_flush_plug()
+/** Issue every request on `plug`, in order. */
+export function* blkFlushPlug(plug: BlkPlug): KGen<void> {
+  while (plug.mqList.length > 0) {
+    const rqs = plug.mqList.splice(0);
+    for (const rq of rqs) yield* rq.dispatch();
+  }
+}
+
+// block/blk-core.c: blk_finish_plug()
+/** Flush `plug` and stop plugging, if it is the task's active plug. */
+export function* blkFinishPlug(plug: BlkPlug): KGen<void> {
+  const t = currentCtx().task;
+  if (t === null || plugs.get(t) !== plug) return;
+  yield* blkFlushPlug(plug);
+  plugs.delete(t);
+}
+
+// block/blk-mq.c: blk_add_rq_to_plug()
+/** Add a request to `plug`, flushing it once it holds BLK_MAX_REQUEST_COUNT. */
+export function* blkAddRqToPlug(plug: BlkPlug, rq: PluggedRequest): KGen<void> {
+  plug.mqList.push(rq);
+  if (plug.mqList.length >= BLK_MAX_REQUEST_COUNT) yield* blkFlushPlug(plug);
+}

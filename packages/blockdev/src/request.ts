@@ -1,0 +1,50 @@
+/**
+ * `struct request` and `struct blk_mq_hw_ctx`, reduced to what the model
+ * needs: one bio per request (no merging), its tag, hardware queue and
+ * submitting CPU, and the steps the device runs for it.
+ * @module
+ */
+import type { Cpu } from '@dio/sim';
+import type { Bio } from './bio';
+import type { BlkStatus } from './status';
+import type { BlkMqTags } from './tags';
+
+/** What the device does for a request, in order (block/blk-flush.c sequences PREFLUSH, DATA, POSTFLUSH). */
+export type RqStep = 'preflush' | 'data' | 'postflush' | 'flush';
+
+/** A hardware queue (`struct blk_mq_hw_ctx`). */
+export interface Hctx {
+  /** Queue number; also the poll cookie of polled bios. */
+  readonly index: number;
+  /** HCTX_TYPE_DEFAULT or HCTX_TYPE_POLL. */
+  readonly type: 'default' | 'poll';
+  readonly tags: BlkMqTags;
+  /** Requests issued on this queue and not yet ended. */
+  inflight: number;
+  /** Completed polled requests waiting for a poller. */
+  readonly pollCq: BlkRequest[];
+}
+
+/** One request (`struct request`). */
+export interface BlkRequest {
+  readonly id: number;
+  readonly bio: Bio;
+  /** The op flags as the driver sees them (after the flush policy). */
+  readonly opf: number;
+  readonly hctx: Hctx;
+  readonly tag: number;
+  /** The CPU whose software queue it came from (`rq->mq_ctx->cpu`). */
+  readonly cpu: Cpu;
+  readonly polled: boolean;
+  /** Device steps still to run. */
+  readonly steps: RqStep[];
+  /** The data step goes straight to media (FUA natively, or no write cache). */
+  readonly writeThrough: boolean;
+  status: BlkStatus;
+  /** Cache generation a flush step covers (taken when the step starts). */
+  flushUpTo: number;
+  /** When the current device step ends (ns), or -1 when not in service. */
+  stepEnd: number;
+  /** Sectors the data step transfers (the whole bio unless a bad block cut it short). */
+  sectors: number;
+}

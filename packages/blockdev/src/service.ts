@@ -1,0 +1,131 @@
+/**
+ * The device itself: how long a request takes and how many run at once.
+ * Each step of a request (data transfer or cache flush) takes a service time
+ * drawn from its operation's distribution; at most `parallelism` requests are
+ * in service (the rest queue inside the device, FIFO); and with an `mbps`
+ * cap all transfers share one link, so a data step ends no earlier than its
+ * bytes can cross it: end = max(start + latency, link free + bytes / bandwidth).
+ * @module
+ */
+import { makeSampler, type EventHandle, type Rng, type Sampler, type Simulator } from '@dio/sim';
+import { bioOp, REQ_OP_READ } from './flags';
+import type { NullBlkConfig } from './options';
+import type { BlkRequest, Hctx, RqStep } from './request';
+
+/** What the driver does at the edges of each device step. */
+export interface ServiceHooks {
+  /** A step starts (a flush takes its snapshot of the cache here). */
+  stepStart(rq: BlkRequest, step: RqStep): void;
+  /** A step ends (data lands, a flush persists). */
+  stepEnd(rq: BlkRequest, step: RqStep): void;
+  /** The device finished the request: hand it to the completion path. */
+  finished(rq: BlkRequest): void;
+}
+
+/** The device's internal scheduler: parallel slots, a shared link, and per-op service times. */
+export class DeviceService {
+  private busy = 0;
+  private readonly waiting: BlkRequest[] = [];
+  private readonly inService = new Map<BlkRequest, EventHandle>();
+  private linkFree = 0;
+  private readonly bytesPerNs: number;
+  private readonly readTime: Sampler;
+  private readonly writeTime: Sampler;
+  private readonly flushTime: Sampler;
+  private readonly stepEndFn = (rq: unknown): void => this.onStepEnd(rq as BlkRequest);
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly rng: Rng,
+    private readonly cfg: NullBlkConfig,
+    private readonly hooks: ServiceHooks,
+  ) {
+    this.bytesPerNs = cfg.mbps > 0 ? (cfg.mbps * 1024 * 1024) / 1e9 : 0;
+    this.readTime = makeSampler(cfg.readLatency);
+    this.writeTime = makeSampler(cfg.writeLatency);
+    this.flushTime = makeSampler(cfg.flushLatency);
+  }
+
+  /** Requests in service plus those queued inside the device. */
+  get outstanding(): number {
+    return this.busy + this.waiting.length;
+  }
+
+  /** Accept a request: start it, or queue it until a slot frees. */
+  start(rq: BlkRequest): void {
+    if (this.cfg.parallelism > 0 && this.busy >= this.cfg.parallelism) this.waiting.push(rq);
+    else this.begin(rq);
+  }
+
+  /** Run every step at once, with no device time (irqmode 'none'). */
+  runInline(rq: BlkRequest): void {
+    for (let step = rq.steps.shift(); step !== undefined; step = rq.steps.shift()) {
+      this.hooks.stepStart(rq, step);
+      this.hooks.stepEnd(rq, step);
+    }
+  }
+
+  /** Earliest end of a step in service on `hctx` (or anywhere, if none there); undefined if idle. */
+  nextStepEnd(hctx: Hctx): number | undefined {
+    let mine: number | undefined;
+    let any: number | undefined;
+    for (const rq of this.inService.keys()) {
+      if (any === undefined || rq.stepEnd < any) any = rq.stepEnd;
+      if (rq.hctx === hctx && (mine === undefined || rq.stepEnd < mine)) mine = rq.stepEnd;
+    }
+    return mine ?? any;
+  }
+
+  /** Power is gone: stop every request. Returns the ones that were in the device, unfinished. */
+  abort(): BlkRequest[] {
+    const out = [...this.inService.keys(), ...this.waiting];
+    for (const ev of this.inService.values()) this.sim.cancel(ev);
+    this.inService.clear();
+    this.waiting.length = 0;
+    this.busy = 0;
+    this.linkFree = 0;
+    return out;
+  }
+
+  private begin(rq: BlkRequest): void {
+    this.busy++;
+    this.nextStep(rq);
+  }
+
+  private nextStep(rq: BlkRequest): void {
+    const step = rq.steps[0];
+    if (step === undefined) {
+      this.done(rq);
+      return;
+    }
+    this.hooks.stepStart(rq, step);
+    const end = this.sim.now + this.duration(rq, step);
+    rq.stepEnd = end;
+    this.inService.set(rq, this.sim.at(end, this.stepEndFn, rq));
+  }
+
+  private duration(rq: BlkRequest, step: RqStep): number {
+    if (step !== 'data') return this.flushTime(this.rng);
+    const lat = bioOp(rq.opf) === REQ_OP_READ ? this.readTime(this.rng) : this.writeTime(this.rng);
+    if (this.bytesPerNs === 0) return lat;
+    const now = this.sim.now;
+    const linkStart = Math.max(now, this.linkFree);
+    this.linkFree = linkStart + Math.ceil(rq.bio.biSize / this.bytesPerNs);
+    return Math.max(lat, this.linkFree - now);
+  }
+
+  private onStepEnd(rq: BlkRequest): void {
+    const step = rq.steps.shift() as RqStep;
+    this.hooks.stepEnd(rq, step);
+    this.nextStep(rq);
+  }
+
+  private done(rq: BlkRequest): void {
+    this.busy--;
+    this.inService.delete(rq);
+    rq.stepEnd = -1;
+    const next = this.waiting.shift();
+    if (next !== undefined) this.begin(next);
+    this.hooks.finished(rq);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * fio's struct io_stat: running min / max / mean / variance of samples
+ * (Welford), as fio keeps for bandwidth and IOPS per averaging interval.
+ * @module
+ */
+
+/** What fio's calc_lat() reads from an io_stat. */
+export interface SampleSummary {
+  /** Number of samples. */
+  readonly samples: number;
+  /** Smallest sample (0 when none). */
+  readonly min: number;
+  /** Largest sample (0 when none). */
+  readonly max: number;
+  /** Mean (0 when none). */
+  readonly mean: number;
+  /** Sample standard deviation, N−1 (0 when fewer than 2). */
+  readonly stddev: number;
+}
+
+/** stat.c: add_stat_sample() — records samples and summarizes them as fio does. */
+export class IoStat implements SampleSummary {
+  private n = 0;
+  private lo = Number.POSITIVE_INFINITY;
+  private hi = Number.NEGATIVE_INFINITY;
+  private m = 0;
+  private s = 0;
+
+  /** Records one sample. */
+  record(v: number): void {
+    this.n++;
+    if (v < this.lo) this.lo = v;
+    if (v > this.hi) this.hi = v;
+    const delta = v - this.m;
+    this.m += delta / this.n;
+    this.s += delta * (v - this.m);
+  }
+
+  /** Number of samples. */
+  get samples(): number {
+    return this.n;
+  }
+  /** Smallest sample (0 when none). */
+  get min(): number {
+    return this.n === 0 ? 0 : this.lo;
+  }
+  /** Largest sample (0 when none). */
+  get max(): number {
+    return this.n === 0 ? 0 : this.hi;
+  }
+  /** Mean (0 when none). */
+  get mean(): number {
+    return this.m;
+  }
+  /** Sample standard deviation (N−1), 0 below two samples. */
+  get stddev(): number {
+    return this.n < 2 ? 0 : Math.sqrt(this.s / (this.n - 1));
+  }
+}

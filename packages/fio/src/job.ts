@@ -1,0 +1,140 @@
+/**
+ * The resolved fio job: every option dio understands, with fio's defaults
+ * applied and values in bytes and nanoseconds, plus the options as written
+ * (for the JSON "job options" / "global options" echo).
+ * @module
+ */
+import type { SourceLocation } from './errors';
+import type { KbBase } from './units';
+
+/** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
+export type RwMode = 'read' | 'write' | 'randread' | 'randwrite' | 'rw' | 'randrw';
+
+/** The I/O engines dio emulates. `sync` is fio's read()/write() engine; `psync` uses pread()/pwrite(). */
+export type IoEngineName = 'io_uring' | 'libaio' | 'psync' | 'pvsync2' | 'sync';
+
+/** fio's `sync` option: none, O_SYNC or O_DSYNC on open. */
+export type SyncMode = 'none' | 'sync' | 'dsync';
+
+/** fio's `fallocate` option. */
+export type FallocateMode = 'none' | 'native' | 'posix' | 'keep' | 'truncate';
+
+/** fio's `--output-format` values dio produces (`terse` is not supported). */
+export type OutputFormat = 'normal' | 'json' | 'json+';
+
+/** One option as written, echoed by fio's JSON "job options": canonical fio name, raw value (`""` when bare). */
+export interface FioOptionEcho {
+  /** fio's canonical option name (`iodepth_batch` for `iodepth_batch_submit`). */
+  readonly name: string;
+  /** The value as written, without surrounding blanks; `""` for a bare option. */
+  readonly value: string;
+}
+
+/** Block sizes per direction, as fio's `bs=r,w,t`. */
+export interface BlockSizes {
+  readonly read: number;
+  readonly write: number;
+  readonly trim: number;
+}
+
+/** A resolved fio job (one `[section]` or one `--name=`). Times are ns, sizes bytes. */
+export interface FioJob {
+  /** Job name (section name or `name=`). */
+  readonly name: string;
+  /** Where the job starts (its `[section]` line or its `--name` argument). */
+  readonly source: SourceLocation;
+  /** Reporting group (0; dio does not support `stonewall`/`new_group`). */
+  readonly groupId: number;
+  /** `description`. */
+  readonly description?: string;
+  /** `filename`; absent means fio's default `<name>.<jobnum>.<filenum>`. */
+  readonly filename?: string;
+  /** `size` in bytes: total I/O per job (and the file size unless `filesize`). */
+  readonly size?: number;
+  /** `filesize` in bytes. */
+  readonly filesize?: number;
+  /** `offset` in bytes. */
+  readonly offset: number;
+  /** `bs` / `blocksize` per direction (default 4096). */
+  readonly bs: BlockSizes;
+  /** `rw` / `readwrite` (default `read`). */
+  readonly rw: RwMode;
+  /** `rwmixread` (default 50); `rwmixwrite=x` sets it to 100 − x. */
+  readonly rwmixread: number;
+  /** `ioengine` (default `psync`). */
+  readonly ioengine: IoEngineName;
+  /** `iodepth` (default 1). */
+  readonly iodepth: number;
+  /** `iodepth_batch_submit` / `iodepth_batch` (default 1; 0 means iodepth; capped at iodepth). */
+  readonly iodepthBatchSubmit: number;
+  /** `iodepth_batch_complete_min` / `iodepth_batch_complete` (default 1). */
+  readonly iodepthBatchCompleteMin: number;
+  /** `iodepth_batch_complete_max` (default, and capped at, iodepth). */
+  readonly iodepthBatchCompleteMax: number;
+  /** `direct` (or `buffered=0`): O_DIRECT. */
+  readonly direct: boolean;
+  /** `fsync`: fsync every N writes (0 = never). */
+  readonly fsync: number;
+  /** `fdatasync`: fdatasync every N writes (0 = never). */
+  readonly fdatasync: number;
+  /** `sync`: open with O_SYNC / O_DSYNC. */
+  readonly sync: SyncMode;
+  /** `norandommap`. */
+  readonly norandommap: boolean;
+  /** `randrepeat` (default true). */
+  readonly randrepeat: boolean;
+  /** `randseed`, when given. */
+  readonly randseed?: number;
+  /** `time_based`. */
+  readonly timeBased: boolean;
+  /** `runtime` / `timeout` in ns (0 = unlimited). */
+  readonly runtimeNs: number;
+  /** `ramp_time` in ns. */
+  readonly rampTimeNs: number;
+  /** `number_ios` (0 = unlimited). */
+  readonly numberIos: number;
+  /** `loops` (default 1). */
+  readonly loops: number;
+  /** `numjobs` (default 1): the runner starts this many clones. */
+  readonly numjobs: number;
+  /** `cpus_allowed` as CPU numbers; absent means all. */
+  readonly cpusAllowed?: readonly number[];
+  /** `thread`. */
+  readonly thread: boolean;
+  /** `group_reporting`. */
+  readonly groupReporting: boolean;
+  /** io_uring / pvsync2 `hipri` (polled I/O). */
+  readonly hipri: boolean;
+  /** io_uring `fixedbufs`. */
+  readonly fixedbufs: boolean;
+  /** io_uring `registerfiles`. */
+  readonly registerfiles: boolean;
+  /** io_uring `sqthread_poll`. */
+  readonly sqthreadPoll: boolean;
+  /** `fallocate` (default `native`, as fio on Linux). */
+  readonly fallocate: FallocateMode;
+  /** `overwrite`. */
+  readonly overwrite: boolean;
+  /** `kb_base` (default 1024). */
+  readonly kbBase: KbBase;
+  /** `percentile_list` (default fio's 17 percentiles). */
+  readonly percentileList: readonly number[];
+  /** Decimals fio shows for percentiles in normal output (≥ 2). */
+  readonly percentilePrecision: number;
+  /** `clat_percentiles` (default true). */
+  readonly clatPercentiles: boolean;
+  /** `lat_percentiles` (default false). */
+  readonly latPercentiles: boolean;
+  /** `slat_percentiles` (default false). */
+  readonly slatPercentiles: boolean;
+  /** `write_lat_log` prefix (the job name when given bare); absent = no latency logs. */
+  readonly writeLatLog?: string;
+  /** `log_offset`: latency log lines carry the I/O offset. */
+  readonly logOffset: boolean;
+  /** `per_job_logs` (default true): log file names carry the job number. */
+  readonly perJobLogs: boolean;
+  /** The job's own options as written, in order (fio's JSON "job options"). */
+  readonly options: readonly FioOptionEcho[];
+  /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */
+  readonly globalOptions: readonly FioOptionEcho[];
+}

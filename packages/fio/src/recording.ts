@@ -1,0 +1,82 @@
+/**
+ * A `JobResult` to fill while a job runs: live recorders for latencies,
+ * bandwidth / IOPS samples, depths and latency buckets, seeded from the job.
+ * @module
+ */
+import { LatencyHistogram } from '@dio/sim';
+import { IoDepthCounters } from './depth';
+import { IoStat } from './io-stat';
+import type { FioJob } from './job';
+import { LatencyBuckets } from './lat-buckets';
+import type { JobResult, RecordingDirection } from './result';
+
+/** A job result under construction (what a runner updates). */
+export interface RecordingJobResult extends JobResult {
+  readonly read: RecordingDirection;
+  readonly write: RecordingDirection;
+  readonly trim: RecordingDirection;
+  readonly sync: { totalIos: number; readonly lat: LatencyHistogram };
+  readonly depth: IoDepthCounters;
+  readonly latency: LatencyBuckets;
+  error: number;
+  etaSec: number;
+  elapsedSec: number;
+  jobRuntimeNs: number;
+  usrNs: number;
+  sysNs: number;
+  ctx: number;
+  majf: number;
+  minf: number;
+}
+
+function direction(): RecordingDirection {
+  return {
+    ioBytes: 0,
+    totalIos: 0,
+    shortIos: 0,
+    dropIos: 0,
+    runtimeNs: 0,
+    slat: new LatencyHistogram(),
+    clat: new LatencyHistogram(),
+    lat: new LatencyHistogram(),
+    bw: new IoStat(),
+    iops: new IoStat(),
+  };
+}
+
+/** An empty result for `job`, reported under `pid`. */
+export function createJobResult(job: FioJob, pid: number): RecordingJobResult {
+  return {
+    name: job.name,
+    groupId: job.groupId,
+    pid,
+    error: 0,
+    members: 1,
+    ...(job.description === undefined ? {} : { description: job.description }),
+    etaSec: 0,
+    elapsedSec: 0,
+    options: job.options,
+    read: direction(),
+    write: direction(),
+    trim: direction(),
+    sync: { totalIos: 0, lat: new LatencyHistogram() },
+    jobRuntimeNs: 0,
+    usrNs: 0,
+    sysNs: 0,
+    ctx: 0,
+    majf: 0,
+    minf: 0,
+    depth: new IoDepthCounters(),
+    latency: new LatencyBuckets(),
+    iodepth: job.iodepth,
+    latencyTarget: 0,
+    latencyWindow: 0,
+    latencyPercentile: 100,
+    percentileList: job.percentileList,
+    percentilePrecision: job.percentilePrecision,
+    clatPercentiles: job.clatPercentiles,
+    latPercentiles: job.latPercentiles,
+    slatPercentiles: job.slatPercentiles,
+    kbBase: job.kbBase,
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * DioFs: a small extent filesystem with XFS's direct I/O behaviour —
+ * ->iomap_begin for direct reads and writes (allocating unwritten extents
+ * for holes, COW for shared extents), ->end_io (unwritten conversion, COW
+ * end, size update as metadata transactions needing task context), and
+ * the lazily created `dio/<s_id>` completion workqueue.
+ * @module
+ */
+import type { BlockDevice } from '@dio/blockdev';
+import { EAGAIN, EINVAL, EIO, ENOENT, ENOSPC, File, FMODE_NOWAIT, FMODE_READ, FMODE_WRITE, type FileOperations, type Kiocb } from '@dio/kiocb';
+import { downWrite, type KGen, type Simulator, spinLock, spinUnlock, upWrite } from '@dio/sim';
+import { BlockAllocator, NoSpaceError } from './allocator';
+import { FsInode } from './fs-inode';
+import { IOMAP_DIO_COW, IOMAP_DIO_UNWRITTEN } from './end-io-flags';
+import { IOMAP_F_DIRTY, IOMAP_F_NEW, IOMAP_F_SHARED, IOMAP_HOLE, IOMAP_MAPPED, IOMAP_NOWAIT, IOMAP_NULL_ADDR, IOMAP_UNWRITTEN, IOMAP_WRITE, type Iomap } from './iomap-types';
+import { Journal } from './journal';
+import { defaultDioWqFactory, type DioWqFactory, SuperBlock } from './superblock';
+
+/** Options of a {@link DioFs}. */
+export interface DioFsOptions {
+  /** s_id (default: the device's name). */
+  readonly name?: string;
+  /** Filesystem block size (default 4096). */
+  readonly blockSize?: number;
+  /** Log size in blocks (default 64). */
+  readonly logBlocks?: number;
+  /** How s_dio_done_wq is created (default: the kernel's bound WQ_MEM_RECLAIM queue). */
+  readonly dioWq?: DioWqFactory;
+  /** The file operations files are opened with (the iomap layer provides them). */
+  readonly fops: (fs: DioFs) => FileOperations;
+}
+
+/** How {@link DioFs.create} lays out a new file. */
+export type Layout = 'written' | 'unwritten' | 'hole';
+
+/** A mounted filesystem on one block device. */
+export class DioFs {
+  readonly sb: SuperBlock;
+  readonly journal: Journal;
+  readonly blockSize: number;
+  private readonly alloc: BlockAllocator;
+  private readonly inodes = new Map<string, FsInode>();
+  private readonly fops: FileOperations;
+  private nextIno = 128;
+  /** The device as a wait-for graph node: it completes I/O by itself. */
+  readonly bdevAgent: { readonly agent: string };
+
+  constructor(
+    readonly sim: Simulator,
+    readonly bdev: BlockDevice,
+    opts: DioFsOptions,
+  ) {
+    const bs = opts.blockSize ?? 4096;
+    if (bs < bdev.logicalBlockSize || (bs & (bs - 1)) !== 0) throw new RangeError(`block size ${bs} must be a power of two ≥ the device's ${bdev.logicalBlockSize}`);
+    this.blockSize = bs;
+    const total = Math.floor((bdev.sectors * 512) / bs);
+    const logBlocks = Math.min(opts.logBlocks ?? 64, Math.max(1, total >> 4));
+    this.sb = new SuperBlock(sim, opts.name ?? bdev.name, bdev, bs, opts.dioWq ?? defaultDioWqFactory);
+    this.journal = new Journal(sim, bdev, 0, logBlocks, bs);
+    this.alloc = new BlockAllocator(logBlocks, total - logBlocks);
+    this.bdevAgent = { agent: `device ${bdev.name}` };
+    this.fops = opts.fops(this);
+  }
+
+  /** Free filesystem blocks. */
+  get freeBlocks(): number {
+    return this.alloc.available;
+  }
+
+  /**
+   * Create a file of `size` bytes, laid out at set-up time (no simulated time
+   * passes): 'written' like a file fio has pre-written (pure overwrites),
+   * 'unwritten' like fallocate, 'hole' like ftruncate. Throws if it exists
+   * or the device is full.
+   */
+  create(path: string, size = 0, layout: Layout = 'written', opts: { shared?: boolean } = {}): FsInode {
+    if (this.inodes.has(path)) throw new Error(`${path}: exists`);
+    const ino = new FsInode(this.nextIno++, path);
+    ino.iSize = size;
+    if (layout !== 'hole') this.allocRange(ino, 0, Math.ceil(size / this.blockSize), layout, opts.shared ?? false);
+    this.inodes.set(path, ino);
+    return ino;
+  }
+
+  /** The inode at `path`, if any. */
+  lookup(path: string): FsInode | undefined {
+    return this.inodes.get(path);
+  }
+
+  /** Open `path` with O_* `flags` (the VFS part of open(2)); a negative errno if it does not exist. */
+  open(path: string, flags: number): File | number {
+    const ino = this.inodes.get(path);
+    if (ino === undefined) return -ENOENT;
+    return new File(ino, flags, FMODE_READ | FMODE_WRITE | FMODE_NOWAIT, this.fops, path);
+  }
+
+  /** Allocate disk blocks for file blocks `[first, first+count)` (holes only). Throws NoSpaceError. */
+  allocRange(ino: FsInode, first: number, count: number, state: 'written' | 'unwritten', shared = false): void {
+    let b = first;
+    const end = first + count;
+    while (b < end) {
+      const l = ino.extents.lookup(b);
+      const n = Math.min(l.len, end - b);
+      if (l.kind === 'hole') {
+        let left = n;
+        let fb = b;
+        while (left > 0) {
+          const [disk, got] = this.alloc.alloc(left);
+          ino.extents.insert(fb, got, disk, state, shared);
+          fb += got;
+          left -= got;
+        }
+      }
+      b += n;
+    }
+  }
+
+  /** Unmap file blocks `[first, first+count)` and free their disk blocks (shared blocks are not freed). */
+  freeRange(ino: FsInode, first: number, count: number): void {
+    for (const e of ino.extents.remove(first, count)) if (!e.shared) this.alloc.release(e.diskBlock, e.len);
+  }
+
+  // fs/xfs/xfs_iomap.c: xfs_direct_write_iomap_begin() / xfs_read_iomap_begin()
+  /**
+   * ->iomap_begin for direct I/O: map `[pos, pos+length)` (bytes). Writes
+   * into holes allocate unwritten extents (IOMAP_F_NEW); writes to shared
+   * extents allocate new blocks (IOMAP_F_SHARED, remapped at end_io).
+   * Returns the mapping or a negative errno (-EAGAIN under IOMAP_NOWAIT when
+   * allocation would be needed, -ENOSPC).
+   */
+  *iomapBegin(ino: FsInode, pos: number, length: number, flags: number): KGen<Iomap | number> {
+    const bs = this.blockSize;
+    const fb = Math.floor(pos / bs);
+    const l = ino.extents.lookup(fb);
+    const span = Math.min(l.len * bs - (pos - fb * bs), length);
+    const write = (flags & IOMAP_WRITE) !== 0;
+    const dirtyFlag = write && ino.metaDirty ? IOMAP_F_DIRTY : 0;
+    if (l.kind === 'extent' && !(write && l.ext.shared)) {
+      const addr = (l.ext.diskBlock + (fb - l.ext.fileBlock)) * bs + (pos - fb * bs);
+      const type = l.ext.state === 'written' ? IOMAP_MAPPED : IOMAP_UNWRITTEN;
+      return { addr, offset: pos, length: span, type, flags: dirtyFlag, bdev: this.bdev };
+    }
+    if (!write) return { addr: IOMAP_NULL_ADDR, offset: pos, length: Math.min(span, length), type: IOMAP_HOLE, flags: 0, bdev: this.bdev };
+    if (flags & IOMAP_NOWAIT) return -EAGAIN;
+    // Allocation is a transaction under the ILOCK: task context only.
+    const nblocks = Math.ceil((pos + span) / bs) - fb;
+    const shared = l.kind === 'extent';
+    try {
+      yield* this.transaction(ino, () => {
+        if (shared) {
+          // COW: the write goes to fresh blocks; the old shared ones stay until end_io remaps.
+          ino.cow ??= new Map();
+          const [disk, got] = this.alloc.alloc(nblocks);
+          for (let i = 0; i < got; i++) ino.cow.set(fb + i, disk + i);
+        } else this.allocRange(ino, fb, nblocks, 'unwritten');
+      });
+    } catch (e) {
+      if (e instanceof NoSpaceError) return -ENOSPC;
+      throw e;
+    }
+    if (shared) {
+      const disk = ino.cow?.get(fb) as number;
+      let run = 1;
+      while (run < nblocks && ino.cow?.get(fb + run) === disk + run) run++;
+      const len = Math.min(span, run * bs - (pos - fb * bs));
+      return { addr: disk * bs + (pos - fb * bs), offset: pos, length: len, type: IOMAP_MAPPED, flags: IOMAP_F_SHARED | dirtyFlag, bdev: this.bdev };
+    }
+    const m = ino.extents.lookup(fb);
+    if (m.kind !== 'extent') return -EIO;
+    const len = Math.min(span, m.len * bs - (pos - fb * bs));
+    const addr = (m.ext.diskBlock + (fb - m.ext.fileBlock)) * bs + (pos - fb * bs);
+    return { addr, offset: pos, length: len, type: IOMAP_UNWRITTEN, flags: IOMAP_F_NEW | IOMAP_F_DIRTY, bdev: this.bdev };
+  }
+
+  // fs/xfs/xfs_file.c: xfs_dio_write_end_io()
+  /**
+   * ->end_io for direct writes: COW remap, unwritten conversion, or in-core
+   * and on-disk size update. Each metadata change is a transaction taking the
+   * ILOCK (a sleeping lock), so this must run in task context.
+   */
+  *writeEndIo(iocb: Kiocb, size: number, error: number, flags: number): KGen<number> {
+    const ino = iocb.kiFilp.fInode as FsInode;
+    const offset = iocb.kiPos;
+    if (error) return error;
+    if (size <= 0) return size;
+    const bs = this.blockSize;
+    const fb = Math.floor(offset / bs);
+    const nb = Math.ceil((offset + size) / bs) - fb;
+    if (flags & IOMAP_DIO_COW) {
+      // fs/xfs/xfs_reflink.c: xfs_reflink_end_cow()
+      yield* this.transaction(ino, () => {
+        for (let b = fb; b < fb + nb; b++) {
+          const disk = ino.cow?.get(b);
+          if (disk === undefined) continue;
+          ino.cow?.delete(b);
+          this.freeRange(ino, b, 1);
+          ino.extents.insert(b, 1, disk, 'written');
+        }
+      });
+    }
+    if (flags & IOMAP_DIO_UNWRITTEN) {
+      // fs/xfs/xfs_iomap.c: xfs_iomap_write_unwritten(ip, offset, size, update_isize=true)
+      yield* this.transaction(ino, () => {
+        ino.extents.setState(fb, nb, 'written');
+        if (offset + size > ino.iSize) ino.iSize = offset + size;
+      });
+      return 0;
+    }
+    yield spinLock(ino.iFlagsLock);
+    if (offset + size > ino.iSize) {
+      ino.iSize = offset + size; // i_size_write()
+      spinUnlock(ino.iFlagsLock);
+      // fs/xfs/xfs_aops.c: xfs_setfilesize()
+      yield* this.transaction(ino, () => {});
+    } else spinUnlock(ino.iFlagsLock);
+    return 0;
+  }
+
+  /** A metadata transaction on `ino`: ILOCK exclusive, CPU cost, change, commit to the log. */
+  *transaction(ino: FsInode, change: () => void): KGen<void> {
+    yield downWrite(ino.ilock); // xfs_ilock(ip, XFS_ILOCK_EXCL)
+    try {
+      yield this.sim.costs.fsMetadataUpdate;
+      change();
+      ino.metaDirty = true;
+      this.journal.commit();
+    } finally {
+      upWrite(ino.ilock);
+    }
+  }
+
+  /** Negative errno for an invalid byte range, else 0. */
+  static checkRange(offset: number, len: number): number {
+    return !Number.isSafeInteger(offset) || !Number.isSafeInteger(len) || offset < 0 || len < 0 ? -EINVAL : 0;
+  }
+}

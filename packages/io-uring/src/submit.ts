@@ -1,0 +1,134 @@
+/**
+ * Submission: io_submit_sqes → io_init_req (SQE validation, CQE errors) →
+ * io_issue_sqe (inline, non-blocking) → io-wq punt on -EAGAIN.
+ * @module
+ */
+import { EAGAIN, EBADF, EINVAL } from '@dio/kiocb';
+import { currentTask, type KGen } from '@dio/sim';
+import { flushCompletions } from './cqe';
+import type { IoRingCtx } from './ctx';
+import { IoWq } from './iowq';
+import { fsyncPrep, ioFallocate, ioFsync } from './ops';
+import { IoKiocb, REQ_F_FIXED_FILE, REQ_F_FORCE_ASYNC, REQ_F_NOWAIT } from './req';
+import { IOU_ISSUE_SKIP_COMPLETE, IOU_OK, ioRw } from './rw';
+import {
+  IORING_OP_FALLOCATE,
+  IORING_OP_FSYNC,
+  IORING_OP_LAST,
+  IORING_OP_NOP,
+  IORING_OP_READ,
+  IORING_OP_READ_FIXED,
+  IORING_OP_READV,
+  IORING_OP_WRITE,
+  IORING_OP_WRITE_FIXED,
+  IORING_OP_WRITEV,
+  IORING_SETUP_SUBMIT_ALL,
+  IOSQE_ASYNC,
+  IOSQE_FIXED_FILE,
+  IOSQE_SUPPORTED,
+} from './uapi';
+
+const RW_OPS = new Set([IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_READ_FIXED, IORING_OP_WRITE_FIXED]);
+const WRITE_OPS = new Set([IORING_OP_WRITE, IORING_OP_WRITEV, IORING_OP_WRITE_FIXED]);
+const EMULATED = new Set([...RW_OPS, IORING_OP_NOP, IORING_OP_FSYNC, IORING_OP_FALLOCATE]);
+
+// io_uring/io_uring.c: io_init_req()
+/** Validate an SQE and resolve its file. Returns 0 or the negative errno its CQE carries. */
+function initReq(ctx: IoRingCtx, req: IoKiocb): number {
+  const sqe = req.sqe;
+  if (!Number.isInteger(sqe.opcode) || sqe.opcode < 0 || sqe.opcode >= IORING_OP_LAST) return -EINVAL;
+  // Known to the kernel but not emulated here (sockets, timeouts, …): refused the same way.
+  if (!EMULATED.has(sqe.opcode)) return -EINVAL;
+  if (sqe.flags & ~IOSQE_SUPPORTED) return -EINVAL;
+  if (sqe.flags & IOSQE_ASYNC) req.flags |= REQ_F_FORCE_ASYNC;
+  if (sqe.opcode === IORING_OP_NOP) return 0;
+  if (sqe.flags & IOSQE_FIXED_FILE) {
+    const tbl = ctx.fixedFiles;
+    const f = tbl !== null && Number.isInteger(sqe.fd) && sqe.fd >= 0 && sqe.fd < tbl.length ? tbl[sqe.fd] : null;
+    if (f === null || f === undefined) return -EBADF;
+    req.file = f;
+    req.flags |= REQ_F_FIXED_FILE;
+  } else {
+    const f = ctx.files.get(sqe.fd);
+    if (f === undefined) return -EBADF;
+    req.file = f;
+  }
+  if (sqe.opcode === IORING_OP_FSYNC) return fsyncPrep(req);
+  if (RW_OPS.has(sqe.opcode) && (!Number.isSafeInteger(sqe.off) || sqe.off < -1)) return -EINVAL;
+  return 0;
+}
+
+// io_uring/io_uring.c: io_issue_sqe()
+/** Run the opcode. `nonblock` = IO_URING_F_NONBLOCK (inline issue). */
+export function* issueSqe(req: IoKiocb, nonblock: boolean): KGen<number> {
+  const op = req.opcode;
+  let ret: number;
+  if (RW_OPS.has(op)) ret = yield* ioRw(req, WRITE_OPS.has(op), nonblock);
+  else if (op === IORING_OP_FSYNC) ret = yield* ioFsync(req, nonblock);
+  else if (op === IORING_OP_FALLOCATE) ret = yield* ioFallocate(req, nonblock);
+  else {
+    req.cqe.res = 0;
+    ret = IOU_OK;
+  }
+  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && RW_OPS.has(op)) req.ctx.iopollList.push(req);
+  return ret;
+}
+
+/** The ring's io-wq, created on first punt. */
+function iowq(ctx: IoRingCtx): IoWq {
+  if (ctx.iowq === null) {
+    const task = ctx.submitterTask;
+    ctx.iowq = new IoWq(ctx, (r) => issueSqe(r, false), Math.min(ctx.sq.entries, 4 * ctx.sim.cpus.length), task.cpusAllowed, task.pid);
+  }
+  return ctx.iowq;
+}
+
+// io_uring/io_uring.c: io_queue_sqe()
+function* queueSqe(req: IoKiocb): KGen<void> {
+  const ctx = req.ctx;
+  if (req.flags & REQ_F_FORCE_ASYNC) {
+    iowq(ctx).enqueue(req);
+    return;
+  }
+  const ret = yield* issueSqe(req, true);
+  if (ret === IOU_OK) ctx.complReqs.push(req);
+  else if (ret === IOU_ISSUE_SKIP_COMPLETE) return;
+  else if (ret === -EAGAIN && !(req.flags & REQ_F_NOWAIT)) iowq(ctx).enqueue(req); // io_queue_async → io-wq
+  else {
+    req.fail(ret);
+    ctx.complReqs.push(req);
+  }
+}
+
+// io_uring/io_uring.c: io_submit_sqes()
+/** Consume up to `nr` SQEs. A bad SQE gets its error CQE and stops submission (unless SUBMIT_ALL). Returns SQEs consumed. */
+export function* submitSqes(ctx: IoRingCtx, nr: number): KGen<number> {
+  const entries = Math.min(nr, ctx.sq.ready);
+  if (entries <= 0) return 0;
+  const task = currentTask();
+  const sim = ctx.sim;
+  let done = 0;
+  while (done < entries) {
+    const slot = ctx.sq.sqes[ctx.sq.head & ctx.sq.mask] as IoKiocb['sqe'];
+    ctx.sq.head++;
+    done++;
+    const req = new IoKiocb(ctx, { ...slot }, task);
+    req.submittedAt = sim.now;
+    ctx.stats.sqesSubmitted++;
+    if (sim.tracing) {
+      sim.traceSpan('b', req.id, `io ${req.id}`, { opcode: req.opcode, user_data: req.userData.toString() });
+      sim.trace('io_uring_submit_req', { req: req.id, opcode: req.opcode });
+    }
+    yield sim.costs.ioUringIssue;
+    const err = initReq(ctx, req);
+    if (err) {
+      req.fail(err);
+      ctx.complReqs.push(req);
+      if (!(ctx.flags & IORING_SETUP_SUBMIT_ALL)) break;
+      continue;
+    }
+    yield* queueSqe(req);
+  }
+  yield* flushCompletions(ctx); // io_submit_state_end
+  return done;
+}

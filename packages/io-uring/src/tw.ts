@@ -1,0 +1,88 @@
+/**
+ * io_uring task_work: how a completion gets from bio end_io (IRQ,
+ * kworker…) to the submitting task, in normal mode (task_work_add with
+ * TWA_SIGNAL or TWA_SIGNAL_NO_IPI) and DEFER_TASKRUN mode (a local list run
+ * only by the submitter inside io_uring_enter, with LAZY_WAKE batching).
+ * @module
+ */
+import { type KGen, type Task } from '@dio/sim';
+import { flushCompletions } from './cqe';
+import type { IoRingCtx } from './ctx';
+import type { IoKiocb } from './req';
+import { IORING_SQ_TASKRUN } from './uapi';
+
+/** nr_tw for non-lazy adds: forces a wake-up (-1U). */
+const NR_TW_FORCE = Number.MAX_SAFE_INTEGER;
+
+// io_uring/io_uring.c: __io_req_task_work_add()
+/** Queue `req.twFunc` to run in the request's task. `lazy` = IOU_F_TWQ_LAZY_WAKE. */
+export function* reqTaskWorkAdd(req: IoKiocb, lazy: boolean): KGen<void> {
+  const ctx = req.ctx;
+  yield ctx.sim.costs.taskWorkAdd;
+  if (ctx.deferTaskrun) localWorkAdd(ctx, req, lazy);
+  else normalWorkAdd(ctx, req);
+}
+
+// io_uring/io_uring.c: io_req_local_work_add()
+function localWorkAdd(ctx: IoRingCtx, req: IoKiocb, lazy: boolean): void {
+  const head = ctx.workList[ctx.workList.length - 1];
+  const nrTwPrev = head?.nrTw ?? 0;
+  const nrTw = lazy ? nrTwPrev + 1 : NR_TW_FORCE;
+  req.nrTw = nrTw;
+  ctx.workList.push(req);
+  if (head === undefined && ctx.taskrunFlag) ctx.sq.flags |= IORING_SQ_TASKRUN;
+  const nrWait = ctx.cqWaitNr;
+  if (nrWait === 0) return; // no one is waiting
+  if (nrWait > nrTw || nrTwPrev >= nrWait) return; // not enough, or an earlier add already woke it
+  ctx.sim.wakeUpState(ctx.submitterTask, 'S');
+}
+
+// io_uring/io_uring.c: io_req_normal_work_add()
+function normalWorkAdd(ctx: IoRingCtx, req: IoKiocb): void {
+  let list = ctx.taskLists.get(req.task);
+  if (list === undefined) {
+    list = [];
+    ctx.taskLists.set(req.task, list);
+  }
+  list.push(req);
+  if (list.length > 1) return; // task_work already pending
+  if (ctx.taskrunFlag) ctx.sq.flags |= IORING_SQ_TASKRUN;
+  const task = req.task;
+  ctx.sim.taskWorkAdd(task, { name: 'tctx_task_work', fn: () => tctxTaskWork(ctx, task) }, ctx.notifyMethod);
+}
+
+function* runList(ctx: IoRingCtx, items: IoKiocb[]): KGen<number> {
+  const cost = ctx.sim.costs.taskWorkRun;
+  for (const r of items) {
+    yield cost;
+    ctx.stats.taskWorkItems++;
+    const fn = r.twFunc;
+    r.twFunc = null;
+    if (fn !== null) yield* fn(r);
+  }
+  return items.length;
+}
+
+// io_uring/io_uring.c: tctx_task_work()
+/** The task_work callback of normal mode: run this task's queued completions, then post their CQEs. */
+export function* tctxTaskWork(ctx: IoRingCtx, task: Task): KGen<void> {
+  const list = ctx.taskLists.get(task);
+  if (list === undefined) return;
+  while (list.length > 0) {
+    if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
+    yield* runList(ctx, list.splice(0));
+    yield* flushCompletions(ctx);
+  }
+}
+
+// io_uring/io_uring.c: __io_run_local_work()
+/** DEFER_TASKRUN: run the ring's local work (submitter only). Returns items run. */
+export function* runLocalWork(ctx: IoRingCtx): KGen<number> {
+  let n = 0;
+  while (ctx.workList.length > 0) {
+    if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
+    n += yield* runList(ctx, ctx.workList.splice(0));
+    yield* flushCompletions(ctx);
+  }
+  return n;
+}

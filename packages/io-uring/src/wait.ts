@@ -1,0 +1,91 @@
+/**
+ * Waiting for completions: io_cqring_wait (task_work, DEFER_TASKRUN local
+ * work and LAZY_WAKE against min_complete) and io_iopoll_check (IOPOLL
+ * rings reap by polling the device, no interrupts).
+ * @module
+ */
+import { EINTR } from '@dio/kiocb';
+import { condResched, currentTask, type KGen, taskWorkRun, wait, WaitQueue } from '@dio/sim';
+import { flushCompletions, overflowFlush, shouldWake } from './cqe';
+import type { CqWaiter, IoRingCtx } from './ctx';
+import type { IoKiocb } from './req';
+import { runLocalWork } from './tw';
+
+// io_uring/io_uring.c: io_cqring_wait()
+/** Sleep until `minEvents` CQEs are available (counting from the CQ head). Returns 0 or -EINTR. */
+export function* cqringWait(ctx: IoRingCtx, minEvents: number): KGen<number> {
+  const me = currentTask();
+  if (ctx.workList.length > 0) yield* runLocalWork(ctx);
+  yield* taskWorkRun();
+  overflowFlush(ctx);
+  if (ctx.cq.ready >= minEvents) return 0;
+  const w: CqWaiter = { task: me, cqTail: ctx.cq.head + minEvents, wq: new WaitQueue('io_uring cq_wait') };
+  if (ctx.sim.tracing) ctx.sim.trace('io_uring_cqring_wait', { min_events: minEvents });
+  for (;;) {
+    overflowFlush(ctx);
+    if (ctx.deferTaskrun) ctx.cqWaitNr = Math.max(1, w.cqTail - ctx.cq.tail);
+    // io_cqring_wait_schedule(): don't sleep with work pending
+    let woke: unknown = 'woken';
+    if (!(ctx.workList.length > 0 || me.notifySignal || me.taskWorks.length > 0 || shouldWake(ctx, w))) {
+      ctx.cqWaiters.push(w);
+      woke = yield wait(w.wq, { state: 'S' });
+      const i = ctx.cqWaiters.indexOf(w);
+      if (i >= 0) ctx.cqWaiters.splice(i, 1);
+    }
+    ctx.cqWaitNr = 0;
+    // Run task_work after scheduling and before io_should_wake().
+    yield* taskWorkRun();
+    if (ctx.workList.length > 0) yield* runLocalWork(ctx);
+    overflowFlush(ctx);
+    if (shouldWake(ctx, w)) return 0;
+    if (woke === 'signal' && !me.notifySignal && me.taskWorks.length === 0 && ctx.workList.length === 0) {
+      // a real signal (not task_work notification) interrupts the wait
+      return -EINTR;
+    }
+    yield condResched;
+  }
+}
+
+// io_uring/rw.c: io_do_iopoll()
+/** Poll the device for the oldest requests; reap the completed prefix. Returns CQEs produced. */
+function* doIopoll(ctx: IoRingCtx): KGen<number> {
+  const list = ctx.iopollList;
+  for (const req of list) {
+    if (req.iopollCompleted) break;
+    const file = req.file;
+    const poll = file?.fOp.iopoll;
+    if (file === null || poll === undefined || req.kiocb === null) break;
+    const r = yield* poll.call(file.fOp, req.kiocb);
+    if (r < 0 || req.iopollCompleted) break;
+    if (r > 0) break;
+  }
+  let n = 0;
+  while (list.length > 0 && (list[0] as IoKiocb).iopollCompleted) {
+    ctx.complReqs.push(list.shift() as IoKiocb);
+    n++;
+  }
+  if (n > 0) yield* flushCompletions(ctx);
+  return n;
+}
+
+// io_uring/io_uring.c: io_iopoll_check()
+/** IOPOLL rings: spin polling until `min` completions were reaped. */
+export function* iopollCheck(ctx: IoRingCtx, min: number): KGen<number> {
+  overflowFlush(ctx);
+  if (ctx.cq.ready > 0) return 0;
+  let nrEvents = 0;
+  const me = currentTask();
+  do {
+    if (ctx.iopollList.length === 0) {
+      const tail = ctx.cq.tail;
+      yield* taskWorkRun();
+      if (ctx.workList.length > 0) yield* runLocalWork(ctx);
+      if (tail !== ctx.cq.tail || ctx.iopollList.length === 0) break;
+    }
+    const r = yield* doIopoll(ctx);
+    nrEvents += r;
+    if (me.cpu.needResched) break;
+    if (r === 0) yield ctx.sim.costs.userPerReap; // one poll loop iteration
+  } while (nrEvents < min);
+  return 0;
+}

@@ -1,0 +1,316 @@
+import { EBADF, EFAULT, EINVAL, IovIter } from '@dio/kiocb';
+import { pread } from '@dio/fs';
+import { CallerPolicy } from '@dio/iomap';
+import { type KGen, sleep, spend } from '@dio/sim';
+import { describe, expect, it } from 'vitest';
+import {
+  type Cqe,
+  cqeSeen,
+  getSqe,
+  IORING_SETUP_COOP_TASKRUN,
+  IORING_SETUP_CQSIZE,
+  IORING_SETUP_DEFER_TASKRUN,
+  IORING_SETUP_IOPOLL,
+  IORING_SETUP_SINGLE_ISSUER,
+  IORING_SETUP_TASKRUN_FLAG,
+  ioUringSetupParams,
+  type IoUring,
+  peekCqe,
+  prepFsync,
+  prepNop,
+  prepRead,
+  prepWrite,
+  prepWriteFixed,
+  queueInitParams,
+  registerBuffersUser,
+  sqeSetData64,
+  submit,
+  submitAndWait,
+  waitCqe,
+} from '../src/index';
+import { makeStack, pattern, type Stack } from './harness';
+
+const BS = 4096;
+
+function* ring(st: Stack, entries: number, flags: number, cqEntries?: number): KGen<IoUring> {
+  const r = yield* queueInitParams(entries, { flags, ...(cqEntries ? { cqEntries } : {}) }, st.env);
+  if (typeof r === 'number') throw new Error(`setup: ${r}`);
+  return r;
+}
+
+/** Reap `n` CQEs. */
+function* reapN(r: IoUring, n: number): KGen<Cqe[]> {
+  const out: Cqe[] = [];
+  while (out.length < n) {
+    const c = yield* waitCqe(r);
+    if (typeof c === 'number') throw new Error(`wait: ${c}`);
+    out.push(c);
+    cqeSeen(r, c);
+  }
+  return out;
+}
+
+describe('io_uring_setup', () => {
+  it('rounds sizes like the kernel', () => {
+    expect(ioUringSetupParams(5, {})).toEqual({ sq: 8, cq: 16, flags: 0 });
+    expect(ioUringSetupParams(8, { flags: IORING_SETUP_CQSIZE, cqEntries: 100 })).toEqual({ sq: 8, cq: 128, flags: IORING_SETUP_CQSIZE });
+    expect(ioUringSetupParams(8, { flags: IORING_SETUP_CQSIZE, cqEntries: 4 })).toBe(-EINVAL);
+    expect(ioUringSetupParams(0, {})).toBe(-EINVAL);
+    expect(ioUringSetupParams(70000, {})).toBe(-EINVAL);
+    expect(ioUringSetupParams(8, { flags: IORING_SETUP_DEFER_TASKRUN })).toBe(-EINVAL); // needs SINGLE_ISSUER
+    expect(ioUringSetupParams(8, { flags: IORING_SETUP_TASKRUN_FLAG })).toBe(-EINVAL);
+  });
+});
+
+describe('every SQE gets exactly one CQE', () => {
+  it.each([
+    ['normal task_work', 0],
+    ['COOP_TASKRUN', IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG],
+    ['DEFER_TASKRUN', IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN],
+  ])('%s', (_n, flags) => {
+    const st = makeStack();
+    const fd = st.file('/f', 64 * BS);
+    const data = pattern(8 * BS, 1);
+    let cqes: Cqe[] = [];
+    st.sim.spawn('app', function* () {
+      const r = yield* ring(st, 16, flags);
+      for (let i = 0; i < 8; i++) {
+        const s = getSqe(r);
+        if (s === null) throw new Error('sq full');
+        prepWrite(s, fd, data.subarray(i * BS, (i + 1) * BS), BS, i * BS);
+        sqeSetData64(s, 100 + i);
+      }
+      const n = getSqe(r);
+      if (n) {
+        prepNop(n);
+        sqeSetData64(n, 7);
+      }
+      const f = getSqe(r);
+      if (f) {
+        prepFsync(f, fd);
+        sqeSetData64(f, 8);
+      }
+      yield* submitAndWait(r, 10);
+      cqes = yield* reapN(r, 10);
+      yield sleep(1_000_000);
+      expect(peekCqe(r)).toBeNull();
+    });
+    const res = st.sim.run();
+    expect(res.hung).toEqual([]);
+    const byUd = new Map(cqes.map((c) => [c.userData, c.res]));
+    expect(cqes).toHaveLength(10);
+    expect(byUd.size).toBe(10);
+    for (let i = 0; i < 8; i++) expect(byUd.get(BigInt(100 + i))).toBe(BS);
+    expect(byUd.get(7n)).toBe(0);
+    expect(byUd.get(8n)).toBe(0);
+  });
+});
+
+describe('bad SQEs get the kernel\'s CQE errors and disturb nothing else', () => {
+  it('unknown opcode, bad fd, misaligned O_DIRECT, out-of-range fixed buffer', () => {
+    const st = makeStack();
+    const fd = st.file('/f', 64 * BS);
+    const got = new Map<bigint, number>();
+    const data = pattern(BS, 2);
+    st.sim.spawn('app', function* () {
+      const r = yield* ring(st, 16, 0);
+      expect(registerBuffersUser(r, [{ addr: 1 << 20, buf: new Uint8Array(BS), len: BS }])).toBe(0);
+      const add = (ud: number, fill: (s: NonNullable<ReturnType<typeof getSqe>>) => void) => {
+        const s = getSqe(r);
+        if (!s) throw new Error('full');
+        fill(s);
+        sqeSetData64(s, ud);
+      };
+      add(1, (s) => prepWrite(s, fd, data, BS, 0));
+      add(2, (s) => {
+        prepNop(s);
+        s.opcode = 200;
+      });
+      add(3, (s) => prepWrite(s, fd, data, BS, BS));
+      add(4, (s) => prepWrite(s, 99, data, BS, 0));
+      add(5, (s) => prepWrite(s, fd, data, 100, 0)); // misaligned length
+      add(6, (s) => prepWrite(s, fd, data, BS, 0, 3)); // misaligned buffer address
+      add(7, (s) => prepWriteFixed(s, fd, null, BS, 0, 0, (1 << 20) + 512)); // runs past the registered buffer
+      add(8, (s) => prepWriteFixed(s, fd, null, BS, 0, 5, 1 << 20)); // no such buffer
+      add(9, (s) => prepWrite(s, fd, data, BS, 2 * BS));
+      // a bad SQE stops submission there; what is left is submitted by the next calls
+      let left = 9;
+      while (left > 0) left -= yield* submit(r);
+      for (const c of yield* reapN(r, 9)) got.set(c.userData, c.res);
+    });
+    st.sim.run();
+    expect(Object.fromEntries([...got].map(([k, v]) => [String(k), v]))).toEqual({
+      '1': BS,
+      '2': -EINVAL,
+      '3': BS,
+      '4': -EBADF,
+      '5': -EINVAL,
+      '6': -EINVAL,
+      '7': -EFAULT,
+      '8': -EFAULT,
+      '9': BS,
+    });
+  });
+});
+
+describe('task_work timing', () => {
+  /** Submit one write, then burn user CPU for 200 µs, checking the CQ ring without entering the kernel. */
+  function visibleWithoutEnter(flags: number): { seenAt: number; completedAt: number } {
+    const st = makeStack({ sim: { trace: false } });
+    const fd = st.file('/f', 64 * BS);
+    let seenAt = -1;
+    let completedAt = -1;
+    st.sim.spawn('app', function* () {
+      const r = yield* ring(st, 8, flags);
+      const s = getSqe(r);
+      if (!s) return;
+      prepWrite(s, fd, pattern(BS, 3), BS, 0);
+      yield* submit(r);
+      for (let i = 0; i < 200; i++) {
+        yield spend(1_000); // user mode
+        if (seenAt < 0 && peekCqe(r) !== null) seenAt = st.sim.now;
+      }
+      const c = yield* waitCqe(r);
+      completedAt = st.sim.now;
+      expect(typeof c === 'number' ? c : c.res).toBe(BS);
+    });
+    st.sim.run();
+    return { seenAt, completedAt };
+  }
+
+  it('normal (TWA_SIGNAL): the IPI runs task_work while the app is in user mode', () => {
+    const t = visibleWithoutEnter(0);
+    expect(t.seenAt).toBeGreaterThan(0);
+    expect(t.seenAt).toBeLessThan(100_000);
+  });
+
+  it('COOP_TASKRUN (TWA_SIGNAL_NO_IPI): nothing runs until the app enters the kernel', () => {
+    const t = visibleWithoutEnter(IORING_SETUP_COOP_TASKRUN);
+    expect(t.seenAt).toBe(-1);
+    expect(t.completedAt).toBeGreaterThanOrEqual(200_000);
+  });
+
+  it('DEFER_TASKRUN: the work runs only inside io_uring_enter(GETEVENTS)', () => {
+    const t = visibleWithoutEnter(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
+    expect(t.seenAt).toBe(-1);
+    expect(t.completedAt).toBeGreaterThanOrEqual(200_000);
+  });
+});
+
+describe('-EAGAIN goes through io-wq', () => {
+  it('a write into a hole needs allocation, which NOWAIT refuses: io-wq reissues it blocking', () => {
+    const st = makeStack();
+    const fd = st.file('/h', 16 * BS, 'hole');
+    let res = 0;
+    let punts = 0;
+    st.sim.spawn('app', function* () {
+      const r = yield* ring(st, 8, 0);
+      const s = getSqe(r);
+      if (!s) return;
+      prepWrite(s, fd, pattern(BS, 4), BS, 4 * BS);
+      yield* submitAndWait(r, 1);
+      const c = yield* waitCqe(r);
+      res = typeof c === 'number' ? c : c.res;
+      punts = r.ctx.stats.iowqPunts;
+    });
+    const out = st.sim.run();
+    expect(out.hung).toEqual([]);
+    expect(res).toBe(BS);
+    expect(punts).toBe(1);
+    expect(st.sim.tasks().some((t) => t.name.startsWith('iou-wrk-'))).toBe(true);
+  });
+});
+
+describe('IOPOLL', () => {
+  it('reaps polled completions without interrupts', () => {
+    const st = makeStack({ dev: { poll_queues: 1 } });
+    const fd = st.file('/p', 64 * BS);
+    const cqes: Cqe[] = [];
+    st.sim.spawn(
+      'app',
+      function* () {
+        const r = yield* ring(st, 8, IORING_SETUP_IOPOLL);
+        for (let i = 0; i < 20; i++) {
+          const s = getSqe(r);
+          if (!s) return;
+          prepRead(s, fd, new Uint8Array(BS), BS, i * BS);
+          sqeSetData64(s, i);
+          yield* submitAndWait(r, 1);
+          cqes.push(...(yield* reapN(r, 1)));
+        }
+      },
+      { cpusAllowed: [0] },
+    );
+    st.sim.run();
+    expect(cqes.map((c) => c.res)).toEqual(new Array(20).fill(BS));
+    expect(st.sim.cpus[0]?.times.hardirq).toBe(0);
+  });
+});
+
+describe('CQ overflow', () => {
+  it('loses nothing and keeps order when the app reaps late', () => {
+    const st = makeStack();
+    const fd = st.file('/o', 64 * BS);
+    const uds: bigint[] = [];
+    let overflowed = 0;
+    st.sim.spawn('app', function* () {
+      const r = yield* ring(st, 8, IORING_SETUP_CQSIZE, 8);
+      for (let round = 0; round < 4; round++) {
+        for (let i = 0; i < 8; i++) {
+          const s = getSqe(r);
+          if (!s) return;
+          prepWrite(s, fd, pattern(BS, i), BS, i * BS);
+          sqeSetData64(s, round * 8 + i);
+        }
+        yield* submitAndWait(r, 8);
+      }
+      overflowed = r.ctx.stats.cqesOverflowed;
+      for (const c of yield* reapN(r, 32)) uds.push(c.userData);
+    });
+    st.sim.run();
+    expect(overflowed).toBeGreaterThan(0);
+    expect(uds).toHaveLength(32);
+    expect(new Set(uds).size).toBe(32);
+  });
+});
+
+describe('IOCB_DIO_CALLER_COMP setter', () => {
+  it.each([
+    [true, true],
+    [false, false],
+  ])('kernel sets it: %s → completion handed back: %s', (setter, handedBack) => {
+    const st = makeStack({ policy: new CallerPolicy(), callerComp: setter, sim: { trace: true } });
+    const fd = st.file('/c', 64 * BS);
+    st.sim.spawn('app', function* () {
+      const r = yield* ring(st, 8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
+      const s = getSqe(r);
+      if (!s) return;
+      prepWrite(s, fd, pattern(BS, 5), BS, 0);
+      yield* submitAndWait(r, 1);
+      yield* reapN(r, 1);
+    });
+    st.sim.run();
+    const done = st.sim.tracer.records.find((x) => x.name === 'iomap_dio_complete');
+    expect(done?.kind === 'task' && done.ctx === 'app').toBe(handedBack);
+    if (!handedBack) expect(done?.ctx).toMatch(/^kworker/);
+  });
+
+  it('data written through io_uring reads back', () => {
+    const st = makeStack({ policy: new CallerPolicy(), callerComp: true });
+    const fd = st.file('/d', 64 * BS, 'hole');
+    const data = pattern(4 * BS, 6);
+    const back = new Uint8Array(4 * BS);
+    st.sim.spawn('app', function* () {
+      const r = yield* ring(st, 8, 0);
+      const s = getSqe(r);
+      if (!s) return;
+      prepWrite(s, fd, data, 4 * BS, 8 * BS);
+      yield* submitAndWait(r, 1);
+      yield* reapN(r, 1);
+      const f = st.env.files.get(fd);
+      if (f) yield* pread(f, IovIter.ubuf(back, back.length), 8 * BS);
+    });
+    st.sim.run();
+    expect(back).toEqual(data);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * The O_DIRECT file operations of a DioFs file, mirroring XFS's
+ * xfs_file_write_iter / xfs_file_read_iter direct paths: i_rwsem (the
+ * IOLOCK) around iomap_dio_rw, the unaligned and extending-write cases that
+ * drain DIO first, NOWAIT trylocks, fsync, and iopoll.
+ * @module
+ */
+import type { Bio } from '@dio/blockdev';
+import { type DioFs, fsFallocate, fsyncFile, type FsInode } from '@dio/fs';
+import { EAGAIN, EINVAL, EOPNOTSUPP, type File, type FileOperations, inodeDioWait, IOCB_NOWAIT, IOCB_WRITE, type IovIter, type Kiocb, O_DIRECT } from '@dio/kiocb';
+import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, upRead, upWrite } from '@dio/sim';
+import { iomapDioRw } from './dio-rw';
+import { IOMAP_DIO_FORCE_WAIT } from './flags';
+import type { CompletionPolicy } from './policy';
+
+// fs/xfs/xfs_file.c: xfs_ilock_iocb()
+function* ilockIocb(ino: FsInode, iocb: Kiocb, exclusive: boolean): KGen<number> {
+  if (iocb.kiFlags & IOCB_NOWAIT) {
+    const ok = exclusive ? downWriteTrylock(ino.iRwsem) : downReadTrylock(ino.iRwsem);
+    return ok ? 0 : -EAGAIN;
+  }
+  yield exclusive ? downWrite(ino.iRwsem) : downRead(ino.iRwsem);
+  return 0;
+}
+
+function unlock(ino: FsInode, exclusive: boolean): void {
+  if (exclusive) upWrite(ino.iRwsem);
+  else upRead(ino.iRwsem);
+}
+
+// fs/xfs/xfs_file.c: xfs_file_dio_write()
+function* dioWrite(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, from: IovIter): KGen<number> {
+  const ino = iocb.kiFilp.fInode as FsInode;
+  const count = from.remaining;
+  const lbs = fs.bdev.logicalBlockSize;
+  // direct I/O must be aligned to the device's logical block size
+  if ((iocb.kiPos | count) & (lbs - 1) || from.alignment() & (lbs - 1)) return -EINVAL;
+  iocb.kiFlags |= IOCB_WRITE;
+  const unaligned = ((iocb.kiPos | count) & (fs.blockSize - 1)) !== 0;
+  // xfs_file_dio_write_unaligned(): exclusive lock, drain, and wait for completion
+  let exclusive = unaligned || iocb.kiPos > ino.iSize;
+  if (exclusive && iocb.kiFlags & IOCB_NOWAIT) return -EAGAIN;
+  const e = yield* ilockIocb(ino, iocb, exclusive);
+  if (e) return e;
+  if (exclusive) {
+    // xfs_file_write_checks(): a write past EOF (or unaligned) must drain in-flight DIO first
+    yield* inodeDioWait(ino);
+    if (!unaligned) {
+      // xfs_ilock_demote(IOLOCK_EXCL → SHARED)
+      upWrite(ino.iRwsem);
+      yield downRead(ino.iRwsem);
+      exclusive = false;
+    }
+  }
+  const endIo = (i: Kiocb, size: number, err: number, flags: number) => fs.writeEndIo(i, size, err, flags);
+  const ret = yield* iomapDioRw(iocb, from, { fs, policy, endIo, dioFlags: unaligned ? IOMAP_DIO_FORCE_WAIT : 0 });
+  unlock(ino, exclusive);
+  return ret;
+}
+
+// fs/xfs/xfs_file.c: xfs_file_dio_read()
+function* dioRead(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, to: IovIter): KGen<number> {
+  const ino = iocb.kiFilp.fInode as FsInode;
+  const lbs = fs.bdev.logicalBlockSize;
+  if ((iocb.kiPos | to.remaining) & (lbs - 1) || to.alignment() & (lbs - 1)) return -EINVAL;
+  iocb.kiFlags &= ~IOCB_WRITE;
+  const e = yield* ilockIocb(ino, iocb, false);
+  if (e) return e;
+  const ret = yield* iomapDioRw(iocb, to, { fs, policy, endIo: null });
+  upRead(ino.iRwsem);
+  return ret;
+}
+
+/**
+ * File operations for DioFs files with a completion policy: pass as
+ * `new DioFs(sim, bdev, { fops: iomapFileOperations(policy) })`. Only
+ * O_DIRECT I/O is emulated; buffered I/O returns -EOPNOTSUPP.
+ */
+export function iomapFileOperations(policy: CompletionPolicy): (fs: DioFs) => FileOperations {
+  return (fs) => ({
+    writeIter(iocb: Kiocb, from: IovIter): KGen<number> {
+      if (!(iocb.kiFilp.fFlags & O_DIRECT)) return errno(-EOPNOTSUPP);
+      return dioWrite(fs, policy, iocb, from);
+    },
+    readIter(iocb: Kiocb, to: IovIter): KGen<number> {
+      if (!(iocb.kiFilp.fFlags & O_DIRECT)) return errno(-EOPNOTSUPP);
+      return dioRead(fs, policy, iocb, to);
+    },
+    fsync(file: File, start: number, end: number, datasync: boolean): KGen<number> {
+      return fsyncFile(fs, file, start, end, datasync);
+    },
+    fallocate(file: File, mode: number, offset: number, len: number): KGen<number> {
+      return fsFallocate(fs, file, mode, offset, len);
+    },
+    // block/fops.c / iomap: iocb_bio_iopoll()
+    *iopoll(iocb: Kiocb): KGen<number> {
+      const bio = iocb.private as Bio | null;
+      if (bio === null || typeof bio !== 'object' || !('biOpf' in bio)) return 0;
+      return yield* fs.bdev.bioPoll(bio);
+    },
+  });
+}
+
+// eslint-disable-next-line require-yield
+function* errno(e: number): KGen<number> {
+  return e;
+}
