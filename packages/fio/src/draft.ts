@@ -98,12 +98,6 @@ export function finishDraft(
     const at = d.setAt.get('iodepth_batch_complete_min') ?? d.setAt.get('iodepth_batch_complete_max') ?? source;
     throw new FioJobError(at.file, at.line, `iodepth_batch_complete_min (${f.iodepthBatchCompleteMin}) is larger than iodepth_batch_complete_max (${f.iodepthBatchCompleteMax})`, 'iodepth_batch_complete_min');
   }
-  for (const [dir, bs] of Object.entries(f.bs)) {
-    if (bs === 0) {
-      const at = d.setAt.get('bs') ?? source;
-      throw new FioJobError(at.file, at.line, `block size for ${dir} must not be 0`, 'bs');
-    }
-  }
   if (d.latLogBare) f.writeLatLog = f.name;
   return { ...f, source, groupId: 0, options, globalOptions };
 }

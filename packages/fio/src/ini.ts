@@ -50,6 +50,7 @@ export function parseIni(text: string, file: string): IniSection[] {
     }
     const body = stripComment(t);
     if (body === '') continue;
+    if (/^include(\s|$)/.test(body)) throw new FioJobError(file, lineNo, "'include' is not supported: put the options in this file", 'include');
     const eq = body.indexOf('=');
     const key = (eq < 0 ? body : body.slice(0, eq)).trim();
     const value = eq < 0 ? undefined : body.slice(eq + 1).trim();

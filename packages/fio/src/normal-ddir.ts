@@ -91,7 +91,7 @@ export function showDdirStatus(r: JobResult, d: Ddir, g: GroupStats | undefined)
   const list = r.percentileList;
   if (r.slatPercentiles) out += showPercentiles(x.slat, list, r.percentilePrecision, 'slat');
   if (r.clatPercentiles) out += showPercentiles(x.clat, list, r.percentilePrecision, 'clat');
-  if (r.latPercentiles) out += showPercentiles(x.lat, list, r.percentilePrecision, 'lat');
+  if (r.latPercentiles) out += showPercentiles(x.lat, list, r.percentilePrecision, ' lat');
   if (x.bw.samples > 0) {
     const kb = r.kbBase;
     let unit = i2p ? 'KiB' : 'kB';

@@ -85,7 +85,10 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   def('size', sizeMin1, (f, v) => { f.size = v; }),
   def('filesize', sizeMin1, (f, v) => { f.filesize = v; }),
   def('offset', size, (f, v) => { f.offset = v; }),
-  def('bs', (kb) => zParsed((s) => parseSizeTriple(s, kb)), (f, [r, w, t]) => { f.bs = { read: r, write: w, trim: t }; }, { aliases: ['blocksize'] }),
+  def('bs', (kb) => zParsed((s) => {
+    const r = parseSizeTriple(s, kb);
+    return r.ok && r.value.includes(0) ? { ok: false, error: 'block size must not be 0' } : r;
+  }), (f, [r, w, t]) => { f.bs = { read: r, write: w, trim: t }; }, { aliases: ['blocksize'] }),
   def('rw', () => zParsed((s) => {
     if (s.includes(':')) return { ok: false, error: `'${s}': the ':<nr>' modifier is not supported` };
     return runSchema(zChoice(RW, RW_UNSUPPORTED), s);

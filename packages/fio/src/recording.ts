@@ -8,7 +8,26 @@ import { IoDepthCounters } from './depth';
 import { IoStat } from './io-stat';
 import type { FioJob } from './job';
 import { LatencyBuckets } from './lat-buckets';
-import type { JobResult, RecordingDirection } from './result';
+import type { DirectionResult, JobResult } from './result';
+
+/** A direction being recorded: mutable totals, live recorders. */
+export interface RecordingDirection extends DirectionResult {
+  ioBytes: number;
+  totalIos: number;
+  shortIos: number;
+  dropIos: number;
+  runtimeNs: number;
+  /** Submission latency recorder. */
+  readonly slat: LatencyHistogram;
+  /** Completion latency recorder. */
+  readonly clat: LatencyHistogram;
+  /** Total latency recorder. */
+  readonly lat: LatencyHistogram;
+  /** Bandwidth samples (KiB/s). */
+  readonly bw: IoStat;
+  /** IOPS samples. */
+  readonly iops: IoStat;
+}
 
 /** A job result under construction (what a runner updates). */
 export interface RecordingJobResult extends JobResult {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { IoDepthCounts } from './depth';
-import type { IoStat, SampleSummary } from './io-stat';
+import type { SampleSummary } from './io-stat';
 import type { FioOptionEcho } from './job';
 import type { LatencyBucketCounts } from './lat-buckets';
 import type { KbBase } from './units';
@@ -168,17 +168,4 @@ export interface FioRunResult {
   readonly diskUtil: readonly DiskUtil[];
   /** Global options as written (JSON "global options", omitted when empty). */
   readonly globalOptions: readonly FioOptionEcho[];
-}
-
-/** A direction being recorded: mutable totals, live recorders. */
-export interface RecordingDirection extends DirectionResult {
-  ioBytes: number;
-  totalIos: number;
-  shortIos: number;
-  dropIos: number;
-  runtimeNs: number;
-  /** Bandwidth samples (KiB/s). */
-  readonly bw: IoStat;
-  /** IOPS samples. */
-  readonly iops: IoStat;
 }

@@ -64,7 +64,6 @@ export function fallocate(file: File, mode: number, offset: number, len: number)
   return syscall(op ? op.call(file.fOp, file, mode, offset, len) : errno(-EOPNOTSUPP));
 }
 
-// eslint-disable-next-line require-yield
 function* errno(e: number): KGen<number> {
   return e;
 }

@@ -242,7 +242,6 @@ export function* ioReqRwComplete(req: IoKiocb): KGen<void> {
 
 // io_uring/rw.c: io_complete_rw_iopoll()
 /** ki_complete of IOPOLL requests: record the result; the poller reaps it. */
-// eslint-disable-next-line require-yield
 export function* ioCompleteRwIopoll(kiocb: Kiocb, res: number): KGen<void> {
   const req = kiocb.owner as IoKiocb;
   if (res !== req.cqe.res) {

@@ -1,6 +1,6 @@
 /** A stack for io_uring tests: NullBlk → DioFs (iomap, a policy) → a process fd table. */
 import { NullBlk, type NullBlkOptions } from '@dio/blockdev';
-import { DioFs, type Layout } from '@dio/fs';
+import { DioFs, type DioWqFactory, type Layout } from '@dio/fs';
 import { FdTable, O_DIRECT, O_RDWR } from '@dio/kiocb';
 import { type CompletionPolicy, iomapFileOperations, WorkqueuePolicy } from '@dio/iomap';
 import { type SimOptions, Simulator } from '@dio/sim';
@@ -16,11 +16,11 @@ export interface Stack {
 }
 
 export function makeStack(
-  opts: { policy?: CompletionPolicy; dev?: NullBlkOptions; sim?: SimOptions; callerComp?: boolean } = {},
+  opts: { policy?: CompletionPolicy; dev?: NullBlkOptions; sim?: SimOptions; callerComp?: boolean; dioWq?: DioWqFactory } = {},
 ): Stack {
   const sim = new Simulator({ seed: 11, cpus: 2, ...opts.sim });
   const dev = new NullBlk(sim, { gb: 1, irqmode: 'hardirq', completion_nsec: 10_000, ...opts.dev });
-  const fs = new DioFs(sim, dev, { fops: iomapFileOperations(opts.policy ?? new WorkqueuePolicy()) });
+  const fs = new DioFs(sim, dev, { fops: iomapFileOperations(opts.policy ?? new WorkqueuePolicy()), ...(opts.dioWq ? { dioWq: opts.dioWq } : {}) });
   const files = new FdTable();
   return {
     sim,

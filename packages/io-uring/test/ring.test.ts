@@ -2,6 +2,7 @@ import { EBADF, EFAULT, EINVAL, IovIter } from '@dio/kiocb';
 import { pread } from '@dio/fs';
 import { CallerPolicy } from '@dio/iomap';
 import { type KGen, sleep, spend } from '@dio/sim';
+import { allocWorkqueue, WQ_MEM_RECLAIM, WQ_UNBOUND } from '@dio/workqueue';
 import { describe, expect, it } from 'vitest';
 import {
   type Cqe,
@@ -156,7 +157,9 @@ describe('bad SQEs get the kernel\'s CQE errors and disturb nothing else', () =>
 describe('task_work timing', () => {
   /** Submit one write, then burn user CPU for 200 µs, checking the CQ ring without entering the kernel. */
   function visibleWithoutEnter(flags: number): { seenAt: number; completedAt: number } {
-    const st = makeStack({ sim: { trace: false } });
+    // Completions run on an unbound kworker on the idle CPU 1 while the app computes on CPU 0,
+    // so the task_work is added from another CPU: only TWA_SIGNAL sends the IPI.
+    const st = makeStack({ dioWq: (sim, name) => allocWorkqueue(sim, name, WQ_UNBOUND | WQ_MEM_RECLAIM, 0) });
     const fd = st.file('/f', 64 * BS);
     let seenAt = -1;
     let completedAt = -1;
@@ -173,7 +176,7 @@ describe('task_work timing', () => {
       const c = yield* waitCqe(r);
       completedAt = st.sim.now;
       expect(typeof c === 'number' ? c : c.res).toBe(BS);
-    });
+    }, { cpusAllowed: [0] });
     st.sim.run();
     return { seenAt, completedAt };
   }
@@ -262,7 +265,9 @@ describe('CQ overflow', () => {
           prepWrite(s, fd, pattern(BS, i), BS, i * BS);
           sqeSetData64(s, round * 8 + i);
         }
-        yield* submitAndWait(r, 8);
+        yield* submit(r);
+        yield sleep(200_000); // everything completes meanwhile; nobody reaps
+        yield* submit(r); // entering the kernel runs the pending task_work: CQEs beyond 8 overflow
       }
       overflowed = r.ctx.stats.cqesOverflowed;
       for (const c of yield* reapN(r, 32)) uds.push(c.userData);

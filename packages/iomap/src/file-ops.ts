@@ -101,7 +101,6 @@ export function iomapFileOperations(policy: CompletionPolicy): (fs: DioFs) => Fi
   });
 }
 
-// eslint-disable-next-line require-yield
 function* errno(e: number): KGen<number> {
   return e;
 }

@@ -45,6 +45,13 @@ const CASES: Case[] = [
 function run(st: Stack, c: Case, callerComp: boolean): AsyncResult {
   const { file, inode } = openFile(st, '/f', c.size, c.layout, c.flags ?? 0);
   if (c.pageCache) inode.iMapping.cacheRange(0, 2 * BS);
+  if (c.badblocks) {
+    // fail the device sectors backing the written block
+    const ext = inode.extents.lookup(c.pos / BS);
+    if (ext.kind !== 'extent') throw new Error('no extent');
+    const sector = ((ext.ext.diskBlock + (c.pos / BS - ext.ext.fileBlock)) * BS) / 512;
+    st.dev.badblocks.store(`+${sector}-${sector + 7}`);
+  }
   const out: AsyncResult = { res: NaN, kiCompleteIn: '', handedBack: false };
   st.sim.spawn('issuer', asyncWrite(file, pattern(BS, 3), c.pos, callerComp, out), { cpusAllowed: [0] });
   const r = st.sim.run();
@@ -55,8 +62,7 @@ function run(st: Stack, c: Case, callerComp: boolean): AsyncResult {
 describe.each(['workqueue', 'caller', 'inline'] as const)('%s policy', (policy) => {
   for (const c of CASES) {
     it(c.name, () => {
-      const dev = { ...c.dev, ...(c.badblocks ? { badblocks: ['+0-7'] } : {}) };
-      const st = makeStack(mk(policy), dev, { trace: true });
+      const st = makeStack(mk(policy), c.dev ?? {}, { trace: true });
       const out = run(st, c, policy === 'caller');
       const where = lastCompletion(st.sim);
       const expected = c.where[policy];

@@ -36,6 +36,8 @@ export interface CostModel {
   readonly queueWork: number;
   /** process_one_work bookkeeping per work item (excluding the item's own function). */
   readonly workItem: number;
+  /** Creating a kworker (create_worker → kthread_create_on_node), charged to the managing worker. */
+  readonly kworkerCreate: number;
   /** task_work_add / io_uring's __io_req_task_work_add, charged to the adder. */
   readonly taskWorkAdd: number;
   /** Running one task_work callback (tctx_task_work / io_run_local_work per item overhead). */
@@ -83,6 +85,7 @@ export const defaultCosts: CostModel = {
   iomapDioComplete: 200,
   queueWork: 100,
   workItem: 100,
+  kworkerCreate: 20_000,
   taskWorkAdd: 50,
   taskWorkRun: 50,
   ioUringIssue: 150,

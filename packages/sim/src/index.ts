@@ -27,6 +27,7 @@ export {
   condResched,
   schedYield,
   currentCtx,
+  tryCurrentCtx,
   currentSim,
   currentTask,
   mightSleep,

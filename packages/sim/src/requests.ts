@@ -66,6 +66,11 @@ export function currentCtx(): ExecContext {
   return c;
 }
 
+/** The context running now, or null outside simulated code (event callbacks, set-up). */
+export function tryCurrentCtx(): ExecContext | null {
+  return current.ctx;
+}
+
 /** The simulator running the current code. */
 export function currentSim(): Simulator {
   const s = current.sim;

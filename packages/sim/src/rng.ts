@@ -6,15 +6,29 @@
  */
 import { xoroshiro128plus, type RandomGenerator } from 'pure-rand';
 
-/** FNV-1a over a string, mixed with a seed: the seed of a named sub-stream. */
+/** A 32-bit avalanche mix (murmur3 fmix32), so nearby seeds give unrelated streams. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/**
+ * The generator seed of stream `name` under root `seed`: FNV-1a over the name
+ * mixed with both halves of the seed, then avalanched. (xoroshiro128+ seeded
+ * directly with a small integer starts with near-constant outputs.)
+ */
 function streamSeed(seed: number, name: string): number {
-  let h = 0x811c9dc5 ^ (seed | 0);
+  let h = 0x811c9dc5 ^ fmix32(seed | 0);
   for (let i = 0; i < name.length; i++) {
     h ^= name.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= Math.floor(seed / 0x1_0000_0000);
-  return h | 0;
+  h ^= fmix32(Math.floor(seed / 0x1_0000_0000) ^ 0x9e3779b9);
+  return fmix32(h);
 }
 
 const TWO_POW_32 = 0x1_0000_0000;
@@ -33,7 +47,7 @@ export class Rng {
     readonly stream = '',
   ) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
-    this.g = xoroshiro128plus(stream === '' ? seed | 0 : streamSeed(seed, stream));
+    this.g = xoroshiro128plus(streamSeed(seed, stream));
   }
 
   /** An independent stream named `name` under this one. Same seed + same name = same numbers. */

@@ -350,7 +350,9 @@ export class Simulator {
         this.block(task, req.on, req.state, req.timeout);
         return false;
       case 'sleep': {
-        const timer: Waitable = { name: `sleep(${req.ns})`, blockers: () => [{ agent: 'timer' }] };
+        // A timed sleep is not cut short by task_work notification (nanosleep restarts after running it);
+        // pending task_work runs when the task next returns from the kernel.
+        const timer: Waitable & { timerSleep: true } = { name: `sleep(${req.ns})`, blockers: () => [{ agent: 'timer' }], timerSleep: true };
         this.block(task, timer, 'S', Math.max(1, req.ns));
         return false;
       }
@@ -421,6 +423,10 @@ export class Simulator {
     task.sleptAt = this.now;
     if (timeout > 0) task.timeoutEv = this.queue.push(this.now + timeout, this.timeoutFn, task);
     detectDeadlock(task, on);
+    if (task.schedHooks !== null) {
+      task.hookSlept = true;
+      task.schedHooks.sleeping();
+    }
     this.reschedule(task.cpu);
   }
 
@@ -548,6 +554,10 @@ export class Simulator {
     next.onCpu = true;
     next.execStart = this.now;
     next.ctx.cpu = cpu;
+    if (next.hookSlept) {
+      next.hookSlept = false;
+      next.schedHooks?.running();
+    }
     if (next !== prev) {
       next.nvcsw++;
       next.ctx.spendLeft += this.costs.contextSwitch;
@@ -722,11 +732,11 @@ export class Simulator {
     t.taskWorks.push(work);
     if (notify !== 'TWA_SIGNAL' && notify !== 'TWA_SIGNAL_NO_IPI') return true;
     t.notifySignal = true;
-    if (t.state === 'S') this.wakeUpState(t, 'S', 'signal');
-    else if (notify === 'TWA_SIGNAL' && t.onCpu && t.inKernel === 0) {
-      // kick_process(): an IPI makes the task enter the kernel and run its task_work
-      const cpu = t.cpu;
-      this.raiseIrq(cpu, 'ipi', function* () {});
+    if (t.state === 'S') {
+      if (!(t.waitingOn as { timerSleep?: boolean } | null)?.timerSleep) this.wakeUpState(t, 'S', 'signal');
+    } else if (notify === 'TWA_SIGNAL' && t.onCpu && t.inKernel === 0 && current.ctx?.cpu !== t.cpu) {
+      // kick_process(): an IPI (never to the current CPU) makes the task enter the kernel and run its task_work
+      this.raiseIrq(t.cpu, 'ipi', function* () {});
     }
     return true;
   }

@@ -63,6 +63,14 @@ export class Task {
   stime = 0;
   /** Number of context switches into this task. */
   nvcsw = 0;
+  /**
+   * Scheduler hooks (the kernel's wq_worker_sleeping / wq_worker_running for
+   * kworkers): `sleeping` when the task blocks, `running` when it next gets
+   * the CPU after having blocked.
+   */
+  schedHooks: { sleeping(): void; running(): void } | null = null;
+  /** @internal the task blocked since it last ran (for schedHooks.running). */
+  hookSlept = false;
   /** Value returned by the body when it finished. */
   result: unknown = undefined;
 

@@ -1,0 +1,45 @@
+/**
+ * @dio/fio — fio's vocabulary for the dio emulator: job files and command
+ * lines parsed into resolved jobs (with file:line errors), and fio 3.33's
+ * reports produced from measured results: normal text, JSON and json+
+ * (byte-compatible layout, `%f` floats), and `write_lat_log` files.
+ *
+ * @example
+ * ```ts
+ * import { parseFioArgs, createJobResult, formatJson } from '@dio/fio';
+ * const inv = parseFioArgs(['--name=w', '--rw=randwrite', '--bs=4k', '--size=1g', '--ioengine=io_uring', '--iodepth=4']);
+ * const res = createJobResult(inv.jobs[0]!, 4242);
+ * // ... a runner fills res ...
+ * console.log(formatJson({ fioVersion: 'fio-3.33', timestampMs: Date.now(), jobs: [res], diskUtil: [], globalOptions: inv.globalOptions }));
+ * ```
+ * @module
+ */
+export { FioJobError, type SourceLocation } from './errors';
+export type { FioJob, FioOptionEcho, BlockSizes, RwMode, IoEngineName, SyncMode, FallocateMode, OutputFormat } from './job';
+export { parseJobFile } from './parse-job-file';
+export { parseFioArgs, COMMAND_LINE, type FioInvocation, type FioArgsOptions } from './parse-args';
+export { parseSize, parseTimeNs, parseCpuList, parsePercentileList, type KbBase, type Parsed } from './units';
+export { OPTION_DEFS, type OptionDef } from './options';
+export {
+  DDIRS,
+  type Ddir,
+  type LatencySource,
+  type DirectionResult,
+  type SyncResult,
+  type JobResult,
+  type DiskUtil,
+  type FioRunResult,
+} from './result';
+export { IoStat, type SampleSummary } from './io-stat';
+export { IoDepthCounters, type IoDepthCounts } from './depth';
+export { LatencyBuckets, LAT_NU_LABELS, LAT_M_LABELS, type LatencyBucketCounts } from './lat-buckets';
+export { createJobResult, type RecordingJobResult, type RecordingDirection } from './recording';
+export { formatJson, runJson, jobJson, type JsonFormatOptions } from './format-json';
+export { printFioJson, jInt, jFloat, jStr, jObj, jArr, type FioJsonValue } from './json-writer';
+export { formatNormal, type NormalFormatOptions } from './format-normal';
+export { formatJobHeader } from './job-header';
+export { formatLatLog, latLogFileName, type LatLogSample, type LatLogKind, type LatLogOptions } from './lat-log';
+export { num2str, type N2sUnit } from './num2str';
+export { cFixed } from './cfmt';
+export { ctime } from './ctime';
+export { groupStats, type GroupStats, type GroupDirStats } from './group-stats';
