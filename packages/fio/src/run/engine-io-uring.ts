@@ -1,0 +1,169 @@
+/**
+ * fio's io_uring engine (engines/io_uring.c, fio 3.33): raw io_uring_enter
+ * calls, CQSIZE | COOP_TASKRUN | SINGLE_ISSUER | DEFER_TASKRUN rings, one
+ * commit per I/O with GETEVENTS, reaping straight from the CQ ring first.
+ * @module
+ */
+import {
+  getSqe,
+  IORING_ENTER_GETEVENTS,
+  IORING_ENTER_SQ_WAKEUP,
+  IORING_SETUP_COOP_TASKRUN,
+  IORING_SETUP_CQSIZE,
+  IORING_SETUP_DEFER_TASKRUN,
+  IORING_SETUP_IOPOLL,
+  IORING_SETUP_SINGLE_ISSUER,
+  IORING_SETUP_SQPOLL,
+  IORING_SQ_NEED_WAKEUP,
+  ioUringEnter,
+  type IoUring,
+  type IoUringEnv,
+  IOSQE_FIXED_FILE,
+  prepFsync,
+  prepRead,
+  prepReadFixed,
+  prepWrite,
+  prepWriteFixed,
+  queueExit,
+  queueInitParams,
+  registerBuffersUser,
+  registerFilesUser,
+  sqeSetData64,
+} from '@dio/io-uring';
+import { EAGAIN, EINTR, EINVAL, EBADF } from '@dio/kiocb';
+import { currentSim, type KGen, syscall } from '@dio/sim';
+import type { Engine, EngineEnv, QueueResult } from './engine';
+import type { IoU } from './io-u';
+
+/** Simulated user address of io_u buffer `i` (page aligned, as fio's are). */
+const bufAddr = (i: number, len: number): number => 0x7f00_0000_0000 + i * Math.max(4096, len);
+
+/** fio's io_uring engine on a simulated ring. */
+export class IoUringEngine implements Engine {
+  readonly name = 'io_uring';
+  readonly syncIo = false;
+  private ring: IoUring | null = null;
+  private readonly queued: IoU[] = [];
+
+  constructor(
+    private readonly env: EngineEnv,
+    private readonly uring: IoUringEnv,
+  ) {}
+
+  // engines/io_uring.c: fio_ioring_queue_init()
+  *init(): KGen<number> {
+    const e = this.env;
+    let flags = IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+    if (e.hipri) flags |= IORING_SETUP_IOPOLL;
+    if (e.sqthreadPoll) flags |= IORING_SETUP_SQPOLL;
+    let r = yield* queueInitParams(e.depth, { flags, cqEntries: e.depth }, this.uring);
+    if (r === -EINVAL && flags & IORING_SETUP_DEFER_TASKRUN) {
+      // retry: kernels (or combinations, e.g. SQPOLL) without DEFER_TASKRUN
+      flags &= ~(IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER);
+      r = yield* queueInitParams(e.depth, { flags, cqEntries: e.depth }, this.uring);
+    }
+    if (typeof r === 'number') return r;
+    this.ring = r;
+    if (e.registerfiles) {
+      const f = this.uring.files.get(e.fd);
+      if (f === undefined) return -EBADF;
+      const rr = registerFilesUser(r, [f]);
+      if (rr < 0) return rr;
+    }
+    if (e.fixedbufs) {
+      const rr = registerBuffersUser(
+        r,
+        e.ious.map((io) => ({ addr: bufAddr(io.index, io.len), buf: io.buf, len: Math.max(io.len, 4096) })),
+      );
+      if (rr < 0) return rr;
+    }
+    return 0;
+  }
+
+  // engines/io_uring.c: fio_ioring_queue() → fio_ioring_prep()
+  *queue(io: IoU): KGen<QueueResult> {
+    const ring = this.ring;
+    if (ring === null) return 'busy';
+    const sqe = getSqe(ring);
+    if (sqe === null) return 'busy';
+    const e = this.env;
+    const fd = e.registerfiles ? 0 : e.fd;
+    const addr = bufAddr(io.index, io.len);
+    if (io.ddir === 'sync') prepFsync(sqe, fd);
+    else if (e.fixedbufs) {
+      if (io.ddir === 'write') prepWriteFixed(sqe, fd, io.buf, io.len, io.offset, io.index, addr);
+      else prepReadFixed(sqe, fd, io.buf, io.len, io.offset, io.index, addr);
+    } else if (io.ddir === 'write') prepWrite(sqe, fd, io.buf, io.len, io.offset, addr);
+    else prepRead(sqe, fd, io.buf, io.len, io.offset, addr);
+    if (e.registerfiles) sqe.flags |= IOSQE_FIXED_FILE;
+    sqeSetData64(sqe, io.index);
+    this.queued.push(io);
+    return 'queued';
+  }
+
+  // engines/io_uring.c: fio_ioring_commit()
+  *commit(): KGen<IoU[]> {
+    const ring = this.ring;
+    if (ring === null || this.queued.length === 0) return [];
+    const ctx = ring.ctx;
+    ctx.sq.tail = ring.sqeTail; // write the SQ tail
+    const nr = this.queued.length;
+    if (ctx.sqpoll) {
+      if (ctx.sq.flags & IORING_SQ_NEED_WAKEUP) yield* syscall(ioUringEnter(ctx, nr, 0, IORING_ENTER_SQ_WAKEUP));
+    } else {
+      let left = nr;
+      while (left > 0) {
+        const r = yield* syscall(ioUringEnter(ctx, left, 0, IORING_ENTER_GETEVENTS));
+        if (r > 0) left -= r;
+        else if (r !== -EAGAIN && r !== -EINTR) break;
+      }
+    }
+    // fio_ioring_queued(): issue_time for everything just submitted
+    const now = currentSim().now;
+    const done = this.queued.splice(0);
+    for (const io of done) io.issueTime = now;
+    return done;
+  }
+
+  // engines/io_uring.c: fio_ioring_cqring_reap()
+  private reap(out: IoU[], max: number): number {
+    const ring = this.ring as IoUring;
+    const cq = ring.ctx.cq;
+    let n = 0;
+    while (n < max && cq.ready > 0) {
+      const c = cq.cqes[cq.head & cq.mask];
+      cq.head++;
+      if (c === null || c === undefined) continue;
+      const io = this.env.ious[Number(c.userData)];
+      if (io === undefined) continue;
+      io.res = c.res;
+      out.push(io);
+      n++;
+    }
+    return n;
+  }
+
+  // engines/io_uring.c: fio_ioring_getevents()
+  *getevents(min: number, max: number): KGen<IoU[]> {
+    const ring = this.ring;
+    const out: IoU[] = [];
+    if (ring === null) return out;
+    let actualMin = min;
+    const sim = currentSim();
+    do {
+      const r = this.reap(out, max - out.length);
+      if (r > 0) {
+        actualMin = Math.max(0, actualMin - r);
+        continue;
+      }
+      if (!ring.ctx.sqpoll) {
+        yield* syscall(ioUringEnter(ring.ctx, 0, actualMin, IORING_ENTER_GETEVENTS));
+      } else yield sim.costs.userPerReap; // spinning on the CQ ring in user space
+    } while (out.length < min);
+    return out;
+  }
+
+  *cleanup(): KGen<void> {
+    if (this.ring !== null) queueExit(this.ring);
+  }
+}

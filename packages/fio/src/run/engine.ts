@@ -1,0 +1,38 @@
+/**
+ * The ioengine interface of fio's backend (ioengines.h: ->init, ->queue,
+ * ->commit, ->getevents, ->cleanup) as generators a simulated fio task runs.
+ * @module
+ */
+import type { KGen } from '@dio/sim';
+import type { IoU } from './io-u';
+
+/** What `queue` did: FIO_Q_QUEUED, FIO_Q_COMPLETED (sync engines) or FIO_Q_BUSY (no room). */
+export type QueueResult = 'queued' | 'completed' | 'busy';
+
+/** An emulated fio ioengine. */
+export interface Engine {
+  readonly name: string;
+  /** FIO_SYNCIO: every I/O completes inside `queue`. */
+  readonly syncIo: boolean;
+  /** Open files, set up rings / contexts. Returns 0 or a negative errno. */
+  init(): KGen<number>;
+  /** Prepare `io` (sync engines also perform it). */
+  queue(io: IoU): KGen<QueueResult>;
+  /** Submit everything queued; sets issueTime on each. Returns how many were submitted. */
+  commit(): KGen<IoU[]>;
+  /** Reap at least `min` (and at most `max`) completions. */
+  getevents(min: number, max: number): KGen<IoU[]>;
+  cleanup(): KGen<void>;
+}
+
+/** Options every engine gets. */
+export interface EngineEnv {
+  readonly fd: number;
+  readonly depth: number;
+  readonly hipri: boolean;
+  readonly fixedbufs: boolean;
+  readonly registerfiles: boolean;
+  readonly sqthreadPoll: boolean;
+  /** The io_us by index (user_data / aio_data point here). */
+  readonly ious: readonly IoU[];
+}

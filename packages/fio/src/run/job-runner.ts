@@ -1,0 +1,233 @@
+/**
+ * fio's backend loop for one job (backend.c do_io + io_u.c completion
+ * accounting) as a simulated user task: queue an I/O, commit, and when the
+ * queue is full wait for completions; slat = issue − start, clat =
+ * completion − issue, lat = completion − start, as fio defines them.
+ * @module
+ */
+import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
+import { currentTask, type KGen, type Rng } from '@dio/sim';
+import type { FioJob } from '../job';
+import type { LatLogSample } from '../lat-log';
+import type { RecordingDirection, RecordingJobResult } from '../recording';
+import type { Engine, EngineEnv } from './engine';
+import { IoUringEngine } from './engine-io-uring';
+import { LibaioEngine } from './engine-libaio';
+import { SyncEngine } from './engine-sync';
+import { type IoU, OffsetGen } from './io-u';
+import type { Stack } from './stack';
+
+/** fio's bw_avg_time / iops_avg_time default: one bandwidth and IOPS sample per 500 ms. */
+const AVG_TIME_NS = 500_000_000;
+
+/** Latency log samples of one job, when write_lat_log is set. */
+export interface JobLogs {
+  readonly slat: LatLogSample[];
+  readonly clat: LatLogSample[];
+  readonly lat: LatLogSample[];
+}
+
+/** Thrown for a job the emulator cannot run (with the job's location). */
+export class JobSetupError extends Error {
+  override readonly name = 'JobSetupError';
+}
+
+/** The file a job uses and its size. */
+export function jobFile(job: FioJob, jobNumber: number): { path: string; size: number } {
+  const size = job.filesize ?? job.size;
+  if (size === undefined) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}' needs size= or filesize=`);
+  return { path: job.filename ?? `${job.name}.${jobNumber}.0`, size };
+}
+
+function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
+  switch (job.ioengine) {
+    case 'io_uring':
+      return new IoUringEngine(env, stack.uringEnv);
+    case 'libaio':
+      return new LibaioEngine(env, stack.files);
+    case 'psync':
+    case 'pvsync2':
+    case 'sync':
+      return new SyncEngine(job.ioengine, env, stack.files, job.fdatasync > 0);
+  }
+}
+
+/**
+ * Run `job` as the current task until its runtime or I/O count is done.
+ * Fills `res` (and `logs`, if given).
+ */
+export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, rng: Rng, logs: JobLogs | null): KGen<void> {
+  const sim = stack.sim;
+  const costs = sim.costs;
+  const me = currentTask();
+  const { path, size } = jobFile(job, jobNumber);
+  if (stack.fs.lookup(path) === undefined) stack.fs.create(path, size, 'written');
+  let flags = O_RDWR;
+  if (job.direct) flags |= O_DIRECT;
+  if (job.sync === 'sync') flags |= O_SYNC;
+  else if (job.sync === 'dsync') flags |= O_DSYNC;
+  const file = stack.fs.open(path, flags);
+  if (typeof file === 'number') throw new JobSetupError(`job '${job.name}': open ${path} failed (${file})`);
+  const fd = stack.files.install(file);
+  const bs = Math.max(job.bs.read, job.bs.write);
+  if (size < bs + job.offset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': file size ${size} is smaller than bs ${bs}`);
+  const syncEngine = job.ioengine === 'psync' || job.ioengine === 'pvsync2' || job.ioengine === 'sync';
+  const depth = syncEngine ? 1 : job.iodepth;
+  const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: null }));
+  const env: EngineEnv = { fd, depth, hipri: job.hipri, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ious };
+  const engine = makeEngine(job, env, stack);
+  const e = yield* engine.init();
+  if (e < 0) {
+    res.error = -e;
+    return;
+  }
+  const gen = new OffsetGen(job, rng, size);
+  const start = sim.now;
+  const rampEnd = start + job.rampTimeNs;
+  const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
+  const ioLimit = job.numberIos > 0 ? job.numberIos : job.timeBased ? Number.POSITIVE_INFINITY : Math.floor((size - job.offset) / bs) * job.loops;
+  const free = [...ious].reverse();
+  let inflight = 0;
+  let issued = 0;
+  let writesSinceSync = 0;
+  const syncEvery = job.fsync || job.fdatasync;
+  let nextSample = rampEnd + AVG_TIME_NS;
+  let winBytes = 0;
+  let winIos = 0;
+  const batchSubmit = Math.max(1, job.iodepthBatchSubmit || depth);
+  const minComplete = Math.max(1, job.iodepthBatchCompleteMin);
+  const maxComplete = Math.max(minComplete, job.iodepthBatchCompleteMax || depth);
+  let pendingCommit = 0;
+
+  const dirOf = (io: IoU): RecordingDirection => (io.ddir === 'read' ? res.read : res.write);
+  const sample = (now: number): void => {
+    while (now >= nextSample && nextSample <= end) {
+      const secs = AVG_TIME_NS / 1e9;
+      if (winIos > 0 || nextSample > rampEnd) {
+        const d = job.rw === 'read' || job.rw === 'randread' ? res.read : res.write;
+        d.bw.record(winBytes / 1024 / secs);
+        d.iops.record(winIos / secs);
+      }
+      winBytes = 0;
+      winIos = 0;
+      nextSample += AVG_TIME_NS;
+    }
+  };
+  // io_u.c: io_completed() / account_io_completion()
+  const complete = (io: IoU, now: number): void => {
+    inflight--;
+    free.push(io);
+    if (now < rampEnd || now > end) return;
+    if (io.ddir === 'sync') {
+      res.sync.totalIos++;
+      res.sync.lat.record(now - io.issueTime);
+      return;
+    }
+    const d = dirOf(io);
+    if (io.res < 0) {
+      if (res.error === 0) res.error = -io.res;
+      return;
+    }
+    if (io.res < io.len) d.shortIos++;
+    const clat = now - io.issueTime;
+    const lat = now - io.startTime;
+    d.clat.record(clat);
+    d.lat.record(lat);
+    res.latency.record(clat);
+    d.totalIos++;
+    d.ioBytes += io.res;
+    winBytes += io.res;
+    winIos++;
+    if (logs !== null) {
+      const base = { timeMs: (now - start) / 1e6, ddir: io.ddir === 'read' ? (0 as const) : (1 as const), bs: io.len, offset: io.offset, prio: 0 };
+      logs.clat.push({ ...base, valueNs: clat });
+      logs.lat.push({ ...base, valueNs: lat });
+    }
+  };
+  const submitted = (list: readonly IoU[]): void => {
+    if (list.length === 0) return;
+    res.depth.markSubmit(list.length);
+    for (const io of list) {
+      if (io.issueTime < rampEnd || io.ddir === 'sync') continue;
+      const slat = io.issueTime - io.startTime;
+      dirOf(io).slat.record(slat);
+      if (logs !== null) logs.slat.push({ timeMs: (io.issueTime - start) / 1e6, valueNs: slat, ddir: io.ddir === 'read' ? 0 : 1, bs: io.len, offset: io.offset, prio: 0 });
+    }
+  };
+  const reap = function* (min: number): KGen<void> {
+    const evs = yield* engine.getevents(Math.min(min, inflight), maxComplete);
+    yield costs.userPerReap;
+    const now = sim.now;
+    res.depth.markComplete(evs.length);
+    for (const io of evs) complete(io, now);
+    sample(now);
+  };
+
+  for (;;) {
+    const now = sim.now;
+    if (now >= end || issued >= ioLimit) break;
+    const io = free.pop();
+    if (io === undefined) {
+      if (pendingCommit > 0) {
+        submitted(yield* engine.commit());
+        pendingCommit = 0;
+        continue;
+      }
+      yield* reap(minComplete);
+      continue;
+    }
+    // get_io_u(): fsync every N writes, else the next offset and direction
+    const needSync = syncEvery > 0 && writesSinceSync >= syncEvery;
+    if (needSync && inflight > 0) {
+      free.push(io);
+      if (pendingCommit > 0) {
+        submitted(yield* engine.commit());
+        pendingCommit = 0;
+      }
+      yield* reap(inflight); // drain before the sync, as fio does
+      continue;
+    }
+    yield costs.userPerIo;
+    io.startTime = sim.now;
+    io.res = 0;
+    if (needSync) {
+      io.ddir = 'sync';
+      writesSinceSync = 0;
+    } else {
+      io.ddir = gen.nextDdir();
+      io.offset = gen.nextOffset(io.len);
+      if (io.ddir === 'write') writesSinceSync++;
+      issued++;
+    }
+    res.depth.markDepth(inflight + 1);
+    inflight++;
+    const q = yield* engine.queue(io);
+    if (q === 'completed') {
+      submitted([io]);
+      complete(io, sim.now);
+      sample(sim.now);
+      continue;
+    }
+    if (q === 'busy') {
+      inflight--;
+      free.push(io);
+      yield* reap(1);
+      continue;
+    }
+    if (++pendingCommit >= batchSubmit || free.length === 0) {
+      submitted(yield* engine.commit());
+      pendingCommit = 0;
+    }
+  }
+  const stop = Math.min(sim.now, end);
+  res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
+  for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs : 0;
+  // drain what is still in flight (not counted: it completes after the run)
+  if (pendingCommit > 0) submitted(yield* engine.commit());
+  while (inflight > 0) yield* reap(inflight);
+  yield* engine.cleanup();
+  res.usrNs = me.utime;
+  res.sysNs = me.stime;
+  res.ctx = me.nvcsw;
+  res.elapsedSec = Math.round((sim.now - start) / 1e9);
+}

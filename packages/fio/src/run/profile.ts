@@ -1,0 +1,34 @@
+/**
+ * Kernel profiles: a named bundle of completion policy, io_uring behaviour,
+ * scheduler, cost table and device model — one machine, one kernel. Every
+ * shipped profile shares one cost table (calibrated once, see
+ * docs/calibration.md); they differ only in what the kernel version does.
+ * @module
+ */
+import type { NullBlkOptions } from '@dio/blockdev';
+import type { CostModel, SchedParams } from '@dio/sim';
+
+/** A completion policy by name. */
+export type PolicyName = 'workqueue' | 'caller' | 'inline';
+
+/** A kernel profile. */
+export interface KernelProfile {
+  /** e.g. `linux-6.5`. */
+  readonly name: string;
+  readonly description: string;
+  /** Kernel version the behaviour follows. */
+  readonly version: string;
+  /** iomap's completion policy. */
+  readonly policy: PolicyName;
+  /** 6.6+: a device without a volatile cache counts as FUA for O_DSYNC (false on 6.5). */
+  readonly writeThroughCache: boolean;
+  /** io_uring sets IOCB_DIO_CALLER_COMP on non-polled writes (6.6-rc1 only). */
+  readonly ioUringCallerComp: boolean;
+  /** CPUs in the simulated machine. */
+  readonly cpus: number;
+  readonly sched: Partial<SchedParams>;
+  /** The cost table (ns). */
+  readonly costs: Partial<CostModel>;
+  /** The block device (null_blk options and latency model). */
+  readonly device: NullBlkOptions;
+}
