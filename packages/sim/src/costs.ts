@@ -14,8 +14,6 @@ export interface CostModel {
   readonly syscall: number;
   /** A context switch (__schedule → context_switch), charged to the incoming task. */
   readonly contextSwitch: number;
-  /** try_to_wake_up() work charged to the waker. */
-  readonly wakeup: number;
   /** Exit latency of the CPU's idle state, paid when an idle CPU starts work (cpuidle). */
   readonly idleExit: number;
   /** Hardirq entry/exit and the driver's interrupt handler, per interrupt (not per request). */
@@ -74,7 +72,6 @@ export interface CostModel {
 export const defaultCosts: CostModel = {
   syscall: 100,
   contextSwitch: 1_000,
-  wakeup: 250,
   idleExit: 2_000,
   hardirq: 300,
   softirq: 100,

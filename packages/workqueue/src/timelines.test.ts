@@ -7,7 +7,7 @@ import { type KGen, ms, Simulator, sleep } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
 import { allocOrderedWorkqueue, allocWorkqueue, initWork, queueWork, WQ_CPU_INTENSIVE, type Workqueue } from './index';
 
-const ZERO = { contextSwitch: 0, idleExit: 0, wakeup: 0, queueWork: 0, workItem: 0, kworkerCreate: 0 };
+const ZERO = { contextSwitch: 0, idleExit: 0, queueWork: 0, workItem: 0, kworkerCreate: 0 };
 
 type Log = string[];
 

@@ -13,7 +13,6 @@ import type { KernelProfile } from './profile';
 export const CALIBRATED_COSTS: Partial<CostModel> = {
   syscall: 100,
   contextSwitch: 1_000,
-  wakeup: 250,
   idleExit: 2_000,
   hardirq: 300,
   softirq: 100,

@@ -1,0 +1,104 @@
+/**
+ * `dio compare`: the table of the IOCB_DIO_CALLER_COMP series — the same fio
+ * job at several queue depths under several kernel profiles.
+ * @module
+ */
+import { type KernelProfile, parseFioArgs, runJobs } from '@dio/fio';
+
+/** One cell of the comparison. */
+export interface CompareCell {
+  readonly qd: number;
+  readonly policy: string;
+  readonly profile: string;
+  readonly iops: number;
+  readonly clat_ns: { readonly mean: number; readonly p50: number; readonly p99: number; readonly 'p99.9': number };
+  /** Simulated I/Os per wall-clock second for this cell. */
+  readonly simIosPerSec: number;
+}
+
+/** Options of a comparison. */
+export interface CompareOptions {
+  readonly qds: readonly number[];
+  readonly profiles: readonly KernelProfile[];
+  readonly engine: 'io_uring' | 'libaio' | 'psync' | 'pvsync2';
+  /** fio runtime string (e.g. `500ms`, `2s`). */
+  readonly runtime: string;
+  readonly seed: number;
+  /** Called after each cell (progress). */
+  readonly onCell?: (done: number, total: number) => void;
+}
+
+/** The fio command line of the series (Jens Axboe's, with the runtime and depth substituted). */
+export function seriesJobArgs(qd: number, engine: string, runtime: string): string[] {
+  return [
+    '--name=dio-write',
+    '--filename=/data1/file',
+    '--size=1g',
+    '--time_based=1',
+    `--runtime=${runtime}`,
+    '--bs=4096',
+    '--rw=randwrite',
+    '--norandommap',
+    '--buffered=0',
+    '--cpus_allowed=4',
+    `--ioengine=${engine}`,
+    `--iodepth=${qd}`,
+  ];
+}
+
+/** Run one cell. */
+export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'seed'>): CompareCell {
+  const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime));
+  const out = runJobs(inv.jobs, profile, { seed: o.seed });
+  const job = out.result.jobs[0];
+  if (job === undefined) throw new Error('no job result');
+  const w = job.write;
+  const secs = w.runtimeNs / 1e9;
+  const clat = w.clat;
+  return {
+    qd,
+    policy: profile.policy,
+    profile: profile.name,
+    iops: secs > 0 ? w.totalIos / secs : 0,
+    clat_ns: { mean: clat.mean, p50: clat.percentile(50), p99: clat.percentile(99), 'p99.9': clat.percentile(99.9) },
+    simIosPerSec: out.wallMs > 0 ? (out.ios / out.wallMs) * 1000 : 0,
+  };
+}
+
+/** Run the whole grid, in order: for each QD, each profile. */
+export function compare(o: CompareOptions): CompareCell[] {
+  const cells: CompareCell[] = [];
+  const total = o.qds.length * o.profiles.length;
+  for (const qd of o.qds) {
+    for (const p of o.profiles) {
+      cells.push(compareCell(qd, p, o));
+      o.onCell?.(cells.length, total);
+    }
+  }
+  return cells;
+}
+
+const k = (iops: number): string => (iops >= 1e6 ? `${(iops / 1e6).toFixed(2)}M` : `${Math.round(iops / 1000)}K`);
+const pct = (a: number, b: number): string => {
+  const d = ((b - a) / a) * 100;
+  return `${d >= 0 ? '+' : ''}${d.toFixed(1)}%`;
+};
+
+/** The series' table: `QD | Stock | Patched | Diff` (one column per profile; Diff of the last vs the first). */
+export function formatTable(cells: readonly CompareCell[], profiles: readonly KernelProfile[]): string {
+  const names = profiles.map((p) => p.name);
+  const heads = profiles.length === 2 ? [`Stock (${names[0]})`, `Patched (${names[1]})`] : names;
+  const diffHeads = profiles.length === 2 ? ['Diff'] : names.slice(1).map((n) => `Diff ${n}`);
+  const rows: string[][] = [['QD', ...heads, ...diffHeads]];
+  const qds = [...new Set(cells.map((c) => c.qd))];
+  for (const qd of qds) {
+    const row = profiles.map((p) => cells.find((c) => c.qd === qd && c.profile === p.name));
+    const base = row[0]?.iops ?? 0;
+    rows.push([String(qd), ...row.map((c) => (c ? k(c.iops) : '-')), ...row.slice(1).map((c) => (c && base > 0 ? pct(base, c.iops) : '-'))]);
+  }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const line = (r: string[]) => r.map((v, i) => (i === 0 ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join(' | ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('-|-');
+  const [head, ...body] = rows;
+  return [line(head ?? []), sep, ...body.map(line)].join('\n');
+}

@@ -1,0 +1,20 @@
+/**
+ * User-facing error reporting: typed errors become one line and exit code 1.
+ * @module
+ */
+import { FioJobError, JobSetupError, ProfileError } from '@dio/fio';
+import { DistributionError } from '@dio/sim';
+
+/** A usage error in the dio command line. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The one-line message for an error a user can cause, or null for a bug. */
+export function userMessage(e: unknown): string | null {
+  if (e instanceof FioJobError || e instanceof JobSetupError || e instanceof ProfileError || e instanceof UsageError || e instanceof DistributionError) {
+    return e.message.split('\n')[0] ?? e.message;
+  }
+  if (e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') return e.message;
+  return null;
+}

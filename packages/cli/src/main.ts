@@ -1,0 +1,110 @@
+/**
+ * The `dio` command line.
+ * @module
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, runJobs, type KernelProfile } from '@dio/fio';
+import { toChromeTrace } from '@dio/sim';
+import { Command, CommanderError, Option } from 'commander';
+import { compare, formatTable } from './compare';
+import { UsageError, userMessage } from './errors';
+import { loadProfile, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
+import { progress } from './progress';
+
+interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  isTTY: boolean;
+}
+
+function runCmd(io: Io, jobFile: string, o: { profile: string; trace?: string; outputFormat: string; seed: string }): void {
+  const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
+  const profile = loadProfile(o.profile);
+  const fmt = o.outputFormat;
+  if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
+  const res = runJobs(jobs, profile, { seed: parseSeed(o.seed), trace: o.trace !== undefined, timestampMs: Date.now() });
+  io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
+  res.logs.forEach((l, i) => {
+    const job = jobs[Math.min(i, jobs.length - 1)];
+    if (l === null || job?.writeLatLog === undefined) return;
+    for (const kind of ['slat', 'clat', 'lat'] as const) writeFileSync(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }));
+  });
+  if (o.trace !== undefined) writeTrace(o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
+  if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
+}
+
+function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
+  writeFileSync(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })));
+}
+
+/** Run the dio CLI; returns the exit code. */
+export function main(argv: readonly string[], io: Io): number {
+  const program = new Command('dio')
+    .description('Emulate the Linux async O_DIRECT write path and compare DIO completion policies')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('compare')
+    .description('the IOCB_DIO_CALLER_COMP table: 4 KiB randwrite, io_uring, fio pinned to one CPU, stock vs patched')
+    .option('--qd <list>', 'queue depths', '1,2,4,8,16')
+    .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
+    .option('--profiles <list>', 'kernel profiles by name or .json file', 'linux-6.5,linux-6.6-rc1')
+    .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
+    .option('--runtime <time>', 'simulated runtime per point (fio time syntax)', '500ms')
+    .option('--seed <n>', 'random seed', '1')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--quiet', 'no progress bar')
+    .action((o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean }) => {
+      const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : o.profiles.split(',').map((s) => loadProfile(s.trim()));
+      const qds = parseQds(o.qd);
+      const seed = parseSeed(o.seed);
+      const bar = progress(io, qds.length * profiles.length, o.quiet === true);
+      const cells = compare({ qds, profiles, engine: o.engine, runtime: o.runtime, seed, onCell: (d) => bar.update(d) });
+      bar.stop();
+      if (o.format === 'json') {
+        const runtimeNs = cells.length > 0 ? Math.round(Number.parseFloat(o.runtime) * (o.runtime.endsWith('ms') ? 1e6 : o.runtime.endsWith('us') ? 1e3 : 1e9)) : 0;
+        const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
+        io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
+        return;
+      }
+      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, runtime ${o.runtime} per point, seed ${seed}`);
+      io.out(formatTable(cells, profiles));
+    });
+
+  program
+    .command('run')
+    .description('run a fio job file on the emulated stack, like fio')
+    .argument('<job.fio>')
+    .option('--profile <name|file.json>', 'kernel profile', 'linux-6.6')
+    .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
+    .option('--output-format <fmt>', 'normal, json or json+', 'normal')
+    .option('--seed <n>', 'random seed', '1')
+    .action((file: string, o: { profile: string; trace?: string; outputFormat: string; seed: string }) => runCmd(io, file, o));
+
+  program
+    .command('trace')
+    .description('run a fio job file and write a Perfetto/Chrome JSON trace')
+    .argument('<job.fio>')
+    .requiredOption('--out <trace.json>', 'trace file')
+    .option('--profile <name|file.json>', 'kernel profile', 'linux-6.6')
+    .option('--seed <n>', 'random seed', '1')
+    .action((file: string, o: { out: string; profile: string; seed: string }) => {
+      const jobs = parseJobFile(readFileSync(file, 'utf8'), file);
+      const profile = loadProfile(o.profile);
+      const res = runJobs(jobs, profile, { seed: parseSeed(o.seed), trace: true });
+      writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
+      io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
+    });
+
+  try {
+    program.parse(['node', 'dio', ...argv]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    const msg = userMessage(e);
+    if (msg === null) throw e;
+    io.err(`dio: ${msg}`);
+    return 1;
+  }
+}

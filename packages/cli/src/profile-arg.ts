@@ -1,0 +1,37 @@
+/**
+ * `--profile` / `--profiles` / `--policies` arguments: shipped names or JSON files.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { type KernelProfile, parseProfile, PROFILE_FOR_POLICY, profileByName, PROFILES } from '@dio/fio';
+import { UsageError } from './errors';
+
+/** A shipped profile name, or a path to a profile JSON file. */
+export function loadProfile(arg: string): KernelProfile {
+  if (PROFILES[arg] !== undefined) return profileByName(arg);
+  if (arg.endsWith('.json')) return parseProfile(readFileSync(arg, 'utf8'), arg);
+  throw new UsageError(`unknown profile '${arg}': use one of ${Object.keys(PROFILES).join(', ')} or a .json file`);
+}
+
+/** `--policies workqueue,caller` → the default profile of each policy. */
+export function profilesForPolicies(list: string): KernelProfile[] {
+  return list.split(',').map((p) => {
+    const name = (PROFILE_FOR_POLICY as Record<string, string>)[p.trim()];
+    if (name === undefined) throw new UsageError(`unknown policy '${p}': use workqueue, caller or inline`);
+    return profileByName(name);
+  });
+}
+
+/** `--qd 1,2,4` → numbers. */
+export function parseQds(list: string): number[] {
+  const qds = list.split(',').map((s) => Number(s.trim()));
+  for (const q of qds) if (!Number.isInteger(q) || q < 1 || q > 65536) throw new UsageError(`--qd: '${list}' must be a comma-separated list of depths 1..65536`);
+  return qds;
+}
+
+/** `--seed 7` → an integer. */
+export function parseSeed(s: string): number {
+  const n = Number(s);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--seed: '${s}' is not an integer`);
+  return n;
+}
