@@ -22,6 +22,8 @@ export class ExecContext {
   readonly gens: KGen<unknown>[] = [];
   /** Spend left over from an interrupted `spend`, saved while injected work runs. */
   readonly savedSpend: number[] = [];
+  /** Resume values saved alongside `savedSpend`. */
+  readonly savedResume: unknown[] = [];
   /** CPU time still to burn before the generator is resumed. */
   spendLeft = 0;
   /** Time the current spend started (for accounting). */

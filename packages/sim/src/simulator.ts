@@ -254,11 +254,13 @@ export class Simulator {
           if (gens.length > 0) {
             // injected task_work finished: go back to the interrupted spend
             ctx.spendLeft = ctx.savedSpend.pop() ?? 0;
+            ctx.resumeValue = ctx.savedResume.pop();
             if (ctx.spendLeft > 0) {
               this.startSpend(ctx);
               return;
             }
-            value = undefined;
+            value = ctx.resumeValue;
+            ctx.resumeValue = undefined;
             continue;
           }
           this.finishCtx(ctx, r.value);
@@ -582,7 +584,9 @@ export class Simulator {
     if (t.notifySignal && t.inKernel === 0 && t.taskWorks.length > 0 && t.ctx.gens.length === 1) {
       const ctx = t.ctx;
       ctx.savedSpend.push(ctx.spendLeft);
+      ctx.savedResume.push(ctx.resumeValue);
       ctx.spendLeft = 0;
+      ctx.resumeValue = undefined;
       ctx.gens.push(this.signalTaskWork(t));
       this.advance(ctx, undefined);
       return;

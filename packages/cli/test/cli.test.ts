@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/index';
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), isTTY: false });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'dio-cli-'));
+const job = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+/** The shape of a JSON value: keys in order and value kinds, recursively (numbers as "number"). */
+function shape(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length > 0 ? [shape(v[0])] : [];
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]));
+  return typeof v;
+}
+
+describe('dio run', () => {
+  const qd4 = job(
+    'qd4.fio',
+    `; the fixture's job, on the emulated stack
+[w]
+filename=data.bin
+size=1g
+norandommap=1
+randrepeat=0
+rw=randwrite
+bs=4k
+direct=1
+time_based=1
+runtime=20ms
+cpus_allowed=1
+ioengine=io_uring
+iodepth=4
+`,
+  );
+
+  it('prints JSON with the structure of real fio 3.33 output (keys, order, types)', () => {
+    const r = cli('run', qd4, '--output-format', 'json', '--profile', 'linux-6.6');
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.out) as { jobs: { write: { iops: number; clat_ns: { percentile: Record<string, number> } } }[] };
+    const want = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json'), 'utf8')) as Record<string, unknown>;
+    const job0 = (x: Record<string, unknown>) => (x.jobs as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const strip = (j: Record<string, unknown>) => {
+      const { 'job options': _o, ...rest } = j;
+      return rest;
+    };
+    expect(shape(strip(job0(got as unknown as Record<string, unknown>)))).toEqual(shape(strip(job0(want))));
+    expect(Object.keys(got)).toEqual(Object.keys(want));
+    expect(got.jobs[0]?.write.iops).toBeGreaterThan(10_000);
+    expect(got.jobs[0]?.write.clat_ns.percentile['99.000000']).toBeGreaterThan(0);
+  });
+
+  it('is deterministic for a seed (timestamps aside)', () => {
+    const a = JSON.parse(cli('run', qd4, '--output-format', 'json', '--seed', '3').out) as { jobs: unknown[] };
+    const b = JSON.parse(cli('run', qd4, '--output-format', 'json', '--seed', '3').out) as { jobs: unknown[] };
+    expect(JSON.stringify(a.jobs)).toBe(JSON.stringify(b.jobs));
+  });
+
+  it('reports bad job files, bad options and bad profiles in one line with exit code 1', () => {
+    const bad = job('bad.fio', '[x]\nsize=1m\nfrobnicate=3\n');
+    const r1 = cli('run', bad);
+    expect(r1.code).toBe(1);
+    expect(r1.err.trim()).toMatch(/^dio: .*bad\.fio:3: unsupported option 'frobnicate'$/);
+    const badProfile = job('p.json', '{"costs": {"syscall": -1}}');
+    const r2 = cli('run', qd4, '--profile', badProfile);
+    expect(r2.code).toBe(1);
+    expect(r2.err.trim()).toMatch(/^dio: .*p\.json: field 'costs\.syscall'/);
+    const r3 = cli('compare', '--qd', 'zero');
+    expect(r3.code).toBe(1);
+    expect(r3.err.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(cli('run', join(dir, 'missing.fio')).code).toBe(1);
+    expect(cli('bogus-command').code).toBe(1);
+  });
+});
+
+describe('dio compare', () => {
+  it('prints the QD | Stock | Patched | Diff table', () => {
+    const r = cli('compare', '--qd', '1,4', '--runtime', '5ms', '--quiet');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[1]).toMatch(/^QD \| Stock \(linux-6\.5\) \| Patched \(linux-6\.6-rc1\) \| Diff/);
+    expect(lines[3]).toMatch(/^ 1 \| \d+K +\| \d+K +\| \+\d+\.\d%/);
+  });
+
+  it('--format json gives the documented object', () => {
+    const r = cli('compare', '--qd', '2', '--policies', 'workqueue,caller,inline', '--runtime', '5ms', '--format', 'json', '--seed', '9');
+    const j = JSON.parse(r.out) as { results: { qd: number; policy: string; profile: string; iops: number; clat_ns: Record<string, number> }[]; seed: number; runtime_ns: number };
+    expect(j.seed).toBe(9);
+    expect(j.runtime_ns).toBe(5_000_000);
+    expect(j.results.map((x) => [x.qd, x.policy, x.profile])).toEqual([
+      [2, 'workqueue', 'linux-6.5'],
+      [2, 'caller', 'linux-6.6-rc1'],
+      [2, 'inline', 'linux-6.19'],
+    ]);
+    for (const x of j.results) expect(Object.keys(x.clat_ns)).toEqual(['mean', 'p50', 'p99', 'p99.9']);
+  });
+});
