@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, runJobs, type KernelProfile } from '@dio/fio';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
+import { calibrate, pointFromFioJson } from './calibrate';
 import { compare, formatTable } from './compare';
 import { UsageError, userMessage } from './errors';
 import { loadProfile, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
@@ -95,6 +96,34 @@ export function main(argv: readonly string[], io: Io): number {
       const res = runJobs(jobs, profile, { seed: parseSeed(o.seed), trace: true });
       writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
       io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
+    });
+
+  program
+    .command('calibrate')
+    .description('fit the cost table to fio JSON results from your machine and write a profile')
+    .argument('<fio.json...>')
+    .requiredOption('--out <profile.json>', 'where to write the fitted profile')
+    .option('--profile <name|file.json>', 'the kernel the results were measured on', 'linux-6.6')
+    .option('--runtime <time>', 'simulated runtime per point per evaluation', '20ms')
+    .option('--iterations <n>', 'optimizer iterations', '40')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--quiet', 'no progress bar')
+    .action((files: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
+      const base = loadProfile(o.profile);
+      const points = files.map((f) => pointFromFioJson(readFileSync(f, 'utf8'), f, o.runtime));
+      const iters = Number(o.iterations);
+      if (!Number.isInteger(iters) || iters < 1) throw new UsageError(`--iterations: '${o.iterations}' must be a positive integer`);
+      const bar = progress(io, iters * 2 + 4, o.quiet === true);
+      let steps = 0;
+      const r = calibrate(points, base, { seed: parseSeed(o.seed), iterations: iters, onStep: () => bar.update(++steps) });
+      bar.stop();
+      const { name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
+      writeFileSync(o.out, `${JSON.stringify({ extends: base.name, name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device }, null, 2)}\n`);
+      io.out(`fit: cpu costs x${r.fit.cpuScale.toFixed(3)}, completion-hop costs x${r.fit.hopScale.toFixed(3)}, device latency ${(r.fit.deviceLatencyNs / 1000).toFixed(2)} us`);
+      io.out('point | QD | measured IOPS | model IOPS | error');
+      for (const p of r.points) io.out(`${p.source} | ${p.iodepth} | ${Math.round(p.measuredIops)} | ${Math.round(p.modelIops)} | ${p.errorPct >= 0 ? '+' : ''}${p.errorPct.toFixed(1)}%`);
+      if (points.length < 3) io.out(`note: ${points.length} point(s) for 3 knobs: the fit is underdetermined; give results at several queue depths`);
+      io.out(`wrote ${o.out}`);
     });
 
   try {
