@@ -1,8 +1,17 @@
 #!/usr/bin/env node
 import { main } from './main';
+import { compareWorkerMain, isCompareWorker } from './parallel';
 
-process.exitCode = main(process.argv.slice(2), {
-  out: (s) => process.stdout.write(`${s}\n`),
-  err: (s) => process.stderr.write(`${s}\n`),
-  isTTY: process.stderr.isTTY === true,
-});
+if (isCompareWorker()) compareWorkerMain();
+else {
+  const entry = import.meta.url.endsWith('.ts') ? null : new URL(import.meta.url);
+  process.exitCode = await main(
+    process.argv.slice(2),
+    {
+      out: (s) => process.stdout.write(`${s}\n`),
+      err: (s) => process.stderr.write(`${s}\n`),
+      isTTY: process.stderr.isTTY === true,
+    },
+    entry,
+  );
+}

@@ -8,6 +8,7 @@ import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
 import { compare, formatTable } from './compare';
+import { compareParallel } from './parallel';
 import { UsageError, userMessage } from './errors';
 import { loadProfile, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
 import { progress } from './progress';
@@ -38,8 +39,12 @@ function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], 
   writeFileSync(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })));
 }
 
-/** Run the dio CLI; returns the exit code. */
-export function main(argv: readonly string[], io: Io): number {
+/**
+ * Run the dio CLI; resolves to the exit code. `workerEntry` is the JavaScript
+ * file to start comparison workers from (the running bundle), or null to run
+ * everything on this thread.
+ */
+export async function main(argv: readonly string[], io: Io, workerEntry: URL | null = null): Promise<number> {
   const program = new Command('dio')
     .description('Emulate the Linux async O_DIRECT write path and compare DIO completion policies')
     .exitOverride()
@@ -56,12 +61,14 @@ export function main(argv: readonly string[], io: Io): number {
     .option('--seed <n>', 'random seed', '1')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
-    .action((o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean }) => {
+    .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
+    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : o.profiles.split(',').map((s) => loadProfile(s.trim()));
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const cells = compare({ qds, profiles, engine: o.engine, runtime: o.runtime, seed, onCell: (d) => bar.update(d) });
+      const opts = { qds, profiles, engine: o.engine, runtime: o.runtime, seed, onCell: (d: number) => bar.update(d) };
+      const cells = workerEntry !== null && o.jobs !== '1' ? await compareParallel(opts, workerEntry, o.jobs === undefined ? undefined : Number(o.jobs)) : compare(opts);
       bar.stop();
       if (o.format === 'json') {
         const runtimeNs = cells.length > 0 ? Math.round(Number.parseFloat(o.runtime) * (o.runtime.endsWith('ms') ? 1e6 : o.runtime.endsWith('us') ? 1e3 : 1e9)) : 0;
@@ -127,7 +134,7 @@ export function main(argv: readonly string[], io: Io): number {
     });
 
   try {
-    program.parse(['node', 'dio', ...argv]);
+    await program.parseAsync(['node', 'dio', ...argv]);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;

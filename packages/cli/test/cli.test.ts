@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index';
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = main(argv, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), isTTY: false });
+  const code = await main(argv, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), isTTY: false });
   return { code, out, err };
 }
 
@@ -45,8 +45,8 @@ iodepth=4
 `,
   );
 
-  it('prints JSON with the structure of real fio 3.33 output (keys, order, types)', () => {
-    const r = cli('run', qd4, '--output-format', 'json', '--profile', 'linux-6.6');
+  it('prints JSON with the structure of real fio 3.33 output (keys, order, types)', async () => {
+    const r = await cli('run', qd4, '--output-format', 'json', '--profile', 'linux-6.6');
     expect(r.code).toBe(0);
     const got = JSON.parse(r.out) as { jobs: { write: { iops: number; clat_ns: { percentile: Record<string, number> } } }[] };
     const want = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json'), 'utf8')) as Record<string, unknown>;
@@ -61,40 +61,40 @@ iodepth=4
     expect(got.jobs[0]?.write.clat_ns.percentile['99.000000']).toBeGreaterThan(0);
   });
 
-  it('is deterministic for a seed (timestamps aside)', () => {
-    const a = JSON.parse(cli('run', qd4, '--output-format', 'json', '--seed', '3').out) as { jobs: unknown[] };
-    const b = JSON.parse(cli('run', qd4, '--output-format', 'json', '--seed', '3').out) as { jobs: unknown[] };
+  it('is deterministic for a seed (timestamps aside)', async () => {
+    const a = JSON.parse((await cli('run', qd4, '--output-format', 'json', '--seed', '3')).out) as { jobs: unknown[] };
+    const b = JSON.parse((await cli('run', qd4, '--output-format', 'json', '--seed', '3')).out) as { jobs: unknown[] };
     expect(JSON.stringify(a.jobs)).toBe(JSON.stringify(b.jobs));
   });
 
-  it('reports bad job files, bad options and bad profiles in one line with exit code 1', () => {
+  it('reports bad job files, bad options and bad profiles in one line with exit code 1', async () => {
     const bad = job('bad.fio', '[x]\nsize=1m\nfrobnicate=3\n');
-    const r1 = cli('run', bad);
+    const r1 = await cli('run', bad);
     expect(r1.code).toBe(1);
     expect(r1.err.trim()).toMatch(/^dio: .*bad\.fio:3: unsupported option 'frobnicate'$/);
     const badProfile = job('p.json', '{"costs": {"syscall": -1}}');
-    const r2 = cli('run', qd4, '--profile', badProfile);
+    const r2 = await cli('run', qd4, '--profile', badProfile);
     expect(r2.code).toBe(1);
     expect(r2.err.trim()).toMatch(/^dio: .*p\.json: field 'costs\.syscall'/);
-    const r3 = cli('compare', '--qd', 'zero');
+    const r3 = await cli('compare', '--qd', 'zero');
     expect(r3.code).toBe(1);
     expect(r3.err.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(cli('run', join(dir, 'missing.fio')).code).toBe(1);
-    expect(cli('bogus-command').code).toBe(1);
+    expect((await cli('run', join(dir, 'missing.fio'))).code).toBe(1);
+    expect((await cli('bogus-command')).code).toBe(1);
   });
 });
 
 describe('dio compare', () => {
-  it('prints the QD | Stock | Patched | Diff table', () => {
-    const r = cli('compare', '--qd', '1,4', '--runtime', '5ms', '--quiet');
+  it('prints the QD | Stock | Patched | Diff table', async () => {
+    const r = await cli('compare', '--qd', '1,4', '--runtime', '5ms', '--quiet');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines[1]).toMatch(/^QD \| Stock \(linux-6\.5\) \| Patched \(linux-6\.6-rc1\) \| Diff/);
     expect(lines[3]).toMatch(/^ 1 \| \d+K +\| \d+K +\| \+\d+\.\d%/);
   });
 
-  it('--format json gives the documented object', () => {
-    const r = cli('compare', '--qd', '2', '--policies', 'workqueue,caller,inline', '--runtime', '5ms', '--format', 'json', '--seed', '9');
+  it('--format json gives the documented object', async () => {
+    const r = await cli('compare', '--qd', '2', '--policies', 'workqueue,caller,inline', '--runtime', '5ms', '--format', 'json', '--seed', '9');
     const j = JSON.parse(r.out) as { results: { qd: number; policy: string; profile: string; iops: number; clat_ns: Record<string, number> }[]; seed: number; runtime_ns: number };
     expect(j.seed).toBe(9);
     expect(j.runtime_ns).toBe(5_000_000);
@@ -108,10 +108,10 @@ describe('dio compare', () => {
 });
 
 describe('dio calibrate', () => {
-  it('fits the cost table to a real fio JSON result and writes a loadable profile', () => {
+  it('fits the cost table to a real fio JSON result and writes a loadable profile', async () => {
     const out = join(dir, 'fitted.json');
     const fixture = join(__dirname, 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json');
-    const r = cli('calibrate', fixture, '--out', out, '--iterations', '30', '--runtime', '10ms', '--quiet');
+    const r = await cli('calibrate', fixture, '--out', out, '--iterations', '30', '--runtime', '10ms', '--quiet');
     expect(r.code).toBe(0);
     const row = r.out.split('\n').find((l) => l.includes('| 4 |'));
     const err = Number(/([+-][\d.]+)%/.exec(row ?? '')?.[1]);
@@ -120,8 +120,8 @@ describe('dio calibrate', () => {
     expect(p.extends).toBe('linux-6.6');
     // the fixture's mean clat is ~77 µs at QD4 on a VM disk: the device latency must move far from the 4 µs default
     expect(p.device.write_latency.mean).toBeGreaterThan(20_000);
-    const run = cli('run', job('after.fio', '[w]\nsize=64m\nrw=randwrite\nbs=4k\ndirect=1\ntime_based=1\nruntime=5ms\nioengine=io_uring\niodepth=4\n'), '--profile', out, '--output-format', 'json');
+    const run = await cli('run', job('after.fio', '[w]\nsize=64m\nrw=randwrite\nbs=4k\ndirect=1\ntime_based=1\nruntime=5ms\nioengine=io_uring\niodepth=4\n'), '--profile', out, '--output-format', 'json');
     expect(run.code).toBe(0);
-    expect(cli('calibrate', join(dir, 'after.fio'), '--out', out).code).toBe(1);
+    expect((await cli('calibrate', join(dir, 'after.fio'), '--out', out)).code).toBe(1);
   }, 60_000);
 });
