@@ -23,6 +23,7 @@ function* iomapDioSubmitBio(dio: IomapDio, bio: Bio): KGen<void> {
   }
   const sim = dio.fs.sim;
   yield sim.costs.iomapBio;
+  if (sim.tracing && dio.ref === 2) sim.traceFlow('s', dio.id, 'dio'); // first bio: bio → end_io → completion
   yield* dio.fs.bdev.submitBio(bio);
 }
 

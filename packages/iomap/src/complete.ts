@@ -41,7 +41,10 @@ export function* iomapDioComplete(dio: IomapDio): KGen<number> {
     if (dio.flags & IOMAP_DIO_NEED_SYNC) ret = yield* genericWriteSync(iocb, ret);
     if (ret > 0) ret += dio.doneBefore;
   }
-  if (sim.tracing) sim.trace('iomap_dio_complete', { ino: dio.inode.iIno, dio: dio.id, ret, ctx: ctx.kind });
+  if (sim.tracing) {
+    sim.trace('iomap_dio_complete', { ino: dio.inode.iIno, dio: dio.id, ret, ctx: ctx.kind });
+    sim.traceFlow('f', dio.id, 'dio');
+  }
   return ret;
 }
 

@@ -3,6 +3,7 @@
  * ->write_iter for O_DIRECT.
  * @module
  */
+import { blkFinishPlug, blkStartPlug } from '@dio/blockdev';
 import type { FsInode } from '@dio/fs';
 import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@dio/fs';
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
@@ -69,6 +70,7 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
     if (!waitForCompletion) fs.sb.initDioDoneWq();
   }
   inodeDioBegin(ino, dio);
+  const plug = blkStartPlug();
   let pos = iocb.kiPos;
   let len = count;
   let ret = 0;
@@ -89,6 +91,7 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
     len -= processed;
     if (!isWrite && pos >= dio.iSize) break;
   }
+  yield* blkFinishPlug(plug);
   if (ret === -ENOTBLK) {
     waitForCompletion = true;
     ret = 0;
