@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
 import { compare, formatTable } from './compare';
 import { compareParallel } from './parallel';
+import { plotSvg } from './plot';
 import { UsageError, userMessage } from './errors';
 import { loadProfile, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
 import { progress } from './progress';
@@ -62,7 +63,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
+    .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
+    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : o.profiles.split(',').map((s) => loadProfile(s.trim()));
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
@@ -70,6 +72,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const opts = { qds, profiles, engine: o.engine, runtime: o.runtime, seed, onCell: (d: number) => bar.update(d) };
       const cells = workerEntry !== null && o.jobs !== '1' ? await compareParallel(opts, workerEntry, o.jobs === undefined ? undefined : Number(o.jobs)) : compare(opts);
       bar.stop();
+      if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
       if (o.format === 'json') {
         const runtimeNs = cells.length > 0 ? Math.round(Number.parseFloat(o.runtime) * (o.runtime.endsWith('ms') ? 1e6 : o.runtime.endsWith('us') ? 1e3 : 1e9)) : 0;
         const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
