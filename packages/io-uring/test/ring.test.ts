@@ -13,6 +13,9 @@ import {
   IORING_SETUP_DEFER_TASKRUN,
   IORING_SETUP_IOPOLL,
   IORING_SETUP_SINGLE_ISSUER,
+  IORING_SETUP_SQPOLL,
+  IORING_SQ_NEED_WAKEUP,
+  queueExit,
   IORING_SETUP_TASKRUN_FLAG,
   ioUringSetupParams,
   type IoUring,
@@ -317,5 +320,43 @@ describe('IOCB_DIO_CALLER_COMP setter', () => {
     });
     st.sim.run();
     expect(back).toEqual(data);
+  });
+});
+
+describe('SQPOLL', () => {
+  it('a kernel thread on sq_thread_cpu submits for the app; it sleeps when idle and is woken by SQ_WAKEUP', () => {
+    const st = makeStack();
+    const fd = st.file('/q', 64 * BS);
+    const res: number[] = [];
+    let submitter = '';
+    let needWakeupSeen = false;
+    st.sim.spawn(
+      'app',
+      function* () {
+        const r = yield* queueInitParams(8, { flags: IORING_SETUP_SQPOLL, sqThreadCpu: 1, sqThreadIdle: 1 }, st.env);
+        if (typeof r === 'number') throw new Error(`setup ${r}`);
+        for (let round = 0; round < 2; round++) {
+          const s = getSqe(r);
+          if (!s) return;
+          prepWrite(s, fd, pattern(BS, round), BS, round * BS);
+          yield* submit(r);
+          const c = yield* waitCqe(r);
+          if (typeof c !== 'number') {
+            res.push(c.res);
+            cqeSeen(r, c);
+          }
+          yield sleep(3_000_000); // longer than sq_thread_idle: the thread goes to sleep
+          needWakeupSeen ||= (r.ctx.sq.flags & IORING_SQ_NEED_WAKEUP) !== 0;
+        }
+        submitter = r.ctx.sqThread?.name ?? '';
+        queueExit(r);
+      },
+      { cpusAllowed: [0] },
+    );
+    const out = st.sim.run();
+    expect(out.hung).toEqual([]);
+    expect(res).toEqual([BS, BS]);
+    expect(needWakeupSeen).toBe(true);
+    expect(submitter).toMatch(/^iou-sqp-/);
   });
 });

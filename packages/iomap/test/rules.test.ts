@@ -2,7 +2,8 @@
  * Context rules, the truncate race, the IOCB_DIO_CALLER_COMP self-deadlock
  * (838b35bb6a89), and a user-written policy plugged in through the interface.
  */
-import { FALLOC_FL_KEEP_SIZE, fallocate, ftruncate } from '@dio/fs';
+import { FALLOC_FL_KEEP_SIZE, fallocate, ftruncate, pwrite } from '@dio/fs';
+import { IovIter } from '@dio/kiocb';
 import { DeadlockError, InvalidContextError, sleep } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
 import { CallerPolicy, type CompletionPolicy, InlinePolicy, IOMAP_DIO_INLINE_COMP, type IomapDio, WorkqueuePolicy } from '../src/index';
@@ -158,4 +159,27 @@ describe('a user-written policy', () => {
     expect(where[1]).toMatch(/^task:kworker/);
     expect(IOMAP_DIO_INLINE_COMP).toBe(1 << 27);
   });
+});
+
+describe('the sync path (pwrite on O_DIRECT)', () => {
+  it.each([['workqueue', new WorkqueuePolicy()], ['caller', new CallerPolicy()], ['inline', new InlinePolicy()]] as const)(
+    '%s: sleeps uninterruptibly, is woken by the last bio and completes in the caller — never on a workqueue',
+    (_n, policy) => {
+      const st = makeStack(policy, {}, { trace: true });
+      const { file } = openFile(st, '/s', 16 * BS, 'written');
+      let ret = 0;
+      let sawD = false;
+      st.sim.spawn('postgres', function* () {
+        ret = yield* pwrite(file, IovIter.ubuf(pattern(BS, 2), BS), 0);
+      });
+      st.sim.at(5_000, () => {
+        sawD = st.sim.tasks().some((t) => t.name === 'postgres' && t.state === 'D');
+      });
+      st.sim.run();
+      expect(ret).toBe(BS);
+      expect(sawD).toBe(true);
+      expect(lastCompletion(st.sim)).toBe('task:postgres');
+      expect(st.sim.tracer.records.some((r) => r.name === 'workqueue_execute_start')).toBe(false);
+    },
+  );
 });
