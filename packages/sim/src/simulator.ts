@@ -84,6 +84,8 @@ export class Simulator {
   private nextPid = 1;
   private stopped = false;
   private depth = 0;
+  /** The time run() may not pass (run-ahead stops there). */
+  private limit = Number.POSITIVE_INFINITY;
   private readonly spendEnd: EventFn = (c) => this.onSpendEnd(c as ExecContext);
   private readonly kickFn: EventFn = (c) => this.onKick(c as Cpu);
   private readonly irqFn: EventFn = (c) => this.onPendingIrq(c as Cpu);
@@ -143,6 +145,7 @@ export class Simulator {
     const until = opts.until ?? Number.POSITIVE_INFINITY;
     const start = this.eventsRun;
     this.stopped = false;
+    this.limit = until;
     const q = this.queue;
     for (;;) {
       if (this.stopped) return this.result('stopped', start);
@@ -165,6 +168,7 @@ export class Simulator {
   }
 
   private result(reason: RunResult['reason'], start: number): RunResult {
+    this.limit = Number.POSITIVE_INFINITY;
     return { reason, now: this.now, events: this.eventsRun - start, hung: reason === 'idle' ? this.hungTasks() : [] };
   }
 
@@ -269,6 +273,16 @@ export class Simulator {
         const req: Request = r.value;
         if (typeof req === 'number') {
           if (req > 0) {
+            // Run ahead: with no event due before the spend ends, nothing can interrupt it, so
+            // finish it now instead of through the queue (same result, far fewer events).
+            const end = this.now + req;
+            const next = this.queue.peekTime();
+            if ((next === undefined || next > end) && end <= this.limit) {
+              this.now = end;
+              this.account(ctx, req);
+              value = undefined;
+              continue;
+            }
             ctx.spendLeft = req;
             this.startSpend(ctx);
             return;
