@@ -20,12 +20,17 @@ interface Io {
   isTTY: boolean;
 }
 
-function runCmd(io: Io, jobFile: string, o: { profile: string; trace?: string; outputFormat: string; seed: string }): void {
+/** Parse a job file and run it on a profile. */
+function simulateJobFile(jobFile: string, profileArg: string, seed: string, trace: boolean) {
   const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
-  const profile = loadProfile(o.profile);
+  const profile = loadProfile(profileArg);
+  return { jobs, profile, res: runJobs(jobs, profile, { seed: parseSeed(seed), trace, timestampMs: Date.now() }) };
+}
+
+function runCmd(io: Io, jobFile: string, o: { profile: string; trace?: string; outputFormat: string; seed: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const res = runJobs(jobs, profile, { seed: parseSeed(o.seed), trace: o.trace !== undefined, timestampMs: Date.now() });
+  const { jobs, profile, res } = simulateJobFile(jobFile, o.profile, o.seed, o.trace !== undefined);
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
   res.logs.forEach((l, i) => {
     const job = jobs[Math.min(i, jobs.length - 1)];
@@ -101,9 +106,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--profile <name|file.json>', 'kernel profile', 'linux-6.6')
     .option('--seed <n>', 'random seed', '1')
     .action((file: string, o: { out: string; profile: string; seed: string }) => {
-      const jobs = parseJobFile(readFileSync(file, 'utf8'), file);
-      const profile = loadProfile(o.profile);
-      const res = runJobs(jobs, profile, { seed: parseSeed(o.seed), trace: true });
+      const { profile, res } = simulateJobFile(file, o.profile, o.seed, true);
       writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
       io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
     });

@@ -12,35 +12,26 @@ import { setattrSize } from './space-ops';
 
 const LLONG_MAX = Number.MAX_SAFE_INTEGER;
 
-// fs/read_write.c: vfs_write() → ->write_iter with a sync kiocb
-function* doWrite(file: File, iter: IovIter, pos: number, rwFlags: number): KGen<number> {
-  if (!file.writable) return -EBADF;
+// fs/read_write.c: vfs_read() / vfs_write() → ->read_iter / ->write_iter with a sync kiocb
+function* doRw(write: boolean, file: File, iter: IovIter, pos: number, rwFlags: number): KGen<number> {
+  if (!(write ? file.writable : file.readable)) return -EBADF;
   if (!Number.isSafeInteger(pos) || pos < 0) return -EINVAL;
   const kiocb = initSyncKiocb(file, pos);
   const e = kiocbSetRwFlags(kiocb, rwFlags);
   if (e < 0) return e;
-  const r = yield* file.fOp.writeIter(kiocb, iter);
+  const r = yield* (write ? file.fOp.writeIter(kiocb, iter) : file.fOp.readIter(kiocb, iter));
   if (r === -EIOCBQUEUED) throw new Error('sync kiocb returned -EIOCBQUEUED');
   return r;
 }
 
-function* doRead(file: File, iter: IovIter, pos: number, rwFlags: number): KGen<number> {
-  if (!file.readable) return -EBADF;
-  if (!Number.isSafeInteger(pos) || pos < 0) return -EINVAL;
-  const kiocb = initSyncKiocb(file, pos);
-  const e = kiocbSetRwFlags(kiocb, rwFlags);
-  if (e < 0) return e;
-  return yield* file.fOp.readIter(kiocb, iter);
-}
-
 /** pwrite(2) / pwritev2(2) with RWF_* flags: returns bytes written or a negative errno. */
 export function pwrite(file: File, iter: IovIter, pos: number, rwFlags = 0): KGen<number> {
-  return syscall(doWrite(file, iter, pos, rwFlags));
+  return syscall(doRw(true, file, iter, pos, rwFlags));
 }
 
 /** pread(2) / preadv2(2). */
 export function pread(file: File, iter: IovIter, pos: number, rwFlags = 0): KGen<number> {
-  return syscall(doRead(file, iter, pos, rwFlags));
+  return syscall(doRw(false, file, iter, pos, rwFlags));
 }
 
 /** fsync(2). */
