@@ -21,7 +21,7 @@ import {
   Kiocb,
   kiocbSetRwFlags,
 } from '@dio/kiocb';
-import { currentCtx, currentSim, type KGen, type Simulator, syscall, WaitQueue, waitEvent } from '@dio/sim';
+import { charge, currentCtx, currentSim, type KGen, type Simulator, syscall, WaitQueue, waitEvent } from '@dio/sim';
 import { allocWorkqueue, initWork, queueWork, type Workqueue } from '@dio/workqueue';
 import { type AioIocb, IOCB_CMD_FDSYNC, IOCB_CMD_FSYNC, IOCB_CMD_NOOP, IOCB_CMD_PREAD, IOCB_CMD_PWRITE, type IoEvent } from './abi';
 
@@ -67,7 +67,7 @@ function systemWorkqueue(sim: Simulator): Workqueue {
 /** io_setup(nr_events): a new context, or -EINVAL / -EAGAIN. Run inside a task. */
 export function* ioSetup(nrEvents: number, files: FdTable): KGen<Kioctx | number> {
   const sim = currentSim();
-  yield sim.costs.syscall;
+  if (!charge(sim.costs.syscall)) yield sim.costs.syscall;
   if (!Number.isInteger(nrEvents) || nrEvents <= 0) return -EINVAL;
   if (nrEvents > 65536) return -EAGAIN; // aio-max-nr
   return new Kioctx(sim, nrEvents, files);
@@ -75,7 +75,7 @@ export function* ioSetup(nrEvents: number, files: FdTable): KGen<Kioctx | number
 
 // fs/aio.c: aio_complete_rw() → iocb_put() → aio_complete()
 function* aioCompleteRw(ctx: Kioctx, data: bigint, obj: number, res: number): KGen<void> {
-  yield ctx.sim.costs.aioComplete;
+  if (!charge(ctx.sim.costs.aioComplete)) yield ctx.sim.costs.aioComplete;
   ctx.completedIn.push(currentCtx().kind === 'task' ? `task:${currentCtx().label}` : currentCtx().kind);
   ctx.ring.push({ data, obj, res, res2: 0 });
   ctx.inflight--;
@@ -91,7 +91,7 @@ function* submitOne(ctx: Kioctx, cb: AioIocb): KGen<number> {
   const file = ctx.files.get(cb.fildes);
   if (file === undefined) return -EBADF;
   const obj = ctx.obj();
-  yield sim.costs.aioSubmit;
+  if (!charge(sim.costs.aioSubmit)) yield sim.costs.aioSubmit;
   if (cb.lioOpcode === IOCB_CMD_NOOP) return -EINVAL;
   if (cb.lioOpcode === IOCB_CMD_FSYNC || cb.lioOpcode === IOCB_CMD_FDSYNC) {
     // aio_fsync(): punted to system_wq
@@ -101,7 +101,7 @@ function* submitOne(ctx: Kioctx, cb: AioIocb): KGen<number> {
       const r = yield* file.fOp.fsync(file, 0, Number.MAX_SAFE_INTEGER, datasync);
       yield* aioCompleteRw(ctx, cb.data, obj, r);
     });
-    yield sim.costs.queueWork;
+    if (!charge(sim.costs.queueWork)) yield sim.costs.queueWork;
     queueWork(systemWorkqueue(sim), work);
     return 0;
   }
@@ -153,7 +153,7 @@ export function ioGetevents(ctx: Kioctx, minNr: number, nr: number, timeoutNs: n
   return syscall(
     (function* (): KGen<IoEvent[] | number> {
       if (minNr < 0 || nr < 0 || minNr > nr) return -EINVAL;
-      yield ctx.sim.costs.aioGetevents;
+      if (!charge(ctx.sim.costs.aioGetevents)) yield ctx.sim.costs.aioGetevents;
       if (ctx.ring.length < minNr && timeoutNs !== 0) {
         const why = yield* waitEvent(ctx.wait, () => ctx.ring.length >= minNr || ctx.dead, {
           state: 'S',

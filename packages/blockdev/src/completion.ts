@@ -7,7 +7,7 @@
  * polled requests wait on their hardware queue for `bio_poll()`.
  * @module
  */
-import { currentCtx, type Cpu, type KGen, type Simulator } from '@dio/sim';
+import { charge, currentCtx, type Cpu, type KGen, type Simulator } from '@dio/sim';
 import { BLK_POLL_ONESHOT } from './blkdev';
 import type { IrqMode } from './options';
 import type { BlkRequest, Hctx } from './request';
@@ -77,7 +77,7 @@ export class CompletionPath {
   // drivers/nvme/host/pci.c: nvme_irq() / kernel/time/hrtimer.c: hrtimer_interrupt()
   private *irqHandler(s: CpuCq, cpu: Cpu): KGen<void> {
     this.stats.interrupts++;
-    yield this.sim.costs.hardirq;
+    if (!charge(this.sim.costs.hardirq)) yield this.sim.costs.hardirq;
     if (this.mode === 'softirq') {
       // block/blk-mq.c: blk_mq_raise_softirq()
       s.done.push(...s.cq.splice(0));
@@ -89,7 +89,7 @@ export class CompletionPath {
       return;
     }
     for (let rq = s.cq.shift(); rq !== undefined; rq = s.cq.shift()) {
-      yield this.sim.costs.blkComplete;
+      if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
       yield* this.endRequest(rq);
     }
     s.irqRaised = false;
@@ -99,7 +99,7 @@ export class CompletionPath {
   private *blkDoneSoftirq(s: CpuCq): KGen<void> {
     this.stats.softirqs++;
     for (let rq = s.done.shift(); rq !== undefined; rq = s.done.shift()) {
-      yield this.sim.costs.blkComplete;
+      if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
       yield* this.endRequest(rq);
     }
     s.softirqRaised = false;
@@ -112,7 +112,7 @@ export class CompletionPath {
     let n = 0;
     for (let rq = hctx.pollCq.shift(); rq !== undefined; rq = hctx.pollCq.shift()) {
       n++;
-      yield this.sim.costs.blkComplete;
+      if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
       yield* this.endRequest(rq);
     }
     this.stats.polled += n;

@@ -6,7 +6,7 @@
  * completed through a {@link CompletionPath} in the context `irqmode` says.
  * @module
  */
-import { currentCtx, type Cpu, type KGen, type Rng, type Simulator } from '@dio/sim';
+import { charge, currentCtx, type Cpu, type KGen, type Rng, type Simulator } from '@dio/sim';
 import { Badblocks } from './badblocks';
 import { bioEndio, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
 import type { BlockDevice, QueueLimits } from './blkdev';
@@ -144,7 +144,7 @@ export class NullBlk implements BlockDevice {
 
   // block/blk-mq.c: blk_mq_submit_bio() for one request
   private *submitRq(bio: Bio, opf: number): KGen<void> {
-    yield this.sim.costs.blkSubmit;
+    if (!charge(this.sim.costs.blkSubmit)) yield this.sim.costs.blkSubmit;
     const cpu = currentCtx().cpu as Cpu;
     const polled = (opf & REQ_POLLED) !== 0;
     const hctx = this.mapQueue(cpu, polled);
@@ -195,7 +195,7 @@ export class NullBlk implements BlockDevice {
       return;
     }
     this.service.runInline(rq); // irqmode=0: end_cmd() inside ->queue_rq
-    yield this.sim.costs.blkComplete;
+    if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
     yield* this.endRequest(rq);
   }
 

@@ -8,7 +8,7 @@
  */
 import type { BlockDevice } from '@dio/blockdev';
 import { EAGAIN, EINVAL, EIO, ENOENT, ENOSPC, File, FMODE_NOWAIT, FMODE_READ, FMODE_WRITE, type FileOperations, type Kiocb } from '@dio/kiocb';
-import { downWrite, type KGen, type Simulator, spinLock, spinUnlock, upWrite } from '@dio/sim';
+import { charge, downWrite, type KGen, type Simulator, spinLock, spinUnlock, upWrite } from '@dio/sim';
 import { BlockAllocator, NoSpaceError } from './allocator';
 import { FsInode } from './fs-inode';
 import { IOMAP_DIO_COW, IOMAP_DIO_UNWRITTEN } from './end-io-flags';
@@ -220,7 +220,7 @@ export class DioFs {
   *transaction(ino: FsInode, change: () => void): KGen<void> {
     yield downWrite(ino.ilock); // xfs_ilock(ip, XFS_ILOCK_EXCL)
     try {
-      yield this.sim.costs.fsMetadataUpdate;
+      if (!charge(this.sim.costs.fsMetadataUpdate)) yield this.sim.costs.fsMetadataUpdate;
       change();
       ino.metaDirty = true;
       this.journal.commit();

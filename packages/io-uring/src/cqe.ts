@@ -3,7 +3,7 @@
  * is lost), batched completion flushes, and waking CQ waiters.
  * @module
  */
-import type { KGen } from '@dio/sim';
+import { charge, type KGen } from '@dio/sim';
 import type { CqWaiter, IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
 import { IORING_SQ_CQ_OVERFLOW } from './uapi';
@@ -43,7 +43,7 @@ export function* flushCompletions(ctx: IoRingCtx): KGen<void> {
   const reqs = ctx.complReqs.splice(0);
   const cost = ctx.sim.costs.ioUringCqe;
   for (const r of reqs) {
-    yield cost;
+    if (!charge(cost)) yield cost;
     postReq(ctx, r);
   }
   if (!ctx.deferTaskrun) cqringWake(ctx);

@@ -4,7 +4,7 @@
  * @module
  */
 import { EBADF, EEXIST, EFAULT, EINVAL, EBUSY, type FdTable, type File } from '@dio/kiocb';
-import { currentSim, currentTask, type KGen } from '@dio/sim';
+import { charge, currentSim, currentTask, type KGen } from '@dio/sim';
 import { overflowFlush } from './cqe';
 import { FEATURES, IoRingCtx, type IoUringKernel, ioUringSetupParams } from './ctx';
 import { startSqThread } from './sqpoll';
@@ -29,7 +29,7 @@ export interface IoUringEnv {
 export function* ioUringSetup(entries: number, params: IoUringParams, env: IoUringEnv): KGen<IoRingCtx | number> {
   const sim = currentSim();
   const task = currentTask();
-  yield sim.costs.syscall;
+  if (!charge(sim.costs.syscall)) yield sim.costs.syscall;
   const p = ioUringSetupParams(entries, params);
   if (typeof p === 'number') return p;
   const cpu = params.sqThreadCpu ?? task.cpusAllowed[0] ?? 0;

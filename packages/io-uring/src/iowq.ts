@@ -4,7 +4,7 @@
  * @module
  */
 import { EIOCBQUEUED } from '@dio/kiocb';
-import { type KGen, type Task, WaitQueue, waitEvent } from '@dio/sim';
+import { charge, type KGen, type Task, WaitQueue, waitEvent } from '@dio/sim';
 import { cqringWake, postReq } from './cqe';
 import type { IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
@@ -87,7 +87,7 @@ function* completeFromWorker(req: IoKiocb): KGen<void> {
     yield* reqTaskWorkAdd(req, false);
     return;
   }
-  yield ctx.sim.costs.ioUringCqe;
+  if (!charge(ctx.sim.costs.ioUringCqe)) yield ctx.sim.costs.ioUringCqe;
   postReq(ctx, req);
   cqringWake(ctx);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { EAGAIN, EBADF, EINVAL } from '@dio/kiocb';
-import { currentTask, type KGen } from '@dio/sim';
+import { charge, currentTask, type KGen } from '@dio/sim';
 import { flushCompletions } from './cqe';
 import type { IoRingCtx } from './ctx';
 import { IoWq } from './iowq';
@@ -119,7 +119,7 @@ export function* submitSqes(ctx: IoRingCtx, nr: number): KGen<number> {
       sim.traceSpan('b', req.id, `io ${req.id}`, { opcode: req.opcode, user_data: req.userData.toString() });
       sim.trace('io_uring_submit_req', { req: req.id, opcode: req.opcode });
     }
-    yield sim.costs.ioUringIssue;
+    if (!charge(sim.costs.ioUringIssue)) yield sim.costs.ioUringIssue;
     const err = initReq(ctx, req);
     if (err) {
       req.fail(err);

@@ -5,7 +5,7 @@
  * only by the submitter inside io_uring_enter, with LAZY_WAKE batching).
  * @module
  */
-import { type KGen, type Task } from '@dio/sim';
+import { charge, type KGen, type Task } from '@dio/sim';
 import { flushCompletions } from './cqe';
 import type { IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
@@ -18,7 +18,7 @@ const NR_TW_FORCE = Number.MAX_SAFE_INTEGER;
 /** Queue `req.twFunc` to run in the request's task. `lazy` = IOU_F_TWQ_LAZY_WAKE. */
 export function* reqTaskWorkAdd(req: IoKiocb, lazy: boolean): KGen<void> {
   const ctx = req.ctx;
-  yield ctx.sim.costs.taskWorkAdd;
+  if (!charge(ctx.sim.costs.taskWorkAdd)) yield ctx.sim.costs.taskWorkAdd;
   if (ctx.deferTaskrun) localWorkAdd(ctx, req, lazy);
   else normalWorkAdd(ctx, req);
 }
@@ -54,7 +54,7 @@ function normalWorkAdd(ctx: IoRingCtx, req: IoKiocb): void {
 function* runList(ctx: IoRingCtx, items: IoKiocb[]): KGen<number> {
   const cost = ctx.sim.costs.taskWorkRun;
   for (const r of items) {
-    yield cost;
+    if (!charge(cost)) yield cost;
     ctx.stats.taskWorkItems++;
     const fn = r.twFunc;
     r.twFunc = null;

@@ -6,7 +6,7 @@
 import { bioAlloc, REQ_FUA, REQ_OP_READ, REQ_OP_WRITE, REQ_POLLED, REQ_SYNC, REQ_IDLE, type Bio } from '@dio/blockdev';
 import { IOMAP_F_NEW, IOMAP_UNWRITTEN, iomapSector, type Iomap, IOMAP_HOLE, IOMAP_DIO_UNWRITTEN, IOMAP_DIO_COW, IOMAP_F_SHARED, IOMAP_MAPPED } from '@dio/fs';
 import { EINVAL, EIO, IOCB_HIPRI } from '@dio/kiocb';
-import type { KGen } from '@dio/sim';
+import { charge, type KGen } from '@dio/sim';
 import type { IomapDio } from './dio';
 import { iomapDioBioEndIo } from './end-io';
 import { IOMAP_DIO_WRITE, IOMAP_DIO_WRITE_THROUGH } from './flags';
@@ -22,7 +22,7 @@ function* iomapDioSubmitBio(dio: IomapDio, bio: Bio): KGen<void> {
     dio.submit.pollBio = bio;
   }
   const sim = dio.fs.sim;
-  yield sim.costs.iomapBio;
+  if (!charge(sim.costs.iomapBio)) yield sim.costs.iomapBio;
   if (sim.tracing && dio.ref === 2) sim.traceFlow('s', dio.id, 'dio'); // first bio: bio → end_io → completion
   yield* dio.fs.bdev.submitBio(bio);
 }

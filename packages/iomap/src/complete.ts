@@ -5,7 +5,7 @@
  * @module
  */
 import { inodeDioEnd, IOCB_SYNC, iocbIsDsync, type Kiocb } from '@dio/kiocb';
-import { currentCtx, type KGen, mightSleep } from '@dio/sim';
+import { charge, currentCtx, type KGen, mightSleep } from '@dio/sim';
 import type { IomapDio } from './dio';
 import { IOMAP_DIO_NEED_SYNC, IOMAP_DIO_WRITE } from './flags';
 
@@ -23,7 +23,7 @@ export function* iomapDioComplete(dio: IomapDio): KGen<number> {
   const ctx = currentCtx();
   dio.completedIn = ctx.kind;
   dio.completedBy = ctx.label;
-  yield sim.costs.iomapDioComplete;
+  if (!charge(sim.costs.iomapDioComplete)) yield sim.costs.iomapDioComplete;
   let ret = dio.error;
   if (dio.endIo !== null) ret = yield* dio.endIo(iocb, dio.size, ret, dio.flags);
   if (ret === 0) {

@@ -7,7 +7,7 @@ import { blkFinishPlug, blkStartPlug } from '@dio/blockdev';
 import type { FsInode } from '@dio/fs';
 import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@dio/fs';
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
-import { currentTask, type KGen, WaitQueue, waitEvent } from '@dio/sim';
+import { charge, currentTask, type KGen, WaitQueue, waitEvent } from '@dio/sim';
 import { iomapDioIter } from './bio-iter';
 import { iomapDioComplete } from './complete';
 import { type DioEndIo, IomapDio } from './dio';
@@ -50,7 +50,7 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
   let waitForCompletion = isSyncKiocb(iocb) || (dioFlags & IOMAP_DIO_FORCE_WAIT) !== 0;
   const count = iter.remaining;
   if (count === 0) return null;
-  yield fs.sim.costs.iomapDioRw;
+  if (!charge(fs.sim.costs.iomapDioRw)) yield fs.sim.costs.iomapDioRw;
   const dio = new IomapDio(iocb, ino, fs, a.policy, a.endIo, a.doneBefore ?? 0, iter, currentTask());
   let iomapFlags = IOMAP_DIRECT;
   if (iocb.kiFlags & IOCB_NOWAIT) iomapFlags |= IOMAP_NOWAIT;

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Bio, blkStatusToErrno } from '@dio/blockdev';
-import { type KGen, currentCtx } from '@dio/sim';
+import { charge, type KGen, currentCtx } from '@dio/sim';
 import { initWork, queueWork } from '@dio/workqueue';
 import { iomapDioCompleteWork, iomapDioDeferredComplete } from './complete';
 import type { IomapDio } from './dio';
@@ -57,7 +57,7 @@ export function* iomapDioDone(dio: IomapDio): KGen<void> {
       iocb.private = null;
       dio.work ??= initWork('iomap_dio_complete_work', () => iomapDioCompleteWork(dio));
       dio.handTo({ agent: `workqueue ${wq.name}` });
-      yield sim.costs.queueWork;
+      if (!charge(sim.costs.queueWork)) yield sim.costs.queueWork;
       queueWork(wq, dio.work);
     }
   }

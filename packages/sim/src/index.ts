@@ -23,6 +23,7 @@ export { Cpu, type IrqWork, type CpuTimes } from './cpu';
 export { RunQueue, defaultSchedParams, idealSlice, type SchedParams, type PreemptModel } from './sched';
 export {
   spend,
+  charge,
   sleep,
   condResched,
   schedYield,

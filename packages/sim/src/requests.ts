@@ -116,6 +116,15 @@ function jsFrames(): string[] {
   return out;
 }
 
+/**
+ * Burn `ns` of CPU time without a yield when nothing can interrupt it; false
+ * means "do `yield ns` instead". Hot paths write `if (!charge(ns)) yield ns;`.
+ */
+export function charge(ns: number): boolean {
+  const s = current.sim;
+  return s !== null && s.charge(ns);
+}
+
 /** Burn `ns` of CPU time in the current context. `yield spend(n)` ≡ `yield n`. */
 export function spend(ns: Ns): number {
   return ns;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { KGen } from './context';
-import { condResched, currentSim, currentTask } from './requests';
+import { charge, condResched, currentSim, currentTask } from './requests';
 import { runTaskWork } from './simulator';
 
 /**
@@ -14,7 +14,7 @@ import { runTaskWork } from './simulator';
 export function* syscall<R>(body: KGen<R>): KGen<R> {
   const t = currentTask();
   t.inKernel++;
-  yield currentSim().costs.syscall;
+  if (!charge(currentSim().costs.syscall)) yield currentSim().costs.syscall;
   const r = yield* body;
   yield* exitToUserMode();
   t.inKernel--;

@@ -4,7 +4,7 @@
  * and process_one_work.
  * @module
  */
-import { condResched, type KGen, type Simulator, type Task, wait, WaitQueue } from '@dio/sim';
+import { charge, condResched, type KGen, type Simulator, type Task, wait, WaitQueue } from '@dio/sim';
 import { WQ_CPU_INTENSIVE, WQ_CPU_INTENSIVE_THRESH_NS } from './flags';
 import type { WorkStruct } from './work';
 
@@ -119,7 +119,7 @@ export class WorkerPool {
         if (!this.needMoreWorker()) break;
         if (this.idle.length === 0) {
           // may_start_working() failed: manage_workers() creates a spare first
-          yield costs.kworkerCreate;
+          if (!charge(costs.kworkerCreate)) yield costs.kworkerCreate;
           this.createWorker();
           continue;
         }
@@ -152,7 +152,7 @@ export class WorkerPool {
       this.kick(); // an intensive item doesn't hold back the others
     }
     if (sim.tracing) sim.trace('workqueue_execute_start', { work: work.name, wq: q.pwq.wqName, inst: q.inst });
-    yield sim.costs.workItem;
+    if (!charge(sim.costs.workItem)) yield sim.costs.workItem;
     const t0 = w.task.stime;
     yield* work.func(work);
     const used = w.task.stime - t0;

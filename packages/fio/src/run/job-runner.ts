@@ -6,7 +6,7 @@
  * @module
  */
 import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
-import { currentTask, type KGen, type Rng } from '@dio/sim';
+import { charge, currentTask, type KGen, type Rng } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { LatLogSample } from '../lat-log';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
@@ -156,7 +156,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   };
   const reap = function* (min: number): KGen<void> {
     const evs = yield* engine.getevents(Math.min(min, inflight), maxComplete);
-    yield costs.userPerReap;
+    if (!charge(costs.userPerReap)) yield costs.userPerReap;
     const now = sim.now;
     res.depth.markComplete(evs.length);
     for (const io of evs) complete(io, now);
@@ -187,7 +187,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       yield* reap(inflight); // drain before the sync, as fio does
       continue;
     }
-    yield costs.userPerIo;
+    if (!charge(costs.userPerIo)) yield costs.userPerIo;
     io.startTime = sim.now;
     io.res = 0;
     if (needSync) {
