@@ -61,6 +61,18 @@ iodepth=4
     expect(got.jobs[0]?.write.clat_ns.percentile['99.000000']).toBeGreaterThan(0);
   });
 
+  it('writes latency logs in fio\'s format and the normal text report', async () => {
+    const prefix = join(dir, 'wal');
+    const f = job('log.fio', `[w]\nsize=16m\nrw=write\nbs=8k\ndirect=1\nnumber_ios=500\nioengine=psync\nsync=dsync\nwrite_lat_log=${prefix}\n`);
+    const r = await cli('run', f, '--profile', 'linux-6.19');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^w: \(groupid=0, jobs=1\): err= 0: pid=\d+/m);
+    expect(r.out).toMatch(/write: IOPS=[\d.]+k?, BW=/);
+    const clat = readFileSync(`${prefix}_clat.1.log`, 'utf8').trim().split('\n');
+    expect(clat).toHaveLength(500);
+    for (const line of clat) expect(line).toMatch(/^\d+, \d+, 1, 8192, 0$/);
+  });
+
   it('is deterministic for a seed (timestamps aside)', async () => {
     const a = JSON.parse((await cli('run', qd4, '--output-format', 'json', '--seed', '3')).out) as { jobs: unknown[] };
     const b = JSON.parse((await cli('run', qd4, '--output-format', 'json', '--seed', '3')).out) as { jobs: unknown[] };
