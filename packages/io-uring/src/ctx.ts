@@ -93,7 +93,8 @@ export class IoRingCtx {
     readonly files: FdTable,
     readonly kernel: IoUringKernel,
     owner: Task,
-    readonly sqThreadCpu: number,
+    /** SQ_AFF: the CPU the SQPOLL thread is pinned to; null = any CPU. */
+    readonly sqThreadCpu: number | null,
     readonly sqThreadIdleNs: number,
   ) {
     this.sq = new SqRing(sqEntries);

@@ -10,7 +10,7 @@ import { FEATURES, IoRingCtx, type IoUringKernel, ioUringSetupParams } from './c
 import { startSqThread } from './sqpoll';
 import { submitSqes } from './submit';
 import { runLocalWork } from './tw';
-import { IORING_ENTER_GETEVENTS, IORING_ENTER_SQ_WAKEUP, IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_DEFER_TASKRUN, type Iovec, type IoUringParams } from './uapi';
+import { IORING_ENTER_GETEVENTS, IORING_ENTER_SQ_WAKEUP, IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_SQ_AFF, IORING_SETUP_DEFER_TASKRUN, type Iovec, type IoUringParams } from './uapi';
 import { cqringWait, iopollCheck } from './wait';
 
 /** Process-level context of a ring: the fd table its SQEs refer to and the kernel's io_uring behaviour. */
@@ -32,8 +32,12 @@ export function* ioUringSetup(entries: number, params: IoUringParams, env: IoUri
   if (!charge(sim.costs.syscall)) yield sim.costs.syscall;
   const p = ioUringSetupParams(entries, params);
   if (typeof p === 'number') return p;
-  const cpu = params.sqThreadCpu ?? task.cpusAllowed[0] ?? 0;
-  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= sim.cpus.length) return -EINVAL;
+  // io_sq_offload_create(): SQ_AFF pins the SQPOLL thread to sq_thread_cpu; otherwise it may run anywhere
+  let cpu: number | null = null;
+  if (p.flags & IORING_SETUP_SQ_AFF) {
+    cpu = params.sqThreadCpu ?? -1;
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= sim.cpus.length) return -EINVAL;
+  }
   const ctx = new IoRingCtx(sim, p.flags, p.sq, p.cq, env.files, env.kernel, task, cpu, (params.sqThreadIdle ?? 1000) * 1_000_000);
   params.sqEntries = p.sq;
   params.cqEntries = p.cq;

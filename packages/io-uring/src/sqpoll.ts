@@ -40,7 +40,8 @@ function* sqThread(ctx: IoRingCtx): KGen<void> {
   }
 }
 
-/** Start the ring's SQPOLL thread on its `sq_thread_cpu`. */
+/** Start the ring's SQPOLL thread (pinned to `sq_thread_cpu` with SQ_AFF). */
 export function startSqThread(ctx: IoRingCtx): void {
-  ctx.sqThread = ctx.sim.spawn(`iou-sqp-${ctx.submitterTask.pid}`, sqThread(ctx), { kind: 'kthread', cpusAllowed: [ctx.sqThreadCpu] });
+  const cpus = ctx.sqThreadCpu === null ? {} : { cpusAllowed: [ctx.sqThreadCpu] };
+  ctx.sqThread = ctx.sim.spawn(`iou-sqp-${ctx.submitterTask.pid}`, sqThread(ctx), { kind: 'kthread', ...cpus });
 }

@@ -13,6 +13,7 @@ import {
   IORING_SETUP_DEFER_TASKRUN,
   IORING_SETUP_IOPOLL,
   IORING_SETUP_SINGLE_ISSUER,
+  IORING_SETUP_SQ_AFF,
   IORING_SETUP_SQPOLL,
   IORING_SQ_NEED_WAKEUP,
   queueExit,
@@ -333,7 +334,7 @@ describe('SQPOLL', () => {
     st.sim.spawn(
       'app',
       function* () {
-        const r = yield* queueInitParams(8, { flags: IORING_SETUP_SQPOLL, sqThreadCpu: 1, sqThreadIdle: 1 }, st.env);
+        const r = yield* queueInitParams(8, { flags: IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, sqThreadCpu: 1, sqThreadIdle: 1 }, st.env);
         if (typeof r === 'number') throw new Error(`setup ${r}`);
         for (let round = 0; round < 2; round++) {
           const s = getSqe(r);

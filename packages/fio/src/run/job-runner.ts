@@ -61,6 +61,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const costs = sim.costs;
   const me = currentTask();
   const { path, size } = jobFile(job, jobNumber);
+  if (!job.direct) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': buffered I/O (direct=0) is not emulated; dio models the O_DIRECT path (set direct=1)`);
   if (stack.fs.lookup(path) === undefined) stack.fs.create(path, size, 'written');
   let flags = O_RDWR;
   if (job.direct) flags |= O_DIRECT;
