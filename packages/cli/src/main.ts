@@ -8,9 +8,10 @@ import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
 import { compare, formatTable } from './compare';
+import { fuzz, formatSummary } from './dst/fuzz';
 import { compareParallel } from './parallel';
 import { plotSvg } from './plot';
-import { UsageError, userMessage } from './errors';
+import { FuzzFailed, UsageError, userMessage } from './errors';
 import { loadProfile, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
 import { progress } from './progress';
 
@@ -137,6 +138,23 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       for (const p of r.points) io.out(`${p.source} | ${p.iodepth} | ${Math.round(p.measuredIops)} | ${Math.round(p.modelIops)} | ${p.errorPct >= 0 ? '+' : ''}${p.errorPct.toFixed(1)}%`);
       if (points.length < 3) io.out(`note: ${points.length} point(s) for 3 knobs: the fit is underdetermined; give results at several queue depths`);
       io.out(`wrote ${o.out}`);
+    });
+
+  program
+    .command('fuzz')
+    .description('deterministic simulation testing: random stacks and workloads per seed, every invariant checked')
+    .option('--seeds <n>', 'how many seeds', '1000')
+    .option('--from <seed>', 'first seed', '1')
+    .option('--quiet', 'no progress bar')
+    .action((o: { seeds: string; from: string; quiet?: boolean }) => {
+      const n = Number(o.seeds);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--seeds: '${o.seeds}' must be a positive integer`);
+      const from = parseSeed(o.from);
+      const bar = progress(io, n, o.quiet === true);
+      const summary = fuzz(from, n, (d) => bar.update(d));
+      bar.stop();
+      for (const line of formatSummary(summary)) io.out(line);
+      if (summary.failed.length > 0) throw new FuzzFailed(`${summary.failed.length} of ${n} seeds failed`);
     });
 
   try {

@@ -16,11 +16,9 @@ export const REQ_F_ISREG = 1 << 17;
 export const REQ_F_CUR_POS = 1 << 21;
 export const REQ_F_REISSUE = 1 << 20;
 
-let nextReqId = 1;
-
 /** A request. */
 export class IoKiocb {
-  readonly id = nextReqId++;
+  readonly id: number;
   flags = 0;
   file: File | null = null;
   /** The CQE being built. */
@@ -47,7 +45,9 @@ export class IoKiocb {
     readonly sqe: Readonly<Sqe>,
     /** req->task: the submitting task, which runs its task_work. */
     readonly task: Task,
-  ) {}
+  ) {
+    this.id = ctx.sim.nextId('io_uring req');
+  }
 
   get opcode(): number {
     return this.sqe.opcode;

@@ -21,8 +21,6 @@ export function* iomapDioComplete(dio: IomapDio): KGen<number> {
   const offset = iocb.kiPos;
   const sim = dio.fs.sim;
   const ctx = currentCtx();
-  dio.completedIn = ctx.kind;
-  dio.completedBy = ctx.label;
   if (!charge(sim.costs.iomapDioComplete)) yield sim.costs.iomapDioComplete;
   let ret = dio.error;
   if (dio.endIo !== null) ret = yield* dio.endIo(iocb, dio.size, ret, dio.flags);
@@ -42,7 +40,7 @@ export function* iomapDioComplete(dio: IomapDio): KGen<number> {
     if (ret > 0) ret += dio.doneBefore;
   }
   if (sim.tracing) {
-    sim.trace('iomap_dio_complete', { ino: dio.inode.iIno, dio: dio.id, ret, ctx: ctx.kind });
+    sim.trace('iomap_dio_complete', { ino: dio.inode.iIno, dio: dio.id, ret, ctx: ctx.kind, via: dio.via });
     sim.traceFlow('f', dio.id, 'dio');
   }
   return ret;

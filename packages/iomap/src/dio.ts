@@ -12,11 +12,9 @@ import type { CompletionPolicy } from './policy';
 /** ->end_io of the filesystem (struct iomap_dio_ops). */
 export type DioEndIo = (iocb: Kiocb, size: number, error: number, flags: number) => KGen<number>;
 
-let nextDioId = 1;
-
 /** struct iomap_dio. Also the i_dio_count reference it holds (DioRef). */
 export class IomapDio implements DioRef {
-  readonly id = nextDioId++;
+  readonly id: number;
   /** IOMAP_DIO_* private flags. */
   flags = 0;
   /** Submission reference plus one per bio in flight. */
@@ -36,9 +34,12 @@ export class IomapDio implements DioRef {
   syncWq: WaitQueue | null = null;
   /** The work item, once queued. */
   work: WorkStruct | null = null;
-  /** Where the completion ran: for tests and traces. */
-  completedIn: 'hardirq' | 'softirq' | 'task' | null = null;
-  completedBy = '';
+  /**
+   * How the completion was reached, for traces and checkers: 'submit' (the
+   * submitter dropped the last reference), 'sync' (a synchronous waiter),
+   * 'end_io' (inline in bio completion), 'workqueue', or 'caller' (handed back).
+   */
+  via: 'submit' | 'sync' | 'end_io' | 'workqueue' | 'caller' = 'submit';
 
   constructor(
     readonly iocb: Kiocb,
@@ -51,6 +52,7 @@ export class IomapDio implements DioRef {
     /** The task that called iomap_dio_rw (dio->submit.waiter at submit). */
     readonly submitter: Task,
   ) {
+    this.id = fs.sim.nextId('dio');
     this.iSize = inode.iSize;
     this.owner = fs.bdevAgent;
     this.submit = { iter, waiter: submitter, pollBio: null };

@@ -27,6 +27,7 @@ export function* iomapDioDone(dio: IomapDio): KGen<void> {
     const waiter = dio.submit.waiter;
     dio.submit.waiter = null;
     if (waiter !== null) dio.owner = waiter; // blk_wake_io_task(): the waiter completes it
+    dio.via = 'sync';
     dio.syncWq?.wakeUpAll();
     return;
   }
@@ -35,11 +36,13 @@ export function* iomapDioDone(dio: IomapDio): KGen<void> {
   if (sim.tracing) sim.trace('iomap_dio_done', { dio: dio.id, route, ctx: currentCtx().kind });
   switch (route) {
     case 'inline':
+      dio.via = 'end_io';
       iocb.private = null;
       dio.owner = dio.fs.bdevAgent;
       yield* iomapDioCompleteWork(dio);
       return;
     case 'caller': {
+      dio.via = 'caller';
       // Hand the completion back: the issuer's ki_complete sees dio_complete and defers it to task context.
       iocb.private = dio;
       iocb.dioComplete = iomapDioDeferredComplete;
@@ -55,6 +58,7 @@ export function* iomapDioDone(dio: IomapDio): KGen<void> {
       const wq = sb.sDioDoneWq;
       if (wq === null) throw new Error(`s_dio_done_wq of ${sb.sId} not initialised`);
       iocb.private = null;
+      dio.via = 'workqueue';
       dio.work ??= initWork('iomap_dio_complete_work', () => iomapDioCompleteWork(dio));
       dio.handTo({ agent: `workqueue ${wq.name}` });
       if (!charge(sim.costs.queueWork)) yield sim.costs.queueWork;

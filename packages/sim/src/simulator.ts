@@ -78,6 +78,7 @@ export class Simulator {
   tracing: boolean;
   /** Events run since creation. */
   eventsRun = 0;
+  private readonly ids = new Map<string, number>();
 
   private readonly queue = new EventQueue();
   private readonly live = new Set<Task>();
@@ -101,6 +102,13 @@ export class Simulator {
     this.sched = { ...defaultSchedParams, ...opts.sched };
     this.costs = { ...defaultCosts, ...opts.costs };
     this.tracing = opts.trace ?? false;
+  }
+
+  /** The next number of the per-simulation sequence `name` (1, 2, …): ids that are the same in every run of a seed. */
+  nextId(name: string): number {
+    const n = (this.ids.get(name) ?? 0) + 1;
+    this.ids.set(name, n);
+    return n;
   }
 
   // ---- events -------------------------------------------------------------

@@ -132,7 +132,9 @@ export function parseProfile(text: string, where: string): KernelProfile {
     throw new ProfileError(`${where}: field '${path}': ${issue?.message ?? 'invalid'}`);
   }
   const f = r.data;
-  const base = profileByName(f.extends ?? 'linux-6.5');
+  const baseName = f.extends ?? 'linux-6.5';
+  const base = PROFILES[baseName];
+  if (base === undefined) throw new ProfileError(`${where}: field 'extends': unknown profile '${baseName}' (shipped: ${Object.keys(PROFILES).join(', ')})`);
   return {
     name: f.name ?? `${base.name}+${where}`,
     description: f.description ?? base.description,
