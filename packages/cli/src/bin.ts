@@ -2,6 +2,12 @@
 import { main } from './main';
 import { compareWorkerMain, isCompareWorker } from './parallel';
 
+// `dio … | head` closes the pipe early: that is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 if (isCompareWorker()) compareWorkerMain();
 else {
   const entry = import.meta.url.endsWith('.ts') ? null : new URL(import.meta.url);
