@@ -1,0 +1,7 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@dio/source', 'import', 'module', 'node', 'default'] },
+  ssr: { resolve: { conditions: ['@dio/source', 'import', 'module', 'node', 'default'] } },
+  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+});
