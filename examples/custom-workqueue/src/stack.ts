@@ -9,8 +9,7 @@ import { iomapFileOperations, WorkqueuePolicy } from '@dio/iomap';
 import { cqeSeen, getSqe, IORING_SETUP_CQSIZE, IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, peekCqe, prepWrite, queueInitParams, sqeSetData64, submit, waitCqe } from '@dio/io-uring';
 import { FdTable, O_DIRECT, O_RDWR } from '@dio/kiocb';
 import { type KGen, LatencyHistogram, ms, Simulator } from '@dio/sim';
-import { allocWorkqueue, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '@dio/workqueue';
-import { DedicatedWorkqueue } from './dedicated-workqueue';
+import { allocWorkqueue, SingleThreadWorkqueue, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '@dio/workqueue';
 
 /** Which completion workqueue the filesystem gets. */
 export type QueueChoice = 'kernel bound (default)' | 'kernel WQ_UNBOUND' | 'dedicated nice -20 thread on CPU 1';
@@ -28,10 +27,10 @@ export interface RunResult {
 /** Run 4 KiB random writes at depth `qd` for `runtimeNs` with the chosen completion queue. */
 export function runWith(queue: QueueChoice, qd: number, runtimeNs = ms(100)): RunResult {
   const sim = new Simulator({ seed: 42, cpus: 2 });
-  let custom: DedicatedWorkqueue | null = null;
+  let custom: SingleThreadWorkqueue | null = null;
   const dioWq: DioWqFactory = (s, name): Workqueue => {
     if (queue === 'kernel WQ_UNBOUND') return allocWorkqueue(s, name, WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-    if (queue === 'dedicated nice -20 thread on CPU 1') return (custom = new DedicatedWorkqueue(s, name, 1));
+    if (queue === 'dedicated nice -20 thread on CPU 1') return (custom = new SingleThreadWorkqueue(s, name, { cpu: 1, nice: -20 }));
     return allocWorkqueue(s, name, WQ_MEM_RECLAIM, 0);
   };
   const dev = new NullBlk(sim, { gb: 4, write_latency: { kind: 'lognormal', mean: 8_000, stddev: 2_000 } });
@@ -74,7 +73,7 @@ export function runWith(queue: QueueChoice, qd: number, runtimeNs = ms(100)): Ru
     { cpusAllowed: [0] },
   );
   sim.run({ until: runtimeNs + ms(10) });
-  const ran = (custom as DedicatedWorkqueue | null)?.ran ?? 0;
+  const ran = (custom as SingleThreadWorkqueue | null)?.ran ?? 0;
   return { queue, qd, iops: completed / (runtimeNs / 1e9), p99us: lat.percentile(99) / 1000, customItems: ran };
 }
 

@@ -11,3 +11,4 @@ export * from './flags';
 export { initWork, queueWork, queueWorkOn, flushWork, flushWorkqueue, cancelWorkSync, destroyWorkqueue, type Workqueue, type WorkStruct } from './work';
 export { WorkqueueImpl, allocWorkqueue, allocOrderedWorkqueue, WorkqueueError } from './workqueue';
 export { WorkerPool, Worker, getPool, allPools, wqHogWarnings } from './pool';
+export { SingleThreadWorkqueue } from './single-thread';

@@ -1,7 +1,7 @@
 /** A second Workqueue implementation used through the interface: the single-threaded row of workqueue.rst. */
 import { type KGen, ms, Simulator, sleep } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
-import { SingleThreadWorkqueue } from '../examples/single-thread-workqueue';
+import { SingleThreadWorkqueue } from '../src/index';
 import { flushWorkqueue, initWork, queueWork, type Workqueue } from '../src/index';
 
 describe('swapping the Workqueue implementation', () => {

@@ -7,7 +7,7 @@
  * `new DioFs(sim, bdev, { fops, dioWq: (sim, name) => new SingleThreadWorkqueue(sim, name, { cpu: 1, nice: -20 }) })`.
  */
 import { type KGen, type Simulator, type Task, WaitQueue, waitEvent } from '@dio/sim';
-import type { Workqueue, WorkStruct } from '../src/index';
+import type { Workqueue, WorkStruct } from './work';
 
 /** One kthread, FIFO. */
 export class SingleThreadWorkqueue implements Workqueue {
