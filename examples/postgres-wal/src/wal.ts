@@ -26,7 +26,11 @@ export const DEVICES = {
   'no-FUA drive': { write_cache: true, fua: false },
 } as const;
 
-/** Run the WAL writer once. */
+/**
+ * Run the WAL writer once: fio lays the 64 MiB segment out first (written
+ * extents, as postgres preallocates WAL segments), then the job rewrites it
+ * sequentially in 8 KiB O_DIRECT|O_DSYNC writes, wrapping at the end.
+ */
 export function walRun(device: keyof typeof DEVICES, base: KernelProfile, engine: 'psync' | 'io_uring', qd: number, runtime = '50ms', seed = 1): WalResult {
   const profile: KernelProfile = { ...base, device: { ...base.device, ...DEVICES[device] } };
   const { jobs } = parseFioArgs([
@@ -59,13 +63,13 @@ export function walRun(device: keyof typeof DEVICES, base: KernelProfile, engine
   };
 }
 
-/** The whole grid. */
-export function walGrid(runtime = '50ms'): WalResult[] {
+/** The whole grid: both drives, each kernel, psync at QD1 and io_uring at QD1 and QD2. */
+export function walGrid(runtime = '50ms', seed = 1): WalResult[] {
   const out: WalResult[] = [];
   for (const device of Object.keys(DEVICES) as (keyof typeof DEVICES)[]) {
     for (const p of [LINUX_6_5, LINUX_6_6_RC1, LINUX_6_19]) {
-      out.push(walRun(device, p, 'psync', 1, runtime));
-      for (const qd of [1, 2]) out.push(walRun(device, p, 'io_uring', qd, runtime));
+      out.push(walRun(device, p, 'psync', 1, runtime, seed));
+      for (const qd of [1, 2]) out.push(walRun(device, p, 'io_uring', qd, runtime, seed));
     }
   }
   return out;

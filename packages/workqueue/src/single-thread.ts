@@ -6,7 +6,7 @@
  * management. Pass it wherever a `Workqueue` is expected, e.g.
  * `new DioFs(sim, bdev, { fops, dioWq: (sim, name) => new SingleThreadWorkqueue(sim, name, { cpu: 1, nice: -20 }) })`.
  */
-import { type KGen, type Simulator, type Task, WaitQueue, waitEvent } from '@dio/sim';
+import { charge, condResched, type KGen, type Simulator, type Task, WaitQueue, waitEvent } from '@dio/sim';
 import type { Workqueue, WorkStruct } from './work';
 
 /** One kthread, FIFO. */
@@ -59,12 +59,16 @@ export class SingleThreadWorkqueue implements Workqueue {
       this.busy = true;
       w.pending = false;
       w.running++;
-      yield this.sim.costs.workItem;
+      const sim = this.sim;
+      if (sim.tracing) sim.trace('workqueue_execute_start', { work: w.name, wq: this.name });
+      if (!charge(sim.costs.workItem)) yield sim.costs.workItem;
       yield* w.func(w);
+      if (sim.tracing) sim.trace('workqueue_execute_end', { work: w.name });
       w.running--;
       w.done++;
       this.ran++;
       w.flushWq.wakeUpAll();
+      yield condResched; // a preemption point after every item, as process_one_work has
     }
   }
 
