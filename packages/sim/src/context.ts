@@ -24,6 +24,14 @@ export class ExecContext {
   readonly savedSpend: number[] = [];
   /** Resume values saved alongside `savedSpend`. */
   readonly savedResume: unknown[] = [];
+  /** `sysDebt` saved alongside `savedSpend`. */
+  readonly savedDebt: number[] = [];
+  /**
+   * Leading ns of the pending spend that are kernel work done on the task's
+   * behalf (context switch, idle exit): accounted as system time even when
+   * the task runs in user mode.
+   */
+  sysDebt = 0;
   /** CPU time still to burn before the generator is resumed. */
   spendLeft = 0;
   /** Time the current spend started (for accounting). */

@@ -39,8 +39,16 @@ export function distMean(spec: DistSpec): number {
     case 'normal':
     case 'lognormal':
       return spec.mean;
-    case 'empirical':
-      return spec.samples.reduce((a, b) => a + b, 0) / spec.samples.length;
+    case 'empirical': {
+      // The sampler interpolates uniformly between adjacent order statistics, so its
+      // mean is the trapezoid rule over the sorted samples (not the sample mean).
+      const s = [...spec.samples].sort((a, b) => a - b);
+      const n = s.length;
+      if (n === 1) return s[0] as number;
+      let sum = 0;
+      for (let i = 0; i + 1 < n; i++) sum += ((s[i] as number) + (s[i + 1] as number)) / 2;
+      return sum / (n - 1);
+    }
   }
 }
 

@@ -33,6 +33,8 @@ export class EventQueue {
   private heap: Entry[] = [];
   private nextSeq = 0;
   private live = 0;
+  /** Cancelled entries still in the heap (dropped lazily, or by compaction when they dominate). */
+  private dead = 0;
 
   /** Number of pending (not cancelled) events. */
   get size(): number {
@@ -62,7 +64,18 @@ export class EventQueue {
     e.fn = null;
     e.arg = undefined;
     this.live--;
+    // Cancelled entries normally fall out when they reach the top; compact when
+    // they dominate, so cancelled far-future timers do not bloat the heap.
+    if (++this.dead > 1024 && this.dead > this.live) this.compact();
     return true;
+  }
+
+  /** Drop every cancelled entry and rebuild the heap (order is unchanged: keys are unique). */
+  private compact(): void {
+    const h = this.heap.filter((x) => x.pending);
+    this.heap = h;
+    this.dead = 0;
+    for (let i = (h.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   /** Time of the earliest pending event, or undefined when empty. */
@@ -88,6 +101,7 @@ export class EventQueue {
     let top = this.heap[0];
     while (top !== undefined && !top.pending) {
       this.popTop();
+      this.dead--;
       top = this.heap[0];
     }
   }

@@ -65,6 +65,22 @@ export class RunQueue {
     return true;
   }
 
+  /**
+   * update_min_vruntime(): advance `minVruntime` to the smaller of the running
+   * task's vruntime (`currVruntime`, if a task runs) and the leftmost queued
+   * one's — never backwards. Keeps sleeper placement honest while one task
+   * runs alone for a long time.
+   */
+  updateMin(currVruntime?: number): void {
+    let v = currVruntime ?? Number.POSITIVE_INFINITY;
+    const ts = this.tasks;
+    for (let i = 0; i < ts.length; i++) {
+      const x = (ts[i] as Task).vruntime;
+      if (x < v) v = x;
+    }
+    if (v !== Number.POSITIVE_INFINITY && v > this.minVruntime) this.minVruntime = v;
+  }
+
   /** Dequeue the task with the smallest vruntime (FIFO among equals). */
   pickNext(): Task | undefined {
     const ts = this.tasks;

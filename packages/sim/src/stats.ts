@@ -4,7 +4,7 @@
  * significant digits, finer than fio's own ~1% log-linear buckets).
  * @module
  */
-import { build, type Histogram } from 'hdr-histogram-js';
+import { build, JsHistogram, type Histogram } from 'hdr-histogram-js';
 
 /** fio's default `percentile_list`. */
 export const FIO_PERCENTILES: readonly number[] = [
@@ -31,7 +31,9 @@ export class LatencyHistogram {
   private h: Histogram;
   private n = 0;
   private sum = 0;
-  private sumSq = 0;
+  /** Welford's running mean and sum of squared deviations (no cancellation for large, tight values). */
+  private wMean = 0;
+  private m2 = 0;
   private lo = Number.POSITIVE_INFINITY;
   private hi = 0;
 
@@ -47,7 +49,9 @@ export class LatencyHistogram {
   record(ns: number): void {
     this.n++;
     this.sum += ns;
-    this.sumSq += ns * ns;
+    const d = ns - this.wMean;
+    this.wMean += d / this.n;
+    this.m2 += d * (ns - this.wMean);
     if (ns < this.lo) this.lo = ns;
     if (ns > this.hi) this.hi = ns;
     this.h.recordValue(ns < 1 ? 1 : ns);
@@ -68,7 +72,7 @@ export class LatencyHistogram {
   /** Sample standard deviation (fio divides by N−1). */
   get stddev(): number {
     if (this.n < 2) return 0;
-    const v = (this.sumSq - (this.sum * this.sum) / this.n) / (this.n - 1);
+    const v = this.m2 / (this.n - 1);
     return v > 0 ? Math.sqrt(v) : 0;
   }
 
@@ -86,40 +90,46 @@ export class LatencyHistogram {
     return { ...base, percentile: pct };
   }
 
-  /** Counts per bucket: `[value, count]` pairs for non-empty buckets (fio's json+ `bins`). */
+  /**
+   * Counts per bucket: `[value, count]` pairs for every non-empty bucket, in
+   * increasing value order (fio's json+ `bins`). `value` is the bucket's
+   * highest equivalent value, as `percentile()` reports.
+   */
   bins(): [number, number][] {
     const out: [number, number][] = [];
     if (this.n === 0) return out;
-    const text = this.h.outputPercentileDistribution(1, 1);
-    let prevCount = 0;
-    for (const line of text.split('\n')) {
-      const m = /^\s*([\d.]+)\s+[\d.]+\s+(\d+)/.exec(line);
-      if (m === null) continue;
-      const v = Math.round(Number(m[1]));
-      const c = Number(m[2]);
-      if (c > prevCount) out.push([v, c - prevCount]);
-      prevCount = c;
+    const h = this.h;
+    if (!(h instanceof JsHistogram)) throw new Error('LatencyHistogram.bins: unexpected histogram implementation');
+    const it = h.recordedValuesIterator;
+    it.reset();
+    while (it.hasNext()) {
+      const v = it.next();
+      if (v.countAddedInThisIterationStep > 0) out.push([h.highestEquivalentValue(v.valueIteratedTo), v.countAddedInThisIterationStep]);
     }
     return out;
   }
 
   /** Add another histogram's samples. */
   merge(o: LatencyHistogram): void {
+    if (o.n === 0) return;
     this.h.add(o.h);
-    this.n += o.n;
+    // Chan et al.: combine two (n, mean, M2) triples
+    const n = this.n + o.n;
+    const d = o.wMean - this.wMean;
+    this.m2 += o.m2 + (d * d * this.n * o.n) / n;
+    this.wMean += (d * o.n) / n;
+    this.n = n;
     this.sum += o.sum;
-    this.sumSq += o.sumSq;
-    if (o.n > 0) {
-      this.lo = Math.min(this.lo, o.lo);
-      this.hi = Math.max(this.hi, o.hi);
-    }
+    this.lo = Math.min(this.lo, o.lo);
+    this.hi = Math.max(this.hi, o.hi);
   }
 
   reset(): void {
     this.h = LatencyHistogram.make();
     this.n = 0;
     this.sum = 0;
-    this.sumSq = 0;
+    this.wMean = 0;
+    this.m2 = 0;
     this.lo = Number.POSITIVE_INFINITY;
     this.hi = 0;
   }

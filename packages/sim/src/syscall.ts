@@ -5,7 +5,7 @@
  */
 import type { KGen } from './context';
 import { charge, condResched, currentSim, currentTask } from './requests';
-import { runTaskWork } from './simulator';
+import { runTaskWork } from './task-work';
 
 /**
  * Run `body` as a system call from a user task: pays `costs.syscall`, runs in

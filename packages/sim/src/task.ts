@@ -56,6 +56,8 @@ export class Task {
   readonly taskWorks: TaskWork[] = [];
   /** TIF_NOTIFY_SIGNAL: task_work was added with TWA_SIGNAL(_NO_IPI). */
   notifySignal = false;
+  /** TIF_NOTIFY_RESUME: task_work was added with TWA_RESUME; it runs on the next return to user mode. */
+  notifyResume = false;
   /** Sequence of the last enqueue, for FIFO among equal vruntimes. */
   enqSeq = 0;
   /** User and system CPU time consumed, ns. */

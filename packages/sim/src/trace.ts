@@ -48,7 +48,7 @@ export class Tracer {
   slice(cpu: number, ctx: string, kind: string, pid: number, ts: Ns, dur: Ns): void {
     if (dur <= 0) return;
     const last = this.lastSlice.get(cpu);
-    if (last !== undefined && last.ctx === ctx && last.kind === kind && (last.ts + (last.dur ?? 0)) === ts) {
+    if (last !== undefined && last.pid === pid && last.ctx === ctx && last.kind === kind && last.ts + (last.dur ?? 0) === ts) {
       last.dur = (last.dur ?? 0) + dur;
       return;
     }

@@ -1,0 +1,226 @@
+/**
+ * Core scheduling (kernel/sched/core.c with the CFS pieces of fair.c):
+ * sleeping and waking (`try_to_wake_up`, `select_task_rq`, sleeper placement,
+ * wakeup preemption), slice expiry, `__schedule` and resuming the task it
+ * picks — running TIF_NOTIFY_SIGNAL/RESUME task_work on the way to user mode.
+ * @module
+ */
+import type { Waitable } from './blocker';
+import type { KGen } from './context';
+import type { CostModel } from './costs';
+import type { Cpu } from './cpu';
+import { detectDeadlock } from './deadlock';
+import type { EventFn } from './event-queue';
+import { Executor } from './executor';
+import type { WakeReason } from './requests';
+import { idealSlice, type SchedParams } from './sched';
+import type { Task } from './task';
+import { runTaskWork } from './task-work';
+import type { Ns } from './time';
+
+/** Past this nesting depth, switching to another task goes through the event queue (bounds JS stack depth). */
+const MAX_DEPTH = 32;
+
+/** Scheduling: a layer of `Simulator`, not used on its own. */
+export abstract class SchedCore extends Executor {
+  abstract readonly sched: SchedParams;
+  abstract readonly costs: CostModel;
+  private readonly kickFn: EventFn = (c) => this.onKick(c as Cpu);
+  private readonly sliceFn: EventFn = (c) => this.onSliceEnd(c as Cpu);
+  private readonly timeoutFn: EventFn = (t) => this.onTimeout(t as Task);
+  private readonly resumeFn: EventFn = (t) => this.onDeferredResume(t as Task);
+
+  // ---- sleeping and waking -----------------------------------------------
+
+  protected block(task: Task, on: Waitable, state: 'S' | 'D', timeout: Ns): void {
+    task.state = state;
+    task.waitingOn = on;
+    task.sleptAt = this.now;
+    if (timeout > 0) task.timeoutEv = this.queue.push(this.now + timeout, this.timeoutFn, task);
+    detectDeadlock(task, on);
+    if (task.schedHooks !== null) {
+      task.hookSlept = true;
+      task.schedHooks.sleeping();
+    }
+    this.reschedule(task.cpu);
+  }
+
+  protected onTimeout(t: Task): void {
+    t.timeoutEv = null;
+    this.wakeUpState(t, 'SD', 'timeout');
+  }
+
+  /** try_to_wake_up(): make a sleeping task runnable. Returns false if it was not asleep. */
+  wakeUpTask(t: Task, reason: WakeReason): boolean {
+    if (t.state === 'R' || t.state === 'X') return false;
+    if (t.timeoutEv !== null) {
+      this.queue.cancel(t.timeoutEv);
+      t.timeoutEv = null;
+    }
+    t.state = 'R';
+    t.waitingOn = null;
+    t.ctx.resumeValue = reason;
+    const cpu = this.selectCpu(t);
+    const curr0 = cpu.curr;
+    cpu.rq.updateMin(curr0 === null ? undefined : curr0.vruntime + ((this.now - curr0.execStart) * 1024) / curr0.weight);
+    if (t.cpu !== cpu) {
+      t.vruntime += cpu.rq.minVruntime - t.cpu.rq.minVruntime;
+      t.cpu = cpu;
+    }
+    // place_entity(): sleepers get at most half a latency period of credit
+    const floor = cpu.rq.minVruntime - this.sched.latencyNs / 2;
+    if (t.vruntime < floor) t.vruntime = floor;
+    cpu.rq.enqueue(t);
+    if (this.tracing) this.trace('sched_wakeup', { comm: t.name, pid: t.pid, target_cpu: cpu.id });
+    const curr = cpu.curr;
+    if (curr === null) {
+      if (cpu.irqStack.length === 0) this.kick(cpu);
+      return true;
+    }
+    this.armSlice(cpu);
+    // check_preempt_wakeup(): preempt if curr is ahead by more than the wakeup granularity
+    const currV = curr.vruntime + ((this.now - curr.execStart) * 1024) / curr.weight;
+    if (currV - t.vruntime > (this.sched.wakeupGranularityNs * 1024) / t.weight) {
+      cpu.needResched = true;
+      if (cpu.irqStack.length === 0) this.kick(cpu);
+    }
+    return true;
+  }
+
+  /**
+   * wake_up_state(): wake `t` only if it sleeps in one of `states` (e.g. 'S'
+   * for TASK_INTERRUPTIBLE), taking it off whatever it waits on.
+   */
+  wakeUpState(t: Task, states: 'S' | 'D' | 'SD', reason: WakeReason = 'woken'): boolean {
+    if (t.state === 'R' || t.state === 'X' || !states.includes(t.state)) return false;
+    const on = t.waitingOn as (Waitable & { dequeueWaiter?(t: Task): void }) | null;
+    on?.dequeueWaiter?.(t);
+    return this.wakeUpTask(t, reason);
+  }
+
+  /** select_task_rq(): previous CPU if idle, else any idle allowed CPU, else the previous one. */
+  protected selectCpu(t: Task): Cpu {
+    const allowed = t.cpusAllowed;
+    if (allowed.length === 1) return this.cpus[allowed[0] as number] as Cpu;
+    const prev = t.cpu;
+    if (prev.idle && allowed.includes(prev.id)) return prev;
+    for (const id of allowed) {
+      const c = this.cpus[id] as Cpu;
+      if (c.idle) return c;
+    }
+    return allowed.includes(prev.id) ? prev : (this.cpus[allowed[0] as number] as Cpu);
+  }
+
+  protected preemptible(t: Task): boolean {
+    const c = t.ctx;
+    return c.atomic === 0 && c.irqsOff === 0 && c.spinningOn === null && (this.sched.preempt === 'full' || t.inKernel === 0);
+  }
+
+  protected kick(cpu: Cpu): void {
+    if (cpu.kickEv === null) cpu.kickEv = this.queue.push(this.now, this.kickFn, cpu);
+  }
+
+  protected onKick(cpu: Cpu): void {
+    cpu.kickEv = null;
+    if (cpu.irqStack.length > 0) return; // irq exit reschedules
+    const curr = cpu.curr;
+    if (curr === null) {
+      if (cpu.rq.length > 0) this.reschedule(cpu);
+    } else if (cpu.needResched && this.preemptible(curr)) this.reschedule(cpu);
+  }
+
+  protected armSlice(cpu: Cpu): void {
+    const curr = cpu.curr;
+    if (cpu.sliceEv !== null || curr === null || cpu.rq.length === 0) return;
+    const tick = this.sched.tickNs;
+    const due = curr.execStart + idealSlice(this.sched, cpu.rq.length + 1);
+    const t = Math.max(Math.ceil(due / tick), Math.floor(this.now / tick) + 1) * tick;
+    cpu.sliceTask = curr;
+    cpu.sliceEv = this.queue.push(t, this.sliceFn, cpu);
+  }
+
+  protected onSliceEnd(cpu: Cpu): void {
+    cpu.sliceEv = null;
+    const curr = cpu.curr;
+    if (curr === null || curr !== cpu.sliceTask || cpu.rq.length === 0) return;
+    cpu.needResched = true;
+    if (cpu.irqStack.length === 0 && this.preemptible(curr)) this.reschedule(cpu);
+  }
+
+  /** __schedule(): switch the CPU to the best runnable task (maybe the same one). */
+  protected reschedule(cpu: Cpu): void {
+    const prev = cpu.curr;
+    if (prev !== null) {
+      this.suspend(prev.ctx);
+      prev.vruntime += ((this.now - prev.execStart) * 1024) / prev.weight;
+      prev.onCpu = false;
+      if (prev.state === 'R') cpu.rq.enqueue(prev);
+    }
+    cpu.rq.updateMin();
+    cpu.needResched = false;
+    if (cpu.sliceEv !== null) {
+      this.queue.cancel(cpu.sliceEv);
+      cpu.sliceEv = null;
+    }
+    const next = cpu.rq.pickNext() ?? null;
+    cpu.curr = next;
+    if (next === null) {
+      if (prev !== null) cpu.idleSince = this.now;
+      if (this.tracing && prev !== null) this.trace('sched_switch', { prev_comm: prev.name, prev_state: prev.state, next_comm: 'swapper', next_pid: 0 });
+      return;
+    }
+    next.onCpu = true;
+    next.execStart = this.now;
+    next.ctx.cpu = cpu;
+    if (next.hookSlept) {
+      next.hookSlept = false;
+      next.schedHooks?.running();
+    }
+    if (next !== prev) {
+      next.nvcsw++;
+      let cost = this.costs.contextSwitch;
+      if (prev === null && this.now - cpu.idleSince >= this.sched.idleResidencyNs) cost += this.costs.idleExit;
+      next.ctx.spendLeft += cost;
+      next.ctx.sysDebt += cost;
+      if (this.tracing) {
+        this.trace('sched_switch', { prev_comm: prev?.name ?? 'swapper', prev_state: prev?.state ?? 'R', next_comm: next.name, next_pid: next.pid });
+      }
+    }
+    this.armSlice(cpu);
+    if (cpu.irqStack.length > 0) return;
+    if (this.depth > MAX_DEPTH) this.queue.push(this.now, this.resumeFn, next);
+    else this.resumeTask(next);
+  }
+
+  protected onDeferredResume(t: Task): void {
+    const cpu = t.cpu;
+    if (cpu.curr === t && cpu.irqStack.length === 0) this.resumeTask(t);
+  }
+
+  /**
+   * Resume the current task. On return to user mode with task_work flagged by
+   * TWA_SIGNAL or TWA_RESUME (TIF_NOTIFY_SIGNAL / TIF_NOTIFY_RESUME), run it
+   * first, as exit_to_user_mode_loop() does.
+   */
+  protected resumeTask(t: Task): void {
+    if ((t.notifySignal || t.notifyResume) && t.inKernel === 0 && t.taskWorks.length > 0 && t.ctx.gens.length === 1) {
+      const ctx = t.ctx;
+      ctx.savedSpend.push(ctx.spendLeft);
+      ctx.savedResume.push(ctx.resumeValue);
+      ctx.savedDebt.push(ctx.sysDebt);
+      ctx.spendLeft = 0;
+      ctx.sysDebt = 0;
+      ctx.resumeValue = undefined;
+      ctx.gens.push(this.signalTaskWork(t));
+      this.advance(ctx, undefined);
+      return;
+    }
+    this.resume(t.ctx);
+  }
+
+  protected *signalTaskWork(t: Task): KGen<void> {
+    t.inKernel++;
+    yield* runTaskWork(t);
+    t.inKernel--;
+  }
+}

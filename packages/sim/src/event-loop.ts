@@ -1,0 +1,160 @@
+/**
+ * The event loop under the simulator: the virtual clock, the one event queue
+ * ordered by `(time, seq)`, `run` / `step` / `stop`, and tracepoint emission.
+ * @module
+ */
+import type { HungTask } from './errors';
+import { EventQueue, type EventFn, type EventHandle } from './event-queue';
+import { current } from './requests';
+import type { Ns } from './time';
+import { Tracer, type TraceArgs } from './trace';
+
+/** How `run` ended. */
+export interface RunResult {
+  /** 'idle': no events left; 'until': reached the time limit; 'stopped': `stop()` was called. */
+  readonly reason: 'idle' | 'until' | 'stopped';
+  readonly now: Ns;
+  /** Events run by this call. */
+  readonly events: number;
+  /** Tasks in uninterruptible sleep when the run ended with no events left (a hung-task report). */
+  readonly hung: readonly HungTask[];
+}
+
+/** Clock, events and tracing: the base layer of `Simulator`, not used on its own. */
+export abstract class EventLoop {
+  /** Virtual time, ns. */
+  now: Ns = 0;
+  readonly tracer = new Tracer();
+  /** True when trace records are collected. Check before building a record. */
+  tracing: boolean;
+  /** Events run since creation. */
+  eventsRun = 0;
+  /** @internal */
+  protected readonly queue = new EventQueue();
+  /** @internal */
+  protected stopped = false;
+  /** @internal The time run() may not pass (run-ahead stops there). */
+  protected limit = Number.POSITIVE_INFINITY;
+
+  constructor(tracing: boolean) {
+    this.tracing = tracing;
+  }
+
+  /** Tasks in uninterruptible sleep (state D), with what they wait on. */
+  abstract hungTasks(): HungTask[];
+
+  // ---- events -------------------------------------------------------------
+
+  /** Run `fn(arg)` at absolute time `t` (≥ now). */
+  at(t: Ns, fn: EventFn, arg?: unknown): EventHandle {
+    if (!(t >= this.now)) throw new RangeError(`event at ${t} is in the past (now ${this.now})`);
+    return this.queue.push(t, fn, arg);
+  }
+
+  /** Run `fn(arg)` after `dt` ns. */
+  after(dt: Ns, fn: EventFn, arg?: unknown): EventHandle {
+    if (!(dt >= 0)) throw new RangeError(`after(${dt}): delay must be >= 0`);
+    return this.queue.push(this.now + dt, fn, arg);
+  }
+
+  /** Cancel a pending event; false if it already ran or was cancelled. */
+  cancel(h: EventHandle): boolean {
+    return this.queue.cancel(h);
+  }
+
+  /** Time of the next event, or undefined if none. */
+  peek(): Ns | undefined {
+    return this.queue.peekTime();
+  }
+
+  /** Pending events. */
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
+  /** Run one event. Returns false when there was none. */
+  step(): boolean {
+    const e = this.queue.pop();
+    if (e === undefined) return false;
+    this.now = e.time;
+    this.eventsRun++;
+    e.fn(e.arg);
+    return true;
+  }
+
+  /** Run events until none are left, `until` is reached, or `stop()` is called. */
+  run(opts: { until?: Ns } = {}): RunResult {
+    const until = opts.until ?? Number.POSITIVE_INFINITY;
+    const start = this.eventsRun;
+    this.stopped = false;
+    this.limit = until;
+    const q = this.queue;
+    for (;;) {
+      if (this.stopped) return this.result('stopped', start);
+      const t = q.peekTime();
+      if (t === undefined) return this.result('idle', start);
+      if (t > until) {
+        this.now = until;
+        return this.result('until', start);
+      }
+      const e = q.pop() as { time: Ns; fn: EventFn; arg: unknown };
+      this.now = e.time;
+      this.eventsRun++;
+      e.fn(e.arg);
+    }
+  }
+
+  /** Make `run` return after the current event. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  protected result(reason: RunResult['reason'], start: number): RunResult {
+    this.limit = Number.POSITIVE_INFINITY;
+    return { reason, now: this.now, events: this.eventsRun - start, hung: reason === 'idle' ? this.hungTasks() : [] };
+  }
+
+  /**
+   * Run engine work started from outside simulated code (an event callback)
+   * without running ahead: the callback may still act at `now` afterwards,
+   * e.g. raise a second interrupt on another CPU.
+   */
+  protected withoutRunAhead(fn: () => void): void {
+    const limit = this.limit;
+    this.limit = this.now;
+    try {
+      fn();
+    } finally {
+      this.limit = limit;
+    }
+  }
+
+  // ---- tracing ------------------------------------------------------------
+
+  /** Emit a tracepoint-named instant event from the current context. Guard calls with `if (sim.tracing)`. */
+  trace(name: string, args?: TraceArgs): void {
+    const c = current.ctx;
+    this.tracer.add({
+      ph: 'i',
+      ts: this.now,
+      cpu: c?.cpu?.id ?? -1,
+      ctx: c?.label ?? '',
+      kind: c?.kind ?? '',
+      pid: c?.task?.pid ?? 0,
+      name,
+      ...(args ? { args } : {}),
+    });
+  }
+
+  /** Begin (`b`) or end (`e`) an async span, e.g. one I/O from submit to completion. */
+  traceSpan(ph: 'b' | 'e', id: number, name: string, args?: TraceArgs): void {
+    const c = current.ctx;
+    this.tracer.add({ ph, ts: this.now, cpu: c?.cpu?.id ?? -1, ctx: c?.label ?? '', kind: c?.kind ?? '', pid: 0, name, id, ...(args ? { args } : {}) });
+  }
+
+  /** A flow arrow start (`s`) or end (`f`), bound to the current CPU's slice. */
+  traceFlow(ph: 's' | 'f', id: number, name: string): void {
+    const c = current.ctx;
+    this.tracer.add({ ph, ts: this.now, cpu: c?.cpu?.id ?? -1, ctx: c?.label ?? '', kind: c?.kind ?? '', pid: 0, name, id });
+  }
+}

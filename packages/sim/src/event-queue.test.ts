@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from './event-queue';
+import { Simulator } from './simulator';
+
+function drain(q: EventQueue): void {
+  for (let e = q.pop(); e !== undefined; e = q.pop()) e.fn(e.arg);
+}
+
+describe('EventQueue', () => {
+  it('orders by time, then by scheduling order (same-time FIFO by seq)', () => {
+    const q = new EventQueue();
+    const out: string[] = [];
+    const log = (s: unknown): void => void out.push(s as string);
+    q.push(5, log, 'b');
+    q.push(3, log, 'a');
+    q.push(5, log, 'c');
+    q.push(9, log, 'e');
+    q.push(5, log, 'd');
+    drain(q);
+    expect(out).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('pops any push sequence sorted by (time, seq) — property', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), (times) => {
+        const q = new EventQueue();
+        const out: number[] = [];
+        times.forEach((t, i) => q.push(t, (x) => out.push(x as number), i));
+        drain(q);
+        const expected = times.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((x) => x[1]);
+        expect(out).toEqual(expected);
+      }),
+    );
+  });
+
+  it('cancel: a cancelled event never runs; cancelling twice or after firing returns false', () => {
+    const q = new EventQueue();
+    const out: string[] = [];
+    q.push(1, () => out.push('a'));
+    const x = q.push(1, () => out.push('x'));
+    const y = q.push(2, () => out.push('y'));
+    expect(q.size).toBe(3);
+    expect(q.cancel(x)).toBe(true);
+    expect(x.pending).toBe(false);
+    expect(q.cancel(x)).toBe(false);
+    expect(q.size).toBe(2);
+    expect(q.peekTime()).toBe(1);
+    drain(q);
+    expect(out).toEqual(['a', 'y']);
+    expect(y.pending).toBe(false);
+    expect(q.cancel(y)).toBe(false);
+    expect(q.size).toBe(0);
+    expect(q.peekTime()).toBeUndefined();
+  });
+
+  it('a cancelled head is skipped by peekTime and pop', () => {
+    const q = new EventQueue();
+    const h = q.push(1, () => {});
+    q.push(7, () => {});
+    q.cancel(h);
+    expect(q.peekTime()).toBe(7);
+    expect(q.pop()?.time).toBe(7);
+    expect(q.pop()).toBeUndefined();
+  });
+
+  it('mass cancellation (heap compaction) keeps the order of the survivors — property', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean()), { minLength: 2000, maxLength: 4000 }), (items) => {
+        const q = new EventQueue();
+        const out: number[] = [];
+        const hs = items.map(([t], i) => q.push(t, (v) => out.push(v as number), i));
+        items.forEach(([, cancel], i) => {
+          if (cancel) q.cancel(hs[i]!);
+        });
+        const kept = items.map(([t, c], i) => ({ t, c, i })).filter((x) => !x.c);
+        expect(q.size).toBe(kept.length);
+        drain(q);
+        expect(out).toEqual(kept.sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.i));
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe('Simulator events', () => {
+  it('same-time events scheduled from callbacks run after the ones already queued', () => {
+    const sim = new Simulator();
+    const out: number[] = [];
+    sim.at(10, () => {
+      out.push(1);
+      sim.at(10, () => out.push(3));
+    });
+    sim.at(10, () => out.push(2));
+    sim.run();
+    expect(out).toEqual([1, 2, 3]);
+  });
+
+  it('run({until}) stops at the limit; step, peek, cancel', () => {
+    const sim = new Simulator();
+    let ran = false;
+    sim.at(100, () => {});
+    const h = sim.at(120, () => (ran = true));
+    sim.at(200, () => {});
+    expect(sim.peek()).toBe(100);
+    expect(sim.cancel(h)).toBe(true);
+    expect(sim.run({ until: 150 })).toMatchObject({ reason: 'until', now: 150, events: 1 });
+    expect(sim.step()).toBe(true);
+    expect(sim.now).toBe(200);
+    expect(sim.step()).toBe(false);
+    expect(ran).toBe(false);
+  });
+
+  it('stop() ends run after the current event', () => {
+    const sim = new Simulator();
+    sim.at(1, () => sim.stop());
+    sim.at(2, () => {});
+    expect(sim.run()).toMatchObject({ reason: 'stopped', now: 1, events: 1 });
+    expect(sim.run()).toMatchObject({ reason: 'idle', now: 2 });
+  });
+
+  it('rejects events in the past and negative delays', () => {
+    const sim = new Simulator();
+    sim.at(50, () => {});
+    sim.run();
+    expect(() => sim.at(10, () => {})).toThrow(RangeError);
+    expect(() => sim.after(-1, () => {})).toThrow(RangeError);
+    expect(() => sim.after(Number.NaN, () => {})).toThrow(RangeError);
+  });
+});

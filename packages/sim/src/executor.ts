@@ -1,0 +1,269 @@
+/**
+ * Running execution contexts on CPUs — the hot path: resuming generators,
+ * burning CPU time (`spend`, run-ahead, `charge`), preempting a spend,
+ * per-context CPU accounting, and the requests a generator yields.
+ * @module
+ */
+import type { Waitable } from './blocker';
+import type { ExecContext, KGen } from './context';
+import type { Cpu } from './cpu';
+import { InvalidContextError } from './errors';
+import type { EventFn } from './event-queue';
+import { EventLoop } from './event-loop';
+import { current, type Request } from './requests';
+import type { SpinLock } from './spinlock';
+import type { Task } from './task';
+import type { Simulator } from './simulator';
+import type { Ns } from './time';
+
+/** A negative or NaN CPU time: always a bug in the caller (a missing cost, a bad subtraction). */
+function badSpend(ctx: ExecContext | null, ns: number): RangeError {
+  return new RangeError(`spend(${ns}) in ${ctx?.describe() ?? 'no context'}: CPU time must be a number >= 0`);
+}
+
+/** Context execution: a layer of `Simulator`, not used on its own. */
+export abstract class Executor extends EventLoop {
+  abstract readonly cpus: readonly Cpu[];
+  /** @internal live (not exited) tasks */
+  protected readonly live = new Set<Task>();
+  /** @internal nesting depth of `advance` */
+  protected depth = 0;
+  private readonly spendEnd: EventFn = (c) => this.onSpendEnd(c as ExecContext);
+
+  /** @internal put `task` to sleep on `on` and switch away (core-sched). */
+  protected abstract block(task: Task, on: Waitable, state: 'S' | 'D', timeout: Ns): void;
+  /** @internal __schedule() (core-sched). */
+  protected abstract reschedule(cpu: Cpu): void;
+  /** @internal irq_exit() (interrupts). */
+  protected abstract irqExit(cpu: Cpu): void;
+  /** @internal back to whatever an interrupt interrupted (interrupts). */
+  protected abstract returnFromInterrupt(cpu: Cpu): void;
+
+  // ---- running contexts (the hot path) -----------------------------------
+
+  protected advance(ctx: ExecContext, value: unknown): void {
+    const prevCtx = current.ctx;
+    const prevSim = current.sim;
+    current.ctx = ctx;
+    current.sim = this as unknown as Simulator; // every Executor is a Simulator
+    this.depth++;
+    try {
+      const gens = ctx.gens;
+      for (;;) {
+        const r = (gens[gens.length - 1] as KGen<unknown>).next(value);
+        if (r.done === true) {
+          gens.pop();
+          if (gens.length > 0) {
+            // injected task_work finished: go back to the interrupted spend
+            ctx.spendLeft = ctx.savedSpend.pop() ?? 0;
+            ctx.resumeValue = ctx.savedResume.pop();
+            ctx.sysDebt = ctx.savedDebt.pop() ?? 0;
+            if (ctx.spendLeft > 0) {
+              this.startSpend(ctx);
+              return;
+            }
+            value = ctx.resumeValue;
+            ctx.resumeValue = undefined;
+            continue;
+          }
+          this.finishCtx(ctx, r.value);
+          return;
+        }
+        const req: Request = r.value;
+        if (typeof req === 'number') {
+          if (req > 0) {
+            // Run ahead: with no event due before the spend ends, nothing can interrupt it, so
+            // finish it now instead of through the queue (same result, far fewer events).
+            const end = this.now + req;
+            const next = this.queue.peekTime();
+            if ((next === undefined || next > end) && end <= this.limit) {
+              this.now = end;
+              this.account(ctx, req);
+              value = undefined;
+              continue;
+            }
+            ctx.spendLeft = req;
+            this.startSpend(ctx);
+            return;
+          }
+          if (req !== 0) throw badSpend(ctx, req);
+          value = undefined;
+          continue;
+        }
+        if (!this.handle(ctx, req)) return;
+        value = ctx.resumeValue;
+        ctx.resumeValue = undefined;
+      }
+    } finally {
+      this.depth--;
+      current.ctx = prevCtx;
+      current.sim = prevSim;
+    }
+  }
+
+  /**
+   * Charge `ns` of CPU time to the running context without yielding, when
+   * nothing can interrupt it (no event due before it ends): the same outcome
+   * as `yield ns`, minus the trip through the generator stack. Returns false
+   * when the caller must `yield ns` instead.
+   */
+  charge(ns: number): boolean {
+    const ctx = current.ctx;
+    if (!(ns > 0)) {
+      if (ns === 0) return true;
+      throw badSpend(ctx, ns);
+    }
+    if (ctx === null) return false;
+    const end = this.now + ns;
+    const next = this.queue.peekTime();
+    if ((next !== undefined && next <= end) || end > this.limit) return false;
+    this.now = end;
+    this.account(ctx, ns);
+    return true;
+  }
+
+  protected startSpend(ctx: ExecContext): void {
+    ctx.spendStart = this.now;
+    ctx.spendEv = this.queue.push(this.now + ctx.spendLeft, this.spendEnd, ctx);
+    ctx.spendLeft = 0;
+  }
+
+  protected onSpendEnd(ctx: ExecContext): void {
+    ctx.spendEv = null;
+    this.account(ctx, this.now - ctx.spendStart);
+    const v = ctx.resumeValue;
+    ctx.resumeValue = undefined;
+    this.advance(ctx, v);
+  }
+
+  /** Stop a running spend (preemption); the remainder is kept in spendLeft. */
+  protected suspend(ctx: ExecContext): void {
+    const ev = ctx.spendEv;
+    if (ev === null) return;
+    ctx.spendLeft += ev.time - this.now;
+    this.account(ctx, this.now - ctx.spendStart);
+    this.queue.cancel(ev);
+    ctx.spendEv = null;
+  }
+
+  /** Continue a context that just became the top of its CPU. */
+  protected resume(ctx: ExecContext): void {
+    if (ctx.spinningOn !== null || ctx.spendEv !== null) return;
+    if (ctx.spendLeft > 0) {
+      this.startSpend(ctx);
+      return;
+    }
+    const v = ctx.resumeValue;
+    ctx.resumeValue = undefined;
+    this.advance(ctx, v);
+  }
+
+  protected account(ctx: ExecContext, ns: Ns): void {
+    const cpu = ctx.cpu as Cpu;
+    if (this.tracing) this.tracer.slice(cpu.id, ctx.label, ctx.kind, ctx.task?.pid ?? 0, this.now - ns, ns);
+    if (ctx.kind === 'task') {
+      const t = ctx.task as Task;
+      let sys = ns;
+      const debt = ctx.sysDebt;
+      if (t.inKernel === 0) sys = debt < ns ? debt : ns;
+      if (debt > 0) ctx.sysDebt = debt > ns ? debt - ns : 0;
+      t.stime += sys;
+      cpu.times.sys += sys;
+      t.utime += ns - sys;
+      cpu.times.user += ns - sys;
+    } else if (ctx.kind === 'hardirq') cpu.times.hardirq += ns;
+    else cpu.times.softirq += ns;
+  }
+
+  /** Handle a non-spend request. Returns true to continue the generator at once. */
+  protected handle(ctx: ExecContext, req: Exclude<Request, number>): boolean {
+    const task = ctx.task as Task;
+    switch (req.op) {
+      case 'wait':
+        if (req.state === 'S' && task.notifySignal) {
+          ctx.resumeValue = 'signal';
+          return true;
+        }
+        req.on.enqueueWaiter(task);
+        this.block(task, req.on, req.state, req.timeout);
+        return false;
+      case 'sleep': {
+        // A timed sleep is not cut short by task_work notification (nanosleep restarts after running it);
+        // pending task_work runs when the task next returns from the kernel.
+        const timer: Waitable & { timerSleep: true } = { name: `sleep(${req.ns})`, blockers: () => [{ agent: 'timer' }], timerSleep: true };
+        this.block(task, timer, 'S', Math.max(1, req.ns));
+        return false;
+      }
+      case 'mutex_lock':
+        if (req.m.owner === null) {
+          req.m.owner = task;
+          return true;
+        }
+        req.m.waiters.push(task);
+        this.block(task, req.m, 'D', 0);
+        return false;
+      case 'down_read':
+      case 'down_write': {
+        const write = req.op === 'down_write';
+        if (req.s.waiters.length === 0 && req.s.tryGrant(task, write)) return true;
+        req.s.waiters.push({ task, write });
+        this.block(task, req.s, 'D', 0);
+        return false;
+      }
+      case 'spin_lock':
+        if (req.l.holder === null) {
+          this.acquireSpinlock(ctx, req.l, req.irqsave);
+          return true;
+        }
+        ctx.spinningOn = req.l;
+        req.l.spinners.push(ctx);
+        ctx.spinIrqsave = req.irqsave;
+        return false;
+      case 'cond_resched':
+      case 'yield': {
+        const cpu = ctx.cpu as Cpu;
+        if (req.op === 'yield') cpu.needResched = true;
+        if (ctx.kind === 'task' && ctx.atomic === 0 && cpu.needResched && cpu.irqStack.length === 0) {
+          this.reschedule(cpu);
+          return false;
+        }
+        return true;
+      }
+    }
+  }
+
+  protected finishCtx(ctx: ExecContext, result: unknown): void {
+    const cpu = ctx.cpu as Cpu;
+    if (ctx.heldSpinlocks.length > 0 || ctx.atomic > 0 || ctx.irqsOff > 0) {
+      // lockdep: "lock held when returning to user space" / an IRQ handler returning with a lock held
+      const chain = [ctx.describe(), ...ctx.heldSpinlocks.map((l) => `holding spinlock '${l.name}'`), 'returned'];
+      throw new InvalidContextError(`BUG: ${ctx.kind === 'task' ? 'task exited' : `${ctx.kind} handler returned`} in atomic context`, chain);
+    }
+    if (ctx.kind === 'task') {
+      const t = ctx.task as Task;
+      t.state = 'X';
+      t.result = result;
+      this.live.delete(t);
+      if (this.tracing) this.trace('sched_process_exit', { comm: t.name, pid: t.pid });
+      this.reschedule(cpu);
+      return;
+    }
+    cpu.irqStack.pop();
+    if (ctx.kind === 'hardirq') {
+      if (this.tracing) this.trace('irq_handler_exit', { name: ctx.label });
+      this.irqExit(cpu);
+    } else {
+      if (this.tracing) this.trace('softirq_exit', { name: ctx.label });
+      this.returnFromInterrupt(cpu);
+    }
+  }
+
+  // ---- spinlocks --------------------------------------------------------------
+
+  protected acquireSpinlock(ctx: ExecContext, l: SpinLock, irqsave: boolean): void {
+    l.holder = ctx;
+    ctx.atomic++;
+    if (irqsave) ctx.irqsOff++;
+    ctx.heldSpinlocks.push(l);
+  }
+}
