@@ -228,9 +228,4 @@ export class DioFs {
       upWrite(ino.ilock);
     }
   }
-
-  /** Negative errno for an invalid byte range, else 0. */
-  static checkRange(offset: number, len: number): number {
-    return !Number.isSafeInteger(offset) || !Number.isSafeInteger(len) || offset < 0 || len < 0 ? -EINVAL : 0;
-  }
 }

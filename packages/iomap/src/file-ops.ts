@@ -7,7 +7,7 @@
  */
 import type { Bio } from '@dio/blockdev';
 import { type DioFs, fsFallocate, fsyncFile, type FsInode } from '@dio/fs';
-import { EAGAIN, EINVAL, EOPNOTSUPP, type File, type FileOperations, inodeDioWait, IOCB_NOWAIT, IOCB_WRITE, type IovIter, type Kiocb, O_DIRECT } from '@dio/kiocb';
+import { dioMisaligned, EAGAIN, EINVAL, EOPNOTSUPP, type File, type FileOperations, inodeDioWait, IOCB_NOWAIT, IOCB_WRITE, type IovIter, type Kiocb, O_DIRECT } from '@dio/kiocb';
 import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, upRead, upWrite } from '@dio/sim';
 import { iomapDioRw } from './dio-rw';
 import { IOMAP_DIO_FORCE_WAIT } from './flags';
@@ -34,7 +34,7 @@ function* dioWrite(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, from: IovIt
   const count = from.remaining;
   const lbs = fs.bdev.logicalBlockSize;
   // direct I/O must be aligned to the device's logical block size
-  if ((iocb.kiPos | count) & (lbs - 1) || from.alignment() & (lbs - 1)) return -EINVAL;
+  if (dioMisaligned(iocb.kiPos, from.alignment(), lbs)) return -EINVAL;
   iocb.kiFlags |= IOCB_WRITE;
   const unaligned = ((iocb.kiPos | count) & (fs.blockSize - 1)) !== 0;
   // xfs_file_dio_write_unaligned(): exclusive lock, drain, and wait for completion
@@ -62,7 +62,7 @@ function* dioWrite(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, from: IovIt
 function* dioRead(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, to: IovIter): KGen<number> {
   const ino = iocb.kiFilp.fInode as FsInode;
   const lbs = fs.bdev.logicalBlockSize;
-  if ((iocb.kiPos | to.remaining) & (lbs - 1) || to.alignment() & (lbs - 1)) return -EINVAL;
+  if (dioMisaligned(iocb.kiPos, to.alignment(), lbs)) return -EINVAL;
   iocb.kiFlags &= ~IOCB_WRITE;
   const e = yield* ilockIocb(ino, iocb, false);
   if (e) return e;
