@@ -30,12 +30,5 @@ cat > "$dir/tsconfig.json" <<JSON
   "include": ["src", "test"]
 }
 JSON
-cat > "$dir/vitest.config.ts" <<TS
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
-  resolve: { conditions: ['@dio/source', 'import', 'module', 'node', 'default'] },
-  ssr: { resolve: { conditions: ['@dio/source', 'import', 'module', 'node', 'default'] } },
-  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000 },
-});
-TS
+printf "export { default } from '../../vitest.shared';
+" > "$dir/vitest.config.ts"

@@ -42,24 +42,7 @@ cat > "$dir/tsconfig.json" <<JSON
   "include": ["src", "test", "bench", "examples"]
 }
 JSON
-cat > "$dir/tsup.config.ts" <<TS
-import { defineConfig } from 'tsup';
-
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-});
-TS
-cat > "$dir/vitest.config.ts" <<TS
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
-  resolve: { conditions: ['@dio/source', 'import', 'module', 'node', 'default'] },
-  ssr: { resolve: { conditions: ['@dio/source', 'import', 'module', 'node', 'default'] } },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 120_000 },
-});
-TS
+printf "export { default } from '../../tsup.shared';
+" > "$dir/tsup.config.ts"
+printf "export { default } from '../../vitest.shared';
+" > "$dir/vitest.config.ts"

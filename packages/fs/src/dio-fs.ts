@@ -7,7 +7,7 @@
  * @module
  */
 import type { BlockDevice } from '@dio/blockdev';
-import { EAGAIN, EINVAL, EIO, ENOENT, ENOSPC, File, FMODE_NOWAIT, FMODE_READ, FMODE_WRITE, type FileOperations, type Kiocb } from '@dio/kiocb';
+import { EAGAIN, EIO, ENOENT, ENOSPC, File, FMODE_NOWAIT, FMODE_READ, FMODE_WRITE, type FileOperations, type Kiocb } from '@dio/kiocb';
 import { charge, downWrite, type KGen, type Simulator, spinLock, spinUnlock, upWrite } from '@dio/sim';
 import { BlockAllocator, NoSpaceError } from './allocator';
 import { FsInode } from './fs-inode';
