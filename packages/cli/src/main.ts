@@ -158,7 +158,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     });
 
   try {
-    await program.parseAsync(['node', 'dio', ...argv]);
+    // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
+    await program.parseAsync(['node', 'dio', ...argv.filter((a) => a !== '--')]);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
