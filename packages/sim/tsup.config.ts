@@ -1,1 +1,1 @@
-export { default } from '../../tsup.shared';
+export { default } from '../../tsup.shared.ts';

@@ -61,13 +61,13 @@ describe('CPU time accounting', () => {
 });
 
 describe('bad CPU times', () => {
-  it('a NaN or negative spend / charge is a RangeError naming the context (never a corrupted clock)', () => {
-    for (const bad of [Number.NaN, -5]) {
+  it('a NaN, negative or fractional spend / charge is a RangeError naming the context (never a corrupted clock)', () => {
+    for (const bad of [Number.NaN, -5, 2.5]) {
       const s1 = new Simulator();
       s1.spawn('t', function* () {
         yield bad;
       });
-      expect(() => s1.run()).toThrow(/spend\((NaN|-5)\) in task 't'/);
+      expect(() => s1.run()).toThrow(/spend\((NaN|-5|2\.5)\) in task 't'/);
       const s2 = new Simulator();
       s2.spawn('t', function* () {
         s2.charge(bad);

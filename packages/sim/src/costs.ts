@@ -59,39 +59,60 @@ export interface CostModel {
 }
 
 /**
- * Defaults: order-of-magnitude figures for a modern x86 server core. These are
- * *not* calibrated; profiles (and `dio calibrate`) replace them. Sources:
- * - contextSwitch: lmbench/pipe ping-pong figures of 1–3.5 µs per switch
- *   (kernel-path.md §7) include two syscalls and cache effects; the bare switch
- *   is taken as ~1 µs.
- * - idleExit: C1/C1E exit latencies from intel_idle tables (1–10 µs); 2 µs.
- * - the rest: UNCONFIRMED starting points of a few hundred ns each, the scale
- *   at which Jens's QD16 CPU-bound figures (1.18–1.63 µs per I/O in total,
- *   kernel-path.md §7) leave room for them.
+ * Defaults: order-of-magnitude figures for a modern x86 server core, used by
+ * a bare `new Simulator()`. They are *not* calibrated. The calibrated table,
+ * fitted once for every queue depth and policy to Jens Axboe's published
+ * QD1/QD16 points, is `CALIBRATED_COSTS` in @dio/fio (packages/fio/src/run/profiles.ts,
+ * derivations in docs/calibration.md); `dio calibrate` fits one to real fio JSON.
+ * "Budget" below means: kernel-path.md §7 derives 1.18–1.63 µs of CPU per I/O
+ * at QD16 for the whole path, so each per-I/O stage gets a few hundred ns at most.
  */
 export const defaultCosts: CostModel = {
+  /** Budget; bare syscall round trips measure ~50–100 ns on 2023 x86 with mitigations. */
   syscall: 100,
+  /** kernel-path.md §7: ~3.5 µs per pipe ping-pong switch includes two syscalls and cache effects; the bare switch ~1 µs. */
   contextSwitch: 1_000,
+  /** intel_idle C1/C1E exit latencies are 1–10 µs; the shallow end. */
   idleExit: 2_000,
+  /** Budget: irq entry/exit plus an NVMe-style handler, per interrupt. */
   hardirq: 300,
+  /** Budget: __do_softirq entry/exit, per run; smaller than a hardirq (no vector entry). */
   softirq: 100,
+  /** Budget: blk_mq_submit_bio → ->queue_rq → doorbell, the largest per-request block stage. */
   blkSubmit: 250,
+  /** Budget: blk_mq_end_request → bio_endio, lighter than submit. */
   blkComplete: 150,
+  /** Budget: iomap_dio_rw setup + one iomap_iter / ->iomap_begin walk. */
   iomapDioRw: 250,
+  /** Budget: one bio_alloc + page pinning per bio. */
   iomapBio: 100,
+  /** Budget: end_io of a pure overwrite + inode_dio_end + ki_pos. */
   iomapDioComplete: 200,
+  /** Budget: __queue_work (pool lock, list add, maybe a wake-up); kernel-path.md §7 puts the whole hop at ~0.44 µs. */
   queueWork: 100,
+  /** Budget: process_one_work bookkeeping, the other part of the ~0.44 µs hop. */
   workItem: 100,
+  /** UNCONFIRMED: kthread creation is tens of µs (fork + wake-up); rare, so only its order matters. */
   kworkerCreate: 20_000,
+  /** UNCONFIRMED (kernel-path.md §7: task_work cost unknown): an llist add, tens of ns. */
   taskWorkAdd: 50,
+  /** UNCONFIRMED (kernel-path.md §7): one indirect call per item, tens of ns. */
   taskWorkRun: 50,
+  /** Budget: io_submit_sqe + io_prep_rw + io_write up to ->write_iter. */
   ioUringIssue: 150,
+  /** Budget: one CQE write in a batched flush. */
   ioUringCqe: 50,
+  /** Budget: libaio's io_submit per iocb does more than io_uring's issue (copy_from_user of the iocb, kiocb set-up). */
   aioSubmit: 200,
+  /** Budget: aio_complete_rw + ring event write. */
   aioComplete: 100,
+  /** Budget: io_getevents per call (syscall work beyond entry/exit, ring reads). */
   aioGetevents: 150,
+  /** UNCONFIRMED: an XFS transaction for unwritten conversion / i_size is µs-scale (log reservation, inode lock). */
   fsMetadataUpdate: 2_000,
+  /** Budget: fio's get_io_u, offset generation and stats per I/O. */
   userPerIo: 300,
+  /** Budget: one iteration of fio's reap loop. */
   userPerReap: 50,
 };
 

@@ -135,6 +135,8 @@ describe('hung tasks', () => {
     });
     const r = sim.run();
     expect(r.hung.map((h) => `${h.task}:${h.waitingOn}`)).toEqual(['owner:never', 'waiter:i_mutex']);
+    // ...they are listed apart, as still asleep with nothing left to wake them
+    expect(r.asleep.map((h) => `${h.task}[${h.pid}]:${h.waitingOn}`)).toEqual(['idle-s[3]:poll']);
   });
 
   it("'until' and 'stopped' runs report no hung tasks", () => {
@@ -143,6 +145,8 @@ describe('hung tasks', () => {
       yield wait(new WaitQueue('q'));
     });
     sim.at(1_000_000, () => {});
-    expect(sim.run({ until: 10 }).hung).toEqual([]);
+    const r = sim.run({ until: 10 });
+    expect(r.hung).toEqual([]);
+    expect(r.asleep).toEqual([]);
   });
 });

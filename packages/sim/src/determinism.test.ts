@@ -6,8 +6,8 @@ import { toChromeTrace, toFtraceText } from './trace-export';
 import { waitEvent, WaitQueue } from './waitqueue';
 
 /** Tasks spending and sleeping random amounts, a device raising IRQs with random delays, task_work. */
-function workload(seed: number): { json: string; text: string; now: number } {
-  const sim = new Simulator({ seed, cpus: 2, trace: true });
+function workload(seed: number, trace = true): { json: string; text: string; now: number; records: number; events: number } {
+  const sim = new Simulator({ seed, cpus: 2, trace });
   const rng = sim.rng.fork('load');
   const dev = sim.rng.fork('dev');
   const wq = new WaitQueue('q');
@@ -43,7 +43,7 @@ function workload(seed: number): { json: string; text: string; now: number } {
   }
   sim.run();
   const recs = sim.tracer.records;
-  return { json: JSON.stringify(toChromeTrace(recs, { cpus: 2 })), text: toFtraceText(recs), now: sim.now };
+  return { json: JSON.stringify(toChromeTrace(recs, { cpus: 2 })), text: toFtraceText(recs), now: sim.now, records: recs.length, events: sim.eventsRun };
 }
 
 describe('determinism', () => {
@@ -69,6 +69,20 @@ describe('determinism', () => {
     expect(ev.filter((e) => e.ph === 'b').length).toBe(100);
     expect(ev.filter((e) => e.ph === 'e').length).toBe(100);
     expect(new Set(ev.filter((e) => e.ph === 'X').map((e) => e.tid))).toEqual(new Set([0, 1]));
+  });
+
+  it('tracing off: the same workload (IRQs, spans, task_work) records nothing, even from unguarded calls, and ends identically', () => {
+    const on = workload(42);
+    const off = workload(42, false);
+    expect(on.records).toBeGreaterThan(1_000);
+    expect(off.records).toBe(0);
+    expect(off.now).toBe(on.now);
+    expect(off.events).toBe(on.events);
+    const sim = new Simulator();
+    sim.trace('block_rq_issue', { sector: 0 });
+    sim.traceSpan('b', 1, 'io');
+    sim.traceFlow('s', 1, 'bio');
+    expect(sim.tracer.records).toHaveLength(0);
   });
 
   it('tracing off records nothing and does not change the outcome', () => {

@@ -8,13 +8,8 @@ export class SimError extends Error {
   override readonly name: string = 'SimError';
 }
 
-/**
- * Sleeping, blocking or taking a sleeping lock where the kernel forbids it:
- * in hardirq or softirq context, or with a spinlock held / preemption disabled.
- * `chain` names the context and the code path, outermost first.
- */
-export class InvalidContextError extends SimError {
-  override readonly name = 'InvalidContextError';
+/** An engine error that names a chain (contexts, tasks, locks), outermost first; the message ends with it. */
+export abstract class ChainError extends SimError {
   constructor(
     message: string,
     readonly chain: readonly string[],
@@ -24,18 +19,21 @@ export class InvalidContextError extends SimError {
 }
 
 /**
+ * Sleeping, blocking or taking a sleeping lock where the kernel forbids it:
+ * in hardirq or softirq context, or with a spinlock held / preemption disabled.
+ * `chain` names the context and the code path, outermost first.
+ */
+export class InvalidContextError extends ChainError {
+  override readonly name = 'InvalidContextError';
+}
+
+/**
  * A wait that can never be satisfied: a task waiting on something only it can
  * make true, or a cycle of tasks each waiting on the next. `chain` lists each
  * waiter and what it waits on, ending where the cycle closes.
  */
-export class DeadlockError extends SimError {
+export class DeadlockError extends ChainError {
   override readonly name = 'DeadlockError';
-  constructor(
-    message: string,
-    readonly chain: readonly string[],
-  ) {
-    super(`${message}\n  chain: ${chain.join(' -> ')}`);
-  }
 }
 
 /** One task left in uninterruptible sleep when the simulation ran out of events. */

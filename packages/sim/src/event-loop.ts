@@ -16,8 +16,15 @@ export interface RunResult {
   readonly now: Ns;
   /** Events run by this call. */
   readonly events: number;
-  /** Tasks in uninterruptible sleep when the run ended with no events left (a hung-task report). */
+  /** Tasks in uninterruptible sleep (D) when the run ended with no events left (a hung-task report). */
   readonly hung: readonly HungTask[];
+  /**
+   * Tasks in interruptible sleep (S) when the run ended with no events left.
+   * Nothing can wake them either (no timer or device event is pending), but
+   * idle kthreads such as kworkers waiting for work are expected here; a user
+   * task here (e.g. in io_uring's interruptible CQ wait) lost its wake-up.
+   */
+  readonly asleep: readonly HungTask[];
 }
 
 /** Clock, events and tracing: the base layer of `Simulator`, not used on its own. */
@@ -42,18 +49,21 @@ export abstract class EventLoop {
 
   /** Tasks in uninterruptible sleep (state D), with what they wait on. */
   abstract hungTasks(): HungTask[];
+  /** Tasks in interruptible sleep (state S), with what they wait on. */
+  abstract sleepingTasks(): HungTask[];
 
   // ---- events -------------------------------------------------------------
 
-  /** Run `fn(arg)` at absolute time `t` (≥ now). */
+  /** Run `fn(arg)` at absolute time `t` (an integer ns, ≥ now). */
   at(t: Ns, fn: EventFn, arg?: unknown): EventHandle {
-    if (!(t >= this.now)) throw new RangeError(`event at ${t} is in the past (now ${this.now})`);
+    if (!Number.isSafeInteger(t)) throw new RangeError(`event at ${t}: time must be an integer number of ns`);
+    if (t < this.now) throw new RangeError(`event at ${t} is in the past (now ${this.now})`);
     return this.queue.push(t, fn, arg);
   }
 
-  /** Run `fn(arg)` after `dt` ns. */
+  /** Run `fn(arg)` after `dt` ns (an integer, ≥ 0). */
   after(dt: Ns, fn: EventFn, arg?: unknown): EventHandle {
-    if (!(dt >= 0)) throw new RangeError(`after(${dt}): delay must be >= 0`);
+    if (!(dt >= 0) || !Number.isSafeInteger(dt)) throw new RangeError(`after(${dt}): delay must be an integer number of ns >= 0`);
     return this.queue.push(this.now + dt, fn, arg);
   }
 
@@ -111,7 +121,8 @@ export abstract class EventLoop {
 
   protected result(reason: RunResult['reason'], start: number): RunResult {
     this.limit = Number.POSITIVE_INFINITY;
-    return { reason, now: this.now, events: this.eventsRun - start, hung: reason === 'idle' ? this.hungTasks() : [] };
+    const idle = reason === 'idle';
+    return { reason, now: this.now, events: this.eventsRun - start, hung: idle ? this.hungTasks() : [], asleep: idle ? this.sleepingTasks() : [] };
   }
 
   /**
@@ -131,8 +142,13 @@ export abstract class EventLoop {
 
   // ---- tracing ------------------------------------------------------------
 
-  /** Emit a tracepoint-named instant event from the current context. Guard calls with `if (sim.tracing)`. */
+  /**
+   * Emit a tracepoint-named instant event from the current context. Guard
+   * calls with `if (sim.tracing)` so the arguments are not even built when
+   * tracing is off; an unguarded call with tracing off records nothing.
+   */
   trace(name: string, args?: TraceArgs): void {
+    if (!this.tracing) return;
     const c = current.ctx;
     this.tracer.add({
       ph: 'i',
@@ -148,12 +164,14 @@ export abstract class EventLoop {
 
   /** Begin (`b`) or end (`e`) an async span, e.g. one I/O from submit to completion. */
   traceSpan(ph: 'b' | 'e', id: number, name: string, args?: TraceArgs): void {
+    if (!this.tracing) return;
     const c = current.ctx;
     this.tracer.add({ ph, ts: this.now, cpu: c?.cpu?.id ?? -1, ctx: c?.label ?? '', kind: c?.kind ?? '', pid: 0, name, id, ...(args ? { args } : {}) });
   }
 
   /** A flow arrow start (`s`) or end (`f`), bound to the current CPU's slice. */
   traceFlow(ph: 's' | 'f', id: number, name: string): void {
+    if (!this.tracing) return;
     const c = current.ctx;
     this.tracer.add({ ph, ts: this.now, cpu: c?.cpu?.id ?? -1, ctx: c?.label ?? '', kind: c?.kind ?? '', pid: 0, name, id });
   }

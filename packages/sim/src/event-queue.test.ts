@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue } from './event-queue';
+import { sleep } from './requests';
 import { Simulator } from './simulator';
+import { wait, WaitQueue } from './waitqueue';
 
 function drain(q: EventQueue): void {
   for (let e = q.pop(); e !== undefined; e = q.pop()) e.fn(e.arg);
@@ -126,5 +128,28 @@ describe('Simulator events', () => {
     expect(() => sim.at(10, () => {})).toThrow(RangeError);
     expect(() => sim.after(-1, () => {})).toThrow(RangeError);
     expect(() => sim.after(Number.NaN, () => {})).toThrow(RangeError);
+  });
+
+  it('time is integer ns: fractional event times, delays, sleeps and wait timeouts are RangeErrors', () => {
+    const sim = new Simulator();
+    expect(() => sim.at(10.5, () => {})).toThrow(/integer number of ns/);
+    expect(() => sim.after(0.25, () => {})).toThrow(/integer number of ns/);
+    expect(() => sim.at(2 ** 53, () => {})).toThrow(RangeError);
+    const errs: unknown[] = [];
+    sim.spawn('t', function* () {
+      try {
+        yield sleep(1.5);
+      } catch (e) {
+        errs.push(e);
+      }
+      try {
+        yield wait(new WaitQueue('q'), { timeout: 0.5 });
+      } catch (e) {
+        errs.push(e);
+      }
+    });
+    sim.run();
+    expect(errs).toHaveLength(2);
+    for (const e of errs) expect(e).toBeInstanceOf(RangeError);
   });
 });

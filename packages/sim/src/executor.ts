@@ -16,9 +16,9 @@ import type { Task } from './task';
 import type { Simulator } from './simulator';
 import type { Ns } from './time';
 
-/** A negative or NaN CPU time: always a bug in the caller (a missing cost, a bad subtraction). */
+/** A negative, fractional or NaN CPU time: always a bug in the caller (a missing cost, a bad subtraction, an unrounded ratio). */
 function badSpend(ctx: ExecContext | null, ns: number): RangeError {
-  return new RangeError(`spend(${ns}) in ${ctx?.describe() ?? 'no context'}: CPU time must be a number >= 0`);
+  return new RangeError(`spend(${ns}) in ${ctx?.describe() ?? 'no context'}: CPU time must be an integer number of ns >= 0`);
 }
 
 /** Context execution: a layer of `Simulator`, not used on its own. */
@@ -72,6 +72,7 @@ export abstract class Executor extends EventLoop {
         const req: Request = r.value;
         if (typeof req === 'number') {
           if (req > 0) {
+            if (!Number.isInteger(req)) throw badSpend(ctx, req);
             // Run ahead: with no event due before the spend ends, nothing can interrupt it, so
             // finish it now instead of through the queue (same result, far fewer events).
             const end = this.now + req;
@@ -113,6 +114,7 @@ export abstract class Executor extends EventLoop {
       if (ns === 0) return true;
       throw badSpend(ctx, ns);
     }
+    if (!Number.isInteger(ns)) throw badSpend(ctx, ns);
     if (ctx === null) return false;
     const end = this.now + ns;
     const next = this.queue.peekTime();

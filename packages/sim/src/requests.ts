@@ -130,8 +130,9 @@ export function spend(ns: Ns): number {
   return ns;
 }
 
-/** Sleep for `ns` (task context only), as in `usleep`/`hrtimer_nanosleep`. */
+/** Sleep for `ns` (an integer; task context only), as in `usleep`/`hrtimer_nanosleep`. */
 export function sleep(ns: Ns): SleepRequest {
+  if (!Number.isSafeInteger(ns)) throw new RangeError(`sleep(${ns}): time must be an integer number of ns`);
   mightSleep(`sleep(${ns})`);
   return { op: 'sleep', ns };
 }

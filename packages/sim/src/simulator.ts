@@ -81,9 +81,18 @@ export class Simulator extends Interrupts {
 
   /** Tasks in uninterruptible sleep (state D), with what they wait on. */
   hungTasks(): HungTask[] {
+    return this.tasksIn('D');
+  }
+
+  /** Tasks in interruptible sleep (state S), with what they wait on. */
+  sleepingTasks(): HungTask[] {
+    return this.tasksIn('S');
+  }
+
+  private tasksIn(state: 'S' | 'D'): HungTask[] {
     const out: HungTask[] = [];
     for (const t of this.live) {
-      if (t.state === 'D') out.push({ task: t.name, pid: t.pid, waitingOn: t.waitingOn?.name ?? '?', since: t.sleptAt });
+      if (t.state === state) out.push({ task: t.name, pid: t.pid, waitingOn: t.waitingOn?.name ?? '?', since: t.sleptAt });
     }
     return out;
   }

@@ -68,8 +68,10 @@ export class WaitQueue implements Waitable {
 
 /** Sleep on `wq` once (`prepare_to_wait` + `schedule`). Resumes with a {@link WakeReason}. */
 export function wait(wq: WaitQueue, opts: WaitOptions = {}): WaitRequest {
+  const timeout = opts.timeout ?? 0;
+  if (!Number.isSafeInteger(timeout)) throw new RangeError(`wait on '${wq.name}': timeout ${timeout} must be an integer number of ns`);
   mightSleep(`wait on '${wq.name}'`);
-  return { op: 'wait', on: wq, state: opts.state ?? 'D', timeout: opts.timeout ?? 0 };
+  return { op: 'wait', on: wq, state: opts.state ?? 'D', timeout };
 }
 
 /**
