@@ -123,10 +123,12 @@ export class DioFs {
   // fs/xfs/xfs_iomap.c: xfs_direct_write_iomap_begin() / xfs_read_iomap_begin()
   /**
    * ->iomap_begin for direct I/O: map `[pos, pos+length)` (bytes). Writes
-   * into holes allocate unwritten extents (IOMAP_F_NEW); writes to shared
-   * extents allocate new blocks (IOMAP_F_SHARED, remapped at end_io).
-   * Returns the mapping or a negative errno (-EAGAIN under IOMAP_NOWAIT when
-   * allocation would be needed, -ENOSPC).
+   * into holes allocate unwritten extents (xfs_iomap_write_direct with
+   * XFS_BMAPI_PREALLOC: IOMAP_UNWRITTEN + IOMAP_F_NEW); writes to shared
+   * extents allocate COW blocks (IOMAP_MAPPED + IOMAP_F_SHARED, remapped at
+   * end_io). IOMAP_F_DIRTY when the inode is pinned in the log or the write
+   * spans EOF. Returns the mapping or a negative errno (-EAGAIN under
+   * IOMAP_NOWAIT when allocation would be needed, -ENOSPC).
    */
   *iomapBegin(ino: FsInode, pos: number, length: number, flags: number): KGen<Iomap | number> {
     const bs = this.blockSize;
@@ -134,13 +136,12 @@ export class DioFs {
     const l = ino.extents.lookup(fb);
     const span = Math.min(l.len * bs - (pos - fb * bs), length);
     const write = (flags & IOMAP_WRITE) !== 0;
-    const dirtyFlag = write && ino.metaDirty ? IOMAP_F_DIRTY : 0;
     if (l.kind === 'extent' && !(write && l.ext.shared)) {
       const addr = (l.ext.diskBlock + (fb - l.ext.fileBlock)) * bs + (pos - fb * bs);
       const type = l.ext.state === 'written' ? IOMAP_MAPPED : IOMAP_UNWRITTEN;
-      return { addr, offset: pos, length: span, type, flags: dirtyFlag, bdev: this.bdev };
+      return { addr, offset: pos, length: span, type, flags: write ? this.dirtyFlag(ino, pos, span) : 0, bdev: this.bdev };
     }
-    if (!write) return { addr: IOMAP_NULL_ADDR, offset: pos, length: Math.min(span, length), type: IOMAP_HOLE, flags: 0, bdev: this.bdev };
+    if (!write) return { addr: IOMAP_NULL_ADDR, offset: pos, length: span, type: IOMAP_HOLE, flags: 0, bdev: this.bdev };
     if (flags & IOMAP_NOWAIT) return -EAGAIN;
     // Allocation is a transaction under the ILOCK: task context only.
     const nblocks = Math.ceil((pos + span) / bs) - fb;
@@ -148,7 +149,7 @@ export class DioFs {
     try {
       yield* this.transaction(ino, () => {
         if (shared) {
-          // COW: the write goes to fresh blocks; the old shared ones stay until end_io remaps.
+          // xfs_reflink_allocate_cow(): the write goes to fresh blocks; the old shared ones stay until end_io remaps.
           ino.cow ??= new Map();
           const [disk, got] = this.alloc.alloc(nblocks);
           for (let i = 0; i < got; i++) ino.cow.set(fb + i, disk + i);
@@ -159,17 +160,25 @@ export class DioFs {
       throw e;
     }
     if (shared) {
-      const disk = ino.cow?.get(fb) as number;
+      const cow = ino.cow;
+      const disk = cow?.get(fb);
+      if (cow === null || disk === undefined) return -EIO;
       let run = 1;
-      while (run < nblocks && ino.cow?.get(fb + run) === disk + run) run++;
+      while (run < nblocks && cow.get(fb + run) === disk + run) run++;
       const len = Math.min(span, run * bs - (pos - fb * bs));
-      return { addr: disk * bs + (pos - fb * bs), offset: pos, length: len, type: IOMAP_MAPPED, flags: IOMAP_F_SHARED | dirtyFlag, bdev: this.bdev };
+      return { addr: disk * bs + (pos - fb * bs), offset: pos, length: len, type: IOMAP_MAPPED, flags: IOMAP_F_SHARED | this.dirtyFlag(ino, pos, len), bdev: this.bdev };
     }
     const m = ino.extents.lookup(fb);
     if (m.kind !== 'extent') return -EIO;
     const len = Math.min(span, m.len * bs - (pos - fb * bs));
     const addr = (m.ext.diskBlock + (fb - m.ext.fileBlock)) * bs + (pos - fb * bs);
-    return { addr, offset: pos, length: len, type: IOMAP_UNWRITTEN, flags: IOMAP_F_NEW | IOMAP_F_DIRTY, bdev: this.bdev };
+    return { addr, offset: pos, length: len, type: IOMAP_UNWRITTEN, flags: IOMAP_F_NEW | this.dirtyFlag(ino, pos, len), bdev: this.bdev };
+  }
+
+  // fs/xfs/xfs_iomap.c: xfs_bmbt_to_iomap() (pinned inode) + xfs_direct_write_iomap_begin() (writes spanning EOF)
+  /** IOMAP_F_DIRTY for a write mapping: metadata O_DSYNC would need is not yet in the log on disk, or completion may move EOF. */
+  private dirtyFlag(ino: FsInode, pos: number, len: number): number {
+    return ino.metaDirty || pos + len > ino.iSize ? IOMAP_F_DIRTY : 0;
   }
 
   // fs/xfs/xfs_file.c: xfs_dio_write_end_io()
@@ -206,6 +215,8 @@ export class DioFs {
       });
       return 0;
     }
+    // As completion only ever extends EOF, an unlocked check avoids the spinlock for overwrites.
+    if (offset + size <= ino.iSize) return 0;
     yield spinLock(ino.iFlagsLock);
     if (offset + size > ino.iSize) {
       ino.iSize = offset + size; // i_size_write()
@@ -222,8 +233,7 @@ export class DioFs {
     try {
       if (!charge(this.sim.costs.fsMetadataUpdate)) yield this.sim.costs.fsMetadataUpdate;
       change();
-      ino.metaDirty = true;
-      this.journal.commit();
+      this.journal.commit(ino);
     } finally {
       upWrite(ino.ilock);
     }

@@ -79,6 +79,11 @@ export class ExtentMap {
     return changed;
   }
 
+  /** Whether any extent is shared (the inode is a reflink/COW inode: xfs_is_cow_inode). */
+  get hasShared(): boolean {
+    return this.exts.some((e) => e.shared);
+  }
+
   /** File block just past the last mapped block (0 when empty). */
   get endBlock(): number {
     const last = this.exts[this.exts.length - 1];

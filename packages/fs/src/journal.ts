@@ -8,10 +8,17 @@
 import { bioAlloc, REQ_FUA, REQ_OP_FLUSH, REQ_OP_WRITE, REQ_PREFLUSH, REQ_SYNC, submitBioWait, type BlockDevice } from '@dio/blockdev';
 import type { KGen, Simulator } from '@dio/sim';
 
+/** What the log needs of an inode: whether it is pinned by uncommitted-to-disk log items (xfs_ipincount). */
+export interface Pinnable {
+  metaDirty: boolean;
+}
+
 /** The log of one filesystem. */
 export class Journal {
   /** Transactions committed since the last log force. */
   dirty = false;
+  /** Inodes with items in the in-memory log (pinned until the next force). */
+  private readonly pinned = new Set<Pinnable>();
   /** Log forces issued. */
   forces = 0;
   /** Cache flushes issued. */
@@ -27,9 +34,14 @@ export class Journal {
     readonly blockSize: number,
   ) {}
 
-  /** A transaction committed (xfs_trans_commit into the CIL): the log now needs a force. */
-  commit(): void {
+  // fs/xfs/xfs_trans.c: xfs_trans_commit() → the CIL; xfs_inode_item pins the inode
+  /** A transaction on `ino` committed into the in-memory log: the log now needs a force and the inode is pinned. */
+  commit(ino?: Pinnable): void {
     this.dirty = true;
+    if (ino) {
+      ino.metaDirty = true;
+      this.pinned.add(ino);
+    }
   }
 
   // fs/xfs/xfs_log.c: xfs_log_force() → xlog_write → submit with REQ_PREFLUSH | REQ_FUA
@@ -37,9 +49,19 @@ export class Journal {
   *force(): KGen<number> {
     if (!this.dirty) return 0;
     this.dirty = false;
+    const pinned = [...this.pinned];
+    this.pinned.clear();
     this.forces++;
     const sector = ((this.start + (this.nextBlock++ % this.blocks)) * this.blockSize) / 512;
-    return yield* this.submitAndWait(REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA, sector, this.blockSize);
+    const r = yield* this.submitAndWait(REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA, sector, this.blockSize);
+    if (r === 0) {
+      // xfs_iunpin(): every inode whose items the force wrote is clean again (unless re-dirtied meanwhile)
+      for (const ino of pinned) if (!this.pinned.has(ino)) ino.metaDirty = false;
+    } else {
+      this.dirty = true;
+      for (const ino of pinned) this.pinned.add(ino);
+    }
+    return r;
   }
 
   // block/blk-flush.c: blkdev_issue_flush()

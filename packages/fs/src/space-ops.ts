@@ -4,12 +4,12 @@
  * (allocate, keep-size, punch hole, zero range), plus fsync.
  * @module
  */
-import { EINVAL, EOPNOTSUPP, inodeDioWait, type File } from '@dio/kiocb';
+import { EINVAL, ENOSPC, EOPNOTSUPP, inodeDioWait, type File } from '@dio/kiocb';
 import { downWrite, type KGen, upWrite } from '@dio/sim';
 import { NoSpaceError } from './allocator';
 import type { DioFs } from './dio-fs';
 import type { FsInode } from './fs-inode';
-import { ENOSPC } from '@dio/kiocb';
+import { zeroRange } from './zero-range';
 
 /** fallocate(2) mode bits (include/uapi/linux/falloc.h). */
 export const FALLOC_FL_KEEP_SIZE = 0x01;
@@ -17,15 +17,25 @@ export const FALLOC_FL_PUNCH_HOLE = 0x02;
 export const FALLOC_FL_ZERO_RANGE = 0x10;
 
 // fs/xfs/xfs_iops.c: xfs_setattr_size() (called with IOLOCK_EXCL held)
-/** Set the file size: i_rwsem exclusive, wait for in-flight DIO, then free blocks past the new EOF. */
+/**
+ * Set the file size: i_rwsem exclusive, wait for in-flight DIO, zero the
+ * part of the EOF block that moves in or out of the file (xfs_zero_range
+ * when growing, iomap_truncate_page when shrinking), then free the blocks
+ * past the new EOF and log the size.
+ */
 export function* setattrSize(fs: DioFs, ino: FsInode, size: number): KGen<number> {
   if (!Number.isSafeInteger(size) || size < 0) return -EINVAL;
   yield downWrite(ino.iRwsem);
   try {
+    // Wait for all direct I/O to complete.
     yield* inodeDioWait(ino);
+    const bs = fs.blockSize;
+    const old = ino.iSize;
+    const z = size > old ? yield* zeroRange(fs, ino, old, size - old) : size % bs ? yield* zeroRange(fs, ino, size, bs - (size % bs)) : 0;
+    if (z < 0) return z;
     yield* fs.transaction(ino, () => {
-      const keep = Math.ceil(size / fs.blockSize);
-      if (size < ino.iSize) fs.freeRange(ino, keep, Math.max(0, ino.extents.endBlock - keep));
+      const keep = Math.ceil(size / bs);
+      if (size < old) fs.freeRange(ino, keep, Math.max(0, ino.extents.endBlock - keep));
       ino.iSize = size;
     });
     return 0;
@@ -39,8 +49,10 @@ export function* setattrSize(fs: DioFs, ino: FsInode, size: number): KGen<number
  * fallocate(2) on `file`. Takes i_rwsem exclusive and waits for all DIO
  * first (inode_dio_wait, as XFS does unconditionally: AIO may change the
  * size on completion). Mode 0 allocates unwritten extents and extends the
- * size; KEEP_SIZE does not; PUNCH_HOLE (needs KEEP_SIZE) frees whole blocks
- * in the range; ZERO_RANGE converts the range to unwritten.
+ * size; KEEP_SIZE does not; PUNCH_HOLE (needs KEEP_SIZE) zeroes the partial
+ * edge blocks and frees the whole blocks in between (xfs_free_file_space);
+ * ZERO_RANGE zeroes the partial edges, allocates holes and turns the whole
+ * blocks unwritten.
  */
 export function* fallocate(fs: DioFs, file: File, mode: number, offset: number, len: number): KGen<number> {
   // fs/open.c: vfs_fallocate() checks
@@ -51,28 +63,34 @@ export function* fallocate(fs: DioFs, file: File, mode: number, offset: number, 
   if (!file.writable) return -EINVAL;
   const ino = file.fInode as FsInode;
   const bs = fs.blockSize;
+  const end = offset + len;
+  // whole blocks inside the range, and all blocks touched by it
+  const a = Math.ceil(offset / bs);
+  const b = Math.floor(end / bs);
+  const first = Math.floor(offset / bs);
+  const last = Math.ceil(end / bs);
   yield downWrite(ino.iRwsem);
   try {
+    // Must wait for all AIO to complete: it can change the file size on completion without our locks.
     yield* inodeDioWait(ino);
+    if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
+      const z = yield* zeroEdges(fs, ino, offset, end, a, b);
+      if (z < 0) return z;
+    }
     let err = 0;
     yield* fs.transaction(ino, () => {
-      const first = Math.floor(offset / bs);
-      const end = Math.ceil((offset + len) / bs);
       try {
         if (mode & FALLOC_FL_PUNCH_HOLE) {
-          // only whole blocks are freed; partial edge blocks keep their data (XFS zeroes them)
-          const a = Math.ceil(offset / bs);
-          const b = Math.floor((offset + len) / bs);
           if (b > a) fs.freeRange(ino, a, b - a);
-        } else if (mode & FALLOC_FL_ZERO_RANGE) {
-          fs.allocRange(ino, first, end - first, 'unwritten');
-          ino.extents.setState(first, end - first, 'unwritten');
-        } else fs.allocRange(ino, first, end - first, 'unwritten');
+        } else {
+          fs.allocRange(ino, first, last - first, 'unwritten');
+          if (mode & FALLOC_FL_ZERO_RANGE && b > a) ino.extents.setState(a, b - a, 'unwritten');
+        }
       } catch (e) {
         if (e instanceof NoSpaceError) err = -ENOSPC;
         else throw e;
       }
-      if (err === 0 && !(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) && offset + len > ino.iSize) ino.iSize = offset + len;
+      if (err === 0 && !(mode & FALLOC_FL_KEEP_SIZE) && end > ino.iSize) ino.iSize = end;
     });
     return err;
   } finally {
@@ -80,20 +98,28 @@ export function* fallocate(fs: DioFs, file: File, mode: number, offset: number, 
   }
 }
 
+/** Zero the parts of `[offset, end)` that do not cover whole blocks `[a, b)`. */
+function* zeroEdges(fs: DioFs, ino: FsInode, offset: number, end: number, a: number, b: number): KGen<number> {
+  const bs = fs.blockSize;
+  if (b <= a) return yield* zeroRange(fs, ino, offset, end - offset);
+  if (offset < a * bs) {
+    const r = yield* zeroRange(fs, ino, offset, a * bs - offset);
+    if (r < 0) return r;
+  }
+  return end > b * bs ? yield* zeroRange(fs, ino, b * bs, end - b * bs) : 0;
+}
+
 // fs/xfs/xfs_file.c: xfs_file_fsync()
 /**
- * fsync/fdatasync: force the log if metadata is dirty (a PREFLUSH|FUA log
- * write, which also flushes the data written so far); otherwise flush the
- * device's volatile cache if it has one. Task context; sleeps.
+ * fsync/fdatasync: if the inode is pinned in the log (xfs_ipincount), force
+ * the log — a PREFLUSH|FUA log write, which also makes the data written so
+ * far durable. Otherwise (a pure overwrite: nothing to log) flush the
+ * device's volatile cache with blkdev_issue_flush, which the block layer
+ * completes at once when there is no cache. Task context; sleeps.
  */
 export function* fsyncFile(fs: DioFs, file: File, _start: number, _end: number, _datasync: boolean): KGen<number> {
   const ino = file.fInode as FsInode;
-  if (fs.journal.dirty) {
-    const r = yield* fs.journal.force();
-    if (r === 0) ino.metaDirty = false;
-    return r;
-  }
-  ino.metaDirty = false;
+  if (ino.metaDirty) return yield* fs.journal.force();
   if (fs.bdev.bdevWriteCache()) return yield* fs.journal.issueFlush();
   return 0;
 }

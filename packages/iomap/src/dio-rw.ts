@@ -67,8 +67,9 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
     }
     const r = yield* kiocbInvalidatePages(iocb, count);
     if (r) return r === -EAGAIN ? r : -ENOTBLK;
-    if (!waitForCompletion) fs.sb.initDioDoneWq();
   }
+  // 6.6: writes only; 6.19 (222f2c7c6d14): any async dio, since read errors complete in the workqueue too
+  if (!waitForCompletion && (isWrite || a.policy.queuesReads === true)) fs.sb.initDioDoneWq();
   inodeDioBegin(ino, dio);
   const plug = blkStartPlug();
   let pos = iocb.kiPos;

@@ -37,6 +37,9 @@ function* dioWrite(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, from: IovIt
   if (dioMisaligned(iocb.kiPos, from.alignment(), lbs)) return -EINVAL;
   iocb.kiFlags |= IOCB_WRITE;
   const unaligned = ((iocb.kiPos | count) & (fs.blockSize - 1)) !== 0;
+  // xfs_file_dio_write_unaligned(): "we can't unshare a partial block" — -ENOTBLK, and
+  // xfs_file_write_iter() falls back to a buffered write, which this model does not emulate.
+  if (unaligned && ino.extents.hasShared) return -EOPNOTSUPP;
   // xfs_file_dio_write_unaligned(): exclusive lock, drain, and wait for completion
   let exclusive = unaligned || iocb.kiPos > ino.iSize;
   if (exclusive && iocb.kiFlags & IOCB_NOWAIT) return -EAGAIN;

@@ -46,7 +46,11 @@ function fua66(dio: IomapDio, e: ExtentInfo, writeThroughCache: boolean): boolea
  */
 export class WorkqueuePolicy implements CompletionPolicy {
   readonly name: string = 'workqueue';
-  /** @param writeThroughCache 6.6+: no volatile cache counts as FUA (false for 6.5). */
+  /**
+   * @param writeThroughCache true for the 6.6–6.18 code (no volatile cache
+   * counts as FUA — v6 3/8 — and HIPRI needs INLINE_COMP or CALLER_COMP);
+   * false for 6.5 (FUA only with bdev_fua, polled writes allowed).
+   */
   constructor(readonly writeThroughCache = true) {}
   start(dio: IomapDio, iocb: Kiocb, isWrite: boolean): void {
     startDsync(dio, iocb, isWrite);
@@ -54,8 +58,10 @@ export class WorkqueuePolicy implements CompletionPolicy {
   writeExtent(dio: IomapDio, e: ExtentInfo): boolean {
     return fua66(dio, e, this.writeThroughCache);
   }
-  mayPoll(): boolean {
-    return true;
+  // 6.6 (v6 of the series): "if (!(dio->flags & (IOMAP_DIO_INLINE_COMP|IOMAP_DIO_CALLER_COMP))) clear IOCB_HIPRI";
+  // with no issuer setting CALLER_COMP, async writes are never polled from 6.6 on. 6.5 had no such rule.
+  mayPoll(dio: IomapDio): boolean {
+    return !this.writeThroughCache || (dio.flags & (IOMAP_DIO_INLINE_COMP | IOMAP_DIO_CALLER_COMP)) !== 0;
   }
   submitted(): void {}
   route(dio: IomapDio): CompletionRoute {
@@ -113,6 +119,7 @@ export class CallerPolicy implements CompletionPolicy {
  */
 export class InlinePolicy implements CompletionPolicy {
   readonly name: string = 'inline';
+  readonly queuesReads = true;
   start(dio: IomapDio, iocb: Kiocb, isWrite: boolean, pos: number, count: number): void {
     if (!isWrite) return;
     if (iocbIsDsync(iocb)) {
@@ -121,15 +128,18 @@ export class InlinePolicy implements CompletionPolicy {
     }
     if (pos + count > dio.iSize) dio.flags |= IOMAP_DIO_COMP_WORK; // size update needs user context
   }
+  // 6.19 iomap_dio_bio_iter(): need_completion_work is per extent (845c50436431, a4ae47e5d2bc)
   writeExtent(dio: IomapDio, e: ExtentInfo): boolean {
-    if (e.iomap.type !== IOMAP_MAPPED || e.iomap.flags & (IOMAP_F_SHARED | IOMAP_F_NEW)) dio.flags |= IOMAP_DIO_COMP_WORK;
-    // 845c50436431 "iomap: rework REQ_FUA selection"
-    return (
-      (dio.flags & IOMAP_DIO_WRITE_THROUGH) !== 0 &&
-      !(dio.flags & IOMAP_DIO_COMP_WORK) &&
-      !(e.iomap.flags & IOMAP_F_DIRTY) &&
-      (!e.bdevWriteCache || e.bdevFua)
-    );
+    // Directly mapped I/O needs no completion work; unwritten conversion, COW remap and new blocks do.
+    const needCompletionWork = e.iomap.type !== IOMAP_MAPPED || (e.iomap.flags & (IOMAP_F_SHARED | IOMAP_F_NEW)) !== 0;
+    // REQ_FUA for O_DSYNC pure overwrites with no metadata to log; otherwise a flush is needed at completion.
+    let useFua = false;
+    if (dio.flags & IOMAP_DIO_WRITE_THROUGH) {
+      if (!needCompletionWork && !(e.iomap.flags & IOMAP_F_DIRTY) && (!e.bdevWriteCache || e.bdevFua)) useFua = true;
+      else dio.flags &= ~IOMAP_DIO_WRITE_THROUGH;
+    }
+    if (needCompletionWork) dio.flags |= IOMAP_DIO_COMP_WORK;
+    return useFua;
   }
   mayPoll(dio: IomapDio): boolean {
     return !(dio.flags & IOMAP_DIO_COMP_WORK);

@@ -33,6 +33,12 @@ export type CompletionRoute = 'inline' | 'caller' | 'workqueue';
 export interface CompletionPolicy {
   /** Short name: 'workqueue', 'caller', 'inline', or a user's own. */
   readonly name: string;
+  /**
+   * True when a read's completion may be sent to s_dio_done_wq (6.19: error
+   * completions always run in user context), so __iomap_dio_rw allocates the
+   * queue for every async dio, not only for writes. Default false.
+   */
+  readonly queuesReads?: boolean;
   /** __iomap_dio_rw before the iteration: initial flags (reads and writes). */
   start(dio: IomapDio, iocb: Kiocb, isWrite: boolean, pos: number, count: number): void;
   /** iomap_dio_bio_iter for a write extent: adjust flags; return whether to use REQ_FUA. */

@@ -93,7 +93,16 @@ export interface Pending {
  * when `callerComp`); a handed-back completion is queued as task_work to this
  * task. Returns once submitted.
  */
-export function* submitWrite(file: File, data: Uint8Array, pos: number, callerComp: boolean, out: AsyncResult): KGen<Pending> {
+export function submitWrite(file: File, data: Uint8Array, pos: number, callerComp: boolean, out: AsyncResult): KGen<Pending> {
+  return submitRw(true, file, data, pos, callerComp, out);
+}
+
+/** Submit one async O_DIRECT read into `buf` (reads never carry IOCB_DIO_CALLER_COMP). */
+export function submitRead(file: File, buf: Uint8Array, pos: number, out: AsyncResult): KGen<Pending> {
+  return submitRw(false, file, buf, pos, false, out);
+}
+
+function* submitRw(write: boolean, file: File, data: Uint8Array, pos: number, callerComp: boolean, out: AsyncResult): KGen<Pending> {
   const me = currentTask();
   const p: Pending = { out, cqe: new WaitQueue('cqe'), finished: false };
   const finish = (res: number) => {
@@ -111,8 +120,9 @@ export function* submitWrite(file: File, data: Uint8Array, pos: number, callerCo
     }
     finish(res);
   };
-  const iocb = new Kiocb(file, pos, kiComplete, iocbFlags(file) | IOCB_WRITE | (callerComp ? IOCB_DIO_CALLER_COMP : 0));
-  const r = yield* syscall(file.fOp.writeIter(iocb, IovIter.ubuf(data, data.length)));
+  const iocb = new Kiocb(file, pos, kiComplete, iocbFlags(file) | (write ? IOCB_WRITE : 0) | (callerComp ? IOCB_DIO_CALLER_COMP : 0));
+  const iter = IovIter.ubuf(data, data.length);
+  const r = yield* syscall(write ? file.fOp.writeIter(iocb, iter) : file.fOp.readIter(iocb, iter));
   if (r !== -EIOCBQUEUED) finish(r);
   return p;
 }
