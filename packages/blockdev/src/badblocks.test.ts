@@ -29,5 +29,22 @@ describe('Badblocks (configfs badblocks attribute)', () => {
     const bb = new Badblocks();
     expect(() => bb.store('100-107')).toThrow(BadblocksParseError);
     expect(() => bb.store('+9-3')).toThrow(/before start/);
+    expect(() => bb.store('+1-')).toThrow(BadblocksParseError);
+    expect(() => bb.store('+a-b')).toThrow(BadblocksParseError);
+    expect(() => bb.store('+1-2-3')).toThrow(BadblocksParseError);
+    expect(() => bb.store('+08-9')).toThrow(BadblocksParseError); // 08 is not octal
+    expect(bb.count).toBe(0);
+  });
+
+  it('numbers parse like kstrtoull(base 0): decimal, 0x hex, 0 octal; surrounding whitespace is stripped', () => {
+    const bb = new Badblocks();
+    bb.store('+0x10-0x1f\n');
+    bb.store(' +010-011 ');
+    expect(bb.list()).toEqual([
+      [8, 9],
+      [16, 31],
+    ]);
+    bb.store('-0-100');
+    expect(bb.count).toBe(0);
   });
 });

@@ -7,12 +7,15 @@
 
 /** Thrown for a `badblocks` string that does not parse. */
 export class BadblocksParseError extends Error {
+  /** Always `'BadblocksParseError'`. */
   override readonly name = 'BadblocksParseError';
 }
 
 /** A hit: the first bad sector in a range and how many bad sectors follow it contiguously. */
 export interface BadblocksHit {
+  /** First bad sector inside the checked range. */
   readonly firstBad: number;
+  /** Bad sectors from `firstBad` on, up to the end of the checked range. */
   readonly badSectors: number;
 }
 
@@ -80,12 +83,16 @@ export class Badblocks {
   }
 
   // drivers/block/null_blk/main.c: nullb_device_badblocks_store()
-  /** Apply one configfs command: `+start-end` (mark) or `-start-end` (clear), inclusive sectors. */
+  /**
+   * Apply one configfs command: `+start-end` (mark) or `-start-end` (clear),
+   * inclusive sectors. Numbers parse as kstrtoull(…, 0) does: decimal, `0x`
+   * hex or leading-`0` octal.
+   */
   store(cmd: string): void {
-    const m = /^\s*([+-])\s*(\d+)\s*-\s*(\d+)\s*$/.exec(cmd);
-    if (m === null) throw new BadblocksParseError(`badblocks: expected '+start-end' or '-start-end', got '${cmd}'`);
-    const start = Number(m[2]);
-    const end = Number(m[3]);
+    const m = /^\s*([+-])(\w+)-(\w+)\s*$/.exec(cmd);
+    const start = m === null ? null : kstrtoull(m[2] as string);
+    const end = m === null ? null : kstrtoull(m[3] as string);
+    if (m === null || start === null || end === null) throw new BadblocksParseError(`badblocks: expected '+start-end' or '-start-end', got '${cmd}'`);
     if (end < start) throw new BadblocksParseError(`badblocks: end ${end} before start ${start} in '${cmd}'`);
     if (m[1] === '+') this.set(start, end - start + 1);
     else this.clear(start, end - start + 1);
@@ -98,4 +105,12 @@ export class Badblocks {
       .map(([s, e]) => `${s}-${e}\n`)
       .join('');
   }
+}
+
+// lib/kstrtox.c: kstrtoull() with base 0 — null when `s` is not a number
+function kstrtoull(s: string): number | null {
+  const m = /^(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
+  if (m === null) return null;
+  const n = m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? parseInt(m[2], 8) : Number(m[3]);
+  return Number.isSafeInteger(n) ? n : null;
 }

@@ -1,6 +1,6 @@
 import { Simulator, type KGen } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
-import { bioAlloc, bioChain, bioEndio, bioSplit, bioSplitToLimits, type Bio } from './bio';
+import { bioAlloc, bioChain, bioEndio, bioSegments, bioSplit, bioSplitSectors, bioSplitToLimits, type Bio } from './bio';
 import { submitBio, submitBioWait, NoDeviceError } from './blkdev';
 import { REQ_FUA, REQ_OP_READ, REQ_OP_WRITE, REQ_POLLED } from './flags';
 import { NullBlk } from './null-blk';
@@ -85,6 +85,40 @@ describe('bio split and chain', () => {
     expect(ends).toBe(1);
     expect(dev.stats.bios).toBe(2);
     expect(dev.stats.requests).toBe(7 + 7); // ceil(100 / 16) for the write and for the read
+  });
+
+  it('segment limits: a request carries at most max_segments segments of max_segment_size bytes', () => {
+    const bio = bioAlloc(null, REQ_OP_WRITE, { sector: 0, size: 100 * 1024 });
+    expect(bioSegments(bio, 4096)).toBe(25);
+    expect(bioSegments(bio, 65536)).toBe(2);
+    // max_sectors alone would allow it; 4 segments of 4 KiB would not
+    expect(bioSplitSectors(bio, { maxSectors: 2560 })).toBe(0);
+    expect(bioSplitSectors(bio, { maxSectors: 2560, maxSegments: 4, maxSegmentSize: 4096 })).toBe(32);
+    // whichever limit is tighter wins, and the split point is aligned down to the logical block
+    expect(bioSplitSectors(bio, { maxSectors: 24, maxSegments: 4, maxSegmentSize: 4096 })).toBe(24);
+    expect(bioSplitSectors(bio, { maxSectors: 2560, maxSegments: 3, maxSegmentSize: 1536, logicalBlockSize: 4096 })).toBe(8);
+    const pieces = bioSplitToLimits(bio, { maxSectors: 2560, maxSegments: 4, maxSegmentSize: 4096 });
+    expect(pieces.map((p) => p.biSize / 512)).toEqual([32, 32, 32, 32, 32, 32, 8]);
+    expect(pieces.map((p) => p.biSector)).toEqual([0, 32, 64, 96, 128, 160, 192]);
+  });
+
+  it('the device splits by max_segment_size × max_segments and the data still round-trips', () => {
+    const sim = new Simulator({ seed: 1, trace: true });
+    const dev = new NullBlk(sim, { max_segments: 4, max_segment_size: 4096, latency: { kind: 'uniform', min: 1_000, max: 30_000 } });
+    expect(dev.limits).toMatchObject({ maxSectors: 2560, maxSegments: 4, maxSegmentSize: 4096 });
+    const w = pattern(3, 200);
+    let ends = 0;
+    sim.spawn('big', function* () {
+      expect(yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE, { sector: 0, data: w }))).toBe(0);
+      ends++;
+      const r = new Uint8Array(w.length);
+      expect(yield* submitBioWait(bioAlloc(dev, REQ_OP_READ, { sector: 0, data: r }))).toBe(0);
+      expect(r).toEqual(w);
+    });
+    sim.run();
+    expect(ends).toBe(1);
+    const issued = sim.tracer.records.filter((r) => r.name === 'block_rq_issue').map((r) => r.args?.nr_sector);
+    expect(issued).toEqual([32, 32, 32, 32, 32, 32, 8, 32, 32, 32, 32, 32, 32, 8]);
   });
 
   it('submitBio needs a device', () => {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { KGen } from '@dio/sim';
-import type { BlockDevice } from './blkdev';
+import type { BlockDevice, QueueLimits } from './blkdev';
 import { REQ_POLLED } from './flags';
 import { BLK_STS_AGAIN, BLK_STS_IOERR, BLK_STS_OK, type BlkStatus } from './status';
 
@@ -44,11 +44,15 @@ export interface Bio {
 
 /** Fields to initialise a bio with. */
 export interface BioInit {
+  /** First sector (`bi_iter.bi_sector`); default 0. */
   readonly sector?: number;
   /** Bytes; defaults to `data.length`, else 0. */
   readonly size?: number;
+  /** Payload (writes) or destination (reads); null or absent for timing-only I/O. */
   readonly data?: Uint8Array | null;
+  /** `bi_end_io`; default {@link bioEndIoNone}. */
   readonly endIo?: (bio: Bio) => KGen<void>;
+  /** `bi_private`. */
   readonly private?: unknown;
 }
 
@@ -169,17 +173,51 @@ export function bioSplit(bio: Bio, sectors: number): Bio {
   return split;
 }
 
+/**
+ * The limits a bio is split at: `max_sectors`, and optionally the segment
+ * limits and the logical block size the split point is aligned to.
+ */
+export type SplitLimits = Pick<QueueLimits, 'maxSectors'> & Partial<Pick<QueueLimits, 'maxSegments' | 'maxSegmentSize' | 'logicalBlockSize'>>;
+
+// block/blk-merge.c: bvec_split_segs(), for a payload that is one physically contiguous bvec
+/**
+ * Segments the bio's payload takes when no segment may exceed
+ * `maxSegmentSize` bytes. The payload (`data`) is modelled as one physically
+ * contiguous vector, so it is cut into `ceil(size / maxSegmentSize)` segments.
+ */
+export function bioSegments(bio: Bio, maxSegmentSize: number): number {
+  return Math.ceil(bio.biSize / maxSegmentSize);
+}
+
+// block/blk-merge.c: bio_split_rw() — where the first request has to end
+/**
+ * Sectors of the first piece when `bio` does not fit one request under `lim`
+ * (more than `maxSectors`, or more than `maxSegments` segments of at most
+ * `maxSegmentSize` bytes), aligned down to the logical block size; 0 when it fits.
+ */
+export function bioSplitSectors(bio: Bio, lim: SplitLimits): number {
+  let maxBytes = lim.maxSectors * SECTOR_SIZE; // get_max_io_size()
+  if (lim.maxSegments !== undefined && lim.maxSegmentSize !== undefined) {
+    maxBytes = Math.min(maxBytes, lim.maxSegments * lim.maxSegmentSize); // bvec_split_segs() runs out of segments here
+  }
+  if (bio.biSize <= maxBytes) return 0;
+  const lbs = lim.logicalBlockSize ?? SECTOR_SIZE;
+  return (Math.floor(maxBytes / lbs) * lbs) / SECTOR_SIZE;
+}
+
 // block/blk-merge.c: __bio_split_to_limits()
 /**
- * Split `bio` into pieces of at most `maxSectors`, chaining every piece to
- * `bio`, which becomes the last piece. Returns the pieces in sector order;
- * `bio`'s end_io runs once all of them completed, with the first error seen.
+ * Split `bio` into pieces that each fit one request under `lim` (a number is
+ * `max_sectors` alone), chaining every piece to `bio`, which becomes the last
+ * piece. Returns the pieces in sector order; `bio`'s end_io runs once all of
+ * them completed, with the first error seen.
  */
-export function bioSplitToLimits(bio: Bio, maxSectors: number): Bio[] {
-  if (!Number.isInteger(maxSectors) || maxSectors <= 0) throw new RangeError(`maxSectors must be > 0, got ${maxSectors}`);
+export function bioSplitToLimits(bio: Bio, lim: number | SplitLimits): Bio[] {
+  const l: SplitLimits = typeof lim === 'number' ? { maxSectors: lim } : lim;
+  if (!Number.isInteger(l.maxSectors) || l.maxSectors <= 0) throw new RangeError(`maxSectors must be > 0, got ${l.maxSectors}`);
   const out: Bio[] = [];
-  while (bioSectors(bio) > maxSectors) {
-    const split = bioSplit(bio, maxSectors);
+  for (let sectors = bioSplitSectors(bio, l); sectors > 0; sectors = bioSplitSectors(bio, l)) {
+    const split = bioSplit(bio, sectors);
     bioChain(split, bio);
     out.push(split);
   }

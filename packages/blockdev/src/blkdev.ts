@@ -17,6 +17,10 @@ export interface QueueLimits {
   readonly physicalBlockSize: number;
   /** Largest request, in 512-byte sectors (`max_sectors`); larger bios are split. */
   readonly maxSectors: number;
+  /** Most segments in one request (`max_segments`); a bio needing more is split. */
+  readonly maxSegments: number;
+  /** Largest segment, bytes (`max_segment_size`). */
+  readonly maxSegmentSize: number;
 }
 
 /** Flags of {@link BlockDevice.bioPoll} (include/linux/blkdev.h). */
@@ -56,6 +60,7 @@ export interface BlockDevice {
 
 /** Thrown when a bio is submitted without a device. */
 export class NoDeviceError extends Error {
+  /** Always `'NoDeviceError'`. */
   override readonly name = 'NoDeviceError';
 }
 

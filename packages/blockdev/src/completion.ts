@@ -88,33 +88,33 @@ export class CompletionPath {
       }
       return;
     }
-    for (let rq = s.cq.shift(); rq !== undefined; rq = s.cq.shift()) {
-      if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
-      yield* this.endRequest(rq);
-    }
+    yield* this.endAll(s.cq);
     s.irqRaised = false;
   }
 
   // block/blk-mq.c: blk_done_softirq()
   private *blkDoneSoftirq(s: CpuCq): KGen<void> {
     this.stats.softirqs++;
-    for (let rq = s.done.shift(); rq !== undefined; rq = s.done.shift()) {
+    yield* this.endAll(s.done);
+    s.softirqRaised = false;
+  }
+
+  // block/blk-mq.c: blk_mq_end_request() for each request on a completion list, oldest first
+  private *endAll(list: BlkRequest[]): KGen<number> {
+    let n = 0;
+    for (let rq = list.shift(); rq !== undefined; rq = list.shift()) {
+      n++;
       if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
       yield* this.endRequest(rq);
     }
-    s.softirqRaised = false;
+    return n;
   }
 
   // drivers/block/null_blk/main.c: null_poll()
   private *reap(hctx: Hctx): KGen<number> {
     this.stats.polls++;
     yield this.pollNsec;
-    let n = 0;
-    for (let rq = hctx.pollCq.shift(); rq !== undefined; rq = hctx.pollCq.shift()) {
-      n++;
-      if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
-      yield* this.endRequest(rq);
-    }
+    const n = yield* this.endAll(hctx.pollCq);
     this.stats.polled += n;
     return n;
   }

@@ -5,7 +5,18 @@ import {
   opIsFlush,
   opIsSync,
   opIsWrite,
+  REQ_ALLOC_CACHE,
   REQ_BACKGROUND,
+  REQ_DRV,
+  REQ_FAILFAST_DRIVER,
+  REQ_FAILFAST_TRANSPORT,
+  REQ_FS_PRIVATE,
+  REQ_INTEGRITY,
+  REQ_NOUNMAP,
+  REQ_OP_MASK,
+  REQ_OP_SECURE_ERASE,
+  REQ_OP_WRITE_ZEROES,
+  REQ_SWAP,
   REQ_FAILFAST_DEV,
   REQ_FUA,
   REQ_IDLE,
@@ -27,18 +38,12 @@ import { BLK_STS_AGAIN, BLK_STS_IOERR, BLK_STS_NOTSUPP, BLK_STS_OK, blkStatusNam
 describe('REQ_* values (include/linux/blk_types.h, 6.6)', () => {
   it('ops and flag bits match the kernel', () => {
     expect([REQ_OP_READ, REQ_OP_WRITE, REQ_OP_FLUSH, REQ_OP_DISCARD]).toEqual([0, 1, 2, 3]);
-    expect(REQ_FAILFAST_DEV).toBe(0x100);
-    expect(REQ_SYNC).toBe(0x800);
-    expect(REQ_META).toBe(0x1000);
-    expect(REQ_PRIO).toBe(0x2000);
-    expect(REQ_NOMERGE).toBe(0x4000);
-    expect(REQ_IDLE).toBe(0x8000);
-    expect(REQ_FUA).toBe(0x20000);
-    expect(REQ_PREFLUSH).toBe(0x40000);
-    expect(REQ_RAHEAD).toBe(0x80000);
-    expect(REQ_BACKGROUND).toBe(0x100000);
-    expect(REQ_NOWAIT).toBe(0x200000);
-    expect(REQ_POLLED).toBe(0x400000);
+    // enum req_flag_bits: __REQ_FAILFAST_DEV = REQ_OP_BITS (8), then one bit each in this order
+    const bits = [REQ_FAILFAST_DEV, REQ_FAILFAST_TRANSPORT, REQ_FAILFAST_DRIVER, REQ_SYNC, REQ_META, REQ_PRIO, REQ_NOMERGE, REQ_IDLE, REQ_INTEGRITY, REQ_FUA, REQ_PREFLUSH];
+    const more = [REQ_RAHEAD, REQ_BACKGROUND, REQ_NOWAIT, REQ_POLLED, REQ_ALLOC_CACHE, REQ_SWAP, REQ_DRV, REQ_FS_PRIVATE, REQ_NOUNMAP];
+    expect([...bits, ...more].map((b) => Math.log2(b))).toEqual([...Array(20).keys()].map((i) => i + 8));
+    expect([REQ_SYNC, REQ_IDLE, REQ_FUA, REQ_PREFLUSH, REQ_NOWAIT, REQ_POLLED]).toEqual([0x800, 0x8000, 0x20000, 0x40000, 0x200000, 0x400000]);
+    expect([REQ_OP_SECURE_ERASE, REQ_OP_WRITE_ZEROES, REQ_OP_MASK]).toEqual([5, 9, 0xff]);
   });
 
   it('op helpers', () => {

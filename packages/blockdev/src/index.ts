@@ -32,6 +32,8 @@ export {
   bioEndIoNone,
   bioSplit,
   bioSplitToLimits,
+  bioSplitSectors,
+  bioSegments,
   bioSectors,
   bioEndSector,
   bioIoError,
@@ -39,6 +41,7 @@ export {
   type Bio,
   type BioInit,
   type BlkQc,
+  type SplitLimits,
 } from './bio';
 export { BLK_POLL_ONESHOT, NoDeviceError, submitBio, submitBioWait, type BlockDevice, type QueueLimits } from './blkdev';
 export { BlkPlug, BLK_MAX_REQUEST_COUNT, blkStartPlug, blkFinishPlug, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';

@@ -28,6 +28,7 @@ export class MemoryMedia implements Media {
     return this.sectors.size;
   }
 
+  /** Copy `count` sectors from `sector` into `into`; unwritten sectors read as zeroes. */
   read(sector: number, count: number, into: Uint8Array): void {
     for (let i = 0; i < count; i++) {
       const s = this.sectors.get(sector + i);
@@ -37,15 +38,18 @@ export class MemoryMedia implements Media {
     }
   }
 
+  /** Store `data` (whole sectors) from `sector`. */
   write(sector: number, data: Uint8Array): void {
     const n = data.length / SECTOR_SIZE;
     for (let i = 0; i < n; i++) this.sectors.set(sector + i, data.slice(i * SECTOR_SIZE, (i + 1) * SECTOR_SIZE));
   }
 
+  /** Forget `count` sectors from `sector`: they read as zeroes afterwards. */
   discard(sector: number, count: number): void {
     for (let i = 0; i < count; i++) this.sectors.delete(sector + i);
   }
 
+  /** Nothing to release. */
   close(): void {}
 }
 
@@ -54,7 +58,10 @@ export class FileMedia implements Media {
   private fd: number | null;
 
   /** Opens (creating if needed) `path` for read and write. */
-  constructor(readonly path: string) {
+  constructor(
+    /** The backing file's path. */
+    readonly path: string,
+  ) {
     this.fd = openSync(path, 'a+');
     closeSync(this.fd);
     this.fd = openSync(path, 'r+');
@@ -70,6 +77,7 @@ export class FileMedia implements Media {
     return fstatSync(this.handle).size;
   }
 
+  /** pread(2) `count` sectors at `sector * 512` into `into`; past the end of the file reads as zeroes. */
   read(sector: number, count: number, into: Uint8Array): void {
     const len = count * SECTOR_SIZE;
     into.fill(0, 0, len);
@@ -81,15 +89,18 @@ export class FileMedia implements Media {
     }
   }
 
+  /** pwrite(2) `data` (whole sectors) at `sector * 512`; the file grows as needed. */
   write(sector: number, data: Uint8Array): void {
     let done = 0;
     while (done < data.length) done += writeSync(this.handle, data, done, data.length - done, sector * SECTOR_SIZE + done);
   }
 
+  /** Write zeroes over `count` sectors from `sector`. */
   discard(sector: number, count: number): void {
     this.write(sector, new Uint8Array(count * SECTOR_SIZE));
   }
 
+  /** Close the file descriptor; later calls throw. */
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;

@@ -14,7 +14,7 @@ import { CompletionPath, type CompletionStats } from './completion';
 import { blkFillRwbs, REQ_NOWAIT, REQ_POLLED, REQ_PREFLUSH } from './flags';
 import { FileMedia, MemoryMedia, type Media } from './media';
 import { NullHandler } from './null-handle';
-import { blkFlushPolicy, submitBioChecks } from './null-submit';
+import { bioSplitPlan, blkFlushPolicy, submitBioChecks } from './null-submit';
 import { resolveOptions, type NullBlkConfig, type NullBlkOptions } from './options';
 import { blkAddRqToPlug, blkFlushPlug, currentPlug } from './plug';
 import type { BlkRequest, Hctx } from './request';
@@ -33,7 +33,7 @@ export interface NullBlkStats extends CompletionStats {
   completed: number;
   /** Requests completed with an error. */
   errors: number;
-  /** Bios failed with BLK_STS_AGAIN because the queue was full and REQ_NOWAIT was set. */
+  /** REQ_NOWAIT bios failed with BLK_STS_AGAIN: the queue was full, or the bio needed splitting. */
   again: number;
   /** Requests holding a tag now. */
   inFlight: number;
@@ -43,9 +43,13 @@ export interface NullBlkStats extends CompletionStats {
 
 /** A memory- (or file-) backed null_blk device with a timing model. */
 export class NullBlk implements BlockDevice {
+  /** Disk name (`nullb0`). */
   readonly name: string;
+  /** bdev_logical_block_size(): `bs`. */
   readonly logicalBlockSize: number;
+  /** Capacity in 512-byte sectors (`gb` GiB). */
   readonly sectors: number;
+  /** Queue limits: block sizes, `max_sectors`, `max_segments`, `max_segment_size`. */
   readonly limits: QueueLimits;
   /** The resolved configuration. */
   readonly config: NullBlkConfig;
@@ -65,7 +69,12 @@ export class NullBlk implements BlockDevice {
   private nextId = 1;
   private powered = true;
 
+  /**
+   * @param sim the simulator whose clock, CPUs and RNG the device uses
+   * @param opts null_blk parameters; see {@link NullBlkOptions}
+   */
   constructor(
+    /** The simulator the device runs in. */
     readonly sim: Simulator,
     opts: NullBlkOptions = {},
   ) {
@@ -74,7 +83,7 @@ export class NullBlk implements BlockDevice {
     this.name = cfg.name;
     this.logicalBlockSize = cfg.bs;
     this.sectors = Math.floor((cfg.gb * 2 ** 30) / SECTOR_SIZE);
-    this.limits = { logicalBlockSize: cfg.bs, physicalBlockSize: cfg.bs, maxSectors: cfg.maxSectors };
+    this.limits = { logicalBlockSize: cfg.bs, physicalBlockSize: cfg.bs, maxSectors: cfg.maxSectors, maxSegments: cfg.maxSegments, maxSegmentSize: cfg.maxSegmentSize };
     for (const cmd of opts.badblocks ?? []) this.badblocks.store(cmd);
     const agent = { agent: `device ${cfg.name}` };
     const mk = (index: number, type: Hctx['type']): Hctx => ({
@@ -124,6 +133,12 @@ export class NullBlk implements BlockDevice {
   }
 
   // block/blk-core.c: submit_bio_noacct() → block/blk-mq.c: blk_mq_submit_bio()
+  /**
+   * Submit `bio` in the caller's (task) context: check it, split it at the
+   * queue limits, take a tag per request (sleeping in state D for one, or
+   * ending the bio with BLK_STS_AGAIN under REQ_NOWAIT) and start it, or
+   * add it to the task's plug.
+   */
   *submitBio(bio: Bio): KGen<void> {
     const sim = this.sim;
     this.counters.bios++;
@@ -135,7 +150,13 @@ export class NullBlk implements BlockDevice {
       return;
     }
     let opf = chk.opf;
-    const pieces = bio.biSize > this.config.maxSectors * SECTOR_SIZE ? bioSplitToLimits(bio, this.config.maxSectors) : [bio];
+    const split = bioSplitPlan(bio, opf, this.limits);
+    if (split.verdict === 'again') {
+      this.counters.again++;
+      yield* bioWouldblockError(bio);
+      return;
+    }
+    const pieces = split.verdict === 'split' ? bioSplitToLimits(bio, split.limits) : [bio];
     if (pieces.length > 1) opf &= ~REQ_POLLED;
     for (let i = 0; i < pieces.length; i++) {
       yield* this.submitRq(pieces[i] as Bio, i === 0 ? opf : opf & ~REQ_PREFLUSH);
@@ -219,11 +240,13 @@ export class NullBlk implements BlockDevice {
   }
 
   // block/blk-mq.c: bio_poll()
+  /** Reap completed polled requests of `bio`'s poll queue in the caller's context; returns how many. */
   *bioPoll(bio: Bio, flags = 0): KGen<number> {
     return yield* this.blkPoll(bio.biCookie ?? -1, flags);
   }
 
   // block/blk-mq.c: blk_mq_poll()
+  /** Poll hardware queue `cookie` (a poll queue); returns how many requests completed. */
   *blkPoll(cookie: BlkQc, flags = 0): KGen<number> {
     const hctx = this.hctxs[cookie];
     if (cookie < 0 || hctx === undefined || hctx.type !== 'poll') return 0;
@@ -245,15 +268,7 @@ export class NullBlk implements BlockDevice {
     this.completion.clear();
     for (const h of this.hctxs) h.pollCq.length = 0;
     const report = this.store?.powerCut(rng, tear) ?? { droppedWrites: 0, keptWrites: 0, droppedSectors: 0 };
-    if (tear && this.media !== null) {
-      for (const rq of lost) {
-        const w = this.handler.pendingWrite(rq);
-        if (w === null) continue;
-        for (let i = 0; i < w.data.length / SECTOR_SIZE; i++) {
-          if (rng.chance(0.5)) this.media.write(w.sector + i, w.data.subarray(i * SECTOR_SIZE, (i + 1) * SECTOR_SIZE));
-        }
-      }
-    }
+    if (tear && this.media !== null) this.handler.tearUnfinished(lost, this.media, rng);
     this.powered = false;
     return report;
   }

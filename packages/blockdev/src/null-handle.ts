@@ -4,11 +4,13 @@
  * memory-backed transfer through the write cache; flush steps drain it.
  * @module
  */
+import type { Rng } from '@dio/sim';
 import { SECTOR_SHIFT, SECTOR_SIZE } from './bio';
 import type { Badblocks } from './badblocks';
 import { bioOp, REQ_OP_DISCARD, REQ_OP_READ, REQ_OP_WRITE, REQ_OP_WRITE_ZEROES } from './flags';
 import type { BlkRequest, RqStep } from './request';
 import { BLK_STS_IOERR, BLK_STS_NOTSUPP, BLK_STS_OK, type BlkStatus } from './status';
+import type { Media } from './media';
 import type { WriteCache } from './write-cache';
 
 /** The data side of a NullBlk: bad blocks and the (optional) memory-backed store. */
@@ -85,9 +87,17 @@ export class NullHandler {
     }
   }
 
-  /** The sectors an unfinished write would have put down, for tearing at a power cut. */
-  pendingWrite(rq: BlkRequest): { sector: number; data: Uint8Array } | null {
-    if (!rq.steps.includes('data') || bioOp(rq.opf) !== REQ_OP_WRITE || rq.bio.data === null) return null;
-    return { sector: rq.bio.biSector, data: rq.bio.data.subarray(0, rq.sectors * SECTOR_SIZE) };
+  /**
+   * Power cut with tearing: each sector of every write the device had not
+   * finished (its data step still to run) lands on `media` with probability ½.
+   */
+  tearUnfinished(lost: readonly BlkRequest[], media: Media, rng: Rng): void {
+    for (const rq of lost) {
+      if (!rq.steps.includes('data') || bioOp(rq.opf) !== REQ_OP_WRITE || rq.bio.data === null) continue;
+      const data = rq.bio.data.subarray(0, rq.sectors * SECTOR_SIZE);
+      for (let i = 0; i < data.length / SECTOR_SIZE; i++) {
+        if (rng.chance(0.5)) media.write(rq.bio.biSector + i, data.subarray(i * SECTOR_SIZE, (i + 1) * SECTOR_SIZE));
+      }
+    }
   }
 }

@@ -4,7 +4,8 @@
  * block/blk-flush.c blk_flush_policy().
  * @module
  */
-import { bioEndSector, type Bio } from './bio';
+import { bioEndSector, bioSplitSectors, type Bio, type SplitLimits } from './bio';
+import type { QueueLimits } from './blkdev';
 import {
   bioOp,
   opIsFlush,
@@ -15,6 +16,7 @@ import {
   REQ_OP_READ,
   REQ_OP_WRITE,
   REQ_OP_WRITE_ZEROES,
+  REQ_NOWAIT,
   REQ_POLLED,
   REQ_PREFLUSH,
 } from './flags';
@@ -54,6 +56,27 @@ export function submitBioChecks(bio: Bio, cfg: NullBlkConfig, capacity: number):
     bio.biOpf &= ~REQ_POLLED;
   }
   return { opf, endNow: null };
+}
+
+/** What submit does with a bio before it takes tags, and the limits it splits at. */
+export interface SplitPlan {
+  /** 'fits' one request; 'split' into several; 'again': a REQ_NOWAIT read or write that would need splitting. */
+  readonly verdict: 'fits' | 'split' | 'again';
+  readonly limits: SplitLimits;
+}
+
+// block/blk-merge.c: __bio_split_to_limits() → bio_split_rw() / bio_split_write_zeroes() / bio_split_discard()
+/**
+ * Reads and writes split at `max_sectors` and the segment limits, and a
+ * REQ_NOWAIT one is never split (since 6.2: it ends with BLK_STS_AGAIN);
+ * other operations carry no payload, so only `max_sectors` applies.
+ */
+export function bioSplitPlan(bio: Bio, opf: number, lim: QueueLimits): SplitPlan {
+  const op = bioOp(opf);
+  const rw = op === REQ_OP_READ || op === REQ_OP_WRITE;
+  const limits: SplitLimits = rw ? lim : { maxSectors: lim.maxSectors, logicalBlockSize: lim.logicalBlockSize };
+  if (bioSplitSectors(bio, limits) === 0) return { verdict: 'fits', limits };
+  return { verdict: rw && (opf & REQ_NOWAIT) !== 0 ? 'again' : 'split', limits };
 }
 
 /** Steps the device runs for a request, and whether its data bypasses the cache. */

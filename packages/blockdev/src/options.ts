@@ -38,7 +38,18 @@ export interface NullBlkOptions {
   readonly bs?: number;
   /** Largest request in sectors; bigger bios are split (default 2560 = 1.25 MiB, BLK_DEF_MAX_SECTORS). */
   readonly max_sectors?: number;
-  /** Hardware submission queues (default 1); CPUs map onto them round-robin. */
+  /**
+   * Most segments in one request (queue/max_segments; default 128,
+   * BLK_MAX_SEGMENTS). A bio needing more is split.
+   */
+  readonly max_segments?: number;
+  /**
+   * Largest segment in bytes (queue/max_segment_size; default 65536,
+   * BLK_MAX_SEGMENT_SIZE). A bio's payload is cut into segments of at most
+   * this size, so a request carries at most `max_segments * max_segment_size` bytes.
+   */
+  readonly max_segment_size?: number;
+  /** Hardware submission queues (default 1); CPUs map onto them in contiguous groups. */
   readonly submit_queues?: number;
   /** Tags per hardware queue (default 64). */
   readonly hw_queue_depth?: number;
@@ -84,32 +95,59 @@ export interface NullBlkOptions {
 
 /** Thrown for options that make no sense. */
 export class NullBlkConfigError extends Error {
+  /** Always `'NullBlkConfigError'`. */
   override readonly name = 'NullBlkConfigError';
 }
 
 /** Options with defaults applied. */
 export interface NullBlkConfig {
+  /** Disk name (`name`). */
   readonly name: string;
+  /** Capacity in GiB (`gb`). */
   readonly gb: number;
+  /** Logical block size in bytes (`bs`). */
   readonly bs: number;
+  /** Largest request in sectors (`max_sectors`). */
   readonly maxSectors: number;
+  /** Most segments per request (`max_segments`). */
+  readonly maxSegments: number;
+  /** Largest segment in bytes (`max_segment_size`). */
+  readonly maxSegmentSize: number;
+  /** Hardware submission queues (`submit_queues`). */
   readonly submitQueues: number;
+  /** Tags per hardware queue (`hw_queue_depth`). */
   readonly hwQueueDepth: number;
+  /** Completion delivery (`irqmode`). */
   readonly irqmode: IrqMode;
+  /** Service time of a read. */
   readonly readLatency: DistSpec;
+  /** Service time of a write or discard. */
   readonly writeLatency: DistSpec;
+  /** Service time of a cache flush. */
   readonly flushLatency: DistSpec;
+  /** Requests in service at once (0 = unlimited). */
   readonly parallelism: number;
+  /** Bandwidth cap in MiB/s (0 = none). */
   readonly mbps: number;
+  /** Polled hardware queues (`poll_queues`). */
   readonly pollQueues: number;
+  /** CPU cost of one empty ->poll() call, ns. */
   readonly pollNsec: number;
+  /** Data is kept (`memory_backed`). */
   readonly memoryBacked: boolean;
+  /** Path of the backing file, or null for memory. */
   readonly backingFile: string | null;
+  /** A volatile write cache is present (bdev_write_cache). */
   readonly writeCache: boolean;
+  /** Write cache size in MiB (`cache_size`, 0 = unlimited). */
   readonly cacheSize: number;
+  /** REQ_FUA is native (`fua`, bdev_fua with a cache). */
   readonly fua: boolean;
+  /** REQ_OP_DISCARD is supported (`discard`). */
   readonly discard: boolean;
+  /** A bad range clears after its first hit (`badblocks_once`). */
   readonly badblocksOnce: boolean;
+  /** Transfer up to the first bad block, then fail (`badblocks_partial_io`). */
   readonly badblocksPartialIo: boolean;
 }
 
@@ -132,6 +170,8 @@ export function resolveOptions(o: NullBlkOptions): NullBlkConfig {
   const writeLatency = o.write_latency ?? base;
   const maxSectors = int('max_sectors', o.max_sectors ?? 2560, 1);
   if ((maxSectors * 512) % bs !== 0) throw new NullBlkConfigError(`null_blk: max_sectors ${maxSectors} is not a multiple of bs ${bs}`);
+  const maxSegmentSize = int('max_segment_size', o.max_segment_size ?? 65536, bs);
+  if (maxSegmentSize % bs !== 0) throw new NullBlkConfigError(`null_blk: max_segment_size ${maxSegmentSize} is not a multiple of bs ${bs}`);
   const cacheSize = o.cache_size ?? 0;
   if (!(cacheSize >= 0)) throw new NullBlkConfigError(`null_blk: cache_size must be >= 0, got ${cacheSize}`);
   const mbps = o.mbps ?? 0;
@@ -141,6 +181,8 @@ export function resolveOptions(o: NullBlkOptions): NullBlkConfig {
     gb: o.gb ?? 250,
     bs,
     maxSectors,
+    maxSegments: int('max_segments', o.max_segments ?? 128, 1),
+    maxSegmentSize,
     submitQueues: int('submit_queues', o.submit_queues ?? 1, 1),
     hwQueueDepth: int('hw_queue_depth', o.hw_queue_depth ?? 64, 1),
     irqmode,

@@ -9,6 +9,7 @@ import { currentCtx, type KGen, type Task } from '@dio/sim';
 
 /** A plugged request: how to issue it when the plug is flushed. */
 export interface PluggedRequest {
+  /** Issue the request to the driver (block/blk-mq.c: blk_mq_issue_direct / ->queue_rq). */
   dispatch(): KGen<void>;
 }
 

@@ -41,7 +41,10 @@ const scenarioArb = fc.record({
   cutAt: fc.integer({ min: 0, max: 250_000 }),
   tear: fc.boolean(),
   fua: fc.boolean(),
-  irqmode: fc.constantFrom('hardirq' as const, 'softirq' as const),
+  irqmode: fc.constantFrom('hardirq' as const, 'softirq' as const, 'timer' as const),
+  /** MiB; 0.002 MiB holds 4 sectors, so a busy cache writes back its oldest data on its own. */
+  cacheSize: fc.constantFrom(0, 0, 0.002),
+  parallelism: fc.constantFrom(0, 0, 2),
   simSeed: fc.integer({ min: 1, max: 1 << 30 }),
 });
 
@@ -57,6 +60,8 @@ function check(sc: Scenario): string[] {
     write_cache: true,
     fua: sc.fua,
     irqmode: sc.irqmode,
+    cache_size: sc.cacheSize,
+    parallelism: sc.parallelism,
     latency: { kind: 'uniform', min: 1_000, max: 60_000 },
     flush_latency: { kind: 'uniform', min: 5_000, max: 40_000 },
     gb: 1,

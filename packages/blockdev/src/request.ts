@@ -18,6 +18,7 @@ export interface Hctx {
   readonly index: number;
   /** HCTX_TYPE_DEFAULT or HCTX_TYPE_POLL. */
   readonly type: 'default' | 'poll';
+  /** The queue's tag set (`hw_queue_depth` tags). */
   readonly tags: BlkMqTags;
   /** Requests issued on this queue and not yet ended. */
   inflight: number;
@@ -27,19 +28,25 @@ export interface Hctx {
 
 /** One request (`struct request`). */
 export interface BlkRequest {
+  /** Unique, increasing per device: the order requests were started in. */
   readonly id: number;
+  /** The bio this request carries (one per request: no merging). */
   readonly bio: Bio;
   /** The op flags as the driver sees them (after the flush policy). */
   readonly opf: number;
+  /** The hardware queue it was mapped to. */
   readonly hctx: Hctx;
+  /** The tag it holds until blk_mq_end_request(). */
   readonly tag: number;
   /** The CPU whose software queue it came from (`rq->mq_ctx->cpu`). */
   readonly cpu: Cpu;
+  /** REQ_POLLED on a poll queue: completes only when bio_poll() reaps it. */
   readonly polled: boolean;
   /** Device steps still to run. */
   readonly steps: RqStep[];
   /** The data step goes straight to media (FUA natively, or no write cache). */
   readonly writeThrough: boolean;
+  /** Completion status so far (the first error wins). */
   status: BlkStatus;
   /** Cache generation a flush step covers (taken when the step starts). */
   flushUpTo: number;

@@ -59,6 +59,22 @@ describe('tags', () => {
     expect(dev.stats.again).toBe(2);
   });
 
+  it('a REQ_NOWAIT bio that would need splitting ends with BLK_STS_AGAIN and issues nothing', () => {
+    const sim = new Simulator({ seed: 1, cpus: 1 });
+    const dev = new NullBlk(sim, { max_sectors: 8 });
+    const statuses: number[] = [];
+    const endIo = function* (b: Bio): KGen<void> {
+      statuses.push(b.biStatus);
+    };
+    sim.spawn('nowait', function* () {
+      yield* dev.submitBio(bioAlloc(dev, REQ_OP_WRITE | REQ_NOWAIT, { sector: 0, size: 8192, endIo }));
+      yield* dev.submitBio(bioAlloc(dev, REQ_OP_WRITE | REQ_NOWAIT, { sector: 0, size: 4096, endIo }));
+    });
+    sim.run();
+    expect(statuses).toEqual([BLK_STS_AGAIN, BLK_STS_OK]);
+    expect(dev.stats).toMatchObject({ bios: 2, requests: 1, again: 1 });
+  });
+
   it('waiting for a tag from interrupt context is a context bug', () => {
     const sim = new Simulator({ seed: 1, cpus: 1 });
     const dev = new NullBlk(sim, { hw_queue_depth: 1, latency: { kind: 'fixed', value: 1000 } });

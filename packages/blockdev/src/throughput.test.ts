@@ -1,6 +1,8 @@
-import { defaultCosts, Simulator, type CostModel, type DistSpec } from '@dio/sim';
+import { defaultCosts, Simulator, type CostModel, type DistSpec, type KGen } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
-import { REQ_OP_WRITE } from './flags';
+import { bioAlloc } from './bio';
+import { submitBioWait } from './blkdev';
+import { REQ_FUA, REQ_OP_FLUSH, REQ_OP_READ, REQ_OP_WRITE, REQ_PREFLUSH } from './flags';
 import { NullBlk } from './null-blk';
 import type { NullBlkOptions } from './options';
 import { fioLoop, loopResult } from './test-helpers';
@@ -102,5 +104,43 @@ describe('with the default CPU costs', () => {
     expect(iops).toBeLessThan(cpuBound);
     expect(iops).toBeGreaterThan(cpuBound * 0.7);
     expect(dev.stats.interrupts).toBeLessThan(dev.stats.completed / 2);
+  });
+});
+
+describe('separate read / write / flush service times', () => {
+  it('each operation takes its own latency; PREFLUSH and emulated FUA add a flush', () => {
+    const sim = new Simulator({ seed: 1, cpus: 1, costs: ZERO_COSTS });
+    const mk = (fua: boolean): NullBlk =>
+      new NullBlk(sim, { write_cache: true, fua, read_latency: fixed(7_000), write_latency: fixed(30_000), flush_latency: fixed(200_000) });
+    const native = mk(true);
+    const emulated = mk(false);
+    const took: Record<string, number> = {};
+    sim.spawn('t', function* () {
+      const time = function* (name: string, dev: NullBlk, opf: number, size: number): KGen<void> {
+        const t0 = sim.now;
+        expect(yield* submitBioWait(bioAlloc(dev, opf, { sector: 0, size }))).toBe(0);
+        took[name] = sim.now - t0;
+      };
+      yield* time('read', native, REQ_OP_READ, 4096);
+      yield* time('write', native, REQ_OP_WRITE, 4096);
+      yield* time('flush', native, REQ_OP_FLUSH, 0);
+      yield* time('preflush+write', native, REQ_OP_WRITE | REQ_PREFLUSH, 4096);
+      yield* time('fua native', native, REQ_OP_WRITE | REQ_FUA, 4096);
+      yield* time('fua emulated', emulated, REQ_OP_WRITE | REQ_FUA, 4096);
+    });
+    sim.run();
+    expect(took).toEqual({
+      read: 7_000,
+      write: 30_000,
+      flush: 200_000,
+      'preflush+write': 230_000,
+      'fua native': 30_000,
+      'fua emulated': 230_000,
+    });
+  });
+
+  it('irqmode timer: completion_nsec is the service time', () => {
+    const { iops } = run({ irqmode: 'timer', completion_nsec: 50_000 }, 2, 200);
+    expect(iops).toBeCloseTo((2 / 50_000) * 1e9, -1);
   });
 });

@@ -23,6 +23,7 @@ export class FdTable {
     return Number.isInteger(fd) && fd >= 0 ? this.files[fd] : undefined;
   }
 
+  // fs/file.c: close_fd()
   /** close(2): returns false if `fd` was not open. */
   close(fd: number): boolean {
     if (this.get(fd) === undefined) return false;

@@ -28,11 +28,13 @@ export class File {
   fPos = 0;
 
   constructor(
+    /** f_inode: the inode the file is open on. */
     readonly fInode: Inode,
     /** f_flags: O_* open flags. */
     readonly fFlags: number,
     /** f_mode: FMODE_* bits. */
     readonly fMode: number,
+    /** f_op: the file operations. */
     readonly fOp: FileOperations,
     /** Path, for messages. */
     readonly path = '',
@@ -43,14 +45,17 @@ export class File {
     return this.fInode.iMapping;
   }
 
+  /** Opened O_RDONLY or O_RDWR. */
   get readable(): boolean {
     return (this.fFlags & O_ACCMODE) !== O_WRONLY;
   }
 
+  /** Opened O_WRONLY or O_RDWR. */
   get writable(): boolean {
     return (this.fFlags & O_ACCMODE) !== O_RDONLY;
   }
 
+  /** f_mode has FMODE_NOWAIT: RWF_NOWAIT / IOCB_NOWAIT are allowed. */
   get supportsNowait(): boolean {
     return (this.fMode & FMODE_NOWAIT) !== 0;
   }

@@ -29,6 +29,7 @@ export class AddressSpace {
     for (let i = Math.floor(pos / PAGE_SIZE); i * PAGE_SIZE < pos + len; i++) this.pages.add(i);
   }
 
+  // mm/truncate.c: invalidate_inode_pages2_range()
   /** invalidate_inode_pages2_range() by byte range: drop cached pages overlapping it; returns how many. */
   invalidateRange(pos: number, len: number): number {
     let n = 0;
@@ -44,6 +45,7 @@ export class AddressSpace {
  * in its task_work. The deadlock detector reads it.
  */
 export interface DioRef {
+  /** Who will drop the reference: the deadlock detector follows this edge. */
   readonly owner: Blocker;
 }
 
@@ -57,6 +59,7 @@ export class Inode {
   readonly iRwsem: RwSem;
   /** i_dio_count: direct I/Os in flight. */
   iDioCount = 0;
+  /** i_mapping: the inode's page cache. */
   readonly iMapping = new AddressSpace();
   /** The DIOs holding i_dio_count references, for the wait-for graph. */
   readonly dioRefs = new Set<DioRef>();

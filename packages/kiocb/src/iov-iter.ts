@@ -40,17 +40,20 @@ export class IovIter {
     return new IovIter('ITER_KVEC', buf, count, 0);
   }
 
+  // include/linux/uio.h: iov_iter_count()
   /** iov_iter_count(): bytes left. */
   get remaining(): number {
     return this.count - this.offset;
   }
 
-  /** iov_iter_advance(). */
+  // lib/iov_iter.c: iov_iter_advance()
+  /** iov_iter_advance(): consume `n` bytes (clamped to what is left). */
   advance(n: number): void {
     this.offset = Math.min(this.count, this.offset + n);
   }
 
-  /** iov_iter_revert(). */
+  // lib/iov_iter.c: iov_iter_revert()
+  /** iov_iter_revert(): give back `n` consumed bytes (after a short or failed I/O). */
   revert(n: number): void {
     this.offset = Math.max(0, this.offset - n);
   }
@@ -61,12 +64,14 @@ export class IovIter {
     return this.buf.subarray(this.offset, this.offset + n);
   }
 
+  // lib/iov_iter.c: iov_iter_alignment()
   /** iov_iter_alignment(): OR of address and length, to test against a block-size mask. */
   alignment(): number {
     return (this.addr + this.offset) | this.remaining;
   }
 }
 
+// include/linux/uio.h: user_backed_iter()
 /** user_backed_iter(): true for ITER_UBUF and ITER_IOVEC. */
 export function userBackedIter(i: IovIter): boolean {
   return i.type === 'ITER_UBUF' || i.type === 'ITER_IOVEC';

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   EOPNOTSUPP,
-  File,
-  FMODE_NOWAIT,
   FMODE_WRITE,
   Inode,
   IOCB_DIRECT,
@@ -25,21 +23,9 @@ import {
   RWF_NOWAIT,
   RWF_SYNC,
   S_SYNC,
-  type FileOperations,
 } from './index';
+import { mkFile } from './test-helpers';
 
-const noOps: FileOperations = {
-  *writeIter() {
-    return 0;
-  },
-  *readIter() {
-    return 0;
-  },
-  *fsync() {
-    return 0;
-  },
-};
-const mkFile = (flags: number, mode = FMODE_WRITE | FMODE_NOWAIT, inode = new Inode(1)) => new File(inode, flags, mode, noOps);
 
 describe('kiocb flags', () => {
   it('uses the kernel values', () => {

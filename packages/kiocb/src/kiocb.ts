@@ -40,7 +40,9 @@ export type DioCompleteFn = (priv: unknown) => KGen<number>;
 
 /** struct kiocb. */
 export class Kiocb {
+  /** ki_pos: file offset of the I/O; iomap_dio_complete() advances it by the bytes done. */
   kiPos: number;
+  /** ki_flags: IOCB_* bits. */
   kiFlags: number;
   /** ki_complete: null for a synchronous kiocb (is_sync_kiocb). */
   kiComplete: KiCompleteFn | null;
@@ -48,6 +50,7 @@ export class Kiocb {
   private: unknown = null;
   /** dio_complete: set by the filesystem only when the issuer set IOCB_DIO_CALLER_COMP. */
   dioComplete: DioCompleteFn | null = null;
+  /** ki_ioprio: I/O priority class and level (IOPRIO_PRIO_VALUE); 0 = none. */
   kiIoprio = 0;
   /** The issuer's own data for this I/O (e.g. the io_kiocb / aio_kiocb). */
   owner: unknown = null;
@@ -57,7 +60,14 @@ export class Kiocb {
    */
   kiTask: Task | null = null;
 
+  /**
+   * @param kiFilp ki_filp: the open file the I/O is on
+   * @param pos initial ki_pos
+   * @param kiComplete ki_complete, or null for a synchronous kiocb
+   * @param flags ki_flags; defaults to iocb_flags(file)
+   */
   constructor(
+    /** ki_filp: the open file the I/O is on. */
     readonly kiFilp: File,
     pos: number,
     kiComplete: KiCompleteFn | null,
@@ -121,7 +131,8 @@ export function kiocbSetRwFlags(ki: Kiocb, flags: number): number {
   return 0;
 }
 
-/** O_DIRECT alignment check (iomap_dio_rw / generic): offset and buffer must be block aligned. */
+// fs/iomap/direct-io.c: iomap_dio_bio_iter() — `(pos | length) & (bdev_logical_block_size - 1)` and bdev_iter_is_aligned()
+/** O_DIRECT alignment check: offset and buffer alignment (address | length) must be multiples of the block size. */
 export function dioMisaligned(pos: number, alignment: number, blockSize: number): boolean {
   return ((pos | alignment) & (blockSize - 1)) !== 0;
 }
