@@ -1,12 +1,14 @@
 /**
- * Worker pools and kworkers (kernel/workqueue.c): per-CPU pools (normal and
- * highpri) and unbound pools, concurrency management through nr_running,
- * and process_one_work.
+ * Worker pools (kernel/workqueue.c, struct worker_pool): per-CPU pools
+ * (normal and highpri) and unbound pools, each with a worklist, idle
+ * kworkers, the busy set, and nr_running for concurrency management. The
+ * kworker loop itself is in worker.ts.
  * @module
  */
-import { charge, condResched, type KGen, type Simulator, type Task, wait, WaitQueue } from '@dio/sim';
-import { WQ_CPU_INTENSIVE, WQ_CPU_INTENSIVE_THRESH_NS } from './flags';
+import type { EventHandle, Simulator } from '@dio/sim';
+import { wqState } from './state';
 import type { WorkStruct } from './work';
+import { Worker, workerThread } from './worker';
 
 /** A queued instance of a work item on a pool. */
 export interface Queued {
@@ -19,21 +21,15 @@ export interface Queued {
 export interface PoolWorkqueueLike {
   readonly wqFlags: number;
   readonly wqName: string;
+  readonly pool: WorkerPool;
+  /** Active (not inactive) items of this pwq. */
+  readonly nrActive: number;
+  /** The workqueue (for is_chained_work and non-reentrancy). */
+  readonly wq: object;
   /** Called when an instance finished (pwq_dec_nr_in_flight). */
   workDone(q: Queued): void;
-}
-
-/** A kworker (struct worker). */
-export class Worker {
-  task!: Task;
-  idle = true;
-  /** WORKER_PREP: awake but not yet counted as running. */
-  prep = true;
-  cpuIntensive = false;
-  readonly wq: WaitQueue;
-  constructor(readonly name: string) {
-    this.wq = new WaitQueue(`${name} idle`);
-  }
+  /** send_mayday(): put this pwq on its queue's mayday list and wake the rescuer (no-op without WQ_MEM_RECLAIM). */
+  sendMayday(): void;
 }
 
 /** struct worker_pool. */
@@ -44,8 +40,18 @@ export class WorkerPool {
   /** Idle workers, most recently idle first. */
   readonly idle: Worker[] = [];
   readonly workers: Worker[] = [];
-  /** CPU-hog reports: work function name → times it ran longer than wq_cpu_intensive_thresh_us. */
-  readonly hogs = new Map<string, number>();
+  /** busy_hash: workers (and an attached rescuer) executing an item. */
+  readonly busy = new Set<Worker>();
+  /** POOL_MANAGER_ACTIVE: a worker is in maybe_create_worker(). */
+  managerActive = false;
+  /** @internal pool->mayday_timer, armed while creating a worker fails. */
+  maydayEv: EventHandle | null = null;
+  /** @internal the next scheduler tick at which wq_worker_tick() looks at this pool's busy workers. */
+  tickEv: EventHandle | null = null;
+  /** Workers created so far (create_worker successes). */
+  created = 0;
+  /** create_worker() attempts that failed (memory pressure). */
+  createFailures = 0;
   private nextId = 0;
 
   constructor(
@@ -53,8 +59,11 @@ export class WorkerPool {
     /** The CPU of a per-CPU pool; null for an unbound pool. */
     readonly cpu: number | null,
     readonly highpri: boolean,
+    /** pool->id: cpu·2 + highpri for per-CPU pools, 2·nr_cpus upwards for unbound ones. */
+    readonly id: number,
   ) {
-    this.createWorker();
+    // the first worker of a pool exists before memory pressure can matter (workqueue_init)
+    this.spawnWorker();
   }
 
   get unbound(): boolean {
@@ -66,145 +75,76 @@ export class WorkerPool {
     return this.worklist.length > 0 && this.nrRunning === 0;
   }
 
+  /** may_start_working(): an idle worker is left to take over as manager. */
+  mayStartWorking(): boolean {
+    return this.idle.length > 0;
+  }
+
+  /** need_to_create_worker(). */
+  needToCreateWorker(): boolean {
+    return this.needMoreWorker() && !this.mayStartWorking();
+  }
+
   /** keep_working(): work queued and at most this worker running. */
   keepWorking(): boolean {
     return this.worklist.length > 0 && this.nrRunning <= 1;
   }
 
-  /** kick_pool(): wake the first idle worker if more concurrency is needed. */
+  // kernel/workqueue.c: kick_pool()
+  /** Wake the first idle worker if more concurrency is needed. */
   kick(): void {
     if (!this.needMoreWorker()) return;
     const w = this.idle[0];
     if (w !== undefined) this.sim.wakeUpState(w.task, 'S');
   }
 
+  // kernel/workqueue.c: find_worker_executing_work()
+  /** The worker of this pool executing `work`, if any. */
+  findWorkerExecuting(work: WorkStruct): Worker | undefined {
+    for (const w of this.busy) if (w.current?.work === work) return w;
+    return undefined;
+  }
+
   // kernel/workqueue.c: create_worker()
-  createWorker(): Worker {
+  /** A new idle kworker, or null when creation fails under memory pressure (see `setWorkerCreationFailing`). */
+  createWorker(): Worker | null {
+    if (wqState(this.sim).createFails) {
+      this.createFailures++;
+      return null;
+    }
+    return this.spawnWorker();
+  }
+
+  private spawnWorker(): Worker {
     const id = this.nextId++;
-    const name = this.unbound ? `kworker/u${this.sim.cpus.length * 2}:${id}` : `kworker/${this.cpu}:${id}${this.highpri ? 'H' : ''}`;
-    const w = new Worker(name);
+    // "%d:%d%s" (cpu, id, "H" for highpri) for per-CPU pools, "u%d:%d" (pool id, id) for unbound ones
+    const name = this.unbound ? `kworker/u${this.id}:${id}` : `kworker/${this.cpu}:${id}${this.highpri ? 'H' : ''}`;
+    const w = new Worker(name, this);
     const cpus = this.unbound ? this.sim.cpus.map((c) => c.id) : [this.cpu as number];
-    w.task = this.sim.spawn(name, this.workerThread(w), { kind: 'kthread', cpusAllowed: cpus, nice: this.highpri ? -20 : 0, sleeping: w.wq });
-    w.task.schedHooks = {
-      // kernel/workqueue.c: wq_worker_sleeping()
-      sleeping: () => {
-        if (!this.counted(w)) return;
-        this.nrRunning--;
-        this.kick();
-      },
-      // kernel/workqueue.c: wq_worker_running()
-      running: () => {
-        if (this.counted(w)) this.nrRunning++;
-      },
-    };
+    // HIGHPRI_NICE_LEVEL = MIN_NICE
+    w.task = this.sim.spawn(name, workerThread(this, w), { kind: 'kthread', cpusAllowed: cpus, nice: this.highpri ? -20 : 0, sleeping: w.wq });
+    w.attach();
+    this.created++;
     this.workers.push(w);
     this.idle.unshift(w);
     return w;
   }
-
-  private counted(w: Worker): boolean {
-    return !this.unbound && !w.idle && !w.prep && !w.cpuIntensive;
-  }
-
-  // kernel/workqueue.c: worker_thread()
-  private *workerThread(w: Worker): KGen<void> {
-    const costs = this.sim.costs;
-    for (;;) {
-      // woke_up: worker_leave_idle()
-      w.idle = false;
-      w.prep = true;
-      const i = this.idle.indexOf(w);
-      if (i >= 0) this.idle.splice(i, 1);
-      for (;;) {
-        if (!this.needMoreWorker()) break;
-        if (this.idle.length === 0) {
-          // may_start_working() failed: manage_workers() creates a spare first
-          if (!charge(costs.kworkerCreate)) yield costs.kworkerCreate;
-          this.createWorker();
-          continue;
-        }
-        w.prep = false;
-        if (!this.unbound) this.nrRunning++;
-        do {
-          yield* this.processOneWork(w, this.worklist.shift() as Queued);
-        } while (this.keepWorking());
-        if (!this.unbound) this.nrRunning--;
-        w.prep = true;
-        break;
-      }
-      // sleep: worker_enter_idle()
-      w.idle = true;
-      this.idle.unshift(w);
-      yield wait(w.wq, { state: 'S' });
-    }
-  }
-
-  // kernel/workqueue.c: process_one_work()
-  private *processOneWork(w: Worker, q: Queued): KGen<void> {
-    const sim = this.sim;
-    const work = q.work;
-    work.pending = false;
-    work.running++;
-    const intensive = (q.pwq.wqFlags & WQ_CPU_INTENSIVE) !== 0;
-    if (intensive) {
-      if (!this.unbound) this.nrRunning--;
-      w.cpuIntensive = true;
-      this.kick(); // an intensive item doesn't hold back the others
-    }
-    if (sim.tracing) sim.trace('workqueue_execute_start', { work: work.name, wq: q.pwq.wqName, inst: q.inst });
-    if (!charge(sim.costs.workItem)) yield sim.costs.workItem;
-    const t0 = w.task.stime;
-    yield* work.func(work);
-    const used = w.task.stime - t0;
-    if (!intensive && used > WQ_CPU_INTENSIVE_THRESH_NS) {
-      // kernel/workqueue.c: wq_cpu_intensive_report()
-      this.hogs.set(work.name, (this.hogs.get(work.name) ?? 0) + 1);
-      if (sim.tracing) sim.trace('workqueue_cpu_hog', { work: work.name, us: Math.round(used / 1000) });
-    }
-    if (sim.tracing) sim.trace('workqueue_execute_end', { work: work.name, inst: q.inst });
-    if (intensive) {
-      w.cpuIntensive = false;
-      if (!this.unbound) this.nrRunning++;
-    }
-    work.running--;
-    work.done++;
-    work.flushWq.wakeUpAll();
-    q.pwq.workDone(q);
-    // "We want to give others a chance": a preemption point after every item
-    yield condResched;
-  }
 }
-
-const pools = new WeakMap<Simulator, Map<string, WorkerPool>>();
 
 /** The shared pool for (cpu or unbound, highpri) in a simulation, created on first use. */
 export function getPool(sim: Simulator, cpu: number | null, highpri: boolean): WorkerPool {
-  let m = pools.get(sim);
-  if (m === undefined) {
-    m = new Map();
-    pools.set(sim, m);
-  }
+  const st = wqState(sim);
   const key = `${cpu ?? 'u'}:${highpri ? 'H' : ''}`;
-  let p = m.get(key);
+  let p = st.pools.get(key) as WorkerPool | undefined;
   if (p === undefined) {
-    p = new WorkerPool(sim, cpu, highpri);
-    m.set(key, p);
+    const id = cpu === null ? st.nextUnboundId++ : cpu * 2 + (highpri ? 1 : 0);
+    p = new WorkerPool(sim, cpu, highpri, id);
+    st.pools.set(key, p);
   }
   return p;
 }
 
 /** Every pool of a simulation (for reports). */
 export function allPools(sim: Simulator): WorkerPool[] {
-  return [...(pools.get(sim)?.values() ?? [])];
-}
-
-/** The kernel's CPU-hog warnings so far: "workqueue: f hogged CPU for >10000us N times, consider switching to WQ_UNBOUND". */
-export function wqHogWarnings(sim: Simulator): string[] {
-  const out: string[] = [];
-  for (const p of allPools(sim)) {
-    for (const [fn, n] of p.hogs) {
-      out.push(`workqueue: ${fn} hogged CPU for >${WQ_CPU_INTENSIVE_THRESH_NS / 1000}us ${n} times, consider switching to WQ_UNBOUND`);
-    }
-  }
-  return out;
+  return [...wqState(sim).pools.values()] as WorkerPool[];
 }

@@ -5,9 +5,17 @@
  * after another in queueing order, with no pool sharing and no concurrency
  * management. Pass it wherever a `Workqueue` is expected, e.g.
  * `new DioFs(sim, bdev, { fops, dioWq: (sim, name) => new SingleThreadWorkqueue(sim, name, { cpu: 1, nice: -20 }) })`.
+ * @module
  */
-import { charge, condResched, type KGen, type Simulator, type Task, WaitQueue, waitEvent } from '@dio/sim';
-import type { Workqueue, WorkStruct } from './work';
+import { charge, condResched, type KGen, type Simulator, type Task, tryCurrentCtx, WaitQueue, waitEvent } from '@dio/sim';
+import { FlushTracker } from './flush';
+import { waitWorkIdle, type Workqueue, type WorkStruct, workCancelled, workFinished, workStarted } from './work';
+import { WorkqueueError } from './workqueue';
+
+interface Item {
+  readonly work: WorkStruct;
+  readonly inst: number;
+}
 
 /** One kthread, FIFO. */
 export class SingleThreadWorkqueue implements Workqueue {
@@ -16,10 +24,10 @@ export class SingleThreadWorkqueue implements Workqueue {
   /** Items run so far. */
   ran = 0;
   readonly thread: Task;
-  private readonly queue: WorkStruct[] = [];
+  private readonly queue: Item[] = [];
   private readonly more: WaitQueue;
-  private readonly idle: WaitQueue;
-  private busy = false;
+  private readonly tracker: FlushTracker;
+  private draining = false;
   private dead = false;
 
   constructor(
@@ -28,7 +36,7 @@ export class SingleThreadWorkqueue implements Workqueue {
     opts: { cpu?: number; nice?: number } = {},
   ) {
     this.more = new WaitQueue(`${name} work`);
-    this.idle = new WaitQueue(`${name} flush`);
+    this.tracker = new FlushTracker(name);
     this.thread = sim.spawn(name, this.run(), {
       kind: 'kthread',
       nice: opts.nice ?? 0,
@@ -37,57 +45,66 @@ export class SingleThreadWorkqueue implements Workqueue {
   }
 
   queueWorkOn(_cpu: number | null, work: WorkStruct): boolean {
-    if (this.dead) throw new Error(`queue_work on destroyed workqueue '${this.name}'`);
-    if (work.pending) return false;
+    if (this.dead) throw new WorkqueueError(`queue_work on destroyed workqueue '${this.name}'`);
+    if (this.draining && tryCurrentCtx()?.task !== this.thread) {
+      throw new WorkqueueError(`queue_work on workqueue '${this.name}' while it is being drained or destroyed`);
+    }
+    if (work.pending || work.canceling) return false;
     work.pending = true;
     work.queuedOn = this;
-    this.queue.push(work);
+    const item = { work, inst: this.tracker.begin() };
+    this.queue.push(item);
+    const sim = this.sim;
+    if (sim.tracing) {
+      sim.trace('workqueue_queue_work', { work: work.name, wq: this.name, cpu: -1, inst: item.inst });
+      sim.trace('workqueue_activate_work', { work: work.name, inst: item.inst });
+    }
     this.more.wakeUpAll();
     return true;
   }
 
   private *run(): KGen<void> {
+    const sim = this.sim;
     for (;;) {
-      const w = this.queue.shift();
-      if (w === undefined) {
-        this.busy = false;
-        this.idle.wakeUpAll();
+      const it = this.queue.shift();
+      if (it === undefined) {
         if (this.dead) return;
         yield* waitEvent(this.more, () => this.queue.length > 0 || this.dead, { state: 'S' });
         continue;
       }
-      this.busy = true;
-      w.pending = false;
-      w.running++;
-      const sim = this.sim;
-      if (sim.tracing) sim.trace('workqueue_execute_start', { work: w.name, wq: this.name });
+      const w = it.work;
+      workStarted(w);
+      if (sim.tracing) sim.trace('workqueue_execute_start', { work: w.name, wq: this.name, inst: it.inst });
       if (!charge(sim.costs.workItem)) yield sim.costs.workItem;
       yield* w.func(w);
-      if (sim.tracing) sim.trace('workqueue_execute_end', { work: w.name });
-      w.running--;
-      w.done++;
+      if (sim.tracing) sim.trace('workqueue_execute_end', { work: w.name, inst: it.inst });
       this.ran++;
-      w.flushWq.wakeUpAll();
+      workFinished(w);
+      this.tracker.end(it.inst);
       yield condResched; // a preemption point after every item, as process_one_work has
     }
   }
 
-  *flush(): KGen<void> {
-    yield* waitEvent(this.idle, () => this.queue.length === 0 && !this.busy, { state: 'D' });
+  flush(): KGen<void> {
+    return this.tracker.flush();
   }
 
   *cancelSync(work: WorkStruct): KGen<boolean> {
-    const i = this.queue.indexOf(work);
-    if (i >= 0) {
-      this.queue.splice(i, 1);
-      work.pending = false;
+    const i = this.queue.findIndex((it) => it.work === work);
+    const it = i >= 0 ? this.queue.splice(i, 1)[0] : undefined;
+    if (it !== undefined) {
+      workCancelled(work);
+      this.tracker.end(it.inst);
     }
-    if (work.running > 0) yield* waitEvent(work.flushWq, () => work.running === 0, { state: 'D' });
-    return i >= 0;
+    if (work.running > 0) yield* waitWorkIdle(work);
+    return it !== undefined;
   }
 
   *destroy(): KGen<void> {
-    yield* this.flush();
+    if (this.dead) throw new WorkqueueError(`destroy_workqueue: '${this.name}' was already destroyed`);
+    this.draining = true;
+    while (this.tracker.size > 0) yield* this.tracker.flush();
+    this.draining = false;
     this.dead = true;
     this.more.wakeUpAll();
   }

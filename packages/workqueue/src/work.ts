@@ -16,6 +16,10 @@ export interface WorkStruct {
   running: number;
   /** Executions finished. */
   done: number;
+  /** Queued instances removed by cancel_work_sync() before they ran. */
+  cancelled: number;
+  /** WORK_OFFQ_CANCELING: a cancel_work_sync() is in progress; queueing returns false. */
+  canceling: boolean;
   /** The queue it was last queued on. */
   queuedOn: Workqueue | null;
   /** Flushers of this item sleep here. */
@@ -25,7 +29,7 @@ export interface WorkStruct {
 // include/linux/workqueue.h: INIT_WORK()
 /** A work item running `func`. */
 export function initWork(name: string, func: (work: WorkStruct) => KGen<void>): WorkStruct {
-  return { name, func, pending: false, running: 0, done: 0, queuedOn: null, flushWq: new WaitQueue(`flush_work(${name})`) };
+  return { name, func, pending: false, running: 0, done: 0, cancelled: 0, canceling: false, queuedOn: null, flushWq: new WaitQueue(`flush_work(${name})`) };
 }
 
 /** A workqueue. `WorkqueueImpl` is the kernel's; examples show others. */
@@ -36,15 +40,21 @@ export interface Workqueue {
   readonly maxActive: number;
   /**
    * queue_work_on(): queue `work` on `cpu` (null = the local CPU for bound
-   * queues). Returns false if it was already pending. A plain call, usable
-   * in any context; the caller charges `costs.queueWork`.
+   * queues). Returns false if it was already pending or is being cancelled.
+   * A plain call, usable in any context; the caller charges `costs.queueWork`.
+   * Throws `WorkqueueError` on a destroyed queue, or on a draining one unless
+   * called from one of its own work items (chained work).
    */
   queueWorkOn(cpu: number | null, work: WorkStruct): boolean;
   /** flush_workqueue(): wait until every item queued before the call has finished. Task context. */
   flush(): KGen<void>;
-  /** cancel_work_sync(): unqueue `work` if pending and wait for a running instance. Returns whether it was pending. */
+  /**
+   * cancel_work_sync(): unqueue `work` if pending (it will not run) and wait
+   * for a running instance to finish; queueing it meanwhile returns false.
+   * Returns whether it was pending. Callers use `cancelWorkSync(work)`.
+   */
   cancelSync(work: WorkStruct): KGen<boolean>;
-  /** destroy_workqueue(): drain, then refuse further work. */
+  /** destroy_workqueue(): drain (items may still queue chained work), then refuse further work. */
   destroy(): KGen<void>;
 }
 
@@ -65,9 +75,40 @@ export function flushWorkqueue(wq: Workqueue): KGen<void> {
 }
 
 // kernel/workqueue.c: cancel_work_sync()
+/** Cancel a pending `work` and wait for a running one. Returns whether it was pending. */
 export function* cancelWorkSync(work: WorkStruct): KGen<boolean> {
   if (work.queuedOn === null) return false;
-  return yield* work.queuedOn.cancelSync(work);
+  work.canceling = true;
+  try {
+    return yield* work.queuedOn.cancelSync(work);
+  } finally {
+    work.canceling = false;
+  }
+}
+
+/** @internal a queued instance of `work` was cancelled before it ran: wake its flushers. */
+export function workCancelled(work: WorkStruct): void {
+  work.pending = false;
+  work.cancelled++;
+  work.flushWq.wakeUpAll();
+}
+
+/** @internal sleep (uninterruptibly) until no instance of `work` runs. */
+export function* waitWorkIdle(work: WorkStruct): KGen<void> {
+  yield* waitEvent(work.flushWq, () => work.running === 0, { state: 'D' });
+}
+
+/** @internal an instance of `work` started running. */
+export function workStarted(work: WorkStruct): void {
+  work.pending = false;
+  work.running++;
+}
+
+/** @internal an instance of `work` finished: wake its flushers. */
+export function workFinished(work: WorkStruct): void {
+  work.running--;
+  work.done++;
+  work.flushWq.wakeUpAll();
 }
 
 // kernel/workqueue.c: destroy_workqueue()
@@ -76,10 +117,15 @@ export function destroyWorkqueue(wq: Workqueue): KGen<void> {
 }
 
 // kernel/workqueue.c: flush_work()
-/** Wait for the last queued instance of `work` to finish. Returns false if it was idle. */
+/**
+ * Wait until the instances of `work` pending or running at the call have
+ * finished (or, if pending, been cancelled). Returns false if it was idle.
+ * Task context.
+ */
 export function* flushWork(work: WorkStruct): KGen<boolean> {
-  const target = work.done + work.running + (work.pending ? 1 : 0);
-  if (target === work.done) return false;
-  yield* waitEvent(work.flushWq, () => work.done >= target, { state: 'D' });
+  const ended = (): number => work.done + work.cancelled;
+  const target = ended() + work.running + (work.pending ? 1 : 0);
+  if (target === ended()) return false;
+  yield* waitEvent(work.flushWq, () => ended() >= target, { state: 'D' });
   return true;
 }

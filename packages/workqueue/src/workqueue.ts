@@ -1,13 +1,23 @@
 /**
  * The kernel's workqueue (struct workqueue_struct with its pool_workqueues):
- * alloc_workqueue, max_active with inactive items, ordered queues, flush,
- * cancel and destroy.
+ * alloc_workqueue, max_active with inactive items, ordered queues, the
+ * rescuer of WQ_MEM_RECLAIM queues, freezing of WQ_FREEZABLE ones, flush,
+ * cancel, drain and destroy.
  * @module
  */
-import { type KGen, type Simulator, tryCurrentCtx, WaitQueue, waitEvent } from '@dio/sim';
-import { __WQ_ORDERED, WQ_DFL_ACTIVE, WQ_HIGHPRI, WQ_MAX_ACTIVE, WQ_MEM_RECLAIM, WQ_UNBOUND, WQ_VALID } from './flags';
+import { type KGen, type Simulator, tryCurrentCtx } from '@dio/sim';
+import { __WQ_ORDERED, WQ_DFL_ACTIVE, WQ_FREEZABLE, WQ_HIGHPRI, WQ_MAX_ACTIVE, WQ_MEM_RECLAIM, WQ_UNBOUND, WQ_VALID } from './flags';
+import { FlushTracker } from './flush';
 import { getPool, type PoolWorkqueueLike, type Queued, type WorkerPool } from './pool';
-import type { Workqueue, WorkStruct } from './work';
+import { Rescuer } from './rescuer';
+import { type Freezable, wqState } from './state';
+import { waitWorkIdle, type Workqueue, type WorkStruct, workCancelled } from './work';
+import { currentWorker } from './worker';
+
+/** Thrown for invalid alloc_workqueue arguments and for queueing on a draining or destroyed queue. */
+export class WorkqueueError extends Error {
+  override readonly name = 'WorkqueueError';
+}
 
 /** struct pool_workqueue: one workqueue's link to one pool, with its own max_active. */
 class PoolWorkqueue implements PoolWorkqueueLike {
@@ -23,11 +33,16 @@ class PoolWorkqueue implements PoolWorkqueueLike {
   get wqName(): string {
     return this.wq.name;
   }
+  /** pwq->max_active: the queue's, or 0 while frozen (pwq_adjust_max_active). */
+  get maxActive(): number {
+    return this.wq.frozen ? 0 : this.wq.maxActive;
+  }
 
+  // kernel/workqueue.c: __queue_work() → insert_work()
   insert(q: Queued): void {
     const sim = this.pool.sim;
     if (sim.tracing) sim.trace('workqueue_queue_work', { work: q.work.name, wq: this.wq.name, cpu: this.pool.cpu ?? -1, inst: q.inst });
-    if (this.nrActive < this.wq.maxActive) this.activate(q);
+    if (this.nrActive < this.maxActive) this.activate(q);
     else this.inactive.push(q);
   }
 
@@ -39,37 +54,62 @@ class PoolWorkqueue implements PoolWorkqueueLike {
     this.pool.kick();
   }
 
-  // kernel/workqueue.c: pwq_dec_nr_in_flight() → pwq_activate_first_inactive()
+  // kernel/workqueue.c: pwq_activate_first_inactive()
+  activateInactive(): void {
+    while (this.nrActive < this.maxActive) {
+      const next = this.inactive.shift();
+      if (next === undefined) return;
+      this.activate(next);
+    }
+  }
+
+  // kernel/workqueue.c: pwq_dec_nr_in_flight()
   workDone(q: Queued): void {
     this.nrActive--;
-    const next = this.inactive.shift();
-    if (next !== undefined) this.activate(next);
+    this.activateInactive();
     this.wq.finished(q.inst);
   }
 
-  /** Remove a still-queued instance of `work`; returns whether one was found. */
+  sendMayday(): void {
+    this.wq.rescuer?.sendMayday(this);
+  }
+
+  /** Remove a still-queued instance of `work`; returns it or null. */
   unqueue(work: WorkStruct): Queued | null {
     const inA = this.pool.worklist.findIndex((q) => q.work === work && q.pwq === this);
     if (inA >= 0) {
       const [q] = this.pool.worklist.splice(inA, 1);
       this.nrActive--;
-      const next = this.inactive.shift();
-      if (next !== undefined) this.activate(next);
+      this.activateInactive();
       return q ?? null;
     }
     const inI = this.inactive.findIndex((q) => q.work === work);
     if (inI >= 0) return this.inactive.splice(inI, 1)[0] ?? null;
+    for (const w of this.pool.busy) {
+      // assigned to a busy worker by the non-reentrancy rule, not yet started
+      const inS = w.scheduled.findIndex((q) => q.work === work && q.pwq === this);
+      if (inS >= 0) {
+        const [q] = w.scheduled.splice(inS, 1);
+        this.nrActive--;
+        this.activateInactive();
+        return q ?? null;
+      }
+    }
     return null;
   }
 }
 
 /** The kernel's workqueue implementation. */
-export class WorkqueueImpl implements Workqueue {
+export class WorkqueueImpl implements Workqueue, Freezable {
   private readonly pwqs = new Map<string, PoolWorkqueue>();
-  private readonly inflight = new Set<number>();
-  private readonly flushWq: WaitQueue;
-  private nextInst = 0;
+  private readonly tracker: FlushTracker;
+  /** The rescuer thread of a WQ_MEM_RECLAIM queue. */
+  readonly rescuer: Rescuer | null;
+  /** __WQ_DRAINING: only chained work may be queued. */
+  private draining = false;
   private dead = false;
+  /** Frozen by freezeWorkqueues() (WQ_FREEZABLE only): new items stay inactive. */
+  frozen = false;
 
   constructor(
     readonly sim: Simulator,
@@ -77,14 +117,14 @@ export class WorkqueueImpl implements Workqueue {
     readonly flags: number,
     readonly maxActive: number,
   ) {
-    this.flushWq = new WaitQueue(`flush_workqueue(${name})`);
-    if (flags & WQ_MEM_RECLAIM) {
-      // the rescuer: a kthread that stands by for memory pressure (never needed here)
-      sim.spawn(name, function* () {}, { kind: 'kthread', sleeping: new WaitQueue(`${name} rescuer`) });
-    }
+    this.tracker = new FlushTracker(name);
+    this.rescuer = flags & WQ_MEM_RECLAIM ? new Rescuer(sim, name) : null;
+    const st = wqState(sim);
+    st.workqueues.add(this);
+    if (st.freezing) this.setFrozen(true);
   }
 
-  private pwqFor(cpu: number | null): PoolWorkqueue {
+  private pwqFor(cpu: number): PoolWorkqueue {
     const unbound = (this.flags & WQ_UNBOUND) !== 0;
     const key = unbound ? 'u' : String(cpu);
     let p = this.pwqs.get(key);
@@ -97,28 +137,35 @@ export class WorkqueueImpl implements Workqueue {
 
   // kernel/workqueue.c: __queue_work()
   queueWorkOn(cpu: number | null, work: WorkStruct): boolean {
-    if (this.dead) throw new Error(`queue_work on destroyed workqueue '${this.name}'`);
-    if (work.pending) return false;
+    if (this.dead) throw new WorkqueueError(`queue_work on destroyed workqueue '${this.name}'`);
+    // is_chained_work(): a draining queue takes work only from its own items
+    if (this.draining && currentWorker()?.current?.pwq.wq !== this) {
+      throw new WorkqueueError(`queue_work on workqueue '${this.name}' while it is being drained or destroyed`);
+    }
+    if (work.pending || work.canceling) return false;
     const c = cpu ?? tryCurrentCtx()?.cpu?.id ?? 0;
     if (!Number.isInteger(c) || c < 0 || c >= this.sim.cpus.length) throw new RangeError(`queue_work_on: no cpu ${c}`);
+    let pwq = this.pwqFor(c);
+    if (work.running > 0) {
+      // "If @work was previously on a different pool, it might still be running there, in which case
+      // the work needs to be queued on that pool to guarantee non-reentrancy."
+      for (const p of this.pwqs.values()) {
+        if (p !== pwq && p.pool.findWorkerExecuting(work)?.current?.pwq === p) pwq = p;
+      }
+    }
     work.pending = true;
     work.queuedOn = this;
-    const inst = this.nextInst++;
-    this.inflight.add(inst);
-    const pwq = this.pwqFor(c);
-    pwq.insert({ work, pwq, inst });
+    pwq.insert({ work, pwq, inst: this.tracker.begin() });
     return true;
   }
 
   /** @internal an instance finished. */
   finished(inst: number): void {
-    this.inflight.delete(inst);
-    this.flushWq.wakeUpAll();
+    this.tracker.end(inst);
   }
 
-  *flush(): KGen<void> {
-    const before = [...this.inflight];
-    yield* waitEvent(this.flushWq, () => before.every((i) => !this.inflight.has(i)), { state: 'D' });
+  flush(): KGen<void> {
+    return this.tracker.flush();
   }
 
   *cancelSync(work: WorkStruct): KGen<boolean> {
@@ -128,25 +175,48 @@ export class WorkqueueImpl implements Workqueue {
         const q = p.unqueue(work);
         if (q !== null) {
           was = true;
-          work.pending = false;
+          workCancelled(work);
           this.finished(q.inst);
           break;
         }
       }
     }
-    if (work.running > 0) yield* waitEvent(work.flushWq, () => work.running === 0, { state: 'D' });
+    if (work.running > 0) yield* waitWorkIdle(work);
     return was;
   }
 
-  *destroy(): KGen<void> {
-    yield* this.flush();
-    this.dead = true;
+  // kernel/workqueue.c: drain_workqueue()
+  /** Flush until empty, refusing all but chained work meanwhile. */
+  *drain(): KGen<void> {
+    this.draining = true;
+    try {
+      while (this.tracker.size > 0) yield* this.tracker.flush();
+    } finally {
+      this.draining = false;
+    }
   }
-}
 
-/** Thrown for invalid alloc_workqueue arguments. */
-export class WorkqueueError extends Error {
-  override readonly name = 'WorkqueueError';
+  // kernel/workqueue.c: destroy_workqueue()
+  *destroy(): KGen<void> {
+    if (this.dead) throw new WorkqueueError(`destroy_workqueue: '${this.name}' was already destroyed`);
+    yield* this.drain();
+    this.dead = true;
+    this.rescuer?.stop();
+    wqState(this.sim).workqueues.delete(this);
+  }
+
+  // kernel/workqueue.c: pwq_adjust_max_active()
+  setFrozen(frozen: boolean): void {
+    if ((this.flags & WQ_FREEZABLE) === 0 || this.frozen === frozen) return;
+    this.frozen = frozen;
+    if (!frozen) for (const p of this.pwqs.values()) p.activateInactive();
+  }
+
+  nrActiveTotal(): number {
+    let n = 0;
+    for (const p of this.pwqs.values()) n += p.nrActive;
+    return n;
+  }
 }
 
 // kernel/workqueue.c: alloc_workqueue()
