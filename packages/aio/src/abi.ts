@@ -12,7 +12,7 @@ export const IOCB_CMD_NOOP = 6;
 export const IOCB_CMD_PREADV = 7;
 export const IOCB_CMD_PWRITEV = 8;
 
-/** iocb->aio_flags: IOCB_FLAG_RESFD (eventfd) and IOCB_FLAG_IOPRIO. */
+/** iocb->aio_flags: IOCB_FLAG_RESFD (eventfd; not emulated, ignored) and IOCB_FLAG_IOPRIO (aio_reqprio is the I/O priority). */
 export const IOCB_FLAG_RESFD = 1 << 0;
 export const IOCB_FLAG_IOPRIO = 1 << 1;
 
@@ -20,7 +20,7 @@ export const IOCB_FLAG_IOPRIO = 1 << 1;
 export interface AioIocb {
   /** aio_data: returned in io_event.data. */
   data: bigint;
-  /** aio_key: must be 0 (the kernel writes KIOCB_KEY). */
+  /** aio_key: written by the kernel (KIOCB_KEY, 0) at submission; its value is not checked. */
   key: number;
   /** aio_rw_flags: RWF_*. */
   rwFlags: number;
@@ -33,6 +33,8 @@ export interface AioIocb {
   nbytes: number;
   offset: number;
   flags: number;
+  /** aio_reserved2: must be 0 (-EINVAL otherwise). */
+  reserved2?: number;
 }
 
 /** struct io_event. */

@@ -6,4 +6,5 @@
  * @module
  */
 export * from './abi';
-export { Kioctx, ioSetup, ioSubmit, ioGetevents, ioDestroy } from './kioctx';
+export { Kioctx, ioSetup, ioGetevents, ioDestroy, aioRingEvents, AIO_MAX_NR } from './kioctx';
+export { ioSubmit, aioPrepRw } from './submit';

@@ -1,33 +1,40 @@
 /**
- * fs/aio.c: the AIO context (struct kioctx), io_submit with aio_prep_rw,
- * aio_complete_rw posting events from whatever context completes the I/O,
- * and io_getevents.
+ * fs/aio.c: the AIO context (struct kioctx) — io_setup with the kernel's
+ * ring sizing, aio_complete posting events from whatever context completes
+ * the I/O, io_getevents (min_nr, nr, timeout) and io_destroy.
  * @module
  */
-import {
-  EAGAIN,
-  EBADF,
-  EFAULT,
-  EINTR,
-  EINVAL,
-  EIOCBQUEUED,
-  ERESTARTSYS,
-  type FdTable,
-  IOCB_AIO_RW,
-  IOCB_HIPRI,
-  IOCB_WRITE,
-  iocbFlags,
-  IovIter,
-  Kiocb,
-  kiocbSetRwFlags,
-} from '@dio/kiocb';
-import { charge, currentCtx, currentSim, type KGen, type Simulator, syscall, WaitQueue, waitEvent } from '@dio/sim';
-import { allocWorkqueue, initWork, queueWork, type Workqueue } from '@dio/workqueue';
-import { type AioIocb, IOCB_CMD_FDSYNC, IOCB_CMD_FSYNC, IOCB_CMD_NOOP, IOCB_CMD_PREAD, IOCB_CMD_PWRITE, type IoEvent } from './abi';
+import { EAGAIN, EINTR, EINVAL, type FdTable } from '@dio/kiocb';
+import { charge, currentCtx, currentSim, type KGen, type Simulator, syscall, wait, type WakeReason, WaitQueue, waitEvent } from '@dio/sim';
+import type { IoEvent } from './abi';
+
+/** /proc/sys/fs/aio-max-nr default: events all contexts may ask for together. */
+export const AIO_MAX_NR = 0x10000;
+const PAGE_SIZE = 4096;
+/** sizeof(struct aio_ring) and sizeof(struct io_event). */
+const AIO_RING_HEADER = 32;
+const IO_EVENT_SIZE = 32;
+
+/** aio_nr: events reserved by live contexts, per simulation (a system-wide counter in the kernel). */
+const aioNr = new WeakMap<Simulator, number>();
+
+// fs/aio.c: ioctx_alloc() + aio_setup_ring()
+/**
+ * Ring entries the kernel gives a context asked for `nrEvents`: at least
+ * 4 per possible CPU, doubled (half may sit in per-CPU caches), plus 2, then
+ * rounded up to whole pages of io_events. Returns -EINVAL on overflow.
+ */
+export function aioRingEvents(nrEvents: number, cpus: number): number {
+  let n = Math.max(nrEvents, cpus * 4) * 2;
+  if (n > 0x10000000 / IO_EVENT_SIZE) return -EINVAL; // "Prevent overflows"
+  n += 2; // "1 is required, 2 for good luck"
+  const pages = Math.ceil((AIO_RING_HEADER + IO_EVENT_SIZE * n) / PAGE_SIZE);
+  return Math.floor((PAGE_SIZE * pages - AIO_RING_HEADER) / IO_EVENT_SIZE);
+}
 
 /** struct kioctx. */
 export class Kioctx {
-  /** Completed events not yet reaped (the ring). */
+  /** Completed events not yet reaped (the ring, oldest first). */
   readonly ring: IoEvent[] = [];
   /** ctx->wait: io_getevents sleepers. */
   readonly wait = new WaitQueue('aio ctx->wait');
@@ -35,15 +42,27 @@ export class Kioctx {
   inflight = 0;
   dead = false;
   private nextObj = 0;
-  /** Where the last completions ran (context kind), for tests and traces. */
+  /** Where each completion ran (context kind, or `task:<name>`), for tests and traces. */
   readonly completedIn: string[] = [];
+  /** ctx->nr_events: ring entries (see `aioRingEvents`). */
+  readonly nrEvents: number;
 
   constructor(
     readonly sim: Simulator,
-    /** max_reqs: how many may be in flight. */
+    /** ctx->max_reqs: nr_events as passed to io_setup. */
     readonly maxReqs: number,
     readonly files: FdTable,
-  ) {}
+  ) {
+    this.nrEvents = Math.max(2, aioRingEvents(maxReqs, sim.cpus.length));
+  }
+
+  /**
+   * get_reqs_available(): a request slot is held from io_submit until its
+   * event is reaped (reqs_available starts at nr_events - 1).
+   */
+  get reqsAvailable(): number {
+    return this.nrEvents - 1 - this.inflight - this.ring.length;
+  }
 
   /** @internal */
   obj(): number {
@@ -51,128 +70,91 @@ export class Kioctx {
   }
 }
 
-const systemWq = new WeakMap<Simulator, Workqueue>();
-
-/** system_wq of a simulation (schedule_work()), used for aio fsync. */
-function systemWorkqueue(sim: Simulator): Workqueue {
-  let wq = systemWq.get(sim);
-  if (wq === undefined) {
-    wq = allocWorkqueue(sim, 'events', 0, 0);
-    systemWq.set(sim, wq);
-  }
-  return wq;
-}
-
-// fs/aio.c: SYSCALL_DEFINE2(io_setup)
-/** io_setup(nr_events): a new context, or -EINVAL / -EAGAIN. Run inside a task. */
+// fs/aio.c: SYSCALL_DEFINE2(io_setup) → ioctx_alloc()
+/** io_setup(nr_events): a new context, or -EINVAL (0, overflow) / -EAGAIN (over aio-max-nr). Run inside a task. */
 export function* ioSetup(nrEvents: number, files: FdTable): KGen<Kioctx | number> {
   const sim = currentSim();
   if (!charge(sim.costs.syscall)) yield sim.costs.syscall;
   if (!Number.isInteger(nrEvents) || nrEvents <= 0) return -EINVAL;
-  if (nrEvents > 65536) return -EAGAIN; // aio-max-nr
+  if (aioRingEvents(nrEvents, sim.cpus.length) < 0) return -EINVAL;
+  const used = aioNr.get(sim) ?? 0;
+  if (nrEvents > AIO_MAX_NR || used + nrEvents > AIO_MAX_NR) return -EAGAIN;
+  aioNr.set(sim, used + nrEvents);
   return new Kioctx(sim, nrEvents, files);
 }
 
 // fs/aio.c: aio_complete_rw() → iocb_put() → aio_complete()
-function* aioCompleteRw(ctx: Kioctx, data: bigint, obj: number, res: number): KGen<void> {
+/** Post one event and wake io_getevents sleepers; runs in whatever context completed the I/O. */
+export function* aioComplete(ctx: Kioctx, data: bigint, obj: number, res: number): KGen<void> {
   if (!charge(ctx.sim.costs.aioComplete)) yield ctx.sim.costs.aioComplete;
-  ctx.completedIn.push(currentCtx().kind === 'task' ? `task:${currentCtx().label}` : currentCtx().kind);
+  const c = currentCtx();
+  ctx.completedIn.push(c.kind === 'task' ? `task:${c.label}` : c.kind);
   ctx.ring.push({ data, obj, res, res2: 0 });
   ctx.inflight--;
   if (ctx.sim.tracing) ctx.sim.trace('aio_complete', { obj, res });
   ctx.wait.wakeUpAll();
 }
 
-// fs/aio.c: io_submit_one() with aio_prep_rw() and aio_read()/aio_write()
-function* submitOne(ctx: Kioctx, cb: AioIocb): KGen<number> {
-  const sim = ctx.sim;
-  if (cb.key !== 0 || cb.reqprio < 0) return -EINVAL;
-  if (ctx.inflight >= ctx.maxReqs) return -EAGAIN;
-  const file = ctx.files.get(cb.fildes);
-  if (file === undefined) return -EBADF;
-  const obj = ctx.obj();
-  if (!charge(sim.costs.aioSubmit)) yield sim.costs.aioSubmit;
-  if (cb.lioOpcode === IOCB_CMD_NOOP) return -EINVAL;
-  if (cb.lioOpcode === IOCB_CMD_FSYNC || cb.lioOpcode === IOCB_CMD_FDSYNC) {
-    // aio_fsync(): punted to system_wq
-    ctx.inflight++;
-    const datasync = cb.lioOpcode === IOCB_CMD_FDSYNC;
-    const work = initWork('aio_fsync_work', function* () {
-      const r = yield* file.fOp.fsync(file, 0, Number.MAX_SAFE_INTEGER, datasync);
-      yield* aioCompleteRw(ctx, cb.data, obj, r);
-    });
-    if (!charge(sim.costs.queueWork)) yield sim.costs.queueWork;
-    queueWork(systemWorkqueue(sim), work);
-    return 0;
-  }
-  if (cb.lioOpcode !== IOCB_CMD_PREAD && cb.lioOpcode !== IOCB_CMD_PWRITE) return -EINVAL;
-  const write = cb.lioOpcode === IOCB_CMD_PWRITE;
-  if (write ? !file.writable : !file.readable) return -EBADF;
-  if (cb.addr < 0 || cb.nbytes < 0 || (cb.buf !== null && cb.buf.length < cb.nbytes)) return -EFAULT;
-  // aio_prep_rw(): never IOCB_DIO_CALLER_COMP; HIPRI cleared ("no one is going to poll")
-  const kiocb = new Kiocb(file, cb.offset, (_k, res) => aioCompleteRw(ctx, cb.data, obj, res), iocbFlags(file) | IOCB_AIO_RW);
-  const e = kiocbSetRwFlags(kiocb, cb.rwFlags);
-  if (e < 0) return e;
-  kiocb.kiFlags &= ~IOCB_HIPRI;
-  const iter = IovIter.ubuf(cb.buf, cb.nbytes, cb.addr);
-  ctx.inflight++;
-  let ret: number;
-  if (write) {
-    kiocb.kiFlags |= IOCB_WRITE;
-    ret = yield* file.fOp.writeIter(kiocb, iter);
-  } else ret = yield* file.fOp.readIter(kiocb, iter);
-  // fs/aio.c: aio_rw_done()
-  if (ret === -EIOCBQUEUED) return 0;
-  if (ret === -ERESTARTSYS) ret = -EINTR;
-  yield* aioCompleteRw(ctx, cb.data, obj, ret);
-  return 0;
-}
-
-// fs/aio.c: SYSCALL_DEFINE3(io_submit)
-/** io_submit(): submits in order; returns how many were submitted, or the first one's error if none was. */
-export function ioSubmit(ctx: Kioctx, iocbs: readonly AioIocb[]): KGen<number> {
-  return syscall(
-    (function* (): KGen<number> {
-      if (ctx.dead) return -EINVAL;
-      let i = 0;
-      for (; i < iocbs.length; i++) {
-        const r = yield* submitOne(ctx, iocbs[i] as AioIocb);
-        if (r < 0) return i > 0 ? i : r;
-      }
-      return i;
-    })(),
-  );
-}
-
-// fs/aio.c: SYSCALL_DEFINE5(io_getevents) → read_events()
+// fs/aio.c: SYSCALL_DEFINE5(io_getevents) → do_io_getevents() → read_events()
 /**
- * io_getevents(): wait until at least `minNr` events are ready (or the
- * timeout passes), then return up to `nr` of them, oldest first.
+ * io_getevents(): take up to `nr` events, waiting (interruptibly) until at
+ * least `minNr` were taken or the relative timeout passes (`null` = no
+ * timeout, 0 = don't wait). Events are taken as they arrive, so a timeout
+ * returns what arrived meanwhile. -EINVAL for a bad min_nr/nr/timeout or a
+ * destroyed context (also when io_destroy ends the wait with nothing read),
+ * -EINTR for a signal with nothing read.
  */
 export function ioGetevents(ctx: Kioctx, minNr: number, nr: number, timeoutNs: number | null = null): KGen<IoEvent[] | number> {
   return syscall(
     (function* (): KGen<IoEvent[] | number> {
-      if (minNr < 0 || nr < 0 || minNr > nr) return -EINVAL;
-      if (!charge(ctx.sim.costs.aioGetevents)) yield ctx.sim.costs.aioGetevents;
-      if (ctx.ring.length < minNr && timeoutNs !== 0) {
-        const why = yield* waitEvent(ctx.wait, () => ctx.ring.length >= minNr || ctx.dead, {
-          state: 'S',
-          ...(timeoutNs !== null ? { timeout: timeoutNs } : {}),
-        });
-        if (why === 'signal' && ctx.ring.length === 0) return -EINTR;
+      if (ctx.dead) return -EINVAL; // lookup_ioctx() fails
+      if (!Number.isInteger(minNr) || !Number.isInteger(nr) || minNr < 0 || minNr > nr) return -EINVAL;
+      if (timeoutNs !== null && (!Number.isFinite(timeoutNs) || timeoutNs < 0)) return -EINVAL; // timespec64_valid()
+      const sim = ctx.sim;
+      if (!charge(sim.costs.aioGetevents)) yield sim.costs.aioGetevents;
+      const out: IoEvent[] = [];
+      // aio_read_events(): copy what the ring has (up to nr), then report whether to stop
+      const readEvents = (): boolean => {
+        out.push(...ctx.ring.splice(0, nr - out.length));
+        return out.length >= minNr || ctx.dead;
+      };
+      let why: WakeReason = 'woken';
+      if (!readEvents() && timeoutNs !== 0) {
+        if (timeoutNs === null) why = yield* waitEvent(ctx.wait, readEvents, { state: 'S' });
+        else {
+          // wait_event_interruptible_hrtimeout(): an absolute deadline, whatever wakes us meanwhile
+          const until = sim.now + timeoutNs;
+          while (!readEvents()) {
+            if (sim.now >= until) break;
+            why = (yield wait(ctx.wait, { state: 'S', timeout: until - sim.now })) as WakeReason;
+            if (why === 'signal') {
+              readEvents();
+              break;
+            }
+          }
+        }
       }
-      return ctx.ring.splice(0, nr);
+      if (out.length === 0 && ctx.dead) return -EINVAL;
+      if (out.length === 0 && why === 'signal') return -EINTR;
+      return out;
     })(),
   );
 }
 
-// fs/aio.c: SYSCALL_DEFINE1(io_destroy)
-/** io_destroy(): waits for in-flight requests, then frees the context. */
+// fs/aio.c: SYSCALL_DEFINE1(io_destroy) → kill_ioctx()
+/**
+ * io_destroy(): mark the context dead, wake io_getevents sleepers, then
+ * wait uninterruptibly until every in-flight request has completed (the
+ * kernel keeps using the user's buffers until then). -EINVAL if already
+ * destroyed.
+ */
 export function ioDestroy(ctx: Kioctx): KGen<number> {
   return syscall(
     (function* (): KGen<number> {
       if (ctx.dead) return -EINVAL;
       ctx.dead = true;
+      aioNr.set(ctx.sim, Math.max(0, (aioNr.get(ctx.sim) ?? 0) - ctx.maxReqs));
+      ctx.wait.wakeUpAll();
       yield* waitEvent(ctx.wait, () => ctx.inflight === 0, { state: 'D' });
       return 0;
     })(),

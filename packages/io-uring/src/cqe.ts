@@ -28,6 +28,8 @@ export function overflowFlush(ctx: IoRingCtx): void {
 
 /** Post a request's CQE (io_req_complete_post's posting part). */
 export function postReq(ctx: IoRingCtx, req: IoKiocb): void {
+  if (req.copyOut !== null && req.cqe.res > 0) req.copyOut();
+  req.copyOut = null;
   postCqe(ctx, req.userData, req.cqe.res, req.cqe.flags);
   const sim = ctx.sim;
   if (sim.tracing) {

@@ -2,7 +2,7 @@
  * struct io_ring_ctx: one io_uring instance and io_uring_setup().
  * @module
  */
-import { EINVAL, type FdTable, type File, ENOMEM } from '@dio/kiocb';
+import { EINVAL, type FdTable, type File } from '@dio/kiocb';
 import { type Simulator, type Task, type TwaMode, WaitQueue } from '@dio/sim';
 import type { IoWq } from './iowq';
 import type { IoKiocb } from './req';
@@ -24,6 +24,7 @@ import {
   IORING_SETUP_DEFER_TASKRUN,
   IORING_SETUP_IOPOLL,
   IORING_SETUP_SINGLE_ISSUER,
+  IORING_SETUP_SQ_AFF,
   IORING_SETUP_SQPOLL,
   IORING_SETUP_SUPPORTED,
   IORING_SETUP_TASKRUN_FLAG,
@@ -127,9 +128,16 @@ export function ioUringSetupParams(entries: number, p: IoUringParams): { sq: num
     if (!(flags & IORING_SETUP_CLAMP)) return -EINVAL;
     entries = IORING_MAX_ENTRIES;
   }
-  // io_uring_create(): DEFER_TASKRUN needs SINGLE_ISSUER and excludes SQPOLL; TASKRUN_FLAG needs COOP or DEFER
-  if (flags & IORING_SETUP_DEFER_TASKRUN && (!(flags & IORING_SETUP_SINGLE_ISSUER) || flags & IORING_SETUP_SQPOLL)) return -EINVAL;
-  if (flags & IORING_SETUP_TASKRUN_FLAG && !(flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN))) return -EINVAL;
+  // io_uring_create(): with SQPOLL the IPI-related flags make no sense (COOP_TASKRUN, TASKRUN_FLAG,
+  // DEFER_TASKRUN); without it TASKRUN_FLAG needs COOP_TASKRUN or DEFER_TASKRUN; DEFER_TASKRUN needs SINGLE_ISSUER
+  if (flags & IORING_SETUP_SQPOLL) {
+    if (flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_DEFER_TASKRUN)) return -EINVAL;
+  } else {
+    if (flags & IORING_SETUP_TASKRUN_FLAG && !(flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN))) return -EINVAL;
+    // io_sq_offload_create(): can't have SQ_AFF without SQPOLL
+    if (flags & IORING_SETUP_SQ_AFF) return -EINVAL;
+  }
+  if (flags & IORING_SETUP_DEFER_TASKRUN && !(flags & IORING_SETUP_SINGLE_ISSUER)) return -EINVAL;
   const sq = roundupPow2(entries);
   let cq = 2 * sq;
   if (flags & IORING_SETUP_CQSIZE) {
@@ -143,7 +151,6 @@ export function ioUringSetupParams(entries: number, p: IoUringParams): { sq: num
     cq = roundupPow2(c);
     if (cq < sq) return -EINVAL;
   }
-  if (sq * 64 + cq * 16 > 1 << 30) return -ENOMEM;
   return { sq, cq, flags };
 }
 

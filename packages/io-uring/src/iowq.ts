@@ -3,11 +3,11 @@
  * block, issued without IOCB_NOWAIT.
  * @module
  */
-import { EIOCBQUEUED } from '@dio/kiocb';
-import { charge, type KGen, type Task, WaitQueue, waitEvent } from '@dio/sim';
+import { EAGAIN, EIOCBQUEUED } from '@dio/kiocb';
+import { charge, condResched, type KGen, type Task, WaitQueue, waitEvent } from '@dio/sim';
 import { cqringWake, postReq } from './cqe';
 import type { IoRingCtx } from './ctx';
-import type { IoKiocb } from './req';
+import { type IoKiocb, REQ_F_NOWAIT } from './req';
 import { reqTaskWorkAdd } from './tw';
 
 /** Issues a request blocking; returns IOU_OK, IOU_ISSUE_SKIP_COMPLETE or a negative errno. */
@@ -62,12 +62,26 @@ export class IoWq {
 
   // io_uring/io_uring.c: io_wq_submit_work()
   private *submitWork(req: IoKiocb): KGen<void> {
-    const ret = yield* this.issue(req);
+    let ret: number;
+    for (;;) {
+      ret = yield* this.issue(req);
+      // -EAGAIN is retried only for IOPOLL (no request slot on the block side); otherwise it is final
+      if (ret !== -EAGAIN || req.flags & REQ_F_NOWAIT || !this.ctx.iopoll || this.ctx.dead) break;
+      yield condResched;
+      yield this.ctx.sim.costs.ioUringIssue; // one more trip through io_issue_sqe
+    }
     if (ret === 0) yield* completeFromWorker(req);
     else if (ret < 0 && ret !== -EIOCBQUEUED) {
+      // io_req_task_queue_fail(): "avoid locking problems by failing it from a clean context"
       req.fail(ret);
-      yield* completeFromWorker(req);
+      req.twFunc = queueCompletion;
+      yield* reqTaskWorkAdd(req, false);
     }
+  }
+
+  /** io_wq_current_is_worker() for this ring. */
+  isWorker(t: Task): boolean {
+    return this.workers.includes(t);
   }
 
   /** Stop idle workers (ring teardown). */
@@ -76,14 +90,20 @@ export class IoWq {
   }
 }
 
+/** task_work that completes a request (io_req_task_complete / io_req_task_cancel): batch its CQE. */
+function* queueCompletion(req: IoKiocb): KGen<void> {
+  req.ctx.complReqs.push(req);
+}
+
 // io_uring/io_uring.c: io_req_complete_post() from io-wq
-/** With DEFER_TASKRUN only the submitter may post: go through task_work; otherwise post and wake. */
+/**
+ * ctx->task_complete (DEFER_TASKRUN without IOPOLL): only the submitter may
+ * post, so go through task_work; otherwise post and wake.
+ */
 function* completeFromWorker(req: IoKiocb): KGen<void> {
   const ctx = req.ctx;
-  if (ctx.deferTaskrun) {
-    req.twFunc = function* (r: IoKiocb) {
-      ctx.complReqs.push(r);
-    };
+  if (ctx.deferTaskrun && !ctx.iopoll) {
+    req.twFunc = queueCompletion;
     yield* reqTaskWorkAdd(req, false);
     return;
   }

@@ -98,6 +98,16 @@ export function prepReadv(sqe: Sqe, fd: number, iovecs: readonly Iovec[], offset
   prepRw(sqe, IORING_OP_READV, fd, 0, null, iovecs.length, offset);
   sqe.iovecs = iovecs;
 }
+/** io_uring_prep_writev2(): WRITEV with rw_flags (RWF_*). */
+export function prepWritev2(sqe: Sqe, fd: number, iovecs: readonly Iovec[], offset: number, rwFlags: number): void {
+  prepWritev(sqe, fd, iovecs, offset);
+  sqe.opFlags = rwFlags;
+}
+/** io_uring_prep_readv2(): READV with rw_flags (RWF_*). */
+export function prepReadv2(sqe: Sqe, fd: number, iovecs: readonly Iovec[], offset: number, rwFlags: number): void {
+  prepReadv(sqe, fd, iovecs, offset);
+  sqe.opFlags = rwFlags;
+}
 /** io_uring_prep_write_fixed(): `addr` must lie inside registered buffer `bufIndex`. */
 export function prepWriteFixed(sqe: Sqe, fd: number, buf: Uint8Array | null, nbytes: number, offset: number, bufIndex: number, addr: number): void {
   prepRw(sqe, IORING_OP_WRITE_FIXED, fd, addr, buf, nbytes, offset);
@@ -117,6 +127,10 @@ export function prepFsync(sqe: Sqe, fd: number, datasync = false): void {
 export function prepNop(sqe: Sqe): void {
   prepRw(sqe, IORING_OP_NOP, -1, 0, null, 0, 0);
 }
+/** io_uring_sqe_set_flags(): IOSQE_* (IOSQE_FIXED_FILE, IOSQE_ASYNC). */
+export function sqeSetFlags(sqe: Sqe, flags: number): void {
+  sqe.flags = flags;
+}
 /** io_uring_sqe_set_data64(). */
 export function sqeSetData64(sqe: Sqe, data: bigint | number): void {
   sqe.userData = BigInt(data);
@@ -133,15 +147,21 @@ function cqNeedsFlush(ring: IoUring): boolean {
   return (ring.ctx.sq.flags & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN)) !== 0;
 }
 
-/** __io_uring_submit(): flush the SQ and enter the kernel if needed. */
+/** sq_ring_needs_enter(): something to submit and no SQPOLL thread awake to take it. */
+function sqNeedsEnter(ring: IoUring, submit: number): { enter: boolean; flags: number } {
+  if (submit === 0) return { enter: false, flags: 0 };
+  if (!ring.ctx.sqpoll) return { enter: true, flags: 0 };
+  if (ring.ctx.sq.flags & IORING_SQ_NEED_WAKEUP) return { enter: true, flags: IORING_ENTER_SQ_WAKEUP };
+  return { enter: false, flags: 0 };
+}
+
+/** __io_uring_submit(): flush the SQ and enter the kernel only if needed (nothing to submit and nothing to wait for: no syscall). */
 function* submitInner(ring: IoUring, waitNr: number, getevents: boolean): KGen<number> {
   const submitted = flushSq(ring);
-  let flags = 0;
-  let needEnter = true;
-  if (ring.ctx.sqpoll) {
-    needEnter = (ring.ctx.sq.flags & IORING_SQ_NEED_WAKEUP) !== 0;
-    if (needEnter) flags |= IORING_ENTER_SQ_WAKEUP;
-  }
+  const sq = sqNeedsEnter(ring, submitted);
+  let flags = sq.flags;
+  let needEnter = sq.enter;
+  // cq_ring_needs_enter(): IOPOLL, or overflowed CQEs / TASKRUN_FLAG task_work to flush
   if (waitNr > 0 || getevents || ring.flags & IORING_SETUP_IOPOLL || cqNeedsFlush(ring)) {
     flags |= IORING_ENTER_GETEVENTS;
     needEnter = true;
@@ -160,7 +180,17 @@ export function submitAndWait(ring: IoUring, waitNr: number): KGen<number> {
   return submitInner(ring, waitNr, false);
 }
 
-/** io_uring_peek_cqe(): the next CQE without entering the kernel, or null. */
+/** io_uring_get_events(): enter the kernel only to flush completions (run task_work / DEFER_TASKRUN work, overflow). */
+export function getEvents(ring: IoUring): KGen<number> {
+  return syscall(ioUringEnter(ring.ctx, 0, 0, IORING_ENTER_GETEVENTS));
+}
+
+/**
+ * io_uring_peek_cqe(): the next CQE, or null. Reads the CQ ring only; unlike
+ * liburing it never enters the kernel, even when IORING_SQ_TASKRUN or
+ * IORING_SQ_CQ_OVERFLOW say there is something to flush (call `getEvents`
+ * for that). This is what fio's reap loop does.
+ */
 export function peekCqe(ring: IoUring): Cqe | null {
   const cq = ring.ctx.cq;
   if (cq.ready === 0) return null;

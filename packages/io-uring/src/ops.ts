@@ -15,7 +15,8 @@ export function* ioFsync(req: IoKiocb, nonblock: boolean): KGen<number> {
   const file = req.file;
   if (file === null) return -EINVAL;
   const { off, len, opFlags } = req.sqe;
-  const end = len > 0 ? off + len - 1 : Number.MAX_SAFE_INTEGER;
+  // as the kernel: end = off + len, and 0 (or less) means to the end of the file
+  const end = off + len > 0 ? off + len : Number.MAX_SAFE_INTEGER;
   const r = yield* file.fOp.fsync(file, off, end, (opFlags & IORING_FSYNC_DATASYNC) !== 0);
   req.cqe.res = r;
   return IOU_OK;

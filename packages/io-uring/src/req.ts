@@ -36,6 +36,8 @@ export class IoKiocb {
   nrTw = 0;
   /** Issued to io-wq at least once. */
   punted = false;
+  /** READV: copy the bytes read from the single bounce buffer into the user's iovecs (run before the CQE is posted). */
+  copyOut: (() => void) | null = null;
   /** Submission time, for tracing. */
   submittedAt = 0;
 
@@ -56,9 +58,10 @@ export class IoKiocb {
     return this.sqe.userData;
   }
 
-  // io_uring/io_uring.h: req_set_fail() + io_req_set_res()
+  // io_uring/io_uring.h: req_set_fail() + io_req_set_res(); for rw requests io_rw_fail() /
+  // io_fixup_rw_res(): after a partial transfer the CQE reports the bytes done, not the error
   fail(res: number): void {
     this.flags |= REQ_F_FAIL;
-    this.cqe.res = res;
+    this.cqe.res = res < 0 && this.bytesDone > 0 ? this.bytesDone : res;
   }
 }

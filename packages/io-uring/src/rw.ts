@@ -54,7 +54,10 @@ function importIter(req: IoKiocb): IovIter | number {
     // One iov_iter over the concatenation; iov_iter_alignment() ORs every segment address and length.
     let align = 0;
     for (const v of iov) align |= v.addr | v.len;
-    const bufs = iov.every((v) => v.buf !== null) ? concat(iov.map((v) => (v.buf as Uint8Array).subarray(0, v.len))) : null;
+    const segs = iov.every((v) => v.buf !== null) ? iov.map((v) => (v.buf as Uint8Array).subarray(0, v.len)) : null;
+    const bufs = segs === null ? null : concat(segs);
+    // READV: the data lands in the bounce buffer; scatter it to the user's segments before the CQE is posted
+    if (segs !== null && bufs !== null && sqe.opcode === IORING_OP_READV) req.copyOut = () => scatter(bufs, segs);
     return new IovIter('ITER_IOVEC', bufs, Math.min(total, MAX_RW_COUNT), align);
   }
   if (sqe.opcode === IORING_OP_READ_FIXED || sqe.opcode === IORING_OP_WRITE_FIXED) {
@@ -67,6 +70,14 @@ function importIter(req: IoKiocb): IovIter | number {
   }
   if (sqe.addr < 0 || sqe.len < 0 || (sqe.buf !== null && sqe.buf.length < sqe.len)) return -EFAULT;
   return IovIter.ubuf(sqe.buf, Math.min(sqe.len, MAX_RW_COUNT), sqe.addr);
+}
+
+function scatter(from: Uint8Array, to: readonly Uint8Array[]): void {
+  let o = 0;
+  for (const p of to) {
+    p.set(from.subarray(o, o + p.length));
+    o += p.length;
+  }
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -129,8 +140,8 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
     if (!file.supportsNowait || !(k.kiFlags & IOCB_DIRECT)) return -EAGAIN;
     k.kiFlags |= IOCB_NOWAIT;
   } else k.kiFlags &= ~IOCB_NOWAIT;
-  // io_kiocb_update_pos(): off == -1 means the file position
-  if (req.sqe.off === -1) {
+  // io_kiocb_update_pos(): ki_pos == -1 means the file position (a reissue keeps the position it already has)
+  if (k.kiPos === -1) {
     req.flags |= REQ_F_CUR_POS;
     k.kiPos = file.fPos;
   }
@@ -174,8 +185,15 @@ function fixupRwRes(req: IoKiocb, res: number): number {
   return res;
 }
 
-/** io_rw_should_reissue(): only from the submitting task itself, in task context. */
+// io_uring/rw.c: io_rw_should_reissue()
+/**
+ * Never for RWF_NOWAIT / O_NONBLOCK requests; otherwise only from the
+ * submitting task itself, in task context (not an io-wq worker, not IRQ).
+ * IOPOLL requests are not reissued here (modelling choice: the poll loop has
+ * no reissue path in this model).
+ */
 function shouldReissue(req: IoKiocb): boolean {
+  if (req.flags & REQ_F_NOWAIT) return false;
   const c = currentCtx();
   return c.kind === 'task' && c.task === req.task && !req.ctx.iopoll;
 }

@@ -3,7 +3,7 @@
  * io_issue_sqe (inline, non-blocking) → io-wq punt on -EAGAIN.
  * @module
  */
-import { EAGAIN, EBADF, EINVAL } from '@dio/kiocb';
+import { EAGAIN, EBADF, EFAULT, EINVAL } from '@dio/kiocb';
 import { charge, currentTask, type KGen } from '@dio/sim';
 import { flushCompletions } from './cqe';
 import type { IoRingCtx } from './ctx';
@@ -30,37 +30,54 @@ import {
 
 const RW_OPS = new Set([IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_READ_FIXED, IORING_OP_WRITE_FIXED]);
 const WRITE_OPS = new Set([IORING_OP_WRITE, IORING_OP_WRITEV, IORING_OP_WRITE_FIXED]);
+const FIXED_OPS = new Set([IORING_OP_READ_FIXED, IORING_OP_WRITE_FIXED]);
 const EMULATED = new Set([...RW_OPS, IORING_OP_NOP, IORING_OP_FSYNC, IORING_OP_FALLOCATE]);
+const IOPOLL_OPS = new Set([...RW_OPS, IORING_OP_NOP]);
 
-// io_uring/io_uring.c: io_init_req()
-/** Validate an SQE and resolve its file. Returns 0 or the negative errno its CQE carries. */
+// io_uring/io_uring.c: io_init_req() (with each opcode's ->prep)
+/**
+ * Validate an SQE. Returns 0 or the negative errno its CQE carries; a
+ * failure here stops the submission batch (unless SUBMIT_ALL). The file is
+ * not looked up here: that happens at issue (io_assign_file), so a bad fd
+ * fails only its own SQE.
+ */
 function initReq(ctx: IoRingCtx, req: IoKiocb): number {
   const sqe = req.sqe;
   if (!Number.isInteger(sqe.opcode) || sqe.opcode < 0 || sqe.opcode >= IORING_OP_LAST) return -EINVAL;
   // Known to the kernel but not emulated here (sockets, timeouts, …): refused the same way.
   if (!EMULATED.has(sqe.opcode)) return -EINVAL;
   if (sqe.flags & ~IOSQE_SUPPORTED) return -EINVAL;
+  // io_issue_defs[opcode].iopoll: an IOPOLL ring takes only pollable opcodes (rw and NOP)
+  if (ctx.iopoll && !IOPOLL_OPS.has(sqe.opcode)) return -EINVAL;
   if (sqe.flags & IOSQE_ASYNC) req.flags |= REQ_F_FORCE_ASYNC;
-  if (sqe.opcode === IORING_OP_NOP) return 0;
-  if (sqe.flags & IOSQE_FIXED_FILE) {
-    const tbl = ctx.fixedFiles;
-    const f = tbl !== null && Number.isInteger(sqe.fd) && sqe.fd >= 0 && sqe.fd < tbl.length ? tbl[sqe.fd] : null;
-    if (f === null || f === undefined) return -EBADF;
-    req.file = f;
-    req.flags |= REQ_F_FIXED_FILE;
-  } else {
-    const f = ctx.files.get(sqe.fd);
-    if (f === undefined) return -EBADF;
-    req.file = f;
-  }
+  if (sqe.flags & IOSQE_FIXED_FILE) req.flags |= REQ_F_FIXED_FILE;
   if (sqe.opcode === IORING_OP_FSYNC) return fsyncPrep(req);
-  if (RW_OPS.has(sqe.opcode) && (!Number.isSafeInteger(sqe.off) || sqe.off < -1)) return -EINVAL;
+  if (RW_OPS.has(sqe.opcode)) {
+    // io_prep_rw(): a fixed buffer index must name a registered buffer
+    if (FIXED_OPS.has(sqe.opcode) && (ctx.fixedBufs === null || !Number.isInteger(sqe.bufIndex) || sqe.bufIndex < 0 || sqe.bufIndex >= ctx.fixedBufs.length)) return -EFAULT;
+    if (!Number.isSafeInteger(sqe.off) || sqe.off < -1) return -EINVAL;
+  }
   return 0;
+}
+
+// io_uring/io_uring.c: io_assign_file() → io_file_get_fixed() / io_file_get_normal()
+/** Resolve the request's file once, at first issue. False means -EBADF. */
+function assignFile(req: IoKiocb): boolean {
+  if (req.file !== null || req.opcode === IORING_OP_NOP) return true;
+  const ctx = req.ctx;
+  const fd = req.sqe.fd;
+  if (req.flags & REQ_F_FIXED_FILE) {
+    const tbl = ctx.fixedFiles;
+    const f = tbl !== null && Number.isInteger(fd) && fd >= 0 && fd < tbl.length ? tbl[fd] : null;
+    req.file = f ?? null;
+  } else req.file = ctx.files.get(fd) ?? null;
+  return req.file !== null;
 }
 
 // io_uring/io_uring.c: io_issue_sqe()
 /** Run the opcode. `nonblock` = IO_URING_F_NONBLOCK (inline issue). */
 export function* issueSqe(req: IoKiocb, nonblock: boolean): KGen<number> {
+  if (!assignFile(req)) return -EBADF;
   const op = req.opcode;
   let ret: number;
   if (RW_OPS.has(op)) ret = yield* ioRw(req, WRITE_OPS.has(op), nonblock);

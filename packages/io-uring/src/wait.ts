@@ -33,15 +33,16 @@ export function* cqringWait(ctx: IoRingCtx, minEvents: number): KGen<number> {
       if (i >= 0) ctx.cqWaiters.splice(i, 1);
     }
     ctx.cqWaitNr = 0;
+    // A 'signal' wake-up with task_work queued is TIF_NOTIFY_SIGNAL (task_work_add), not a signal:
+    // look before running the work, which clears it.
+    const notified = me.notifySignal || me.taskWorks.length > 0 || ctx.workList.length > 0;
     // Run task_work after scheduling and before io_should_wake().
     yield* taskWorkRun();
     if (ctx.workList.length > 0) yield* runLocalWork(ctx);
     overflowFlush(ctx);
     if (shouldWake(ctx, w)) return 0;
-    if (woke === 'signal' && !me.notifySignal && me.taskWorks.length === 0 && ctx.workList.length === 0) {
-      // a real signal (not task_work notification) interrupts the wait
-      return -EINTR;
-    }
+    // a real signal (task_sigpending) interrupts the wait
+    if (woke === 'signal' && !notified) return -EINTR;
     yield condResched;
   }
 }
