@@ -61,30 +61,66 @@ export abstract class SchedCore extends Executor {
     t.waitingOn = null;
     t.ctx.resumeValue = reason;
     const cpu = this.selectCpu(t);
+    this.setTaskCpu(t, cpu);
+    // place_entity(): sleepers get at most half a latency period of credit
+    const floor = cpu.rq.minVruntime - this.sched.latencyNs / 2;
+    if (t.vruntime < floor) t.vruntime = floor;
+    cpu.rq.enqueue(t);
+    if (this.tracing) this.trace('sched_wakeup', { comm: t.name, pid: t.pid, target_cpu: cpu.id });
+    this.checkPreemptWakeup(cpu, t);
+    return true;
+  }
+
+  // kernel/sched/core.c: set_task_cpu() (with fair.c's migrate_task_rq_fair() renormalisation)
+  /** set_task_cpu(): bring `cpu`'s min_vruntime up to date and renormalise `t`'s vruntime to it. */
+  private setTaskCpu(t: Task, cpu: Cpu): void {
     const curr0 = cpu.curr;
     cpu.rq.updateMin(curr0 === null ? undefined : curr0.vruntime + ((this.now - curr0.execStart) * 1024) / curr0.weight);
     if (t.cpu !== cpu) {
       t.vruntime += cpu.rq.minVruntime - t.cpu.rq.minVruntime;
       t.cpu = cpu;
     }
-    // place_entity(): sleepers get at most half a latency period of credit
-    const floor = cpu.rq.minVruntime - this.sched.latencyNs / 2;
-    if (t.vruntime < floor) t.vruntime = floor;
-    cpu.rq.enqueue(t);
-    if (this.tracing) this.trace('sched_wakeup', { comm: t.name, pid: t.pid, target_cpu: cpu.id });
+  }
+
+  // kernel/sched/fair.c: check_preempt_wakeup()
+  /** check_preempt_wakeup(): `t` was just queued on `cpu`; kick an idle CPU, or preempt if curr is ahead by more than the wakeup granularity. */
+  private checkPreemptWakeup(cpu: Cpu, t: Task): void {
     const curr = cpu.curr;
     if (curr === null) {
       if (cpu.irqStack.length === 0) this.kick(cpu);
-      return true;
+      return;
     }
     this.armSlice(cpu);
-    // check_preempt_wakeup(): preempt if curr is ahead by more than the wakeup granularity
     const currV = curr.vruntime + ((this.now - curr.execStart) * 1024) / curr.weight;
     if (currV - t.vruntime > (this.sched.wakeupGranularityNs * 1024) / t.weight) {
       cpu.needResched = true;
       if (cpu.irqStack.length === 0) this.kick(cpu);
     }
-    return true;
+  }
+
+  // kernel/sched/core.c: move_queued_task()
+  /**
+   * Move a runnable task that is not running (off its run queue already) to
+   * `dest`'s run queue, as the migration stopper does; `dest` then gets the
+   * wakeup-preemption check.
+   */
+  protected moveQueuedTask(t: Task, dest: Cpu): void {
+    const from = t.cpu.id;
+    this.setTaskCpu(t, dest);
+    dest.rq.enqueue(t);
+    if (this.tracing) this.trace('sched_migrate_task', { comm: t.name, pid: t.pid, orig_cpu: from, dest_cpu: dest.id });
+    this.checkPreemptWakeup(dest, t);
+  }
+
+  /** The migration stopper can take `t` off its CPU: not in atomic context, not spinning, interrupts on. */
+  protected stoppable(t: Task): boolean {
+    const c = t.ctx;
+    return c.atomic === 0 && c.irqsOff === 0 && c.spinningOn === null;
+  }
+
+  /** A reschedule due on `t`'s CPU may switch `t` out now: it is preemptible, or a pending migration may stop it. */
+  protected mayDeschedule(t: Task): boolean {
+    return this.preemptible(t) || (t.migratePending && this.stoppable(t));
   }
 
   /**
@@ -126,7 +162,7 @@ export abstract class SchedCore extends Executor {
     const curr = cpu.curr;
     if (curr === null) {
       if (cpu.rq.length > 0) this.reschedule(cpu);
-    } else if (cpu.needResched && this.preemptible(curr)) this.reschedule(cpu);
+    } else if (cpu.needResched && this.mayDeschedule(curr)) this.reschedule(cpu);
   }
 
   protected armSlice(cpu: Cpu): void {
@@ -154,7 +190,12 @@ export abstract class SchedCore extends Executor {
       this.suspend(prev.ctx);
       prev.vruntime += ((this.now - prev.execStart) * 1024) / prev.weight;
       prev.onCpu = false;
-      if (prev.state === 'R') cpu.rq.enqueue(prev);
+      if (prev.migratePending) {
+        // migration_cpu_stop(): a task running on a CPU it may no longer use goes to an allowed one
+        prev.migratePending = false;
+        if (prev.state === 'R' && !prev.cpusAllowed.includes(cpu.id)) this.moveQueuedTask(prev, this.selectCpu(prev));
+        else if (prev.state === 'R') cpu.rq.enqueue(prev);
+      } else if (prev.state === 'R') cpu.rq.enqueue(prev);
     }
     cpu.rq.updateMin();
     cpu.needResched = false;

@@ -18,7 +18,7 @@ export { makeSampler, distMean, DistributionError, type DistSpec, type Sampler }
 export { SimError, ChainError, InvalidContextError, DeadlockError, type HungTask } from './errors';
 export type { Blocker, Agent, Waitable } from './blocker';
 export { ExecContext, type CtxKind, type KGen } from './context';
-export { Task, niceToWeight, type TaskState, type TaskWork } from './task';
+export { Task, niceToWeight, taskSchedRuntime, type TaskState, type TaskWork } from './task';
 export { Cpu, type IrqWork, type CpuTimes } from './cpu';
 export { RunQueue, defaultSchedParams, idealSlice, type SchedParams, type PreemptModel } from './sched';
 export {

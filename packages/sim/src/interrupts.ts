@@ -101,7 +101,7 @@ export abstract class Interrupts extends SchedCore {
       else cpu.idleSince = this.now;
       return;
     }
-    if (cpu.needResched && this.preemptible(curr)) this.reschedule(cpu);
+    if (cpu.needResched && this.mayDeschedule(curr)) this.reschedule(cpu);
     else this.resumeTask(curr);
   }
 
@@ -123,6 +123,6 @@ export abstract class Interrupts extends SchedCore {
     if (ctx.irqsOff === 0 && cpu.pendingHardirqs.length > 0 && cpu.irqEv === null) {
       cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu);
     }
-    if (ctx.kind === 'task' && ctx.atomic === 0 && cpu.needResched && this.sched.preempt === 'full') this.kick(cpu);
+    if (ctx.kind === 'task' && ctx.atomic === 0 && cpu.needResched && (this.sched.preempt === 'full' || ctx.task?.migratePending === true)) this.kick(cpu);
   }
 }

@@ -3,7 +3,8 @@
  * execution contexts on and off them. Built in layers, one file each:
  * `EventLoop` (clock, events, tracing) → `Executor` (running contexts, the
  * hot path) → `SchedCore` (sleep, wake-up, `__schedule`) → `Interrupts`
- * (hardirq, softirq, spin_unlock) → `Simulator` (options, tasks, task_work_add).
+ * (hardirq, softirq, spin_unlock) → `Affinity` (set_cpus_allowed_ptr) →
+ * `Simulator` (options, tasks, task_work_add).
  *
  * ```ts
  * const sim = new Simulator({ seed: 1, cpus: 2 });
@@ -17,7 +18,7 @@ import { type CostModel, defaultCosts } from './costs';
 import type { KGen } from './context';
 import { Cpu } from './cpu';
 import type { HungTask } from './errors';
-import { Interrupts } from './interrupts';
+import { Affinity } from './affinity';
 import { charge, current } from './requests';
 import { Rng } from './rng';
 import { defaultSchedParams, type SchedParams } from './sched';
@@ -54,7 +55,7 @@ export interface SpawnOptions {
 export type TwaMode = 'TWA_NONE' | 'TWA_RESUME' | 'TWA_SIGNAL' | 'TWA_SIGNAL_NO_IPI';
 
 /** The discrete-event simulator. */
-export class Simulator extends Interrupts {
+export class Simulator extends Affinity {
   readonly rng: Rng;
   readonly cpus: readonly Cpu[];
   readonly sched: SchedParams;

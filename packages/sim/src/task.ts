@@ -7,6 +7,7 @@ import type { Waitable } from './blocker';
 import { ExecContext, type KGen } from './context';
 import type { Cpu } from './cpu';
 import type { EventHandle } from './event-queue';
+import type { Ns } from './time';
 
 /**
  * Task states as `ps` shows them: R runnable or running, S interruptible
@@ -73,6 +74,10 @@ export class Task {
   schedHooks: { sleeping(): void; running(): void } | null = null;
   /** @internal the task blocked since it last ran (for schedHooks.running). */
   hookSlept = false;
+  /** @internal set_cpus_allowed_ptr() left it running on a CPU it may no longer use: the migration stopper moves it at its next chance. */
+  migratePending = false;
+  /** `cpus_mask`: the CPUs it may run on. Change it with `Simulator.setCpusAllowed`. */
+  cpusAllowed: readonly number[];
   /** Value returned by the body when it finished. */
   result: unknown = undefined;
 
@@ -81,13 +86,14 @@ export class Task {
     readonly name: string,
     body: KGen<unknown>,
     cpu: Cpu,
-    readonly cpusAllowed: readonly number[],
+    cpusAllowed: readonly number[],
     readonly kind: 'user' | 'kthread',
     nice: number,
   ) {
     this.ctx = new ExecContext('task', name, null, this);
     this.ctx.gens.push(body);
     this.cpu = cpu;
+    this.cpusAllowed = cpusAllowed;
     this.inKernel = kind === 'kthread' ? 1 : 0;
     this.weight = niceToWeight(nice);
   }
@@ -95,4 +101,14 @@ export class Task {
   toString(): string {
     return `${this.name}[${this.pid}]`;
   }
+}
+
+// kernel/sched/core.c: task_sched_runtime()
+/**
+ * `t`'s CPU time so far (`se.sum_exec_runtime`: user + system), including the
+ * part of a burn (`spend`) in progress that has run by now.
+ */
+export function taskSchedRuntime(t: Task): Ns {
+  const c = t.ctx;
+  return t.stime + t.utime + (c.spendEv !== null ? t.cpu.sim.now - c.spendStart : 0);
 }

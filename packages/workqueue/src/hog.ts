@@ -12,15 +12,9 @@
  * arms one tick event only while it has a checked item running.
  * @module
  */
-import type { Simulator, Task } from '@dio/sim';
+import { type Simulator, taskSchedRuntime } from '@dio/sim';
 import type { WorkerPool } from './pool';
 import { wqState } from './state';
-
-/** se.sum_exec_runtime: CPU time `t` has had by now, including a burn in progress. */
-export function taskRuntime(sim: Simulator, t: Task): number {
-  const c = t.ctx;
-  return t.stime + t.utime + (c.spendEv !== null ? sim.now - c.spendStart : 0);
-}
 
 /** The first tick boundary strictly after `now` and at or after `t`. */
 function tickAtOrAfter(sim: Simulator, t: number): number {
@@ -53,7 +47,7 @@ function wqWorkerTick(pool: WorkerPool): void {
   let soonest = Number.POSITIVE_INFINITY;
   for (const w of pool.busy) {
     if (w.notRunning || w.current === null) continue;
-    const ran = taskRuntime(sim, w.task) - w.currentAt;
+    const ran = taskSchedRuntime(w.task) - w.currentAt;
     // the tick lands on the running task only; a runnable or sleeping worker is looked at later
     if (w.task.onCpu && ran >= thresh) {
       w.setCpuIntensive(true);

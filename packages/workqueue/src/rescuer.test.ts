@@ -61,6 +61,32 @@ describe('the WQ_MEM_RECLAIM rescuer', () => {
     expect(r.wq.rescuer?.maydayCalls).toBe(0);
   });
 
+  it('moves to the next pool’s CPU between maydays (set_cpus_allowed_ptr on a running rescuer), with no time lost', () => {
+    const sim = new Simulator({ cpus: 2, costs: ZERO });
+    const wq = allocWorkqueue(sim, 'dio/sda', WQ_MEM_RECLAIM, 0);
+    const ran: [number, number, string][] = [];
+    const w = (n: string) =>
+      initWork(n, function* (): KGen<void> {
+        const t = currentTask();
+        ran.push([sim.now, t.cpu.id, t.name]);
+        yield us(10);
+      });
+    sim.at(0, () => {
+      setWorkerCreationFailing(sim, true);
+      queueWorkOn(0, wq, w('on0'));
+      queueWorkOn(1, wq, w('on1'));
+    });
+    sim.at(ms(50), () => setWorkerCreationFailing(sim, false));
+    expect(sim.run().hung).toEqual([]);
+    // both pools call at MAYDAY_INITIAL_TIMEOUT; the rescuer runs cpu0's item, then migrates and runs cpu1's at once
+    expect(ran).toEqual([
+      [ms(8), 0, 'dio/sda'],
+      [ms(8) + us(10), 1, 'dio/sda'],
+    ]);
+    expect(wq.rescuer?.rescued).toBe(2);
+    expect(wq.rescuer?.worker.task.cpusAllowed).toEqual([1]);
+  });
+
   it('keeps rescuing while pressure lasts (retries every CREATE_COOLDOWN), and exits when the queue is destroyed', () => {
     const sim = new Simulator({ cpus: 1, costs: ZERO });
     const wq = allocWorkqueue(sim, 'xfs-conv/sda', WQ_MEM_RECLAIM, 0);

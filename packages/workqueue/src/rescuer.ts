@@ -8,15 +8,12 @@
  * timer calls the rescuer of every queue with work waiting on the pool; the
  * rescuer attaches to that pool (migrating to its CPU), takes that queue's
  * items off the worklist and runs them, then kicks the pool and detaches. It
- * holds WORKER_PREP for good, so it never counts in nr_running.
- *
- * Approximation: the engine has no set_cpus_allowed_ptr() for a running
- * task, so attaching to a pool on another CPU is modelled as rewriting the
- * rescuer's allowed-CPU mask and sleeping 1 ns, after which the wakeup places
- * it on the pool's CPU.
+ * holds WORKER_PREP for good, so it never counts in nr_running. Attaching
+ * sets its CPU mask to the pool's (set_cpus_allowed_ptr()): asleep, it wakes
+ * there; running elsewhere, the migration stopper moves it before it goes on.
  * @module
  */
-import { type KGen, type Simulator, sleep, wait } from '@dio/sim';
+import { condResched, type KGen, type Simulator, wait } from '@dio/sim';
 import type { PoolWorkqueueLike, WorkerPool } from './pool';
 import { assignWork, processScheduledWorks, Worker } from './worker';
 
@@ -29,16 +26,14 @@ export class Rescuer {
   rescued = 0;
   /** Times it was summoned (pwq->stats[PWQ_STAT_MAYDAY]). */
   maydayCalls = 0;
-  private readonly mask: number[];
   private stopping = false;
 
   constructor(
     readonly sim: Simulator,
     name: string,
   ) {
-    this.mask = sim.cpus.map((c) => c.id);
     this.worker = new Worker(name, null, true);
-    this.worker.task = sim.spawn(name, this.thread(), { kind: 'kthread', cpusAllowed: this.mask, sleeping: this.worker.wq });
+    this.worker.task = sim.spawn(name, this.thread(), { kind: 'kthread', sleeping: this.worker.wq });
     this.worker.attach();
   }
 
@@ -60,11 +55,14 @@ export class Rescuer {
     this.sim.wakeUpState(this.worker.task, 'S');
   }
 
+  // kernel/workqueue.c: worker_attach_to_pool() -> set_cpus_allowed_ptr()
   /** Restrict the rescuer to `pool`'s CPUs; returns whether it must move. */
   private bind(pool: WorkerPool): boolean {
+    const t = this.worker.task;
     const cpus = pool.cpu === null ? this.sim.cpus.map((c) => c.id) : [pool.cpu];
-    this.mask.splice(0, this.mask.length, ...cpus);
-    return !cpus.includes(this.worker.task.cpu.id);
+    const move = !cpus.includes(t.cpu.id);
+    this.sim.setCpusAllowed(t, cpus);
+    return move;
   }
 
   // kernel/workqueue.c: rescuer_thread()
@@ -73,8 +71,8 @@ export class Rescuer {
     for (;;) {
       for (let pwq = this.maydays.shift(); pwq !== undefined; pwq = this.maydays.shift()) {
         const pool = pwq.pool;
-        // worker_attach_to_pool()
-        if (this.bind(pool)) yield sleep(1);
+        // worker_attach_to_pool(): set_cpus_allowed_ptr(current) returns on the pool's CPU
+        if (this.bind(pool)) yield condResched;
         w.pool = pool;
         // "Slurp in all works issued via this workqueue and process'em."
         for (let i = 0; i < pool.worklist.length; ) {

@@ -5,9 +5,9 @@
  * concurrency management (wq_worker_sleeping / wq_worker_running).
  * @module
  */
-import { charge, condResched, type KGen, sleep, type Task, tryCurrentCtx, wait, WaitQueue } from '@dio/sim';
+import { charge, condResched, type KGen, sleep, type Task, taskSchedRuntime, tryCurrentCtx, wait, WaitQueue } from '@dio/sim';
 import { WQ_CPU_INTENSIVE, wqTimeouts } from './flags';
-import { hogTickArm, hogTickDisarm, taskRuntime } from './hog';
+import { hogTickArm, hogTickDisarm } from './hog';
 import type { Queued, WorkerPool } from './pool';
 import { workFinished, workStarted } from './work';
 
@@ -59,7 +59,7 @@ export class Worker {
         const pool = this.pool as WorkerPool;
         if (!this.notRunning) pool.nrRunning++;
         // CPU-intensive detection measures CPU time since the last wakeup
-        this.currentAt = taskRuntime(pool.sim, this.task);
+        this.currentAt = taskSchedRuntime(this.task);
       },
     };
   }
@@ -172,7 +172,7 @@ function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
   const work = q.work;
   pool.busy.add(w);
   w.current = q;
-  w.currentAt = taskRuntime(sim, w.task);
+  w.currentAt = taskSchedRuntime(w.task);
   workStarted(work);
   // an intensive item doesn't participate in concurrency management
   if ((q.pwq.wqFlags & WQ_CPU_INTENSIVE) !== 0) w.setCpuIntensive(true);
