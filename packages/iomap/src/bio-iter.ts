@@ -3,9 +3,9 @@
  * iomap_dio_zero, iomap_dio_hole_iter and iomap_dio_submit_bio.
  * @module
  */
-import { bioAlloc, REQ_FUA, REQ_OP_READ, REQ_OP_WRITE, REQ_POLLED, REQ_SYNC, REQ_IDLE, type Bio } from '@dio/blockdev';
+import { bioAlloc, REQ_FUA, REQ_NOWAIT, REQ_OP_READ, REQ_OP_WRITE, REQ_POLLED, REQ_SYNC, REQ_IDLE, type Bio } from '@dio/blockdev';
 import { IOMAP_F_NEW, IOMAP_UNWRITTEN, iomapSector, type Iomap, IOMAP_HOLE, IOMAP_DIO_UNWRITTEN, IOMAP_DIO_COW, IOMAP_F_SHARED, IOMAP_MAPPED } from '@dio/fs';
-import { EINVAL, EIO, IOCB_HIPRI } from '@dio/kiocb';
+import { EINVAL, EIO, IOCB_HIPRI, IOCB_NOWAIT, isSyncKiocb } from '@dio/kiocb';
 import { charge, type KGen } from '@dio/sim';
 import type { IomapDio } from './dio';
 import { iomapDioBioEndIo } from './end-io';
@@ -17,8 +17,12 @@ export const BIO_MAX_BYTES = 256 * 4096;
 // fs/iomap/direct-io.c: iomap_dio_submit_bio()
 function* iomapDioSubmitBio(dio: IomapDio, bio: Bio): KGen<void> {
   dio.ref++;
-  if (dio.iocb.kiFlags & IOCB_HIPRI) {
-    bio.biOpf |= REQ_POLLED; // bio_set_polled()
+  const iocb = dio.iocb;
+  // Sync dio can't be polled reliably
+  if (iocb.kiFlags & IOCB_HIPRI && !isSyncKiocb(iocb)) {
+    // include/linux/bio.h: bio_set_polled()
+    bio.biOpf |= REQ_POLLED;
+    if (iocb.kiFlags & IOCB_NOWAIT) bio.biOpf |= REQ_NOWAIT;
     dio.submit.pollBio = bio;
   }
   const sim = dio.fs.sim;
