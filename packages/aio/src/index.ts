@@ -7,4 +7,4 @@
  */
 export * from './abi';
 export { Kioctx, ioSetup, ioGetevents, ioDestroy, aioRingEvents, AIO_MAX_NR } from './kioctx';
-export { ioSubmit, aioPrepRw } from './submit';
+export { ioSubmit, aioPrepRw, AIO_ISSUER } from './submit';

@@ -18,6 +18,7 @@ import {
   IOCB_HIPRI,
   IOCB_WRITE,
   iocbFlags,
+  type Issuer,
   IovIter,
   Kiocb,
   kiocbSetRwFlags,
@@ -26,6 +27,9 @@ import { charge, type KGen, type Simulator, syscall } from '@dio/sim';
 import { allocWorkqueue, initWork, queueWork, type Workqueue } from '@dio/workqueue';
 import { type AioIocb, IOCB_CMD_FDSYNC, IOCB_CMD_FSYNC, IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_FLAG_IOPRIO } from './abi';
 import { aioComplete, type Kioctx } from './kioctx';
+
+/** libaio as a kiocb issuer: it never sets IOCB_DIO_CALLER_COMP, on any kernel. */
+export const AIO_ISSUER: Issuer = { name: 'libaio', setsCallerComp: false };
 
 const systemWq = new WeakMap<Simulator, Workqueue>();
 

@@ -4,7 +4,7 @@
  * pwrite on the same stack never does — it sleeps uninterruptibly, the last
  * bio wakes it, and iomap_dio_complete runs in the caller.
  */
-import { pwrite } from '@dio/fs';
+import { pwrite, SYNC_DIO_ISSUER } from '@dio/fs';
 import { CallerPolicy } from '@dio/iomap';
 import { IovIter } from '@dio/kiocb';
 import type { Task, TraceRecord } from '@dio/sim';
@@ -53,6 +53,7 @@ describe('released-kernel profile: libaio vs the sync path', () => {
     st.sim.run();
     expect(res).toEqual([2 * BS, 2 * BS, 2 * BS, 2 * BS]);
     expect(sawD).toBe(true);
+    expect(SYNC_DIO_ISSUER.setsCallerComp).toBe(false);
     const recs = st.sim.tracer.records;
     expect(completes(recs)).toHaveLength(4);
     for (const r of completes(recs)) {

@@ -2,7 +2,7 @@ import { CallerPolicy, WorkqueuePolicy } from '@dio/iomap';
 import { EAGAIN, EBADF, EINVAL, IOCB_AIO_RW, IOCB_DIO_CALLER_COMP, IOCB_HIPRI, IOCB_WRITE, type Kiocb, RWF_HIPRI } from '@dio/kiocb';
 import { sleep, type Task } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
-import { AIO_MAX_NR, aioRingEvents, ioDestroy, ioGetevents, ioPrepFsync, ioPrepPread, ioPrepPwrite, ioSetup, ioSubmit, type Kioctx } from '../src/index';
+import { AIO_ISSUER, AIO_MAX_NR, aioRingEvents, ioDestroy, ioGetevents, ioPrepFsync, ioPrepPread, ioPrepPwrite, ioSetup, ioSubmit, type Kioctx } from '../src/index';
 import { BS, spyFd, stack } from './stack';
 
 describe('io_setup', () => {
@@ -51,6 +51,7 @@ describe('io_submit', () => {
     expect(seen).toHaveLength(2);
     for (const s of seen) expect(s.kiocb.kiComplete).not.toBeNull();
     flagsAtIssue = seen.map((s) => s.flags);
+    expect(AIO_ISSUER.setsCallerComp).toBe(false);
     for (const f of flagsAtIssue) {
       expect(f & IOCB_HIPRI).toBe(0);
       expect(f & IOCB_DIO_CALLER_COMP).toBe(0);

@@ -4,13 +4,16 @@
  * `yield* pwrite(file, iter, pos)` from a task's generator.
  * @module
  */
-import { EBADF, EINVAL, EIOCBQUEUED, EOPNOTSUPP, type File, initSyncKiocb, type IovIter, kiocbSetRwFlags } from '@dio/kiocb';
+import { EBADF, EINVAL, EIOCBQUEUED, EOPNOTSUPP, type File, initSyncKiocb, type IovIter, type Issuer, kiocbSetRwFlags } from '@dio/kiocb';
 import { type KGen, syscall } from '@dio/sim';
 import type { DioFs } from './dio-fs';
 import type { FsInode } from './fs-inode';
 import { setattrSize } from './space-ops';
 
 const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+
+/** The sync path (pwrite/pread) as a kiocb issuer: a sync kiocb has no ki_complete, so nothing can be handed back. */
+export const SYNC_DIO_ISSUER: Issuer = { name: 'psync', setsCallerComp: false };
 
 // fs/read_write.c: vfs_read() / vfs_write() → ->read_iter / ->write_iter with a sync kiocb
 function* doRw(write: boolean, file: File, iter: IovIter, pos: number, rwFlags: number): KGen<number> {

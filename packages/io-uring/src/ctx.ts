@@ -2,7 +2,7 @@
  * struct io_ring_ctx: one io_uring instance and io_uring_setup().
  * @module
  */
-import { EINVAL, type FdTable, type File } from '@dio/kiocb';
+import { EINVAL, type FdTable, type File, type Issuer } from '@dio/kiocb';
 import { type Simulator, type Task, type TwaMode, WaitQueue } from '@dio/sim';
 import type { IoWq } from './iowq';
 import type { IoKiocb } from './req';
@@ -79,6 +79,8 @@ export class IoRingCtx {
   /** Completions batched during submission / task_work, posted by flush (submit_state.compl_reqs). */
   readonly complReqs: IoKiocb[] = [];
   readonly notifyMethod: TwaMode;
+  /** This ring as a kiocb issuer: whether its writes carry IOCB_DIO_CALLER_COMP. */
+  readonly issuer: Issuer;
   iowq: IoWq | null = null;
   sqThread: Task | null = null;
   readonly sqWakeup = new WaitQueue('io_uring sqd wait');
@@ -103,6 +105,8 @@ export class IoRingCtx {
     this.submitterTask = owner;
     // io_uring_create(): COOP_TASKRUN (or SQPOLL) avoids the IPI
     this.notifyMethod = flags & (IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN) ? 'TWA_SIGNAL_NO_IPI' : 'TWA_SIGNAL';
+    // Polled (IOPOLL) writes carry IOCB_HIPRI, and io_write() sets the flag only on non-polled ones.
+    this.issuer = { name: 'io_uring', setsCallerComp: kernel.dioCallerComp && !(flags & IORING_SETUP_IOPOLL) };
   }
 
   get deferTaskrun(): boolean {

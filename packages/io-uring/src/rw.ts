@@ -151,7 +151,7 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
   if (isWrite) {
     k.kiFlags |= IOCB_WRITE;
     // 6.6-rc1 (099ada2c8726): non-polled writes accept completions handed back to the task
-    if (req.ctx.kernel.dioCallerComp && !(k.kiFlags & IOCB_HIPRI)) k.kiFlags |= IOCB_DIO_CALLER_COMP;
+    if (req.ctx.issuer.setsCallerComp && !(k.kiFlags & IOCB_HIPRI)) k.kiFlags |= IOCB_DIO_CALLER_COMP;
     ret = yield* file.fOp.writeIter(k, iter);
   } else ret = yield* file.fOp.readIter(k, iter);
   if (req.flags & REQ_F_REISSUE) {

@@ -109,13 +109,15 @@ describe('CQ overflow', () => {
 });
 
 describe('IOCB_DIO_CALLER_COMP is set only on non-polled writes, and only when the kernel profile says so', () => {
-  function flagsSeen(callerComp: boolean, flags: number, read: boolean): number[] {
+  function flagsSeen(callerComp: boolean, flags: number, read: boolean): { flags: number[]; declared: boolean | null } {
+    let declared: boolean | null = null;
     const st = makeStack({ policy: new CallerPolicy(), callerComp, dev: { poll_queues: 1 } });
     const fd = st.file('/c', 64 * BS);
     const seen: { kiocb: Kiocb; flags: number }[] = [];
     const spy = spyFd(st, fd, seen);
     st.sim.spawn('app', function* () {
       const r = yield* ring(st, flags);
+      declared = r.ctx.issuer.setsCallerComp;
       const s = getSqe(r);
       if (!s) return;
       if (read) prepRead(s, spy, null, BS, 0);
@@ -125,7 +127,7 @@ describe('IOCB_DIO_CALLER_COMP is set only on non-polled writes, and only when t
       expect(c?.res).toBe(BS);
     });
     expect(st.sim.run().hung).toEqual([]);
-    return seen.map((x) => x.kiocb.kiFlags | x.flags);
+    return { flags: seen.map((x) => x.kiocb.kiFlags | x.flags), declared };
   }
 
   it.each([
@@ -135,8 +137,10 @@ describe('IOCB_DIO_CALLER_COMP is set only on non-polled writes, and only when t
     ['6.6-rc1, read', true, DEFER, true, false],
     ['released 6.6, non-polled write', false, DEFER, false, false],
   ])('%s', (_n, callerComp, flags, read, expected) => {
-    const f = flagsSeen(callerComp, flags, read);
+    const { flags: f, declared } = flagsSeen(callerComp, flags, read);
     expect(f).toHaveLength(1);
+    // The ring's Issuer descriptor says what its writes carry.
+    if (!read) expect(declared).toBe(expected);
     expect(((f[0] ?? 0) & IOCB_DIO_CALLER_COMP) !== 0).toBe(expected);
     if (flags & IORING_SETUP_IOPOLL) expect((f[0] ?? 0) & IOCB_HIPRI).toBe(IOCB_HIPRI);
   });
