@@ -3,15 +3,37 @@
  * (io_uring, QD16, 4 KiB randwrite, workqueue policy, tracing off), the
  * engine's events per I/O, and — in the same run — the engine's bare event
  * rate on a pure schedule/pop workload, so the ratio is machine-independent.
- * Also checks that memory stays flat as the number of I/Os grows.
+ * Rates are given per wall-second and per CPU-second of this process (the
+ * second is what one core delivers when the machine is shared).
  *
- * Run: pnpm --filter @dio/cli bench
+ * Memory: RSS after runs of growing length, and the process's peak RSS. With
+ * `--ios N` it also runs one job of N I/Os and reports the peak RSS, to check
+ * that memory is flat in the number of I/Os (the issue's 100M-I/O run under
+ * 256 MB: run `--ios 100000000` for the real thing, ~20–30 min).
+ *
+ * Run: pnpm --filter @dio/cli bench [-- --ios 10000000]
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { LINUX_6_5, parseFioArgs, runJobs } from '@dio/fio';
 import { Simulator } from '@dio/sim';
 import { seriesJobArgs } from '../src/compare';
 
-function bareEngineEventsPerSec(events: number): number {
+interface Rate {
+  readonly perWallSec: number;
+  readonly perCpuSec: number;
+}
+
+function timed<T>(f: () => T): { value: T; wallMs: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = f();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { value, wallMs, cpuMs: (c.user + c.system) / 1000 };
+}
+
+function bareEngine(events: number): Rate {
   const sim = new Simulator();
   let fired = 0;
   let x = 1;
@@ -21,29 +43,48 @@ function bareEngineEventsPerSec(events: number): number {
     sim.after(1 + (x % 10_000), tick);
   };
   for (let i = 0; i < 64; i++) sim.at(i, tick);
-  const t0 = performance.now();
-  const r = sim.run();
-  return r.events / ((performance.now() - t0) / 1000);
+  const r = timed(() => sim.run().events);
+  return { perWallSec: r.value / (r.wallMs / 1000), perCpuSec: r.value / (r.cpuMs / 1000) };
 }
 
-function stack(runtime: string): { iosPerSec: number; eventsPerIo: number; ios: number; rssMb: number } {
-  const inv = parseFioArgs(seriesJobArgs(16, 'io_uring', runtime));
-  const out = runJobs(inv.jobs, LINUX_6_5, { seed: 1 });
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function stack(extra: readonly string[], runtime = '1h'): Rate & { eventsPerIo: number; ios: number; rssMb: number; heapMb: number } {
+  const inv = parseFioArgs([...seriesJobArgs(16, 'io_uring', runtime), ...extra]);
+  const r = timed(() => runJobs(inv.jobs, LINUX_6_5, { seed: 1 }));
+  const out = r.value;
+  // live heap with the finished run still referenced (its histograms, maps, queues)
+  gc();
+  const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
   return {
-    iosPerSec: (out.ios / out.wallMs) * 1000,
+    heapMb,
+    perWallSec: out.ios / (r.wallMs / 1000),
+    perCpuSec: out.ios / (r.cpuMs / 1000),
     eventsPerIo: out.stack.sim.eventsRun / Math.max(1, out.ios),
     ios: out.ios,
     rssMb: process.memoryUsage().rss / 2 ** 20,
   };
 }
 
-stack('20ms'); // warm up
-bareEngineEventsPerSec(500_000);
-const bare = bareEngineEventsPerSec(3_000_000);
-const s = stack('500ms');
-const long = stack('4s');
-console.log(`full stack (io_uring QD16, linux-6.5, tracing off): ${Math.round(s.iosPerSec).toLocaleString('en-US')} simulated I/Os per wall-second (${s.eventsPerIo.toFixed(1)} events per I/O)`);
-console.log(`engine bare event rate in the same run:             ${Math.round(bare).toLocaleString('en-US')} events/s`);
-console.log(`ratio of simulated I/O rate to bare event rate:     ${(s.iosPerSec / bare).toFixed(4)} (one I/O costs as much wall time as ${(bare / s.iosPerSec).toFixed(0)} bare engine events)`);
-console.log(`target: 1,000,000 I/Os per wall-second — ${s.iosPerSec >= 1e6 ? 'met' : `not met (${(s.iosPerSec / 1e6).toFixed(2)}x)`}`);
-console.log(`memory: RSS ${s.rssMb.toFixed(0)} MB after ${s.ios.toLocaleString('en-US')} I/Os, ${long.rssMb.toFixed(0)} MB after ${long.ios.toLocaleString('en-US')} more`);
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const peakMb = (): number => process.resourceUsage().maxRSS / 1024;
+const iosArg = process.argv.indexOf('--ios');
+const longIos = iosArg >= 0 ? Number(process.argv[iosArg + 1]) : 0;
+
+stack([], '20ms'); // warm up
+bareEngine(500_000);
+const bare = bareEngine(3_000_000);
+const s = stack([], '500ms');
+const ratio = s.perCpuSec / bare.perCpuSec;
+console.log(`full stack (io_uring QD16, linux-6.5, tracing off): ${fmt(s.perWallSec)} simulated I/Os per wall-second, ${fmt(s.perCpuSec)} per CPU-second (${s.eventsPerIo.toFixed(1)} engine events per I/O)`);
+console.log(`engine bare event rate in the same run:             ${fmt(bare.perWallSec)} events per wall-second, ${fmt(bare.perCpuSec)} per CPU-second`);
+console.log(`ratio of simulated I/O rate to bare event rate:     ${ratio.toFixed(4)} (one I/O costs as much time as ${(1 / ratio).toFixed(0)} bare engine events)`);
+console.log(`target: 1,000,000 I/Os per wall-second on one core — ${s.perCpuSec >= 1e6 ? 'met' : `not met (${(s.perCpuSec / 1e6).toFixed(2)}x of it per CPU-second)`}`);
+const steps = [100_000, 400_000, 1_600_000].map((n) => stack([`--number_ios=${n}`]));
+console.log(`memory after ${steps.map((x) => `${fmt(x.ios)} I/Os: heap ${x.heapMb.toFixed(1)} MB, RSS ${x.rssMb.toFixed(0)} MB`).join('; ')}; peak RSS ${peakMb().toFixed(0)} MB`);
+if (longIos > 0) {
+  const before = peakMb();
+  const l = stack([`--number_ios=${longIos}`]);
+  console.log(`long run: ${fmt(l.ios)} I/Os at ${fmt(l.perWallSec)} per wall-second, ${fmt(l.perCpuSec)} per CPU-second; heap ${l.heapMb.toFixed(1)} MB and RSS ${l.rssMb.toFixed(0)} MB after, peak RSS ${peakMb().toFixed(0)} MB (${before.toFixed(0)} MB before it)`);
+}

@@ -97,7 +97,7 @@ export function formatTable(cells: readonly CompareCell[], profiles: readonly Ke
     rows.push([String(qd), ...row.map((c) => (c ? k(c.iops) : '-')), ...row.slice(1).map((c) => (c && base > 0 ? pct(base, c.iops) : '-'))]);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  const line = (r: string[]) => r.map((v, i) => (i === 0 ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join(' | ');
+  const line = (r: string[]) => r.map((v, i) => (i === 0 ? v.padStart(widths[i] ?? 0) : i === r.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join(' | ');
   const sep = widths.map((w) => '-'.repeat(w)).join('-|-');
   const [head, ...body] = rows;
   return [line(head ?? []), sep, ...body.map(line)].join('\n');

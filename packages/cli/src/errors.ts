@@ -10,6 +10,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** A simulated fio job ended with an error (its report is printed; exit code 1, as fio). */
+export class JobFailed extends Error {
+  override readonly name = 'JobFailed';
+}
+
 /** A fuzz campaign found failing seeds (already reported). */
 export class FuzzFailed extends Error {
   override readonly name = 'FuzzFailed';
@@ -17,7 +22,7 @@ export class FuzzFailed extends Error {
 
 /** The one-line message for an error a user can cause, or null for a bug. */
 export function userMessage(e: unknown): string | null {
-  if (e instanceof FuzzFailed || e instanceof FioJobError || e instanceof JobSetupError || e instanceof ProfileError || e instanceof UsageError || e instanceof DistributionError) {
+  if (e instanceof FuzzFailed || e instanceof JobFailed || e instanceof FioJobError || e instanceof JobSetupError || e instanceof ProfileError || e instanceof UsageError || e instanceof DistributionError) {
     return e.message.split('\n')[0] ?? e.message;
   }
   if (e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') return e.message;

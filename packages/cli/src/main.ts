@@ -3,7 +3,8 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, runJobs, type KernelProfile } from '@dio/fio';
+import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
+import { errnoName } from '@dio/kiocb';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
@@ -11,8 +12,8 @@ import { compare, formatTable } from './compare';
 import { fuzz, formatSummary } from './dst/fuzz';
 import { compareParallel } from './parallel';
 import { plotSvg } from './plot';
-import { FuzzFailed, UsageError, userMessage } from './errors';
-import { loadProfile, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
+import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
+import { loadProfile, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
 
 interface Io {
@@ -22,16 +23,27 @@ interface Io {
 }
 
 /** Parse a job file and run it on a profile. */
-function simulateJobFile(jobFile: string, profileArg: string, seed: string, trace: boolean) {
+function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions, trace: boolean) {
   const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
-  const profile = loadProfile(profileArg);
-  return { jobs, profile, res: runJobs(jobs, profile, { seed: parseSeed(seed), trace, timestampMs: Date.now() }) };
+  const profile = loadProfile(o.profile);
+  const seed = parseSeed(o.seed);
+  const bar = progress(io, 100, o.quiet === true);
+  const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
+  bar.stop();
+  return { jobs, profile, res };
 }
 
-function runCmd(io: Io, jobFile: string, o: { profile: string; trace?: string; outputFormat: string; seed: string }): void {
+/** Options of `run` and `trace`. */
+interface JobFileOptions {
+  profile: string;
+  seed: string;
+  quiet?: boolean;
+}
+
+function runCmd(io: Io, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, profile, res } = simulateJobFile(jobFile, o.profile, o.seed, o.trace !== undefined);
+  const { jobs, profile, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined);
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
   res.logs.forEach((l, i) => {
     const job = jobs[Math.min(i, jobs.length - 1)];
@@ -40,6 +52,9 @@ function runCmd(io: Io, jobFile: string, o: { profile: string; trace?: string; o
   });
   if (o.trace !== undefined) writeTrace(o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
+  // fio reports a job's error and exits non-zero; so does dio
+  const failed = res.result.jobs.filter((j) => j.error !== 0);
+  if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
 
 function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
@@ -74,13 +89,17 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : o.profiles.split(',').map((s) => loadProfile(s.trim()));
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
+      const runtime = parseTimeNs(o.runtime);
+      if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
+      const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
+      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs: '${o.jobs}' must be a positive integer`);
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
       const opts = { qds, profiles, engine: o.engine, runtime: o.runtime, seed, onCell: (d: number) => bar.update(d) };
-      const cells = workerEntry !== null && o.jobs !== '1' ? await compareParallel(opts, workerEntry, o.jobs === undefined ? undefined : Number(o.jobs)) : compare(opts);
+      const cells = workerEntry !== null && jobs !== 1 ? await compareParallel(opts, workerEntry, jobs) : compare(opts);
       bar.stop();
       if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
       if (o.format === 'json') {
-        const runtimeNs = cells.length > 0 ? Math.round(Number.parseFloat(o.runtime) * (o.runtime.endsWith('ms') ? 1e6 : o.runtime.endsWith('us') ? 1e3 : 1e9)) : 0;
+        const runtimeNs = runtime.value;
         const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
         io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
         return;
@@ -89,25 +108,25 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       io.out(formatTable(cells, profiles));
     });
 
-  program
-    .command('run')
-    .description('run a fio job file on the emulated stack, like fio')
-    .argument('<job.fio>')
-    .option('--profile <name|file.json>', 'kernel profile', 'linux-6.6')
+  // `run` and `trace`: a job file simulated on a profile with a seed
+  const jobFileCommand = (name: string, description: string): Command =>
+    program
+      .command(name)
+      .description(description)
+      .argument('<job.fio>')
+      .option('--profile <name|file.json>', 'kernel profile', 'linux-6.6')
+      .option('--seed <n>', 'random seed', '1')
+      .option('--quiet', 'no progress bar');
+
+  jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
     .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
     .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .option('--seed <n>', 'random seed', '1')
-    .action((file: string, o: { profile: string; trace?: string; outputFormat: string; seed: string }) => runCmd(io, file, o));
+    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
 
-  program
-    .command('trace')
-    .description('run a fio job file and write a Perfetto/Chrome JSON trace')
-    .argument('<job.fio>')
+  jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
     .requiredOption('--out <trace.json>', 'trace file')
-    .option('--profile <name|file.json>', 'kernel profile', 'linux-6.6')
-    .option('--seed <n>', 'random seed', '1')
-    .action((file: string, o: { out: string; profile: string; seed: string }) => {
-      const { profile, res } = simulateJobFile(file, o.profile, o.seed, true);
+    .action((file: string, o: JobFileOptions & { out: string }) => {
+      const { profile, res } = simulateJobFile(io, file, o, true);
       writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
       io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
     });
@@ -132,7 +151,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const r = calibrate(points, base, { seed: parseSeed(o.seed), iterations: iters, onStep: () => bar.update(++steps) });
       bar.stop();
       const { name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
-      writeFileSync(o.out, `${JSON.stringify({ extends: base.name, name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device }, null, 2)}\n`);
+      writeFileSync(o.out, `${JSON.stringify({ extends: shippedRoot(base), name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device }, null, 2)}\n`);
       io.out(`fit: cpu costs x${r.fit.cpuScale.toFixed(3)}, completion-hop costs x${r.fit.hopScale.toFixed(3)}, device latency ${(r.fit.deviceLatencyNs / 1000).toFixed(2)} us`);
       io.out('point | QD | measured IOPS | model IOPS | error');
       for (const p of r.points) io.out(`${p.source} | ${p.iodepth} | ${Math.round(p.measuredIops)} | ${Math.round(p.modelIops)} | ${p.errorPct >= 0 ? '+' : ''}${p.errorPct.toFixed(1)}%`);

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { KernelProfile } from '@dio/fio';
 import { type CompareCell, type CompareOptions, compareCell } from './compare';
+import { UsageError, userMessage } from './errors';
 
 interface CellJob {
   readonly i: number;
@@ -25,14 +26,28 @@ export function isCompareWorker(): boolean {
   return !isMainThread && (workerData as { mark?: string } | null)?.mark === MARK;
 }
 
-/** The worker loop: run cells as they arrive. */
+/** What a worker answers for one cell: the cell, or the error it raised. */
+type CellReply = { readonly i: number; readonly cell: CompareCell } | { readonly i: number; readonly error: string; readonly user: boolean };
+
+/**
+ * The worker loop: run cells as they arrive. Errors cross the thread
+ * boundary as messages (a structured clone loses the error's class), with
+ * whether they are a user's mistake (one line, exit 1) or a bug (stack).
+ */
 export function compareWorkerMain(): void {
   parentPort?.on('message', (job: CellJob | null) => {
     if (job === null) {
       parentPort?.close();
       return;
     }
-    parentPort?.postMessage({ i: job.i, cell: compareCell(job.qd, job.profile, job) });
+    let reply: CellReply;
+    try {
+      reply = { i: job.i, cell: compareCell(job.qd, job.profile, job) };
+    } catch (e) {
+      const msg = userMessage(e);
+      reply = { i: job.i, error: msg ?? (e instanceof Error ? (e.stack ?? e.message) : String(e)), user: msg !== null };
+    }
+    parentPort?.postMessage(reply);
   });
 }
 
@@ -55,24 +70,35 @@ export async function compareParallel(o: CompareOptions, entry: URL | null, work
   }
   let next = 0;
   let done = 0;
-  await Promise.all(
-    Array.from({ length: n }, () => {
-      const w = new Worker(entry, { workerData: { mark: MARK } });
-      return new Promise<void>((resolve, reject) => {
-        const feed = (): void => {
-          const j = jobs[next++];
-          w.postMessage(j ?? null);
-        };
-        w.on('message', (m: { i: number; cell: CompareCell }) => {
-          out[m.i] = m.cell;
-          o.onCell?.(++done, jobs.length);
+  const started: Worker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: n }, () => {
+        const w = new Worker(entry, { workerData: { mark: MARK } });
+        started.push(w);
+        return new Promise<void>((resolve, reject) => {
+          const feed = (): void => {
+            const j = jobs[next++];
+            w.postMessage(j ?? null);
+          };
+          w.on('message', (m: CellReply) => {
+            if ('error' in m) {
+              reject(m.user ? new UsageError(m.error) : new Error(`comparison worker failed: ${m.error}`));
+              return;
+            }
+            out[m.i] = m.cell;
+            o.onCell?.(++done, jobs.length);
+            feed();
+          });
+          w.on('error', reject);
+          w.on('exit', () => resolve());
           feed();
         });
-        w.on('error', reject);
-        w.on('exit', () => resolve());
-        feed();
-      });
-    }),
-  );
+      }),
+    );
+  } finally {
+    // on an error, stop the other workers instead of waiting for their cells
+    await Promise.all(started.map((w) => w.terminate()));
+  }
   return out;
 }

@@ -13,6 +13,17 @@ export function loadProfile(arg: string): KernelProfile {
   throw new UsageError(`unknown profile '${arg}': use one of ${Object.keys(PROFILES).join(', ')} or a .json file`);
 }
 
+/**
+ * The shipped profile `p` derives from, for a written profile's `extends`:
+ * a profile loaded from `x.json` is named `<shipped>+x.json`; otherwise the
+ * shipped profile of the same kernel version, else the stock kernel.
+ */
+export function shippedRoot(p: KernelProfile): string {
+  const root = p.name.split('+')[0] ?? '';
+  if (PROFILES[root] !== undefined) return root;
+  return Object.values(PROFILES).find((x) => x.version === p.version)?.name ?? 'linux-6.5';
+}
+
 /** `--policies workqueue,caller` → the default profile of each policy. */
 export function profilesForPolicies(list: string): KernelProfile[] {
   return list.split(',').map((p) => {

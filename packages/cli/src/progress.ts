@@ -1,5 +1,7 @@
 /**
- * A progress bar on stderr (cli-progress), only on a TTY and not with --quiet.
+ * A progress bar on stderr (cli-progress) for runs longer than a second:
+ * never when stderr is not a TTY or with --quiet, and only drawn once a
+ * second has passed, so quick runs print nothing extra.
  * @module
  */
 import { SingleBar } from 'cli-progress';
@@ -10,10 +12,33 @@ export interface Progress {
   stop(): void;
 }
 
-/** A bar for `total` steps, or a no-op. */
-export function progress(io: { isTTY: boolean }, total: number, quiet: boolean): Progress {
+/** How long a run goes before its bar appears. */
+export const PROGRESS_DELAY_MS = 1000;
+
+/** A bar for `total` steps, or a no-op. `stream` defaults to process.stderr. */
+export function progress(io: { isTTY: boolean }, total: number, quiet: boolean, stream: NodeJS.WritableStream = process.stderr): Progress {
   if (quiet || !io.isTTY || total <= 1) return { update() {}, stop() {} };
-  const bar = new SingleBar({ format: 'dio [{bar}] {value}/{total} points | {duration_formatted}', stream: process.stderr, hideCursor: true });
-  bar.start(total, 0);
-  return { update: (d) => bar.update(d), stop: () => bar.stop() };
+  const t0 = Date.now();
+  let done = 0;
+  let bar: SingleBar | null = null;
+  const show = (): void => {
+    if (bar !== null) return;
+    bar = new SingleBar({ format: 'dio [{bar}] {value}/{total} | {duration_formatted}', stream, hideCursor: true });
+    bar.start(total, done);
+  };
+  // the main thread is idle while workers run a sweep: the timer shows the bar;
+  // a sequential run blocks it, so update() checks the clock too
+  const timer = setTimeout(show, PROGRESS_DELAY_MS);
+  timer.unref();
+  return {
+    update: (d) => {
+      done = d;
+      if (bar === null && Date.now() - t0 >= PROGRESS_DELAY_MS) show();
+      bar?.update(d);
+    },
+    stop: () => {
+      clearTimeout(timer);
+      bar?.stop();
+    },
+  };
 }

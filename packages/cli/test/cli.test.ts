@@ -25,6 +25,18 @@ function shape(v: unknown): unknown {
   return typeof v;
 }
 
+/** For each key with a numeric value in fio-printed JSON: whether it printed as an integer or a %f float. */
+function numberKinds(text: string): Record<string, string> {
+  const kinds: Record<string, Set<string>> = {};
+  for (const m of text.matchAll(/"([^"]+)" : (-?\d+(\.\d+)?)\s*,?$/gm)) {
+    const key = /^\d+\.\d{6}$/.test(m[1] ?? '') ? '<percentile>' : (m[1] ?? '');
+    (kinds[key] ??= new Set()).add(m[3] === undefined ? 'int' : 'float');
+  }
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(kinds).sort()) out[k] = [...(kinds[k] ?? [])].sort().join('|');
+  return out;
+}
+
 describe('dio run', () => {
   const qd4 = job(
     'qd4.fio',
@@ -57,6 +69,8 @@ iodepth=4
     };
     expect(shape(strip(job0(got as unknown as Record<string, unknown>)))).toEqual(shape(strip(job0(want))));
     expect(Object.keys(got)).toEqual(Object.keys(want));
+    // and every number prints with fio's C type (%lld integer vs %f float), key by key
+    expect(numberKinds(r.out)).toEqual(numberKinds(readFileSync(join(__dirname, 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json'), 'utf8')));
     expect(got.jobs[0]?.write.iops).toBeGreaterThan(10_000);
     expect(got.jobs[0]?.write.clat_ns.percentile['99.000000']).toBeGreaterThan(0);
   });

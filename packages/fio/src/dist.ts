@@ -24,9 +24,25 @@ export function calcLat(counts: readonly number[], total: number): number[] {
   });
 }
 
-/** ddir_rw_sum(ts->total_io_u): completed reads + writes + trims. */
+/**
+ * ddir_rw_sum(ts->total_io_u): reads + writes + trims *queued* (fio counts
+ * them in td_io_queue(), together with io_u_mark_depth(), so it is the sum of
+ * the depth map). It is the denominator of "IO depths" and of the latency
+ * buckets, so the depth percentages add up to 100.
+ */
 export function totalRwIos(r: JobResult): number {
-  return r.read.totalIos + r.write.totalIos + r.trim.totalIos;
+  let n = 0;
+  for (const c of r.depth.level) n += c;
+  return n;
+}
+
+/**
+ * backend.c: update_runtime() — a direction's runtime in ms as fio keeps it:
+ * whole µs rounded *up* to ms (an 8 s job that drained for a few µs reports
+ * 8001, as in the fio 3.33 fixture).
+ */
+export function ddirRuntimeMs(ns: number): number {
+  return Math.floor((Math.floor(ns / 1000) + 999) / 1000);
 }
 
 /** fio's whole milliseconds of a ns duration. */

@@ -6,7 +6,7 @@
  */
 import { fioPercentileKey } from '@dio/sim';
 import { ctime } from './ctime';
-import { calcDist, calcLat, cpuPercent, nsToMs, totalRwIos } from './dist';
+import { calcDist, calcLat, cpuPercent, ddirRuntimeMs, nsToMs, totalRwIos } from './dist';
 import { groupStats, percentOfAgg, perSecond, type GroupStats } from './group-stats';
 import type { FioOptionEcho } from './job';
 import { jArr, jFloat, jInt, jObj, jStr, printFioJson, type FioJsonValue } from './json-writer';
@@ -51,7 +51,7 @@ function latJson(src: LatencySource, withPercentiles: boolean, list: readonly nu
 /** stat.c: add_ddir_status_json() for read / write / trim. */
 function ddirJson(r: JobResult, d: Ddir, g: GroupStats | undefined, list: readonly number[], plus: boolean): FioJsonValue {
   const x = r[d];
-  const runt = nsToMs(x.runtimeNs);
+  const runt = ddirRuntimeMs(x.runtimeNs);
   const bwBytes = perSecond(x.ioBytes, runt);
   const iops = runt === 0 ? 0 : (1000 * x.totalIos) / runt;
   const e: Entries = [

@@ -4,7 +4,7 @@
  * used by "Run status group" lines and by `bw_agg` / `per=`.
  * @module
  */
-import { nsToMs } from './dist';
+import { ddirRuntimeMs } from './dist';
 import { DDIRS, type Ddir, type JobResult } from './result';
 import type { KbBase } from './units';
 
@@ -52,7 +52,7 @@ export function groupStats(jobs: readonly JobResult[]): Map<number, GroupStats> 
     }
     g.kbBase = j.kbBase;
     for (const d of DDIRS) {
-      const run = nsToMs(j[d].runtimeNs);
+      const run = ddirRuntimeMs(j[d].runtimeNs);
       if (run === 0) continue;
       const s = g.dirs[d];
       if (run < s.minRun || s.minRun === 0) s.minRun = run;

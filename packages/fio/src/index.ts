@@ -31,9 +31,10 @@ export {
   type FioRunResult,
 } from './result';
 export { IoStat, type SampleSummary } from './io-stat';
+export { PlatHistogram, platValToIdx, platIdxToVal, FIO_IO_U_PLAT_BITS, FIO_IO_U_PLAT_NR } from './plat-histogram';
 export { IoDepthCounters, type IoDepthCounts } from './depth';
 export { LatencyBuckets, LAT_NU_LABELS, LAT_M_LABELS, type LatencyBucketCounts } from './lat-buckets';
-export { createJobResult, type RecordingJobResult, type RecordingDirection } from './recording';
+export { createJobResult, reportSettings, type RecordingJobResult, type RecordingDirection } from './recording';
 export { formatJson, runJson, jobJson, type JsonFormatOptions } from './format-json';
 export { printFioJson, jInt, jFloat, jStr, jObj, jArr, type FioJsonValue } from './json-writer';
 export { formatNormal, type NormalFormatOptions } from './format-normal';
@@ -48,5 +49,5 @@ export { PROFILES, PROFILE_FOR_POLICY, CALIBRATED_COSTS, LINUX_6_5, LINUX_6_6_RC
 export { parseProfile, profileByName, ProfileError } from './run/profile-schema';
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
 export { buildStack, policyFor, type Stack } from './run/stack';
-export { JobSetupError, jobFile, type JobLogs } from './run/job-runner';
+export { JobSetupError, jobFile, fileLayout, type JobLogs } from './run/job-runner';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';

@@ -4,7 +4,7 @@
  * @module
  */
 import { cFloat, cInt, cStr } from './cfmt';
-import { nsToMs } from './dist';
+import { ddirRuntimeMs } from './dist';
 import { percentOfAgg, perSecond, type GroupStats } from './group-stats';
 import { num2str } from './num2str';
 import type { Ddir, JobResult, LatencySource } from './result';
@@ -75,7 +75,7 @@ export function showPercentiles(src: LatencySource, list: readonly number[], pre
 /** stat.c: show_ddir_status() for read / write / trim. */
 export function showDdirStatus(r: JobResult, d: Ddir, g: GroupStats | undefined): string {
   const x = r[d];
-  const runt = nsToMs(x.runtimeNs);
+  const runt = ddirRuntimeMs(x.runtimeNs);
   if (runt === 0) return '';
   const i2p = (r.kbBase & (r.kbBase - 1)) === 0;
   const bw = perSecond(x.ioBytes, runt);

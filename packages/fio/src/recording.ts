@@ -3,11 +3,11 @@
  * bandwidth / IOPS samples, depths and latency buckets, seeded from the job.
  * @module
  */
-import { LatencyHistogram } from '@dio/sim';
 import { IoDepthCounters } from './depth';
 import { IoStat } from './io-stat';
 import type { FioJob } from './job';
 import { LatencyBuckets } from './lat-buckets';
+import { PlatHistogram } from './plat-histogram';
 import type { DirectionResult, JobResult } from './result';
 
 /** A direction being recorded: mutable totals, live recorders. */
@@ -18,11 +18,11 @@ export interface RecordingDirection extends DirectionResult {
   dropIos: number;
   runtimeNs: number;
   /** Submission latency recorder. */
-  readonly slat: LatencyHistogram;
+  readonly slat: PlatHistogram;
   /** Completion latency recorder. */
-  readonly clat: LatencyHistogram;
+  readonly clat: PlatHistogram;
   /** Total latency recorder. */
-  readonly lat: LatencyHistogram;
+  readonly lat: PlatHistogram;
   /** Bandwidth samples (KiB/s). */
   readonly bw: IoStat;
   /** IOPS samples. */
@@ -34,7 +34,7 @@ export interface RecordingJobResult extends JobResult {
   readonly read: RecordingDirection;
   readonly write: RecordingDirection;
   readonly trim: RecordingDirection;
-  readonly sync: { totalIos: number; readonly lat: LatencyHistogram };
+  readonly sync: { totalIos: number; readonly lat: PlatHistogram };
   readonly depth: IoDepthCounters;
   readonly latency: LatencyBuckets;
   error: number;
@@ -55,9 +55,9 @@ function direction(): RecordingDirection {
     shortIos: 0,
     dropIos: 0,
     runtimeNs: 0,
-    slat: new LatencyHistogram(),
-    clat: new LatencyHistogram(),
-    lat: new LatencyHistogram(),
+    slat: new PlatHistogram(),
+    clat: new PlatHistogram(),
+    lat: new PlatHistogram(),
     bw: new IoStat(),
     iops: new IoStat(),
   };
@@ -78,7 +78,7 @@ export function createJobResult(job: FioJob, pid: number): RecordingJobResult {
     read: direction(),
     write: direction(),
     trim: direction(),
-    sync: { totalIos: 0, lat: new LatencyHistogram() },
+    sync: { totalIos: 0, lat: new PlatHistogram() },
     jobRuntimeNs: 0,
     usrNs: 0,
     sysNs: 0,
@@ -87,6 +87,13 @@ export function createJobResult(job: FioJob, pid: number): RecordingJobResult {
     minf: 0,
     depth: new IoDepthCounters(),
     latency: new LatencyBuckets(),
+    ...reportSettings(job),
+  };
+}
+
+/** What a job's options say about its report: depth, latency target (none), percentiles, kb_base. */
+export function reportSettings(job: FioJob): Pick<JobResult, 'iodepth' | 'latencyTarget' | 'latencyWindow' | 'latencyPercentile' | 'percentileList' | 'percentilePrecision' | 'clatPercentiles' | 'latPercentiles' | 'slatPercentiles' | 'kbBase'> {
+  return {
     iodepth: job.iodepth,
     latencyTarget: 0,
     latencyWindow: 0,

@@ -16,7 +16,8 @@ export type Ddir = 'read' | 'write' | 'trim';
 export const DDIRS: readonly Ddir[] = ['read', 'write', 'trim'];
 
 /**
- * A latency recorder's read side. `LatencyHistogram` from `@dio/sim` is one;
+ * A latency recorder's read side. `PlatHistogram` (fio's own histogram) is
+ * what runs record into; `LatencyHistogram` from `@dio/sim` also fits;
  * values in ns. `bins()` gives `[value, count]` pairs for json+.
  */
 export interface LatencySource {

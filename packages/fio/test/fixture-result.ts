@@ -4,7 +4,7 @@
  * (the job options come from parsing the same command line).
  */
 import { fioPercentileKey } from '@dio/sim';
-import { parseFioArgs, type FioRunResult, type JobResult, type LatencySource, type SampleSummary } from '../src/index';
+import { parseFioArgs, reportSettings, type FioRunResult, type JobResult, type LatencySource, type SampleSummary } from '../src/index';
 
 /** A latency source with fixed summary numbers (and percentiles, when given). */
 export function fixedLat(s: { min: number; max: number; mean: number; stddev: number; N: number; percentile?: Record<string, number> }): LatencySource {
@@ -89,16 +89,7 @@ export function fixtureRun(): FioRunResult {
       us: [10, 0, 0, 10, 74033, 249740, 30972, 943, 221, 137],
       ms: [150, 10, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0],
     },
-    iodepth: job.iodepth,
-    latencyTarget: 0,
-    latencyWindow: 0,
-    latencyPercentile: 100,
-    percentileList: job.percentileList,
-    percentilePrecision: job.percentilePrecision,
-    clatPercentiles: job.clatPercentiles,
-    latPercentiles: job.latPercentiles,
-    slatPercentiles: job.slatPercentiles,
-    kbBase: job.kbBase,
+    ...reportSettings(job),
   };
   return {
     fioVersion: 'fio-3.33',

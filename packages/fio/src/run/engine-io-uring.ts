@@ -43,7 +43,11 @@ export class IoUringEngine implements Engine {
   readonly name = 'io_uring';
   readonly syncIo = false;
   private ring: IoUring | null = null;
-  private readonly queued: IoU[] = [];
+  // queued io_us and the list the last commit returned, swapped per commit
+  // (no array allocated per I/O on the hot path)
+  private queued: IoU[] = [];
+  private committed: IoU[] = [];
+  private readonly events: IoU[] = [];
 
   constructor(
     private readonly env: EngineEnv,
@@ -57,10 +61,13 @@ export class IoUringEngine implements Engine {
     if (e.hipri) flags |= IORING_SETUP_IOPOLL;
     if (e.sqthreadPoll) flags |= IORING_SETUP_SQPOLL;
     let r = yield* queueInitParams(e.depth, { flags, cqEntries: e.depth }, this.uring);
-    if (r === -EINVAL && flags & IORING_SETUP_DEFER_TASKRUN) {
-      // retry: kernels (or combinations, e.g. SQPOLL) without DEFER_TASKRUN
-      flags &= ~(IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER);
-      r = yield* queueInitParams(e.depth, { flags, cqEntries: e.depth }, this.uring);
+    // the retry: ladder of fio_ioring_queue_init(): on -EINVAL drop DEFER_TASKRUN
+    // (with SINGLE_ISSUER), then COOP_TASKRUN, then CQSIZE — SQPOLL rings need
+    // the first two gone, older kernels lack them
+    for (const drop of [IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_COOP_TASKRUN, IORING_SETUP_CQSIZE]) {
+      if (r !== -EINVAL || !(flags & drop)) continue;
+      flags &= ~drop;
+      r = yield* queueInitParams(e.depth, flags & IORING_SETUP_CQSIZE ? { flags, cqEntries: e.depth } : { flags }, this.uring);
     }
     if (typeof r === 'number') return r;
     this.ring = r;
@@ -120,7 +127,10 @@ export class IoUringEngine implements Engine {
     }
     // fio_ioring_queued(): issue_time for everything just submitted
     const now = currentSim().now;
-    const done = this.queued.splice(0);
+    const done = this.queued;
+    this.queued = this.committed;
+    this.queued.length = 0;
+    this.committed = done;
     for (const io of done) io.issueTime = now;
     return done;
   }
@@ -146,7 +156,8 @@ export class IoUringEngine implements Engine {
   // engines/io_uring.c: fio_ioring_getevents()
   *getevents(min: number, max: number): KGen<IoU[]> {
     const ring = this.ring;
-    const out: IoU[] = [];
+    const out = this.events;
+    out.length = 0;
     if (ring === null) return out;
     let actualMin = min;
     const sim = currentSim();

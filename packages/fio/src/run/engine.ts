@@ -18,9 +18,9 @@ export interface Engine {
   init(): KGen<number>;
   /** Prepare `io` (sync engines also perform it). */
   queue(io: IoU): KGen<QueueResult>;
-  /** Submit everything queued; sets issueTime on each. Returns how many were submitted. */
+  /** Submit everything queued; sets issueTime on each. Returns them (the array is valid until the next commit). */
   commit(): KGen<IoU[]>;
-  /** Reap at least `min` (and at most `max`) completions. */
+  /** Reap at least `min` (and at most `max`) completions (the array is valid until the next getevents). */
   getevents(min: number, max: number): KGen<IoU[]>;
   cleanup(): KGen<void>;
 }

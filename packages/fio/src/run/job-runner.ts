@@ -5,6 +5,7 @@
  * completion − issue, lat = completion − start, as fio defines them.
  * @module
  */
+import type { Layout } from '@dio/fs';
 import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
 import { charge, currentTask, type KGen, type Rng } from '@dio/sim';
 import type { FioJob } from '../job';
@@ -39,6 +40,23 @@ export function jobFile(job: FioJob, jobNumber: number): { path: string; size: n
   return { path: job.filename ?? `${job.name}.${jobNumber}.0`, size };
 }
 
+/**
+ * How a job's file is laid out before the run (fio filesetup.c:
+ * extend_file()). By default dio treats the file as already there and fully
+ * written — the series' /data1/file, so writes are pure overwrites. Given an
+ * explicit `fallocate=` (in the job or [global]) a write-only job without
+ * `overwrite=1` gets what fio leaves on a new file: unwritten extents
+ * (native, posix, keep) or a hole (none, truncate), and its writes convert
+ * them at completion. Jobs that read, and `overwrite=1`, have fio write the
+ * file out first: written.
+ */
+export function fileLayout(job: FioJob): Layout {
+  const writeOnly = job.rw === 'write' || job.rw === 'randwrite';
+  const explicit = [...job.globalOptions, ...job.options].some((o) => o.name === 'fallocate');
+  if (!writeOnly || job.overwrite || !explicit) return 'written';
+  return job.fallocate === 'none' || job.fallocate === 'truncate' ? 'hole' : 'unwritten';
+}
+
 function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
   switch (job.ioengine) {
     case 'io_uring':
@@ -62,7 +80,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const me = currentTask();
   const { path, size } = jobFile(job, jobNumber);
   if (!job.direct) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': buffered I/O (direct=0) is not emulated; dio models the O_DIRECT path (set direct=1)`);
-  if (stack.fs.lookup(path) === undefined) stack.fs.create(path, size, 'written');
+  if (stack.fs.lookup(path) === undefined) stack.fs.create(path, size, fileLayout(job));
   let flags = O_RDWR;
   if (job.direct) flags |= O_DIRECT;
   if (job.sync === 'sync') flags |= O_SYNC;
@@ -93,24 +111,37 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   let writesSinceSync = 0;
   const syncEvery = job.fsync || job.fdatasync;
   let nextSample = rampEnd + AVG_TIME_NS;
-  let winBytes = 0;
-  let winIos = 0;
+  // per direction (0 read, 1 write): bytes and I/Os in the current averaging window
+  const winBytes = [0, 0];
+  const winIos = [0, 0];
+  const doesRead = job.rw !== 'write' && job.rw !== 'randwrite';
+  const doesWrite = job.rw !== 'read' && job.rw !== 'randread';
   const batchSubmit = Math.max(1, job.iodepthBatchSubmit || depth);
   const minComplete = Math.max(1, job.iodepthBatchCompleteMin);
   const maxComplete = Math.max(minComplete, job.iodepthBatchCompleteMax || depth);
   let pendingCommit = 0;
+  const one: IoU[] = [];
+  // no slat for FIO_SYNCIO engines (the I/O is done inside ->queue, io_u_queued() never runs)
+  // nor with io_uring sqthread_poll (fio sets disable_slat: the kernel thread submits)
+  const recordSlat = !engine.syncIo && !(job.ioengine === 'io_uring' && job.sqthreadPoll);
 
   const dirOf = (io: IoU): RecordingDirection => (io.ddir === 'read' ? res.read : res.write);
   const sample = (now: number): void => {
     while (now >= nextSample && nextSample <= end) {
       const secs = AVG_TIME_NS / 1e9;
-      if (winIos > 0 || nextSample > rampEnd) {
-        const d = job.rw === 'read' || job.rw === 'randread' ? res.read : res.write;
-        d.bw.record(winBytes / 1024 / secs);
-        d.iops.record(winIos / secs);
+      // stat.c: add_bw_samples() / add_iops_samples(), one sample per direction the job does
+      if (nextSample > rampEnd) {
+        if (doesRead) {
+          res.read.bw.record((winBytes[0] as number) / 1024 / secs);
+          res.read.iops.record((winIos[0] as number) / secs);
+        }
+        if (doesWrite) {
+          res.write.bw.record((winBytes[1] as number) / 1024 / secs);
+          res.write.iops.record((winIos[1] as number) / secs);
+        }
       }
-      winBytes = 0;
-      winIos = 0;
+      winBytes[0] = winBytes[1] = 0;
+      winIos[0] = winIos[1] = 0;
       nextSample += AVG_TIME_NS;
     }
   };
@@ -118,7 +149,9 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const complete = (io: IoU, now: number): void => {
     inflight--;
     free.push(io);
-    if (now < rampEnd || now > end) return;
+    // io_u.c: io_completed() accounts only once ramp_time is over; I/Os still
+    // in flight at the end are reaped by cleanup_pending_aio() and count, as in fio
+    if (now < rampEnd) return;
     if (io.ddir === 'sync') {
       res.sync.totalIos++;
       res.sync.lat.record(now - io.issueTime);
@@ -137,8 +170,9 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     res.latency.record(clat);
     d.totalIos++;
     d.ioBytes += io.res;
-    winBytes += io.res;
-    winIos++;
+    const w = io.ddir === 'read' ? 0 : 1;
+    (winBytes[w] as number) += io.res;
+    (winIos[w] as number)++;
     if (logs !== null) {
       const base = { timeMs: (now - start) / 1e6, ddir: io.ddir === 'read' ? (0 as const) : (1 as const), bs: io.len, offset: io.offset, prio: 0 };
       logs.clat.push({ ...base, valueNs: clat });
@@ -147,7 +181,8 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   };
   const submitted = (list: readonly IoU[]): void => {
     if (list.length === 0) return;
-    res.depth.markSubmit(list.length);
+    if (sim.now >= rampEnd) res.depth.markSubmit(list.length);
+    if (!recordSlat) return;
     for (const io of list) {
       if (io.issueTime < rampEnd || io.ddir === 'sync') continue;
       const slat = io.issueTime - io.startTime;
@@ -159,7 +194,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     const evs = yield* engine.getevents(Math.min(min, inflight), maxComplete);
     if (!charge(costs.userPerReap)) yield costs.userPerReap;
     const now = sim.now;
-    res.depth.markComplete(evs.length);
+    if (now >= rampEnd) res.depth.markComplete(evs.length);
     for (const io of evs) complete(io, now);
     sample(now);
   };
@@ -200,11 +235,15 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       if (io.ddir === 'write') writesSinceSync++;
       issued++;
     }
-    res.depth.markDepth(inflight + 1);
+    // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
+    if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);
     inflight++;
     const q = yield* engine.queue(io);
     if (q === 'completed') {
-      submitted([io]);
+      // td_io_queue(): an engine without ->commit marks one submit and one complete per I/O
+      one[0] = io;
+      submitted(one);
+      if (sim.now >= rampEnd) res.depth.markComplete(1);
       complete(io, sim.now);
       sample(sim.now);
       continue;
@@ -222,10 +261,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   }
   const stop = Math.min(sim.now, end);
   res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
-  for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs : 0;
-  // drain what is still in flight (not counted: it completes after the run)
+  // backend.c: cleanup_pending_aio() — reap what is still in flight; it counts
+  // (fio's total_ios and clat N include it) and the direction runtime covers it
   if (pendingCommit > 0) submitted(yield* engine.commit());
   while (inflight > 0) yield* reap(inflight);
+  for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs + (sim.now - stop) : 0;
   yield* engine.cleanup();
   res.usrNs = me.utime;
   res.sysNs = me.stime;

@@ -4,7 +4,7 @@
  * simulation, and return fio's result structure.
  * @module
  */
-import type { HungTask } from '@dio/sim';
+import { type HungTask, Rng } from '@dio/sim';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
@@ -20,6 +20,12 @@ export interface RunOptions {
   /** Report timestamp (ms since the epoch); fixed by default so output is reproducible. */
   readonly timestampMs?: number;
   readonly globalOptions?: readonly FioOptionEcho[];
+  /**
+   * Called with the fraction of simulated time done (0–1) about 100 times
+   * over the run, for a progress bar. Only time-limited jobs (runtime=) give
+   * a fraction; results are identical with or without it.
+   */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 /** What a run produced. */
@@ -35,6 +41,33 @@ export interface RunOutput {
   readonly hung: readonly HungTask[];
 }
 
+/** fio's FIO_RANDSEED: the seed of every job when randrepeat=1 and no randseed is given. */
+const FIO_RANDSEED = 0xb1899bed;
+
+/**
+ * The stream a job draws offsets and directions from, with fio's meaning:
+ * `randseed=N` pins it to N (per clone); `randrepeat=1` (the default) makes
+ * it the same on every run, whatever dio's --seed; `randrepeat=0` seeds it
+ * from the run (fio uses the clock; dio uses --seed, so runs stay reproducible).
+ */
+function jobRng(job: FioJob, clone: number, jobNumber: number, simRng: Rng): Rng {
+  if (job.randseed !== undefined) return new Rng(job.randseed, `fio/${clone}`);
+  if (job.randrepeat) return new Rng(FIO_RANDSEED, `fio/${job.name}/${clone}`);
+  return simRng.fork(`fio/${job.name}/${jobNumber}`);
+}
+
+/** sim.run(), in slices of simulated time when someone watches the progress. */
+function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress: ((f: number) => void) | undefined): ReturnType<Stack['sim']['run']> {
+  const endNs = Math.max(0, ...jobs.map((j) => (j.runtimeNs > 0 ? j.rampTimeNs + j.runtimeNs : 0)));
+  if (onProgress === undefined || endNs === 0) return sim.run();
+  const slice = Math.max(1, Math.ceil(endNs / 100));
+  for (let until = slice; ; until += slice) {
+    const r = sim.run({ until });
+    if (r.reason !== 'until') return r;
+    onProgress(Math.min(1, until / endNs));
+  }
+}
+
 /** Run `jobs` concurrently on one machine built from `profile`. */
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
@@ -46,7 +79,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   for (const job of jobs) {
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
-      const rng = job.randseed !== undefined ? sim.rng.fork(`fio/seed${job.randseed}/${clone}`) : sim.rng.fork(`fio/${job.name}/${jobNumber}`);
+      const rng = jobRng(job, clone, jobNumber, sim.rng);
       const log: JobLogs | null = job.writeLatLog !== undefined ? { slat: [], clat: [], lat: [] } : null;
       const res = createJobResult(job, 0);
       const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, rng, log), {
@@ -58,7 +91,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     }
   }
   const t0 = performance.now();
-  const r = sim.run();
+  const r = runWithProgress(sim, jobs, opts.onProgress);
   const wallMs = performance.now() - t0;
   const dev = stack.dev;
   const runtimeMs = Math.max(1, ...results.map((x) => x.jobRuntimeNs / 1e6));
