@@ -23,7 +23,17 @@ import { DeadlockError, type KGen, Simulator } from '@dio/sim';
 /** How the workload ended under one kernel. */
 export type Outcome =
   | { readonly kind: 'deadlock'; readonly chain: readonly string[]; readonly message: string }
-  | { readonly kind: 'finished'; readonly syscallRet: number; readonly cqes: readonly number[]; readonly at: number; readonly iSize: number };
+  | {
+      readonly kind: 'finished';
+      readonly syscallRet: number;
+      readonly cqes: readonly number[];
+      readonly at: number;
+      readonly iSize: number;
+      /** Where each write's iomap_dio_complete (and so inode_dio_end) ran, and when: from its tracepoint. */
+      readonly completions: readonly { readonly via: string; readonly kind: string; readonly ctx: string; readonly at: number }[];
+      /** When the space op entered inode_dio_wait's caller (the syscall started), ns. */
+      readonly opStart: number;
+    };
 
 /** The size-changing call made while the writes are in flight. */
 export type SpaceOp = 'fallocate' | 'ftruncate';
@@ -41,7 +51,7 @@ const BLOCKS = 64;
 
 /** Run the postgres-shaped workload on one kernel: `writes` async 8 KiB overwrites, then `op` before reaping. */
 export function runWorkload(profile: KernelProfile, op: SpaceOp = 'fallocate', writes = 4, seed = 1): Outcome {
-  const sim = new Simulator({ seed, cpus: 2, costs: profile.costs, sched: profile.sched });
+  const sim = new Simulator({ seed, cpus: 2, costs: profile.costs, sched: profile.sched, trace: true });
   const fs = new DioFs(sim, new NullBlk(sim, { ...profile.device, gb: 1 }), { fops: iomapFileOperations(policyFor(profile)) });
   fs.create(PATH, BLOCKS * BLOCK, 'written');
   const file = fs.open(PATH, O_RDWR | O_DIRECT);
@@ -49,6 +59,7 @@ export function runWorkload(profile: KernelProfile, op: SpaceOp = 'fallocate', w
   const files = new FdTable();
   const fd = files.install(file);
   let syscallRet = Number.NaN;
+  let opStart = Number.NaN;
   const cqes: number[] = [];
   const postgres = function* (): KGen<void> {
     const params = { flags: IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN };
@@ -62,6 +73,7 @@ export function runWorkload(profile: KernelProfile, op: SpaceOp = 'fallocate', w
     }
     yield* submit(ring); // io_uring_enter(to_submit) without GETEVENTS: nothing reaped yet
     // extend the relation by 16 blocks (FileFallocate), or cut it back (ftruncate)
+    opStart = sim.now;
     syscallRet = op === 'fallocate' ? yield* fallocate(file, 0, BLOCKS * BLOCK, 16 * BLOCK) : yield* ftruncate(fs, file, (BLOCKS - 16) * BLOCK);
     while (cqes.length < writes) {
       const c = yield* waitCqe(ring);
@@ -77,5 +89,8 @@ export function runWorkload(profile: KernelProfile, op: SpaceOp = 'fallocate', w
     if (e instanceof DeadlockError) return { kind: 'deadlock', chain: e.chain, message: e.message };
     throw e;
   }
-  return { kind: 'finished', syscallRet, cqes, at: sim.now, iSize: file.fInode.iSize };
+  const completions = sim.tracer.records
+    .filter((r) => r.name === 'iomap_dio_complete')
+    .map((r) => ({ via: String(r.args?.['via'] ?? '?'), kind: r.kind, ctx: r.ctx, at: r.ts }));
+  return { kind: 'finished', syscallRet, cqes, at: sim.now, iSize: file.fInode.iSize, completions, opStart };
 }

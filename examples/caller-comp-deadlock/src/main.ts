@@ -7,6 +7,17 @@ for (const op of ['fallocate', 'ftruncate'] as const satisfies readonly SpaceOp[
     if (o.kind === 'deadlock') {
       console.log(`  ${k.label}: DeadlockError`);
       console.log(`    ${o.chain.join('\n      -> ')}`);
-    } else console.log(`  ${k.label}: finished at ${(o.at / 1000).toFixed(1)} µs, ${op} returned ${o.syscallRet}, CQE res [${o.cqes.join(', ')}], i_size ${o.iSize / 1024} KiB`);
+      continue;
+    }
+    console.log(`  ${k.label}: finished at ${(o.at / 1000).toFixed(1)} µs, ${op} returned ${o.syscallRet}, CQE res [${o.cqes.join(', ')}], i_size ${o.iSize / 1024} KiB`);
+    const where = new Map<string, number>();
+    for (const c of o.completions) {
+      const w = `${c.via} in ${c.kind} ${c.ctx}`;
+      where.set(w, (where.get(w) ?? 0) + 1);
+    }
+    const last = Math.max(...o.completions.map((c) => c.at));
+    console.log(
+      `    iomap_dio_complete (inode_dio_end): ${[...where].map(([w, n]) => `${n} × ${w}`).join(', ')}; ${op} called at ${(o.opStart / 1000).toFixed(1)} µs, last completion at ${(last / 1000).toFixed(1)} µs — none needed the issuer`,
+    );
   }
 }

@@ -22,6 +22,22 @@ describe('custom-workqueue', () => {
     expect(custom.iops).toBeLessThan(bound.iops * 0.97);
   });
 
+  it('at QD16 taking completions off the saturated CPU raises IOPS but widens the tail (p99 up)', () => {
+    const bound = runWith({ kind: 'bound' }, 16, ms(30));
+    const unbound = runWith({ kind: 'unbound' }, 16, ms(30));
+    expect(unbound.iops).toBeGreaterThan(bound.iops * 1.1);
+    expect(unbound.meanUs).toBeLessThan(bound.meanUs);
+    expect(unbound.p99us).toBeGreaterThan(bound.p99us);
+  });
+
+  it('where the completion runs matters, not which implementation: a dedicated thread on the interrupted CPU behaves like the bound kworker', () => {
+    const bound = runWith({ kind: 'bound' }, 16, ms(20));
+    const local = runWith({ kind: 'dedicated', cpu: 0 }, 16, ms(20));
+    expect(local.customItems).toBeGreaterThan(0);
+    expect(Math.abs(local.iops / bound.iops - 1)).toBeLessThan(0.02);
+    expect(Math.abs(local.p99us / bound.p99us - 1)).toBeLessThan(0.05);
+  });
+
   it('is deterministic for a seed', () => {
     expect(runWith({ kind: 'dedicated', cpu: 0 }, 4, ms(5), 7)).toEqual(runWith({ kind: 'dedicated', cpu: 0 }, 4, ms(5), 7));
   });
