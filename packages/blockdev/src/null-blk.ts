@@ -16,7 +16,7 @@ import { FileMedia, MemoryMedia, type Media } from './media';
 import { NullHandler } from './null-handle';
 import { bioSplitPlan, blkFlushPolicy, submitBioChecks } from './null-submit';
 import { resolveOptions, type NullBlkConfig, type NullBlkOptions } from './options';
-import { blkAddRqToPlug, blkFlushPlug, currentPlug } from './plug';
+import { blkAddRqToPlugNow, blkFlushPlug, currentPlug } from './plug';
 import type { BlkRequest, Hctx } from './request';
 import { DeviceService } from './service';
 import { BLK_STS_IOERR, BLK_STS_OK, blkStatusToErrno } from './status';
@@ -203,19 +203,27 @@ export class NullBlk implements BlockDevice {
     if (++c.inFlight > c.maxInFlight) c.maxInFlight = c.inFlight;
     const plug = currentPlug();
     if (plug !== undefined && !plan.steps.some((s) => s !== 'data')) {
-      yield* blkAddRqToPlug(plug, { dispatch: () => this.issue(rq) });
-    } else yield* this.issue(rq);
+      if (blkAddRqToPlugNow(plug, { dispatch: () => this.issueNow(rq) })) yield* blkFlushPlug(plug);
+    } else {
+      const g = this.issueNow(rq);
+      if (g !== null) yield* g;
+    }
   }
 
   // block/blk-mq.c: blk_mq_start_request() + null_blk's null_queue_rq()
-  private *issue(rq: BlkRequest): KGen<void> {
+  /** Synchronous unless irqmode=0 completes the request inline: then returns the generator that does. */
+  private issueNow(rq: BlkRequest): KGen<void> | null {
     if (this.sim.tracing) this.sim.trace('block_rq_issue', this.traceArgs(rq.bio, rq.opf));
-    if (!this.powered) return;
+    if (!this.powered) return null;
     if (this.config.irqmode !== 'none') {
       this.service.start(rq);
-      return;
+      return null;
     }
     this.service.runInline(rq); // irqmode=0: end_cmd() inside ->queue_rq
+    return this.completeInline(rq);
+  }
+
+  private *completeInline(rq: BlkRequest): KGen<void> {
     if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
     yield* this.endRequest(rq);
   }

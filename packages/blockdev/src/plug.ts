@@ -9,8 +9,12 @@ import { currentCtx, type KGen, type Task } from '@dio/sim';
 
 /** A plugged request: how to issue it when the plug is flushed. */
 export interface PluggedRequest {
-  /** Issue the request to the driver (block/blk-mq.c: blk_mq_issue_direct / ->queue_rq). */
-  dispatch(): KGen<void>;
+  /**
+   * Issue the request to the driver (block/blk-mq.c: blk_mq_issue_direct /
+   * ->queue_rq). Returns null when it was issued synchronously, or the
+   * generator that finishes issuing it.
+   */
+  dispatch(): KGen<void> | null;
 }
 
 /** Requests a plug holds before it is flushed (block/blk-mq.c BLK_MAX_REQUEST_COUNT). */
@@ -49,7 +53,10 @@ export function blkStartPlug(plug: BlkPlug = new BlkPlug()): BlkPlug {
 export function* blkFlushPlug(plug: BlkPlug): KGen<void> {
   while (plug.mqList.length > 0) {
     const rqs = plug.mqList.splice(0);
-    for (const rq of rqs) yield* rq.dispatch();
+    for (const rq of rqs) {
+      const g = rq.dispatch();
+      if (g !== null) yield* g;
+    }
   }
 }
 
@@ -62,9 +69,44 @@ export function* blkFinishPlug(plug: BlkPlug): KGen<void> {
   plugs.delete(t);
 }
 
+/**
+ * {@link blkFinishPlug} as a plain call: null when every plugged request
+ * issued synchronously (the common case), else the generator that finishes
+ * the flush from the request that needs to yield, in the same order.
+ */
+export function blkFinishPlugNow(plug: BlkPlug): KGen<void> | null {
+  const t = currentCtx().task;
+  if (t === null || plugs.get(t) !== plug) return null;
+  while (plug.mqList.length > 0) {
+    const rqs = plug.mqList.splice(0);
+    for (let i = 0; i < rqs.length; i++) {
+      const g = (rqs[i] as PluggedRequest).dispatch();
+      if (g !== null) return finishPlugFrom(plug, t, g, rqs, i + 1);
+    }
+  }
+  plugs.delete(t);
+  return null;
+}
+
+/** The rest of a flush started by blkFinishPlugNow: `g`, then `rqs[from…]`, then anything plugged since. */
+function* finishPlugFrom(plug: BlkPlug, t: Task, g: KGen<void>, rqs: readonly PluggedRequest[], from: number): KGen<void> {
+  yield* g;
+  for (let i = from; i < rqs.length; i++) {
+    const g2 = (rqs[i] as PluggedRequest).dispatch();
+    if (g2 !== null) yield* g2;
+  }
+  yield* blkFlushPlug(plug);
+  plugs.delete(t);
+}
+
 // block/blk-mq.c: blk_add_rq_to_plug()
 /** Add a request to `plug`, flushing it once it holds BLK_MAX_REQUEST_COUNT. */
 export function* blkAddRqToPlug(plug: BlkPlug, rq: PluggedRequest): KGen<void> {
+  if (blkAddRqToPlugNow(plug, rq)) yield* blkFlushPlug(plug);
+}
+
+/** The adding part of {@link blkAddRqToPlug}; true when the plug is now full and must be flushed. */
+export function blkAddRqToPlugNow(plug: BlkPlug, rq: PluggedRequest): boolean {
   plug.mqList.push(rq);
-  if (plug.mqList.length >= BLK_MAX_REQUEST_COUNT) yield* blkFlushPlug(plug);
+  return plug.mqList.length >= BLK_MAX_REQUEST_COUNT;
 }

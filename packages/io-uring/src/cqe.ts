@@ -51,6 +51,31 @@ export function* flushCompletions(ctx: IoRingCtx): KGen<void> {
   if (!ctx.deferTaskrun) cqringWake(ctx);
 }
 
+/**
+ * {@link flushCompletions} without a generator, for the common case where
+ * every CQE's cost can be charged at once. Returns false when a charge does
+ * not fit: the requests not yet posted stay batched in `complReqs` and
+ * `yield* flushCompletions(ctx)` finishes the flush exactly as if it had run
+ * from the start (nothing observed the batch in between). Callers write
+ * `if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);`.
+ */
+export function flushCompletionsNow(ctx: IoRingCtx): boolean {
+  const reqs = ctx.complReqs;
+  const n = reqs.length;
+  if (n === 0) return true;
+  const cost = ctx.sim.costs.ioUringCqe;
+  for (let i = 0; i < n; i++) {
+    if (!charge(cost)) {
+      reqs.splice(0, i);
+      return false;
+    }
+    postReq(ctx, reqs[i] as IoKiocb);
+  }
+  reqs.length = 0;
+  if (!ctx.deferTaskrun) cqringWake(ctx);
+  return true;
+}
+
 /** io_should_wake(): enough CQEs for this waiter. */
 export function shouldWake(ctx: IoRingCtx, w: CqWaiter): boolean {
   return ctx.cq.tail - w.cqTail >= 0;

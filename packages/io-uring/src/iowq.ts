@@ -91,8 +91,9 @@ export class IoWq {
 }
 
 /** task_work that completes a request (io_req_task_complete / io_req_task_cancel): batch its CQE. */
-function* queueCompletion(req: IoKiocb): KGen<void> {
+function queueCompletion(req: IoKiocb): null {
   req.ctx.complReqs.push(req);
+  return null;
 }
 
 // io_uring/io_uring.c: io_req_complete_post() from io-wq

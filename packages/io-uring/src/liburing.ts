@@ -10,7 +10,7 @@ import type { IoRingCtx } from './ctx';
 import { type IoUringEnv, ioUringEnter, ioUringRelease, ioUringSetup, registerBuffers, registerFiles } from './enter';
 import {
   type Cqe,
-  emptySqe,
+  resetSqe,
   IORING_ENTER_GETEVENTS,
   IORING_ENTER_SQ_WAKEUP,
   IORING_FSYNC_DATASYNC,
@@ -61,7 +61,7 @@ export function getSqe(ring: IoUring): Sqe | null {
   const sq = ring.ctx.sq;
   if (ring.sqeTail - sq.head >= sq.entries) return null;
   const sqe = sq.sqes[ring.sqeTail & sq.mask] as Sqe;
-  Object.assign(sqe, emptySqe());
+  resetSqe(sqe);
   ring.sqeTail++;
   return sqe;
 }

@@ -30,8 +30,12 @@ export class IoKiocb {
   bytesDone = 0;
   /** IOPOLL: set by io_complete_rw_iopoll. */
   iopollCompleted = false;
-  /** task_work callback (req->io_task_work.func). */
-  twFunc: ((req: IoKiocb) => KGen<void>) | null = null;
+  /**
+   * task_work callback (req->io_task_work.func). It runs synchronously and
+   * returns null, or returns the generator to run when it needs to yield
+   * (a callback that rarely sleeps thus costs no generator in the common case).
+   */
+  twFunc: ((req: IoKiocb) => KGen<void> | null) | null = null;
   /** DEFER_TASKRUN: local work items queued including this one (req->nr_tw). */
   nrTw = 0;
   /** Issued to io-wq at least once. */

@@ -27,7 +27,7 @@ import {
 import { currentCtx, type KGen } from '@dio/sim';
 import type { IoKiocb } from './req';
 import { REQ_F_CUR_POS, REQ_F_ISREG, REQ_F_NOWAIT, REQ_F_REISSUE } from './req';
-import { reqTaskWorkAdd } from './tw';
+import { reqTaskWorkAdd, reqTaskWorkAddNow } from './tw';
 import { IORING_OP_READ_FIXED, IORING_OP_READV, IORING_OP_WRITE_FIXED, IORING_OP_WRITEV } from './uapi';
 
 /** IOU_OK: complete the request with cqe.res now. */
@@ -159,7 +159,10 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
     ret = -EAGAIN;
   }
   if (ret === -EOPNOTSUPP && k.kiFlags & IOCB_NOWAIT) ret = -EAGAIN;
-  if (ret === -EAGAIN && req.flags & REQ_F_NOWAIT) return yield* kiocbDone(req, ret);
+  if (ret === -EAGAIN && req.flags & REQ_F_NOWAIT) {
+    const d = kiocbDone(req, ret);
+    return d === RW_DONE ? yield* kiocbRwDone(req, ret) : d;
+  }
   if (!nonblock || ret !== -EAGAIN) {
     if (ret === -EAGAIN && req.ctx.iopoll) return punt(req, iter, start);
     if (ret !== req.cqe.res && ret >= 0 && isWrite) {
@@ -168,7 +171,8 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
       if (req.ctx.sim.tracing) req.ctx.sim.trace('io_uring_short_write', { req: req.id, wanted: req.cqe.res, got: ret });
       return -EAGAIN;
     }
-    return yield* kiocbDone(req, ret);
+    const d = kiocbDone(req, ret);
+    return d === RW_DONE ? yield* kiocbRwDone(req, ret) : d;
   }
   return punt(req, iter, start);
 }
@@ -210,8 +214,16 @@ function completeRwCommon(req: IoKiocb, res: number): boolean {
   return false;
 }
 
+/** kiocbDone()'s answer when io_rw_done() must run ki_complete (a generator) before it can finish. */
+const RW_DONE = 1;
+
 // io_uring/rw.c: kiocb_done()
-function* kiocbDone(req: IoKiocb, ret: number): KGen<number> {
+/**
+ * Synchronous: returns the issue result, or RW_DONE when the request
+ * completes through ki_complete (io_rw_done), which may yield — the caller
+ * then runs `yield* kiocbRwDone(req, ret)` instead.
+ */
+function kiocbDone(req: IoKiocb, ret: number): number {
   const k = req.kiocb as Kiocb;
   const finalRet = fixupRwRes(req, ret);
   if (ret >= 0 && req.flags & REQ_F_CUR_POS && req.file) req.file.fPos = k.kiPos;
@@ -221,10 +233,19 @@ function* kiocbDone(req: IoKiocb, ret: number): KGen<number> {
       req.ctx.stats.inlineCompletions++;
       return IOU_OK;
     }
-  } else if (ret !== -EIOCBQUEUED) {
-    // io_rw_done(): complete through ki_complete
-    yield* (k.kiComplete as NonNullable<Kiocb['kiComplete']>)(k, ret);
-  }
+  } else if (ret !== -EIOCBQUEUED) return RW_DONE;
+  return kiocbDoneTail(req);
+}
+
+/** kiocb_done() from io_rw_done() on: complete through ki_complete, then finish. */
+function* kiocbRwDone(req: IoKiocb, ret: number): KGen<number> {
+  const k = req.kiocb as Kiocb;
+  yield* (k.kiComplete as NonNullable<Kiocb['kiComplete']>)(k, ret);
+  return kiocbDoneTail(req);
+}
+
+/** The end of kiocb_done(): a reissue goes back to -EAGAIN, anything else completes later. */
+function kiocbDoneTail(req: IoKiocb): number {
   if (req.flags & REQ_F_REISSUE) {
     req.flags &= ~REQ_F_REISSUE;
     req.iter?.revert(req.iter.offset);
@@ -242,19 +263,23 @@ export function* ioCompleteRw(kiocb: Kiocb, res: number): KGen<void> {
     req.cqe.res = fixupRwRes(req, res);
   }
   req.twFunc = ioReqRwComplete;
-  yield* reqTaskWorkAdd(req, true);
+  if (!reqTaskWorkAddNow(req, true)) yield* reqTaskWorkAdd(req, true);
 }
 
 // io_uring/rw.c: io_req_rw_complete() (task_work)
 /** Runs in the submitter's task: a handed-back dio completion runs here, then the request completes. */
-export function* ioReqRwComplete(req: IoKiocb): KGen<void> {
+export function ioReqRwComplete(req: IoKiocb): KGen<void> | null {
   const k = req.kiocb as Kiocb;
-  if (k.kiFlags & IOCB_DIO_CALLER_COMP && k.dioComplete !== null) {
-    const dc = k.dioComplete;
-    k.dioComplete = null;
-    const res = yield* dc(k.private);
-    req.cqe.res = fixupRwRes(req, res);
-  }
+  if (k.kiFlags & IOCB_DIO_CALLER_COMP && k.dioComplete !== null) return ioReqRwCompleteDio(req, k, k.dioComplete);
+  req.ctx.complReqs.push(req); // io_req_task_complete → io_req_complete_defer
+  return null;
+}
+
+/** The part of io_req_rw_complete() that may sleep: run the handed-back dio completion, then complete. */
+function* ioReqRwCompleteDio(req: IoKiocb, k: Kiocb, dc: NonNullable<Kiocb['dioComplete']>): KGen<void> {
+  k.dioComplete = null;
+  const res = yield* dc(k.private);
+  req.cqe.res = fixupRwRes(req, res);
   req.ctx.complReqs.push(req); // io_req_task_complete → io_req_complete_defer
 }
 

@@ -5,7 +5,7 @@
  */
 import { EAGAIN, EBADF, EFAULT, EINVAL } from '@dio/kiocb';
 import { charge, currentTask, type KGen } from '@dio/sim';
-import { flushCompletions } from './cqe';
+import { flushCompletions, flushCompletionsNow } from './cqe';
 import type { IoRingCtx } from './ctx';
 import { IoWq } from './iowq';
 import { fsyncPrep, ioFallocate, ioFsync } from './ops';
@@ -146,6 +146,6 @@ export function* submitSqes(ctx: IoRingCtx, nr: number): KGen<number> {
     }
     yield* queueSqe(req);
   }
-  yield* flushCompletions(ctx); // io_submit_state_end
+  if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx); // io_submit_state_end
   return done;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { charge, type KGen, type Task } from '@dio/sim';
-import { flushCompletions } from './cqe';
+import { flushCompletions, flushCompletionsNow } from './cqe';
 import type { IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
 import { IORING_SQ_TASKRUN } from './uapi';
@@ -21,6 +21,18 @@ export function* reqTaskWorkAdd(req: IoKiocb, lazy: boolean): KGen<void> {
   if (!charge(ctx.sim.costs.taskWorkAdd)) yield ctx.sim.costs.taskWorkAdd;
   if (ctx.deferTaskrun) localWorkAdd(ctx, req, lazy);
   else normalWorkAdd(ctx, req);
+}
+
+/**
+ * {@link reqTaskWorkAdd} without a generator: false (having done nothing)
+ * when its cost cannot be charged at once — then `yield* reqTaskWorkAdd()`.
+ */
+export function reqTaskWorkAddNow(req: IoKiocb, lazy: boolean): boolean {
+  const ctx = req.ctx;
+  if (!charge(ctx.sim.costs.taskWorkAdd)) return false;
+  if (ctx.deferTaskrun) localWorkAdd(ctx, req, lazy);
+  else normalWorkAdd(ctx, req);
+  return true;
 }
 
 // io_uring/io_uring.c: io_req_local_work_add()
@@ -58,7 +70,10 @@ function* runList(ctx: IoRingCtx, items: IoKiocb[]): KGen<number> {
     ctx.stats.taskWorkItems++;
     const fn = r.twFunc;
     r.twFunc = null;
-    if (fn !== null) yield* fn(r);
+    if (fn !== null) {
+      const g = fn(r);
+      if (g !== null) yield* g;
+    }
   }
   return items.length;
 }
@@ -71,7 +86,7 @@ export function* tctxTaskWork(ctx: IoRingCtx, task: Task): KGen<void> {
   while (list.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
     yield* runList(ctx, list.splice(0));
-    yield* flushCompletions(ctx);
+    if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
   }
 }
 
@@ -82,7 +97,7 @@ export function* runLocalWork(ctx: IoRingCtx): KGen<number> {
   while (ctx.workList.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
     n += yield* runList(ctx, ctx.workList.splice(0));
-    yield* flushCompletions(ctx);
+    if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
   }
   return n;
 }

@@ -131,6 +131,22 @@ export interface IoUringParams {
   features?: number;
 }
 
+/** io_uring_get_sqe()'s memset of a reused slot: every field back to emptySqe()'s value, in place. */
+export function resetSqe(sqe: Sqe): void {
+  sqe.opcode = IORING_OP_NOP;
+  sqe.flags = 0;
+  sqe.ioprio = 0;
+  sqe.fd = -1;
+  sqe.off = 0;
+  sqe.addr = 0;
+  sqe.buf = null;
+  sqe.len = 0;
+  sqe.iovecs = null;
+  sqe.opFlags = 0;
+  sqe.userData = 0n;
+  sqe.bufIndex = 0;
+}
+
 /** A blank SQE. */
 export function emptySqe(): Sqe {
   return { opcode: IORING_OP_NOP, flags: 0, ioprio: 0, fd: -1, off: 0, addr: 0, buf: null, len: 0, iovecs: null, opFlags: 0, userData: 0n, bufIndex: 0 };

@@ -6,7 +6,7 @@
  */
 import { EINTR } from '@dio/kiocb';
 import { condResched, currentTask, type KGen, taskWorkRun, wait, WaitQueue } from '@dio/sim';
-import { flushCompletions, overflowFlush, shouldWake } from './cqe';
+import { flushCompletions, flushCompletionsNow, overflowFlush, shouldWake } from './cqe';
 import type { CqWaiter, IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
 import { runLocalWork } from './tw';
@@ -65,7 +65,7 @@ function* doIopoll(ctx: IoRingCtx): KGen<number> {
     ctx.complReqs.push(list.shift() as IoKiocb);
     n++;
   }
-  if (n > 0) yield* flushCompletions(ctx);
+  if (n > 0 && !flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
   return n;
 }
 

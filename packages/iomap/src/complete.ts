@@ -30,7 +30,8 @@ export function* iomapDioComplete(dio: IomapDio): KGen<number> {
     if (offset + ret > dio.iSize && !(dio.flags & IOMAP_DIO_WRITE)) ret = Math.max(0, dio.iSize - offset);
   }
   if (!dio.error && dio.size && dio.flags & IOMAP_DIO_WRITE && !dio.policy.skipInvalidate(dio)) {
-    yield* kiocbInvalidatePostDirectWrite(iocb, dio.size);
+    // (no generator when there are no cached pages: it returns at once)
+    if (iocb.kiFilp.fMapping.nrpages !== 0) yield* kiocbInvalidatePostDirectWrite(iocb, dio.size);
   }
   inodeDioEnd(dio.inode, dio);
   if (ret > 0) {

@@ -3,7 +3,7 @@
  * ->write_iter for O_DIRECT.
  * @module
  */
-import { blkFinishPlug, blkStartPlug } from '@dio/blockdev';
+import { blkFinishPlugNow, blkStartPlug } from '@dio/blockdev';
 import type { FsInode } from '@dio/fs';
 import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@dio/fs';
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
@@ -65,7 +65,8 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
       if (iocb.kiPos >= dio.iSize || iocb.kiPos + count > dio.iSize) return -EAGAIN;
       iomapFlags |= IOMAP_OVERWRITE_ONLY;
     }
-    const r = yield* kiocbInvalidatePages(iocb, count);
+    // (no generator when the mapping has no cached pages: kiocbInvalidatePages returns 0 at once)
+    const r = iocb.kiFilp.fMapping.nrpages === 0 ? 0 : yield* kiocbInvalidatePages(iocb, count);
     if (r) return r === -EAGAIN ? r : -ENOTBLK;
   }
   // 6.6: writes only; 6.19 (222f2c7c6d14): any async dio, since read errors complete in the workqueue too
@@ -76,7 +77,7 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
   let len = count;
   let ret = 0;
   while (len > 0) {
-    const m = yield* fs.iomapBegin(ino, pos, len, iomapFlags);
+    const m = fs.iomapBeginNow(ino, pos, len, iomapFlags) ?? (yield* fs.iomapBegin(ino, pos, len, iomapFlags));
     if (typeof m === 'number') {
       ret = m;
       break;
@@ -92,7 +93,8 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
     len -= processed;
     if (!isWrite && pos >= dio.iSize) break;
   }
-  yield* blkFinishPlug(plug);
+  const flush = blkFinishPlugNow(plug); // blk_finish_plug(): a generator only if a request must yield
+  if (flush !== null) yield* flush;
   if (ret === -ENOTBLK) {
     waitForCompletion = true;
     ret = 0;

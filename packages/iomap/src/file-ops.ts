@@ -10,6 +10,7 @@ import { type DioFs, fsFallocate, fsyncFile, type FsInode } from '@dio/fs';
 import { dioMisaligned, EAGAIN, EINVAL, EOPNOTSUPP, type File, type FileOperations, inodeDioWait, IOCB_NOWAIT, IOCB_WRITE, type IovIter, type Kiocb, O_DIRECT } from '@dio/kiocb';
 import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, upRead, upWrite } from '@dio/sim';
 import { iomapDioRw } from './dio-rw';
+import type { DioEndIo } from './dio';
 import { IOMAP_DIO_FORCE_WAIT } from './flags';
 import type { CompletionPolicy } from './policy';
 
@@ -23,13 +24,30 @@ function* ilockIocb(ino: FsInode, iocb: Kiocb, exclusive: boolean): KGen<number>
   return 0;
 }
 
+/**
+ * {@link ilockIocb} as a plain call when it needs no sleep: NOWAIT trylocks,
+ * and a shared lock that is free (down_read() runs its might_sleep() and
+ * self-deadlock checks, then the trylock grants exactly what the engine's
+ * uncontended down_read would). null — nothing taken — means
+ * `yield* ilockIocb()`.
+ */
+function ilockIocbNow(ino: FsInode, iocb: Kiocb, exclusive: boolean): number | null {
+  if (iocb.kiFlags & IOCB_NOWAIT) {
+    const ok = exclusive ? downWriteTrylock(ino.iRwsem) : downReadTrylock(ino.iRwsem);
+    return ok ? 0 : -EAGAIN;
+  }
+  if (exclusive) return null;
+  downRead(ino.iRwsem);
+  return downReadTrylock(ino.iRwsem) ? 0 : null;
+}
+
 function unlock(ino: FsInode, exclusive: boolean): void {
   if (exclusive) upWrite(ino.iRwsem);
   else upRead(ino.iRwsem);
 }
 
 // fs/xfs/xfs_file.c: xfs_file_dio_write()
-function* dioWrite(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, from: IovIter): KGen<number> {
+function* dioWrite(fs: DioFs, policy: CompletionPolicy, endIo: DioEndIo, iocb: Kiocb, from: IovIter): KGen<number> {
   const ino = iocb.kiFilp.fInode as FsInode;
   const count = from.remaining;
   const lbs = fs.bdev.logicalBlockSize;
@@ -43,7 +61,7 @@ function* dioWrite(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, from: IovIt
   // xfs_file_dio_write_unaligned(): exclusive lock, drain, and wait for completion
   let exclusive = unaligned || iocb.kiPos > ino.iSize;
   if (exclusive && iocb.kiFlags & IOCB_NOWAIT) return -EAGAIN;
-  const e = yield* ilockIocb(ino, iocb, exclusive);
+  const e = ilockIocbNow(ino, iocb, exclusive) ?? (yield* ilockIocb(ino, iocb, exclusive));
   if (e) return e;
   if (exclusive) {
     // xfs_file_write_checks(): a write past EOF (or unaligned) must drain in-flight DIO first
@@ -55,7 +73,6 @@ function* dioWrite(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, from: IovIt
       exclusive = false;
     }
   }
-  const endIo = (i: Kiocb, size: number, err: number, flags: number) => fs.writeEndIo(i, size, err, flags);
   const ret = yield* iomapDioRw(iocb, from, { fs, policy, endIo, dioFlags: unaligned ? IOMAP_DIO_FORCE_WAIT : 0 });
   unlock(ino, exclusive);
   return ret;
@@ -67,7 +84,7 @@ function* dioRead(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, to: IovIter)
   const lbs = fs.bdev.logicalBlockSize;
   if (dioMisaligned(iocb.kiPos, to.alignment(), lbs)) return -EINVAL;
   iocb.kiFlags &= ~IOCB_WRITE;
-  const e = yield* ilockIocb(ino, iocb, false);
+  const e = ilockIocbNow(ino, iocb, false) ?? (yield* ilockIocb(ino, iocb, false));
   if (e) return e;
   const ret = yield* iomapDioRw(iocb, to, { fs, policy, endIo: null });
   upRead(ino.iRwsem);
@@ -80,10 +97,18 @@ function* dioRead(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, to: IovIter)
  * O_DIRECT I/O is emulated; buffered I/O returns -EOPNOTSUPP.
  */
 export function iomapFileOperations(policy: CompletionPolicy): (fs: DioFs) => FileOperations {
-  return (fs) => ({
+  return (fs) => {
+    // xfs_dio_write_ops.end_io (one closure per filesystem, not per write)
+    const endIo: DioEndIo = (i, size, err, flags) => fs.writeEndIo(i, size, err, flags);
+    return fops(fs, policy, endIo);
+  };
+}
+
+function fops(fs: DioFs, policy: CompletionPolicy, endIo: DioEndIo): FileOperations {
+  return {
     writeIter(iocb: Kiocb, from: IovIter): KGen<number> {
       if (!(iocb.kiFilp.fFlags & O_DIRECT)) return errno(-EOPNOTSUPP);
-      return dioWrite(fs, policy, iocb, from);
+      return dioWrite(fs, policy, endIo, iocb, from);
     },
     readIter(iocb: Kiocb, to: IovIter): KGen<number> {
       if (!(iocb.kiFilp.fFlags & O_DIRECT)) return errno(-EOPNOTSUPP);
@@ -101,7 +126,7 @@ export function iomapFileOperations(policy: CompletionPolicy): (fs: DioFs) => Fi
       if (bio === null || typeof bio !== 'object' || !('biOpf' in bio)) return 0;
       return yield* fs.bdev.bioPoll(bio);
     },
-  });
+  };
 }
 
 function* errno(e: number): KGen<number> {

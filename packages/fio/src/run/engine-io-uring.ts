@@ -87,8 +87,12 @@ export class IoUringEngine implements Engine {
     return 0;
   }
 
-  // engines/io_uring.c: fio_ioring_queue() → fio_ioring_prep()
   *queue(io: IoU): KGen<QueueResult> {
+    return this.queueNow(io);
+  }
+
+  // engines/io_uring.c: fio_ioring_queue() → fio_ioring_prep()
+  queueNow(io: IoU): QueueResult {
     const ring = this.ring;
     if (ring === null) return 'busy';
     const sqe = getSqe(ring);
@@ -151,6 +155,27 @@ export class IoUringEngine implements Engine {
       n++;
     }
     return n;
+  }
+
+  /**
+   * fio_ioring_getevents() when its first fio_ioring_cqring_reap() already
+   * returns at least max(min, 1) events: no io_uring_enter, nothing yields.
+   * Checks the CQEs before consuming any, so null means nothing was done.
+   */
+  geteventsNow(min: number, max: number): IoU[] | null {
+    const ring = this.ring;
+    if (ring === null) return null;
+    const cq = ring.ctx.cq;
+    const need = Math.max(min, 1);
+    if (cq.ready < need || max < need) return null;
+    for (let i = 0; i < need; i++) {
+      const c = cq.cqes[(cq.head + i) & cq.mask];
+      if (c === null || c === undefined || this.env.ious[Number(c.userData)] === undefined) return null;
+    }
+    const out = this.events;
+    out.length = 0;
+    this.reap(out, max);
+    return out;
   }
 
   // engines/io_uring.c: fio_ioring_getevents()

@@ -28,8 +28,12 @@ export class LibaioEngine implements Engine {
     return 0;
   }
 
-  // engines/libaio.c: fio_libaio_prep() + fio_libaio_queue()
   *queue(io: IoU): KGen<QueueResult> {
+    return this.queueNow(io);
+  }
+
+  // engines/libaio.c: fio_libaio_prep() + fio_libaio_queue()
+  queueNow(io: IoU): QueueResult {
     if (this.queued.length >= this.env.depth) return 'busy';
     const fd = this.env.fd;
     const addr = 0x7f00_0000_0000 + io.index * Math.max(4096, io.len);

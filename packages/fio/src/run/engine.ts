@@ -18,10 +18,18 @@ export interface Engine {
   init(): KGen<number>;
   /** Prepare `io` (sync engines also perform it). */
   queue(io: IoU): KGen<QueueResult>;
+  /** `queue` as a plain call, for engines whose ->queue never yields (saves a generator per I/O). */
+  queueNow?(io: IoU): QueueResult;
   /** Submit everything queued; sets issueTime on each. Returns them (the array is valid until the next commit). */
   commit(): KGen<IoU[]>;
   /** Reap at least `min` (and at most `max`) completions (the array is valid until the next getevents). */
   getevents(min: number, max: number): KGen<IoU[]>;
+  /**
+   * `getevents` as a plain call when it needs no system call (the
+   * completions are already in user memory), with the same effect; null —
+   * having done nothing — when `getevents` must run.
+   */
+  geteventsNow?(min: number, max: number): IoU[] | null;
   cleanup(): KGen<void>;
 }
 

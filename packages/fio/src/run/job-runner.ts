@@ -190,13 +190,17 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       if (logs !== null) logs.slat.push({ timeMs: (io.issueTime - start) / 1e6, valueNs: slat, ddir: io.ddir === 'read' ? 0 : 1, bs: io.len, offset: io.offset, prio: 0 });
     }
   };
-  const reap = function* (min: number): KGen<void> {
-    const evs = yield* engine.getevents(Math.min(min, inflight), maxComplete);
-    if (!charge(costs.userPerReap)) yield costs.userPerReap;
+  // the accounting after getevents() and the user-space reap cost
+  const reaped = (evs: readonly IoU[]): void => {
     const now = sim.now;
     if (now >= rampEnd) res.depth.markComplete(evs.length);
     for (const io of evs) complete(io, now);
     sample(now);
+  };
+  const reap = function* (min: number): KGen<void> {
+    const evs = yield* engine.getevents(Math.min(min, inflight), maxComplete);
+    if (!charge(costs.userPerReap)) yield costs.userPerReap;
+    reaped(evs);
   };
 
   for (;;) {
@@ -209,7 +213,13 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         pendingCommit = 0;
         continue;
       }
-      yield* reap(minComplete);
+      // reap(minComplete), without its generator when the completions are already there
+      const evs = engine.geteventsNow?.(Math.min(minComplete, inflight), maxComplete) ?? null;
+      if (evs === null) yield* reap(minComplete);
+      else {
+        if (!charge(costs.userPerReap)) yield costs.userPerReap;
+        reaped(evs);
+      }
       continue;
     }
     // get_io_u(): fsync every N writes, else the next offset and direction
@@ -238,7 +248,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
     if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);
     inflight++;
-    const q = yield* engine.queue(io);
+    const q = engine.queueNow !== undefined ? engine.queueNow(io) : yield* engine.queue(io);
     if (q === 'completed') {
       // td_io_queue(): an engine without ->commit marks one submit and one complete per I/O
       one[0] = io;
