@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Creates the skeleton of an example workspace package: scripts/new-example.sh <name> "<description>" dep...
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/skeleton.sh"
 name=$1; desc=$2; shift 2
 dir=examples/$name
 mkdir -p "$dir/src" "$dir/test"
-deps=""
-for d in "$@"; do deps+="\"@dio/$d\": \"workspace:*\","; done
-deps=${deps%,}
 cat > "$dir/package.json" <<JSON
 {
   "name": "@dio-example/$name",
@@ -19,16 +17,9 @@ cat > "$dir/package.json" <<JSON
     "start": "node ../../scripts/run-ts.mjs src/main.ts",
     "test": "vitest run",
     "typecheck": "tsc -p tsconfig.json",
-    "lint": "eslint src"
+    "lint": "eslint src test"
   },
-  "dependencies": { $deps }
+  "dependencies": { $(skeleton_deps "$@") }
 }
 JSON
-cat > "$dir/tsconfig.json" <<JSON
-{
-  "extends": "../../tsconfig.base.json",
-  "include": ["src", "test"]
-}
-JSON
-printf "export { default } from '../../vitest.shared';
-" > "$dir/vitest.config.ts"
+skeleton_configs "$dir" '"src", "test"'

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Creates the skeleton of a @dio/<name> package: scripts/new-package.sh <name> "<description>" [dep ...]
 set -euo pipefail
+here=$(dirname "${BASH_SOURCE[0]}")
+. "$here/skeleton.sh"
 name=$1; desc=$2; shift 2
 dir=packages/$name
 mkdir -p "$dir/src"
-deps=""
-for d in "$@"; do deps+="\"@dio/$d\": \"workspace:*\","; done
-deps=${deps%,}
 cat > "$dir/package.json" <<JSON
 {
   "name": "@dio/$name",
@@ -25,24 +24,28 @@ cat > "$dir/package.json" <<JSON
     },
     "./package.json": "./package.json"
   },
+  "publishConfig": {
+    "exports": {
+      ".": {
+        "types": "./dist/index.d.ts",
+        "import": "./dist/index.js"
+      },
+      "./package.json": "./package.json"
+    }
+  },
   "types": "./dist/index.d.ts",
-  "files": ["dist", "README.md"],
+  "files": ["dist", "README.md", "CHANGELOG.md"],
   "scripts": {
     "build": "tsup",
     "test": "vitest run",
     "typecheck": "tsc -p tsconfig.json",
-    "lint": "eslint src"
+    "lint": "eslint src",
+    "check:publish": "publint --strict && attw --pack . --profile esm-only"
   },
-  "dependencies": { $deps }
+  "dependencies": { $(skeleton_deps "$@") }
 }
 JSON
-cat > "$dir/tsconfig.json" <<JSON
-{
-  "extends": "../../tsconfig.base.json",
-  "include": ["src", "test", "bench", "examples"]
-}
-JSON
-printf "export { default } from '../../tsup.shared';
-" > "$dir/tsup.config.ts"
-printf "export { default } from '../../vitest.shared';
-" > "$dir/vitest.config.ts"
+skeleton_configs "$dir" '"src", "test", "bench", "examples"'
+printf "export { default } from '../../tsup.shared';\n" > "$dir/tsup.config.ts"
+# every tarball ships the license (npm and pnpm pack LICENSE whatever "files" says)
+cp "$here/../LICENSE" "$dir/LICENSE"

@@ -17,11 +17,6 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 /** Where snippets are written to be checked (inside this package, so `@dio/*` resolve through its node_modules). */
 export const WORK_DIR = join(ROOT, 'examples', 'doc-snippets', '.snippets');
 
-/**
- * Files whose ts blocks are deliberately fragments (an outline of the engine's
- * vocabulary, not a program); everything else must be complete.
- */
-export const FRAGMENT_FILES: readonly string[] = ['docs/engine.md'];
 
 /** One fenced ```ts block. */
 export interface Snippet {
@@ -46,7 +41,7 @@ export function markdownFiles(root = ROOT): string[] {
   };
   walk('docs');
   for (const p of readdirSync(join(root, 'packages'))) out.push(join('packages', p, 'README.md'));
-  return out.filter((f) => !FRAGMENT_FILES.includes(f)).sort();
+  return out.sort();
 }
 
 /** Every ```ts / ```typescript block of one markdown text. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { main } from './main';
-import { compareWorkerMain, isCompareWorker } from './parallel';
+import { cellWorkerMain, isCellWorker } from './parallel';
 
 // `dio … | head` closes the pipe early: that is not an error
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -8,7 +8,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-if (isCompareWorker()) compareWorkerMain();
+if (isCellWorker()) cellWorkerMain();
 else {
   const entry = import.meta.url.endsWith('.ts') ? null : new URL(import.meta.url);
   process.exitCode = await main(

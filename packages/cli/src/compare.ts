@@ -5,13 +5,21 @@
  */
 import { type KernelProfile, parseFioArgs, runJobs } from '@dio/fio';
 
+/** Completion latency figures of one point, ns. */
+export interface ClatSummary {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly 'p99.9': number;
+}
+
 /** One cell of the comparison. */
 export interface CompareCell {
   readonly qd: number;
   readonly policy: string;
   readonly profile: string;
   readonly iops: number;
-  readonly clat_ns: { readonly mean: number; readonly p50: number; readonly p99: number; readonly 'p99.9': number };
+  readonly clat_ns: ClatSummary;
   /** Simulated I/Os per wall-clock second for this cell. */
   readonly simIosPerSec: number;
 }
@@ -46,6 +54,17 @@ export function seriesJobArgs(qd: number, engine: string, runtime: string): stri
   ];
 }
 
+/** One cell as sent to a worker: everything it needs, structured-cloneable. */
+export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' | 'seed'> {
+  readonly qd: number;
+  readonly profile: KernelProfile;
+}
+
+/** The cells of the grid in output order: for each QD, each profile. */
+export function compareTasks(o: CompareOptions): CompareTask[] {
+  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, runtime: o.runtime, seed: o.seed })));
+}
+
 /** Run one cell. */
 export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'seed'>): CompareCell {
   const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime));
@@ -65,39 +84,54 @@ export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareO
   };
 }
 
-/** Run the whole grid, in order: for each QD, each profile. */
+/** Run one task (what a worker does). */
+export const runCompareTask = (t: CompareTask): CompareCell => compareCell(t.qd, t.profile, t);
+
+/** Run the whole grid on this thread, in order: for each QD, each profile. */
 export function compare(o: CompareOptions): CompareCell[] {
-  const cells: CompareCell[] = [];
-  const total = o.qds.length * o.profiles.length;
-  for (const qd of o.qds) {
-    for (const p of o.profiles) {
-      cells.push(compareCell(qd, p, o));
-      o.onCell?.(cells.length, total);
-    }
-  }
-  return cells;
+  const tasks = compareTasks(o);
+  return tasks.map((t, i) => {
+    const cell = runCompareTask(t);
+    o.onCell?.(i + 1, tasks.length);
+    return cell;
+  });
 }
 
-const k = (iops: number): string => (iops >= 1e6 ? `${(iops / 1e6).toFixed(2)}M` : `${Math.round(iops / 1000)}K`);
+/** IOPS as the series' table prints them: `157K`, `1.02M`. */
+export const kiops = (iops: number): string => (iops >= 1e6 ? `${(iops / 1e6).toFixed(2)}M` : `${Math.round(iops / 1000)}K`);
 const pct = (a: number, b: number): string => {
   const d = ((b - a) / a) * 100;
   return `${d >= 0 ? '+' : ''}${d.toFixed(1)}%`;
 };
 
-/** The series' table: `QD | Stock | Patched | Diff` (one column per profile; Diff of the last vs the first). */
+/** The series' own pair: only it is labelled Stock / Patched. */
+const SERIES_PAIR = ['linux-6.5', 'linux-6.6-rc1'] as const;
+
+/**
+ * The series' table: one IOPS column per profile, then the difference of each
+ * later profile against the first. The series' pair (linux-6.5, linux-6.6-rc1)
+ * is headed `QD | Stock (linux-6.5) | Patched (linux-6.6-rc1) | Diff`; any
+ * other profiles by their names (`Diff <name>`).
+ */
 export function formatTable(cells: readonly CompareCell[], profiles: readonly KernelProfile[]): string {
   const names = profiles.map((p) => p.name);
-  const heads = profiles.length === 2 ? [`Stock (${names[0]})`, `Patched (${names[1]})`] : names;
-  const diffHeads = profiles.length === 2 ? ['Diff'] : names.slice(1).map((n) => `Diff ${n}`);
+  const series = names.length === 2 && names[0] === SERIES_PAIR[0] && names[1] === SERIES_PAIR[1];
+  const heads = series ? [`Stock (${names[0]})`, `Patched (${names[1]})`] : names;
+  const diffHeads = series ? ['Diff'] : names.slice(1).map((n) => `Diff ${n}`);
   const rows: string[][] = [['QD', ...heads, ...diffHeads]];
   const qds = [...new Set(cells.map((c) => c.qd))];
   for (const qd of qds) {
     const row = profiles.map((p) => cells.find((c) => c.qd === qd && c.profile === p.name));
     const base = row[0]?.iops ?? 0;
-    rows.push([String(qd), ...row.map((c) => (c ? k(c.iops) : '-')), ...row.slice(1).map((c) => (c && base > 0 ? pct(base, c.iops) : '-'))]);
+    rows.push([String(qd), ...row.map((c) => (c ? kiops(c.iops) : '-')), ...row.slice(1).map((c) => (c && base > 0 ? pct(base, c.iops) : '-'))]);
   }
+  return renderTable(rows);
+}
+
+/** Rows (the first is the header) as a `a | b | c` table: the first column right-aligned, the last unpadded. */
+export function renderTable(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  const line = (r: string[]) => r.map((v, i) => (i === 0 ? v.padStart(widths[i] ?? 0) : i === r.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join(' | ');
+  const line = (r: readonly string[]) => r.map((v, i) => (i === 0 ? v.padStart(widths[i] ?? 0) : i === r.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join(' | ');
   const sep = widths.map((w) => '-'.repeat(w)).join('-|-');
   const [head, ...body] = rows;
   return [line(head ?? []), sep, ...body.map(line)].join('\n');

@@ -1,8 +1,10 @@
 /**
- * @dio/cli — the `dio` command: `compare`, `run`, `trace`.
+ * @dio/cli — the `dio` command: `compare`, `sweep`, `run`, `trace`, `calibrate`, `fuzz`.
  * @module
  */
 export { main } from './main';
-export { compare, compareCell, formatTable, seriesJobArgs, type CompareCell, type CompareOptions } from './compare';
+export { compare, compareCell, compareTasks, formatTable, seriesJobArgs, type ClatSummary, type CompareCell, type CompareOptions, type CompareTask } from './compare';
+export { formatSweepTable, sweepCell, sweepJson, sweepTasks, type SweepCell, type SweepTask } from './sweep';
+export { applyPoint, parsePoint, parseSetArgs, setProduct, type SetAxis, type SetPoint } from './sweep-set';
 export { loadProfile, profilesForPolicies } from './profile-arg';
 export { UsageError, userMessage } from './errors';

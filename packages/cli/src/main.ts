@@ -8,13 +8,15 @@ import { errnoName } from '@dio/kiocb';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { compare, formatTable } from './compare';
+import { compareTasks, formatTable } from './compare';
 import { fuzz, formatSummary } from './dst/fuzz';
-import { compareParallel } from './parallel';
+import { runCells } from './parallel';
 import { plotSvg } from './plot';
 import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
-import { loadProfile, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
+import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
+import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
+import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
 interface Io {
   out(s: string): void;
@@ -86,16 +88,14 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
     .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
-      const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : o.profiles.split(',').map((s) => loadProfile(s.trim()));
+      const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
       const runtime = parseTimeNs(o.runtime);
       if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
-      const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
-      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs: '${o.jobs}' must be a positive integer`);
+      const jobs = parseJobs(o.jobs);
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const opts = { qds, profiles, engine: o.engine, runtime: o.runtime, seed, onCell: (d: number) => bar.update(d) };
-      const cells = workerEntry !== null && jobs !== 1 ? await compareParallel(opts, workerEntry, jobs) : compare(opts);
+      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
       if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
       if (o.format === 'json') {
@@ -106,6 +106,37 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       }
       io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, runtime ${o.runtime} per point, seed ${seed}`);
       io.out(formatTable(cells, profiles));
+    });
+
+  program
+    .command('sweep')
+    .description('run a fio job file across every combination of --set option values and kernel profiles')
+    .argument('<job.fio>')
+    .option('--set <opt=v1,v2>', 'override an fio option in every job, once per value (repeatable: the product is swept)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--profiles <list>', 'kernel profiles by name or .json file', 'linux-6.5,linux-6.6-rc1')
+    .option('--seed <n>', 'random seed', '1')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--quiet', 'no progress bar')
+    .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
+    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
+      const text = readFileSync(file, 'utf8');
+      parseJobFile(text, file); // the file's own errors first, at their lines
+      const axes = parseSetArgs(o.set);
+      const profiles = parseProfileList(o.profiles);
+      const seed = parseSeed(o.seed);
+      const jobs = parseJobs(o.jobs);
+      const points = setProduct(axes);
+      for (const p of points) parsePoint(text, file, p); // every combination is a valid job file before anything runs
+      const tasks = sweepTasks(text, file, points, profiles, seed);
+      const bar = progress(io, tasks.length, o.quiet === true);
+      const cells = await runCells('sweep', tasks, workerEntry, jobs, (d) => bar.update(d));
+      bar.stop();
+      if (o.format === 'json') {
+        io.out(sweepJson(cells, seed));
+        return;
+      }
+      io.out(`dio sweep: ${file}, ${points.length} combination(s) x ${profiles.length} profile(s), seed ${seed}`);
+      io.out(formatSweepTable(cells, profiles));
     });
 
   // `run` and `trace`: a job file simulated on a profile with a seed

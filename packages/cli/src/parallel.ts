@@ -1,40 +1,59 @@
 /**
- * Run comparison cells in parallel worker threads. Every cell is an
- * independent simulation with its own seed, so results are identical
- * whatever the parallelism; they are returned in grid order.
+ * Run independent simulation cells — `dio compare`'s grid, `dio sweep`'s
+ * product — in parallel worker threads. Every cell is an independent
+ * simulation with its own seed, so results are identical whatever the
+ * parallelism; they are returned in task order.
  * @module
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { KernelProfile } from '@dio/fio';
-import { type CompareCell, type CompareOptions, compareCell } from './compare';
+import { type CompareCell, type CompareOptions, type CompareTask, compareTasks, runCompareTask } from './compare';
 import { UsageError, userMessage } from './errors';
+import { type SweepCell, type SweepTask, sweepCell } from './sweep';
 
-interface CellJob {
-  readonly i: number;
-  readonly qd: number;
-  readonly profile: KernelProfile;
-  readonly engine: CompareOptions['engine'];
-  readonly runtime: string;
-  readonly seed: number;
+/** The kinds of cell a worker can run: what it is sent and what it answers. */
+export interface CellKinds {
+  readonly compare: { readonly task: CompareTask; readonly cell: CompareCell };
+  readonly sweep: { readonly task: SweepTask; readonly cell: SweepCell };
 }
 
-const MARK = 'dio-compare-worker';
+/** A kind of cell. */
+export type CellKind = keyof CellKinds;
 
-/** True when this thread is a comparison worker (the CLI's entry point checks this first). */
-export function isCompareWorker(): boolean {
+/** How each kind runs, on any thread. */
+const RUNNERS: { readonly [K in CellKind]: (t: CellKinds[K]['task']) => CellKinds[K]['cell'] } = {
+  compare: runCompareTask,
+  sweep: sweepCell,
+};
+
+/** One cell sent to a worker (null: no more work). */
+type CellJob = { readonly [K in CellKind]: { readonly i: number; readonly kind: K; readonly task: CellKinds[K]['task'] } }[CellKind];
+
+/** What a worker answers for one cell: the cell, or the error it raised. */
+type CellReply = { readonly i: number; readonly cell: CellKinds[CellKind]['cell'] } | { readonly i: number; readonly error: string; readonly user: boolean };
+
+const MARK = 'dio-cell-worker';
+
+/** True when this thread is a cell worker (the CLI's entry point checks this first). */
+export function isCellWorker(): boolean {
   return !isMainThread && (workerData as { mark?: string } | null)?.mark === MARK;
 }
 
-/** What a worker answers for one cell: the cell, or the error it raised. */
-type CellReply = { readonly i: number; readonly cell: CompareCell } | { readonly i: number; readonly error: string; readonly user: boolean };
+function runJob(job: CellJob): CellKinds[CellKind]['cell'] {
+  switch (job.kind) {
+    case 'compare':
+      return RUNNERS.compare(job.task);
+    case 'sweep':
+      return RUNNERS.sweep(job.task);
+  }
+}
 
 /**
  * The worker loop: run cells as they arrive. Errors cross the thread
  * boundary as messages (a structured clone loses the error's class), with
  * whether they are a user's mistake (one line, exit 1) or a bug (stack).
  */
-export function compareWorkerMain(): void {
+export function cellWorkerMain(): void {
   parentPort?.on('message', (job: CellJob | null) => {
     if (job === null) {
       parentPort?.close();
@@ -42,7 +61,7 @@ export function compareWorkerMain(): void {
     }
     let reply: CellReply;
     try {
-      reply = { i: job.i, cell: compareCell(job.qd, job.profile, job) };
+      reply = { i: job.i, cell: runJob(job) };
     } catch (e) {
       const msg = userMessage(e);
       reply = { i: job.i, error: msg ?? (e instanceof Error ? (e.stack ?? e.message) : String(e)), user: msg !== null };
@@ -52,22 +71,29 @@ export function compareWorkerMain(): void {
 }
 
 /**
- * Run the grid on up to `workers` threads started from `entry` (a built or
- * bundled JavaScript file whose entry point calls compareWorkerMain in
- * workers). Falls back to the sequential `compare` logic when workers ≤ 1.
+ * Run `tasks` of one kind on up to `workers` threads started from `entry` (a
+ * built or bundled JavaScript file whose entry point calls cellWorkerMain in
+ * workers), or on this thread when `entry` is null or workers ≤ 1. Results
+ * come back in task order; `onCell(done, total)` reports progress.
  */
-export async function compareParallel(o: CompareOptions, entry: URL | null, workers = availableParallelism()): Promise<CompareCell[]> {
-  const jobs: CellJob[] = [];
-  for (const qd of o.qds) for (const profile of o.profiles) jobs.push({ i: jobs.length, qd, profile, engine: o.engine, runtime: o.runtime, seed: o.seed });
-  const n = Math.min(workers, jobs.length);
-  const out = new Array<CompareCell>(jobs.length);
+export async function runCells<K extends CellKind>(
+  kind: K,
+  tasks: readonly CellKinds[K]['task'][],
+  entry: URL | null,
+  workers = availableParallelism(),
+  onCell?: (done: number, total: number) => void,
+): Promise<CellKinds[K]['cell'][]> {
+  const out = new Array<CellKinds[K]['cell']>(tasks.length);
+  const n = Math.min(workers, tasks.length);
   if (entry === null || n <= 1) {
-    jobs.forEach((j, k) => {
-      out[j.i] = compareCell(j.qd, j.profile, j);
-      o.onCell?.(k + 1, jobs.length);
+    const run = RUNNERS[kind];
+    tasks.forEach((t, i) => {
+      out[i] = run(t);
+      onCell?.(i + 1, tasks.length);
     });
     return out;
   }
+  const jobs = tasks.map((task, i) => ({ i, kind, task }) as CellJob);
   let next = 0;
   let done = 0;
   const started: Worker[] = [];
@@ -83,11 +109,11 @@ export async function compareParallel(o: CompareOptions, entry: URL | null, work
           };
           w.on('message', (m: CellReply) => {
             if ('error' in m) {
-              reject(m.user ? new UsageError(m.error) : new Error(`comparison worker failed: ${m.error}`));
+              reject(m.user ? new UsageError(m.error) : new Error(`${kind} worker failed: ${m.error}`));
               return;
             }
-            out[m.i] = m.cell;
-            o.onCell?.(++done, jobs.length);
+            out[m.i] = m.cell as CellKinds[K]['cell'];
+            onCell?.(++done, tasks.length);
             feed();
           });
           w.on('error', reject);
@@ -101,4 +127,9 @@ export async function compareParallel(o: CompareOptions, entry: URL | null, work
     await Promise.all(started.map((w) => w.terminate()));
   }
   return out;
+}
+
+/** `dio compare`'s grid on worker threads (see runCells). */
+export function compareParallel(o: CompareOptions, entry: URL | null, workers = availableParallelism()): Promise<CompareCell[]> {
+  return runCells('compare', compareTasks(o), entry, workers, o.onCell);
 }

@@ -24,6 +24,11 @@ export function shippedRoot(p: KernelProfile): string {
   return Object.values(PROFILES).find((x) => x.version === p.version)?.name ?? 'linux-6.5';
 }
 
+/** `--profiles a,b.json` → profiles, in order. */
+export function parseProfileList(list: string): KernelProfile[] {
+  return list.split(',').map((s) => loadProfile(s.trim()));
+}
+
 /** `--policies workqueue,caller` → the default profile of each policy. */
 export function profilesForPolicies(list: string): KernelProfile[] {
   return list.split(',').map((p) => {
@@ -44,5 +49,13 @@ export function parseQds(list: string): number[] {
 export function parseSeed(s: string): number {
   const n = Number(s);
   if (!Number.isSafeInteger(n)) throw new UsageError(`--seed: '${s}' is not an integer`);
+  return n;
+}
+
+/** `--jobs 4` → a positive integer; undefined when not given (one worker per CPU). */
+export function parseJobs(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs: '${s}' must be a positive integer`);
   return n;
 }

@@ -119,6 +119,14 @@ describe('dio compare', () => {
     expect(lines[3]).toMatch(/^ 1 \| \d+K +\| \d+K +\| \+\d+\.\d%/);
   });
 
+  it('heads other profiles by their names: Stock / Patched is the series\' pair only', async () => {
+    const r = await cli('compare', '--qd', '1', '--runtime', '5ms', '--quiet', '--profiles', 'linux-6.5,linux-6.19');
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n')[1]).toMatch(/^QD \| linux-6\.5 \| linux-6\.19 \| Diff linux-6\.19$/);
+    const p = await cli('compare', '--qd', '1', '--runtime', '5ms', '--quiet', '--policies', 'workqueue,caller');
+    expect(p.out.trim().split('\n')[1]).toMatch(/^QD \| Stock \(linux-6\.5\) \| Patched \(linux-6\.6-rc1\) \| Diff$/);
+  });
+
   it('--format json gives the documented object', async () => {
     const r = await cli('compare', '--qd', '2', '--policies', 'workqueue,caller,inline', '--runtime', '5ms', '--format', 'json', '--seed', '9');
     const j = JSON.parse(r.out) as { results: { qd: number; policy: string; profile: string; iops: number; clat_ns: Record<string, number> }[]; seed: number; runtime_ns: number };
