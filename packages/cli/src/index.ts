@@ -2,7 +2,7 @@
  * @dio/cli — the `dio` command: `compare`, `sweep`, `run`, `trace`, `calibrate`, `fuzz`.
  * @module
  */
-export { main } from './main';
+export { main, type Io } from './main';
 export { compare, compareCell, compareTasks, formatTable, seriesJobArgs, type ClatSummary, type CompareCell, type CompareOptions, type CompareTask } from './compare';
 export { formatSweepTable, sweepCell, sweepJson, sweepTasks, type SweepCell, type SweepTask } from './sweep';
 export { applyPoint, parsePoint, parseSetArgs, setProduct, type SetAxis, type SetPoint } from './sweep-set';

@@ -18,7 +18,8 @@ import { progress } from './progress';
 import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
-interface Io {
+/** Where the command writes: stdout, stderr, and whether stderr is a terminal (for the progress bar). */
+export interface Io {
   out(s: string): void;
   err(s: string): void;
   isTTY: boolean;

@@ -51,3 +51,5 @@ export { runJobs, type RunOptions, type RunOutput } from './run/run';
 export { buildStack, policyFor, type Stack } from './run/stack';
 export { JobSetupError, jobFile, fileLayout, type JobLogs } from './run/job-runner';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';
+export type { IoU } from './run/io-u';
+export type { JobDraft, JobFields } from './draft';

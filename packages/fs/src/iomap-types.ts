@@ -10,9 +10,9 @@ import type { BlockDevice } from '@dio/blockdev';
 export const IOMAP_HOLE = 0;
 /** Delayed allocation blocks. */
 export const IOMAP_DELALLOC = 1;
-/** Blocks allocated at @addr. */
+/** Blocks allocated at `iomap.addr`. */
 export const IOMAP_MAPPED = 2;
-/** Blocks allocated at @addr in unwritten state. */
+/** Blocks allocated at `iomap.addr` in unwritten state. */
 export const IOMAP_UNWRITTEN = 3;
 /** Data inline in the inode. */
 export const IOMAP_INLINE = 4;

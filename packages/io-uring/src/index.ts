@@ -16,5 +16,5 @@ export { submitSqes, issueSqe } from './submit';
 export { cqringWait, iopollCheck } from './wait';
 export { postCqe, overflowFlush, flushCompletions } from './cqe';
 export { reqTaskWorkAdd, runLocalWork, tctxTaskWork } from './tw';
-export { IoWq } from './iowq';
+export { IoWq, type BlockingIssue } from './iowq';
 export * from './liburing';
