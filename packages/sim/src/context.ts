@@ -16,16 +16,23 @@ export type CtxKind = 'task' | 'softirq' | 'hardirq';
 /** Simulated kernel (or user) code: a generator that yields requests to the engine. */
 export type KGen<R = void> = Generator<Request, R, unknown>;
 
+/** Injected work on a context and the state of the spend it interrupted (see `ExecContext.injected`). */
+export interface InjectedRun {
+  readonly spendLeft: number;
+  readonly resumeValue: unknown;
+  readonly sysDebt: number;
+}
+
 /** One execution context. Engine-internal state; read-only to simulated code. */
 export class ExecContext {
   /** Generator stack: index 0 is the context's body; higher entries are injected work (task_work via IPI). */
-  readonly gens: KGen<unknown>[] = [];
-  /** Spend left over from an interrupted `spend`, saved while injected work runs. */
-  readonly savedSpend: number[] = [];
-  /** Resume values saved alongside `savedSpend`. */
-  readonly savedResume: unknown[] = [];
-  /** `sysDebt` saved alongside `savedSpend`. */
-  readonly savedDebt: number[] = [];
+  readonly gens: KGen<unknown>[];
+  /**
+   * Injected work running on this (task) context — task_work run on return to
+   * user mode, which interrupted a spend — with what it interrupted; null
+   * when none. Never nested: work is injected only while this is null.
+   */
+  injected: InjectedRun | null = null;
   /**
    * Leading ns of the pending spend that are kernel work done on the task's
    * behalf (context switch, idle exit): accounted as system time even when
@@ -57,7 +64,11 @@ export class ExecContext {
     public label: string,
     public cpu: Cpu | null,
     readonly task: Task | null,
-  ) {}
+    body: KGen<unknown>,
+  ) {
+    // an exact-size array: a push onto an empty one would reserve 17 slots, for every IRQ
+    this.gens = [body];
+  }
 
   /** `in_atomic()`: may not sleep here. */
   get atomicContext(): boolean {

@@ -244,11 +244,9 @@ export abstract class SchedCore extends Executor {
    * first, as exit_to_user_mode_loop() does.
    */
   protected resumeTask(t: Task): void {
-    if ((t.notifySignal || t.notifyResume) && t.inKernel === 0 && t.taskWorks.length > 0 && t.ctx.gens.length === 1) {
+    if ((t.notifySignal || t.notifyResume) && t.inKernel === 0 && t.taskWorks.length > 0 && t.ctx.injected === null) {
       const ctx = t.ctx;
-      ctx.savedSpend.push(ctx.spendLeft);
-      ctx.savedResume.push(ctx.resumeValue);
-      ctx.savedDebt.push(ctx.sysDebt);
+      ctx.injected = { spendLeft: ctx.spendLeft, resumeValue: ctx.resumeValue, sysDebt: ctx.sysDebt };
       ctx.spendLeft = 0;
       ctx.sysDebt = 0;
       ctx.resumeValue = undefined;

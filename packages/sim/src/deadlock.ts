@@ -11,8 +11,32 @@ import { Task } from './task';
 
 const MAX_DEPTH = 64;
 
+/**
+ * Whether the walk below can find anything: some direct blocker of `on` is the
+ * sleeper itself or a task in uninterruptible sleep. If none is, the walk
+ * stops at the first level and there is no cycle. This is the answer for
+ * almost every sleep (kworkers idling, CQ waits, device waits), so checking it
+ * first keeps the common case free of the chain and set allocations.
+ */
+function mayCloseCycle(sleeper: Task, on: Waitable): boolean {
+  const bs = on.blockers();
+  if (Array.isArray(bs)) {
+    // most waitables answer with an array (often the shared empty one): index it, no iterator
+    for (let i = 0; i < bs.length; i++) if (stuck(sleeper, bs[i] as Blocker)) return true;
+    return false;
+  }
+  for (const b of bs) if (stuck(sleeper, b)) return true;
+  return false;
+}
+
+/** `b` is the sleeper itself or a task in uninterruptible sleep on something. */
+function stuck(sleeper: Task, b: Blocker): boolean {
+  return b instanceof Task && (b === sleeper || (b.state === 'D' && b.waitingOn !== null));
+}
+
 /** Throws DeadlockError if `sleeper` sleeping on `on` closes a wait-for cycle. */
 export function detectDeadlock(sleeper: Task, on: Waitable): void {
+  if (!mayCloseCycle(sleeper, on)) return;
   const chain: string[] = [`${sleeper}`, `waits on '${on.name}'`];
   const seen = new Set<Task>();
   const walk = (w: Waitable, depth: number): void => {

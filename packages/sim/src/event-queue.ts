@@ -3,6 +3,12 @@
  * `seq` increases with every schedule, so events due at the same time run in
  * the order they were scheduled — never in Promise/microtask order.
  *
+ * Each entry knows its slot in the heap, so `cancel` removes it at once
+ * (O(log n)) instead of leaving a dead entry behind: the engine cancels a
+ * scheduler-tick or timeout event for almost every wake-up, and dead entries
+ * used to outnumber live ones ~30:1, making every pop walk a deep heap.
+ * Keys are unique, so the pop order is exactly the same either way.
+ *
  * Each push allocates one small entry object; entries are not recycled, so a
  * handle kept after its event fired can never cancel an unrelated event.
  * @module
@@ -21,67 +27,69 @@ export interface EventHandle {
 }
 
 class Entry implements EventHandle {
-  time: Ns = 0;
-  seq = 0;
-  fn: EventFn | null = null;
-  arg: unknown = undefined;
-  pending = false;
+  /** Slot in the heap array; -1 once fired or cancelled. */
+  index: number;
+  constructor(
+    readonly time: Ns,
+    readonly seq: number,
+    public fn: EventFn | null,
+    public arg: unknown,
+    index: number,
+  ) {
+    this.index = index;
+  }
+
+  get pending(): boolean {
+    return this.index >= 0;
+  }
+}
+
+/** `a` runs before `b`. */
+function before(a: Entry, b: Entry): boolean {
+  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }
 
 /** Binary heap over `(time, seq)`. */
 export class EventQueue {
-  private heap: Entry[] = [];
+  private readonly heap: Entry[] = [];
   private nextSeq = 0;
-  private live = 0;
-  /** Cancelled entries still in the heap (dropped lazily, or by compaction when they dominate). */
-  private dead = 0;
 
   /** Number of pending (not cancelled) events. */
   get size(): number {
-    return this.live;
+    return this.heap.length;
   }
 
   /** Schedule `fn(arg)` at absolute time `time`. */
   push(time: Ns, fn: EventFn, arg?: unknown): EventHandle {
-    const e = new Entry();
-    e.time = time;
-    e.seq = this.nextSeq++;
-    e.fn = fn;
-    e.arg = arg;
-    e.pending = true;
-    this.live++;
     const h = this.heap;
+    const e = new Entry(time, this.nextSeq++, fn, arg, h.length);
     h.push(e);
-    this.siftUp(h.length - 1);
+    this.siftUp(e, h.length - 1);
     return e;
   }
 
   /** Cancel a pending event. Returns false if it already fired or was cancelled. */
   cancel(handle: EventHandle): boolean {
     const e = handle as Entry;
-    if (!e.pending) return false;
-    e.pending = false;
+    const i = e.index;
+    if (i < 0) return false;
+    e.index = -1;
     e.fn = null;
     e.arg = undefined;
-    this.live--;
-    // Cancelled entries normally fall out when they reach the top; compact when
-    // they dominate, so cancelled far-future timers do not bloat the heap.
-    if (++this.dead > 1024 && this.dead > this.live) this.compact();
+    const h = this.heap;
+    const last = h.pop() as Entry;
+    if (last !== e) {
+      // put the last entry in the hole and restore the heap order around it
+      if (i > 0 && before(last, h[(i - 1) >> 1] as Entry)) this.siftUp(last, i);
+      else this.siftDown(last, i);
+    }
     return true;
-  }
-
-  /** Drop every cancelled entry and rebuild the heap (order is unchanged: keys are unique). */
-  private compact(): void {
-    const h = this.heap.filter((x) => x.pending);
-    this.heap = h;
-    this.dead = 0;
-    for (let i = (h.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   /** Time of the earliest pending event, or undefined when empty. */
   peekTime(): Ns | undefined {
-    this.dropCancelled();
-    return this.heap[0]?.time;
+    const top = this.heap[0];
+    return top === undefined ? undefined : top.time;
   }
 
   /**
@@ -89,69 +97,52 @@ export class EventQueue {
    * or undefined when the queue is empty. The caller runs it.
    */
   pop(): { readonly time: Ns; readonly fn: EventFn; readonly arg: unknown } | undefined {
-    this.dropCancelled();
-    const e = this.popTop();
-    if (e === undefined) return undefined;
-    e.pending = false;
-    this.live--;
-    return e as { time: Ns; fn: EventFn; arg: unknown };
-  }
-
-  private dropCancelled(): void {
-    let top = this.heap[0];
-    while (top !== undefined && !top.pending) {
-      this.popTop();
-      this.dead--;
-      top = this.heap[0];
-    }
-  }
-
-  private popTop(): Entry | undefined {
     const h = this.heap;
     const top = h[0];
     if (top === undefined) return undefined;
+    top.index = -1;
     const last = h.pop() as Entry;
-    if (h.length > 0) {
-      h[0] = last;
-      this.siftDown(0);
-    }
-    return top;
+    if (last !== top) this.siftDown(last, 0);
+    return top as { time: Ns; fn: EventFn; arg: unknown };
   }
 
-  private siftUp(i: number): void {
+  /** Place `e` at slot `i` or above it. */
+  private siftUp(e: Entry, i: number): void {
     const h = this.heap;
-    const e = h[i] as Entry;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pe = h[p] as Entry;
-      if (pe.time < e.time || (pe.time === e.time && pe.seq < e.seq)) break;
+      if (before(pe, e)) break;
       h[i] = pe;
+      pe.index = i;
       i = p;
     }
     h[i] = e;
+    e.index = i;
   }
 
-  private siftDown(i: number): void {
+  /** Place `e` at slot `i` or below it. */
+  private siftDown(e: Entry, i: number): void {
     const h = this.heap;
     const n = h.length;
-    const e = h[i] as Entry;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const r = l + 1;
       let c = l;
       let ce = h[l] as Entry;
-      if (r < n) {
-        const re = h[r] as Entry;
-        if (re.time < ce.time || (re.time === ce.time && re.seq < ce.seq)) {
-          c = r;
+      if (l + 1 < n) {
+        const re = h[l + 1] as Entry;
+        if (before(re, ce)) {
+          c = l + 1;
           ce = re;
         }
       }
-      if (e.time < ce.time || (e.time === ce.time && e.seq < ce.seq)) break;
+      if (before(e, ce)) break;
       h[i] = ce;
+      ce.index = i;
       i = c;
     }
     h[i] = e;
+    e.index = i;
   }
 }

@@ -4,8 +4,8 @@
  * per-context CPU accounting, and the requests a generator yields.
  * @module
  */
-import type { Waitable } from './blocker';
-import type { ExecContext, KGen } from './context';
+import type { Blocker, Waitable } from './blocker';
+import type { ExecContext, InjectedRun, KGen } from './context';
 import type { Cpu } from './cpu';
 import { InvalidContextError } from './errors';
 import type { EventFn } from './event-queue';
@@ -19,6 +19,18 @@ import type { Ns } from './time';
 /** A negative, fractional or NaN CPU time: always a bug in the caller (a missing cost, a bad subtraction, an unrounded ratio). */
 function badSpend(ctx: ExecContext | null, ns: number): RangeError {
   return new RangeError(`spend(${ns}) in ${ctx?.describe() ?? 'no context'}: CPU time must be an integer number of ns >= 0`);
+}
+
+/** What a task in a timed sleep waits on (its `name` is built only when asked, e.g. for a hung-task report). */
+class SleepTimer implements Waitable {
+  readonly timerSleep = true;
+  constructor(private readonly ns: number) {}
+  get name(): string {
+    return `sleep(${this.ns})`;
+  }
+  blockers(): Blocker[] {
+    return [{ agent: 'timer' }];
+  }
 }
 
 /** Context execution: a layer of `Simulator`, not used on its own. */
@@ -55,9 +67,11 @@ export abstract class Executor extends EventLoop {
           gens.pop();
           if (gens.length > 0) {
             // injected task_work finished: go back to the interrupted spend
-            ctx.spendLeft = ctx.savedSpend.pop() ?? 0;
-            ctx.resumeValue = ctx.savedResume.pop();
-            ctx.sysDebt = ctx.savedDebt.pop() ?? 0;
+            const inj = ctx.injected as InjectedRun;
+            ctx.injected = null;
+            ctx.spendLeft = inj.spendLeft;
+            ctx.resumeValue = inj.resumeValue;
+            ctx.sysDebt = inj.sysDebt;
             if (ctx.spendLeft > 0) {
               this.startSpend(ctx);
               return;
@@ -192,8 +206,7 @@ export abstract class Executor extends EventLoop {
       case 'sleep': {
         // A timed sleep is not cut short by task_work notification (nanosleep restarts after running it);
         // pending task_work runs when the task next returns from the kernel.
-        const timer: Waitable & { timerSleep: true } = { name: `sleep(${req.ns})`, blockers: () => [{ agent: 'timer' }], timerSleep: true };
-        this.block(task, timer, 'S', Math.max(1, req.ns));
+        this.block(task, new SleepTimer(req.ns), 'S', Math.max(1, req.ns));
         return false;
       }
       case 'mutex_lock':

@@ -26,6 +26,7 @@ export {
   charge,
   sleep,
   condResched,
+  shouldResched,
   schedYield,
   currentCtx,
   tryCurrentCtx,
@@ -46,7 +47,7 @@ export { Mutex, mutexLock, mutexUnlock, mutexTrylock } from './mutex';
 export { RwSem, downRead, downWrite, upRead, upWrite, downReadTrylock, downWriteTrylock } from './rwsem';
 export { SpinLock, spinLock, spinUnlock } from './spinlock';
 export { Simulator, runTaskWork, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
-export { syscall, exitToUserMode, taskWorkRun } from './syscall';
+export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';
 export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';
 export { Tracer, type TraceRecord, type TraceArgs } from './trace';

@@ -24,7 +24,14 @@ export abstract class Interrupts extends SchedCore {
       if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu);
       return;
     }
-    this.withoutRunAhead(() => this.onPendingIrq(cpu));
+    // withoutRunAhead(), inlined: no closure per interrupt
+    const limit = this.limit;
+    this.limit = this.now;
+    try {
+      this.onPendingIrq(cpu);
+    } finally {
+      this.limit = limit;
+    }
   }
 
   protected onPendingIrq(cpu: Cpu): void {
@@ -50,13 +57,14 @@ export abstract class Interrupts extends SchedCore {
 
   protected enterIrq(cpu: Cpu, kind: 'hardirq' | 'softirq', w: IrqWork): void {
     const top = cpu.top();
-    const ctx = new ExecContext(kind, w.name, cpu, null);
+    let idleExit = 0;
     if (top !== null) this.suspend(top);
     else {
-      if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) ctx.spendLeft = this.costs.idleExit;
+      if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) idleExit = this.costs.idleExit;
       cpu.idleSince = Number.POSITIVE_INFINITY; // awake now: a task switched in after this IRQ pays no second idle exit
     }
-    ctx.gens.push(w.fn());
+    const ctx = new ExecContext(kind, w.name, cpu, null, w.fn());
+    ctx.spendLeft = idleExit;
     cpu.irqStack.push(ctx);
     if (this.tracing) {
       current.ctx = ctx;

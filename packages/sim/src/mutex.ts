@@ -4,7 +4,7 @@
  */
 import type { Blocker, Waitable } from './blocker';
 import { DeadlockError } from './errors';
-import { currentTask, mightSleep, type MutexRequest } from './requests';
+import { currentCtx, currentTask, mightSleep, type MutexRequest } from './requests';
 import type { Task } from './task';
 
 /** `struct mutex`. */
@@ -27,7 +27,7 @@ export class Mutex implements Waitable {
 
 /** `mutex_lock()`: `yield mutexLock(m)`. Sleeps if contended; task context only. */
 export function mutexLock(m: Mutex): MutexRequest {
-  mightSleep(`mutex_lock('${m.name}')`);
+  if (currentCtx().atomicContext) mightSleep(`mutex_lock('${m.name}')`); // the message is built only when it throws
   const t = currentTask();
   if (m.owner === t) throw new DeadlockError(`recursive mutex_lock('${m.name}')`, [`${t}`, `holds '${m.name}'`, `${t}`]);
   return { op: 'mutex_lock', m };

@@ -10,6 +10,7 @@
  */
 import type { Waitable } from './blocker';
 import type { ExecContext } from './context';
+import type { Cpu } from './cpu';
 import { InvalidContextError } from './errors';
 import type { Mutex } from './mutex';
 import type { RwSem } from './rwsem';
@@ -133,8 +134,22 @@ export function spend(ns: Ns): number {
 /** Sleep for `ns` (an integer; task context only), as in `usleep`/`hrtimer_nanosleep`. */
 export function sleep(ns: Ns): SleepRequest {
   if (!Number.isSafeInteger(ns)) throw new RangeError(`sleep(${ns}): time must be an integer number of ns`);
-  mightSleep(`sleep(${ns})`);
+  if (currentCtx().atomicContext) mightSleep(`sleep(${ns})`); // the message is built only when it throws
   return { op: 'sleep', ns };
+}
+
+// kernel/sched/core.c: should_resched() (the test __cond_resched() makes)
+/**
+ * Whether `yield condResched` would switch away now. When it is false the
+ * yield is a no-op that still travels through every generator frame to the
+ * engine and back, so hot paths write `if (shouldResched()) yield condResched;`
+ * — the same behaviour, minus the trip.
+ */
+export function shouldResched(): boolean {
+  const c = current.ctx;
+  if (c === null || c.kind !== 'task' || c.atomic !== 0) return false;
+  const cpu = c.cpu as Cpu;
+  return cpu.needResched && cpu.irqStack.length === 0;
 }
 
 /** A preemption point (`cond_resched()`): lets the scheduler switch if a reschedule is pending. */

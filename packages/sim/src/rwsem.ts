@@ -5,13 +5,20 @@
  */
 import type { Blocker, Waitable } from './blocker';
 import { DeadlockError } from './errors';
-import { currentTask, mightSleep, type RwSemRequest } from './requests';
+import { currentCtx, currentTask, mightSleep, type RwSemRequest } from './requests';
 import type { Task } from './task';
 
 /** `struct rw_semaphore`. */
 export class RwSem implements Waitable {
   writer: Task | null = null;
-  readonly readers = new Map<Task, number>();
+  /**
+   * @internal tasks holding it shared, oldest first, with `readCounts[i]` holds
+   * each. Two small arrays rather than a Map: there are rarely more than a few
+   * readers, and taking and dropping `i_rwsem` is on every DIO's path.
+   */
+  readonly readerTasks: Task[] = [];
+  /** @internal */
+  readonly readCounts: number[] = [];
   /** @internal */
   readonly waiters: { task: Task; write: boolean }[] = [];
 
@@ -19,18 +26,33 @@ export class RwSem implements Waitable {
 
   *blockers(): Iterable<Blocker> {
     if (this.writer) yield this.writer;
-    yield* this.readers.keys();
+    yield* this.readerTasks;
+  }
+
+  /** The readers holding it and how many times each holds it (a snapshot, for inspection). */
+  get readers(): ReadonlyMap<Task, number> {
+    return new Map(this.readerTasks.map((t, i) => [t, this.readCounts[i] as number]));
+  }
+
+  /** @internal take it shared once more for `t`. */
+  addReader(t: Task): void {
+    const i = this.readerTasks.indexOf(t);
+    if (i >= 0) this.readCounts[i] = (this.readCounts[i] as number) + 1;
+    else {
+      this.readerTasks.push(t);
+      this.readCounts.push(1);
+    }
   }
 
   /** @internal grant the lock to `t` if it can take it now. */
   tryGrant(t: Task, write: boolean): boolean {
     if (write) {
-      if (this.writer !== null || this.readers.size > 0) return false;
+      if (this.writer !== null || this.readerTasks.length > 0) return false;
       this.writer = t;
       return true;
     }
     if (this.writer !== null || this.waiters.some((w) => w.write)) return false;
-    this.readers.set(t, (this.readers.get(t) ?? 0) + 1);
+    this.addReader(t);
     return true;
   }
 
@@ -39,11 +61,11 @@ export class RwSem implements Waitable {
     while (this.waiters.length > 0) {
       const w = this.waiters[0] as { task: Task; write: boolean };
       if (w.write) {
-        if (this.writer !== null || this.readers.size > 0) return;
+        if (this.writer !== null || this.readerTasks.length > 0) return;
         this.writer = w.task;
       } else {
         if (this.writer !== null) return;
-        this.readers.set(w.task, (this.readers.get(w.task) ?? 0) + 1);
+        this.addReader(w.task);
       }
       this.waiters.shift();
       w.task.cpu.sim.wakeUpTask(w.task, 'woken');
@@ -53,7 +75,7 @@ export class RwSem implements Waitable {
 }
 
 function selfCheck(s: RwSem, t: Task, write: boolean): void {
-  if (s.writer === t || (write && s.readers.has(t))) {
+  if (s.writer === t || (write && s.readerTasks.includes(t))) {
     throw new DeadlockError(`${write ? 'down_write' : 'down_read'}('${s.name}') while already holding it`, [
       `${t}`,
       `holds '${s.name}'`,
@@ -64,14 +86,14 @@ function selfCheck(s: RwSem, t: Task, write: boolean): void {
 
 /** `down_read()`: `yield downRead(s)`. */
 export function downRead(s: RwSem): RwSemRequest {
-  mightSleep(`down_read('${s.name}')`);
+  if (currentCtx().atomicContext) mightSleep(`down_read('${s.name}')`); // the message is built only when it throws
   selfCheck(s, currentTask(), false);
   return { op: 'down_read', s };
 }
 
 /** `down_write()`: `yield downWrite(s)`. */
 export function downWrite(s: RwSem): RwSemRequest {
-  mightSleep(`down_write('${s.name}')`);
+  if (currentCtx().atomicContext) mightSleep(`down_write('${s.name}')`);
   selfCheck(s, currentTask(), true);
   return { op: 'down_write', s };
 }
@@ -79,10 +101,18 @@ export function downWrite(s: RwSem): RwSemRequest {
 /** `up_read()`. */
 export function upRead(s: RwSem): void {
   const t = currentTask();
-  const n = s.readers.get(t);
-  if (n === undefined) throw new Error(`up_read('${s.name}') by ${t}, which does not hold it`);
-  if (n > 1) s.readers.set(t, n - 1);
-  else s.readers.delete(t);
+  const i = s.readerTasks.indexOf(t);
+  if (i < 0) throw new Error(`up_read('${s.name}') by ${t}, which does not hold it`);
+  const n = s.readCounts[i] as number;
+  if (n > 1) s.readCounts[i] = n - 1;
+  else if (i === s.readerTasks.length - 1) {
+    // the usual case (one reader): pop() allocates nothing, unlike splice()
+    s.readerTasks.pop();
+    s.readCounts.pop();
+  } else {
+    s.readerTasks.splice(i, 1);
+    s.readCounts.splice(i, 1);
+  }
   s.grantWaiters();
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KGen } from './context';
-import { condResched, sleep } from './requests';
+import { condResched, shouldResched, sleep } from './requests';
 import type { PreemptModel, SchedParams } from './sched';
 import { idealSlice, defaultSchedParams } from './sched';
 import { Simulator } from './simulator';
@@ -198,5 +198,43 @@ describe('context switches', () => {
     expect(cpus.size).toBe(4);
     expect(pinned.cpu.id).toBe(2);
     expect(sim.now).toBe(2_000);
+  });
+});
+
+describe('shouldResched', () => {
+  it('is true exactly when cond_resched would switch: task context, not atomic, a reschedule due', () => {
+    const sim = new Simulator({ costs: ZERO });
+    const l = new SpinLock('l');
+    const seen: [string, boolean][] = [];
+    const cpu = sim.cpus[0];
+    if (cpu === undefined) throw new Error('no cpu');
+    sim.spawn('t', function* () {
+      seen.push(['idle cpu', shouldResched()]);
+      cpu.needResched = true;
+      seen.push(['due', shouldResched()]);
+      yield spinLock(l);
+      seen.push(['under a spinlock', shouldResched()]);
+      spinUnlock(l);
+      sim.raiseIrq(cpu, 'irq', function* () {
+        seen.push(['in a hardirq', shouldResched()]);
+      });
+      yield 10; // the return from the interrupt reschedules (user mode is preemptible)
+      seen.push(['after the interrupt', shouldResched()]);
+      cpu.needResched = true;
+      seen.push(['due again', shouldResched()]);
+      yield condResched;
+      seen.push(['after cond_resched', shouldResched()]);
+    });
+    sim.run();
+    expect(seen).toEqual([
+      ['idle cpu', false],
+      ['due', true],
+      ['under a spinlock', false],
+      ['in a hardirq', false],
+      ['after the interrupt', false],
+      ['due again', true],
+      ['after cond_resched', false],
+    ]);
+    expect(shouldResched()).toBe(false); // outside simulated code
   });
 });

@@ -42,6 +42,13 @@ export const defaultSchedParams: SchedParams = {
   idleResidencyNs: 2_000,
 };
 
+/** Remove `a[i]` keeping the order; pop() and shift() where they do, as they allocate nothing (splice returns an array). */
+function removeAt<T>(a: T[], i: number): void {
+  if (i === a.length - 1) a.pop();
+  else if (i === 0) a.shift();
+  else a.splice(i, 1);
+}
+
 /** A CPU's queue of runnable tasks that are not running. */
 export class RunQueue {
   private readonly tasks: Task[] = [];
@@ -61,7 +68,7 @@ export class RunQueue {
   remove(t: Task): boolean {
     const i = this.tasks.indexOf(t);
     if (i < 0) return false;
-    this.tasks.splice(i, 1);
+    removeAt(this.tasks, i);
     return true;
   }
 
@@ -94,7 +101,7 @@ export class RunQueue {
         bi = i;
       }
     }
-    ts.splice(bi, 1);
+    removeAt(ts, bi);
     if (best.vruntime > this.minVruntime) this.minVruntime = best.vruntime;
     return best;
   }

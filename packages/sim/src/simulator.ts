@@ -60,7 +60,8 @@ export class Simulator extends Affinity {
   readonly cpus: readonly Cpu[];
   readonly sched: SchedParams;
   readonly costs: CostModel;
-  private readonly ids = new Map<string, number>();
+  /** Counters of `nextId`, one object per sequence so a call is one map lookup (no `set`). */
+  private readonly ids = new Map<string, { n: number }>();
   private nextPid = 1;
 
   constructor(opts: SimOptions = {}) {
@@ -75,9 +76,12 @@ export class Simulator extends Affinity {
 
   /** The next number of the per-simulation sequence `name` (1, 2, …): ids that are the same in every run of a seed. */
   nextId(name: string): number {
-    const n = (this.ids.get(name) ?? 0) + 1;
-    this.ids.set(name, n);
-    return n;
+    let c = this.ids.get(name);
+    if (c === undefined) {
+      c = { n: 0 };
+      this.ids.set(name, c);
+    }
+    return ++c.n;
   }
 
   /** Tasks in uninterruptible sleep (state D), with what they wait on. */

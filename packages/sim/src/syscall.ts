@@ -16,7 +16,12 @@ export function* syscall<R>(body: KGen<R>): KGen<R> {
   t.inKernel++;
   if (!charge(currentSim().costs.syscall)) yield currentSim().costs.syscall;
   const r = yield* body;
-  yield* exitToUserMode();
+  // exitToUserMode(), inlined: its generator would be made on every syscall, most of the time for nothing
+  for (;;) {
+    if (t.taskWorks.length > 0) yield* runTaskWork(t);
+    else if (t.cpu.needResched && t.ctx.atomic === 0) yield condResched;
+    else break;
+  }
   t.inKernel--;
   return r;
 }
@@ -37,7 +42,24 @@ export function* exitToUserMode(): KGen<void> {
   }
 }
 
-/** task_work_run() for the current task; returns how many items ran. */
-export function* taskWorkRun(): KGen<number> {
-  return yield* runTaskWork(currentTask());
+// include/linux/task_work.h: task_work_pending()
+/**
+ * Whether `yield* taskWorkRun()` would do anything for the current task: work
+ * is queued, or a TIF_NOTIFY_SIGNAL / TIF_NOTIFY_RESUME flag is set that it
+ * would clear. When false the call has no effect (and returns 0), so hot
+ * loops write `if (taskWorkPending()) yield* taskWorkRun();` and skip making
+ * its generator.
+ */
+export function taskWorkPending(): boolean {
+  const t = currentTask();
+  return t.taskWorks.length > 0 || t.notifySignal || t.notifyResume;
+}
+
+/**
+ * task_work_run() for the current task; returns how many items ran. A plain
+ * function handing back `runTaskWork`'s generator (one generator per call,
+ * not two); use it as `yield* taskWorkRun()`.
+ */
+export function taskWorkRun(): KGen<number> {
+  return runTaskWork(currentTask());
 }

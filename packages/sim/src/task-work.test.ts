@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KGen } from './context';
 import { currentCtx, currentTask, sleep } from './requests';
 import { Simulator } from './simulator';
-import { syscall, taskWorkRun } from './syscall';
+import { syscall, taskWorkPending, taskWorkRun } from './syscall';
 import { wait, WaitQueue } from './waitqueue';
 
 const ZERO = { contextSwitch: 0, idleExit: 0, syscall: 0, hardirq: 0, softirq: 0 };
@@ -166,5 +166,33 @@ describe('task_work', () => {
     sim.run();
     expect(t.state).toBe('X');
     expect(sim.taskWorkAdd(t, { name: 'w', fn: function* () {} }, 'TWA_SIGNAL')).toBe(false);
+  });
+
+  it('taskWorkPending() is true while work is queued or a notify flag is set, exactly when taskWorkRun() has an effect', () => {
+    const sim = new Simulator({ costs: ZERO });
+    const seen: [string, boolean, number][] = [];
+    const t = sim.spawn('u', function* () {
+      seen.push(['nothing', taskWorkPending(), yield* taskWorkRun()]);
+      yield 1_000;
+      seen.push(['queued', taskWorkPending(), yield* taskWorkRun()]);
+      seen.push(['ran', taskWorkPending(), yield* taskWorkRun()]);
+    });
+    sim.at(10, () => sim.taskWorkAdd(t, { name: 'x', fn: function* () {} }, 'TWA_NONE'));
+    sim.run();
+    expect(seen).toEqual([
+      ['nothing', false, 0],
+      ['queued', true, 1],
+      ['ran', false, 0],
+    ]);
+    // a notify flag alone counts: taskWorkRun() would clear it
+    const sim2 = new Simulator({ costs: ZERO });
+    let flagged = false;
+    const t2 = sim2.spawn('v', function* () {
+      yield 10;
+      flagged = taskWorkPending();
+    });
+    t2.notifySignal = true;
+    sim2.run();
+    expect(flagged).toBe(true);
   });
 });

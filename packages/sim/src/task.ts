@@ -90,8 +90,7 @@ export class Task {
     readonly kind: 'user' | 'kthread',
     nice: number,
   ) {
-    this.ctx = new ExecContext('task', name, null, this);
-    this.ctx.gens.push(body);
+    this.ctx = new ExecContext('task', name, null, this, body);
     this.cpu = cpu;
     this.cpusAllowed = cpusAllowed;
     this.inKernel = kind === 'kthread' ? 1 : 0;

@@ -4,7 +4,7 @@
  */
 import type { Blocker, Waitable } from './blocker';
 import type { KGen } from './context';
-import { mightSleep, type WaitRequest, type WakeReason } from './requests';
+import { currentCtx, mightSleep, type WaitRequest, type WakeReason } from './requests';
 import type { Task } from './task';
 import type { Ns } from './time';
 
@@ -16,9 +16,16 @@ export interface WaitOptions {
   readonly timeout?: Ns;
 }
 
+/** What a queue without a `who` reports: shared, so asking costs no allocation. */
+const NO_BLOCKERS: readonly Blocker[] = Object.freeze([]);
+
 /** A wait queue head (`wait_queue_head_t`). */
 export class WaitQueue implements Waitable {
   private readonly waiters: Task[] = [];
+  /** @internal `wait(this)` requests without a timeout, made on first use (see `wait`). */
+  waitD: WaitRequest | undefined = undefined;
+  /** @internal */
+  waitS: WaitRequest | undefined = undefined;
 
   /**
    * @param name shown in deadlock chains and hung-task reports
@@ -31,7 +38,7 @@ export class WaitQueue implements Waitable {
   ) {}
 
   blockers(): Iterable<Blocker> {
-    return this.who ? this.who() : [];
+    return this.who ? this.who() : NO_BLOCKERS;
   }
 
   /** Number of tasks sleeping here. */
@@ -46,12 +53,16 @@ export class WaitQueue implements Waitable {
 
   /** @internal */
   dequeueWaiter(t: Task): void {
-    const i = this.waiters.indexOf(t);
-    if (i >= 0) this.waiters.splice(i, 1);
+    const ws = this.waiters;
+    const i = ws.indexOf(t);
+    if (i < 0) return;
+    if (i === ws.length - 1) ws.pop(); // no result array, unlike splice
+    else ws.splice(i, 1);
   }
 
   /** `wake_up_all()`: wake every waiter. Returns how many were woken. Callable from any context. */
   wakeUpAll(): number {
+    if (this.waiters.length === 0) return 0; // the common case: no allocation
     const ws = this.waiters.splice(0);
     for (const t of ws) t.cpu.sim.wakeUpTask(t, 'woken');
     return ws.length;
@@ -67,18 +78,25 @@ export class WaitQueue implements Waitable {
 }
 
 /** Sleep on `wq` once (`prepare_to_wait` + `schedule`). Resumes with a {@link WakeReason}. */
-export function wait(wq: WaitQueue, opts: WaitOptions = {}): WaitRequest {
+export function wait(wq: WaitQueue, opts: WaitOptions = NO_OPTIONS): WaitRequest {
   const timeout = opts.timeout ?? 0;
   if (!Number.isSafeInteger(timeout)) throw new RangeError(`wait on '${wq.name}': timeout ${timeout} must be an integer number of ns`);
-  mightSleep(`wait on '${wq.name}'`);
-  return { op: 'wait', on: wq, state: opts.state ?? 'D', timeout };
+  if (currentCtx().atomicContext) mightSleep(`wait on '${wq.name}'`); // the message is built only when it throws
+  const state = opts.state ?? 'D';
+  // a request is only read by the engine, so the untimed ones are made once per queue and reused
+  if (timeout !== 0) return { op: 'wait', on: wq, state, timeout };
+  if (state === 'D') return (wq.waitD ??= { op: 'wait', on: wq, state, timeout });
+  return (wq.waitS ??= { op: 'wait', on: wq, state, timeout });
 }
+
+/** The default options, shared (a `= {}` default would allocate on every call). */
+const NO_OPTIONS: WaitOptions = Object.freeze({});
 
 /**
  * `wait_event(wq, cond)`: sleep until `cond()` holds. Returns 'woken' once it
  * holds, or 'timeout' / 'signal' if the wait ended that way first.
  */
-export function* waitEvent(wq: WaitQueue, cond: () => boolean, opts: WaitOptions = {}): KGen<WakeReason> {
+export function* waitEvent(wq: WaitQueue, cond: () => boolean, opts: WaitOptions = NO_OPTIONS): KGen<WakeReason> {
   while (!cond()) {
     const why = (yield wait(wq, opts)) as WakeReason;
     if (why !== 'woken' && !cond()) return why;
@@ -113,7 +131,7 @@ export class Completion {
   }
 
   /** `wait_for_completion()`: uninterruptible. */
-  *wait(opts: WaitOptions = {}): KGen<WakeReason> {
+  *wait(opts: WaitOptions = NO_OPTIONS): KGen<WakeReason> {
     const why = yield* waitEvent(this.wq, () => this.done > 0, opts);
     if (why === 'woken' && this.done !== Number.MAX_SAFE_INTEGER) this.done--;
     return why;

@@ -9,7 +9,13 @@ import { type KGen, WaitQueue, waitEvent } from '@dio/sim';
 
 /** Instances in flight on one workqueue. */
 export class FlushTracker {
-  private readonly inflight = new Set<number>();
+  /**
+   * Numbers of the instances in flight, ascending (numbers are handed out in
+   * increasing order). An array rather than a Set: one add and one delete per
+   * work item made the Set rehash over and over; here an item usually ends
+   * first-in first-out, a shift.
+   */
+  private readonly inflight: number[] = [];
   private readonly waiters: WaitQueue;
   private next = 0;
 
@@ -20,26 +26,32 @@ export class FlushTracker {
   /** A new instance was queued; returns its number. */
   begin(): number {
     const i = this.next++;
-    this.inflight.add(i);
+    this.inflight.push(i);
     return i;
   }
 
   /** Instance `i` finished or was cancelled. */
   end(i: number): void {
-    this.inflight.delete(i);
+    const f = this.inflight;
+    if (f[0] === i) f.shift();
+    else {
+      const at = f.indexOf(i);
+      if (at >= 0) f.splice(at, 1);
+    }
     this.waiters.wakeUpAll();
   }
 
   /** Instances still in flight. */
   get size(): number {
-    return this.inflight.size;
+    return this.inflight.length;
   }
 
   // kernel/workqueue.c: __flush_workqueue()
   /** Sleep (uninterruptibly) until every instance in flight now has ended. */
   *flush(): KGen<void> {
-    if (this.inflight.size === 0) return;
-    const before = [...this.inflight];
-    yield* waitEvent(this.waiters, () => before.every((i) => !this.inflight.has(i)), { state: 'D' });
+    if (this.inflight.length === 0) return;
+    // every instance in flight now has ended once the oldest still in flight is newer than the newest now
+    const last = this.inflight[this.inflight.length - 1] as number;
+    yield* waitEvent(this.waiters, () => this.inflight.length === 0 || (this.inflight[0] as number) > last, { state: 'D' });
   }
 }

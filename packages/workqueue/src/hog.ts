@@ -12,7 +12,7 @@
  * arms one tick event only while it has a checked item running.
  * @module
  */
-import { type Simulator, taskSchedRuntime } from '@dio/sim';
+import { type EventFn, type Simulator, taskSchedRuntime } from '@dio/sim';
 import type { WorkerPool } from './pool';
 import { wqState } from './state';
 
@@ -27,7 +27,7 @@ export function hogTickArm(pool: WorkerPool): void {
   const sim = pool.sim;
   const thresh = wqState(sim).cpuIntensiveThreshNs;
   if (pool.tickEv !== null || pool.unbound || thresh === 0) return;
-  pool.tickEv = sim.at(tickAtOrAfter(sim, sim.now + thresh), () => wqWorkerTick(pool));
+  pool.tickEv = sim.at(tickAtOrAfter(sim, sim.now + thresh), tickFn, pool);
 }
 
 /** @internal an item ended on `pool`: drop the tick event if nothing checked runs any more. */
@@ -55,8 +55,11 @@ function wqWorkerTick(pool: WorkerPool): void {
       pool.kick();
     } else soonest = Math.min(soonest, sim.now + Math.max(0, thresh - ran));
   }
-  if (soonest !== Number.POSITIVE_INFINITY) pool.tickEv = sim.at(tickAtOrAfter(sim, soonest), () => wqWorkerTick(pool));
+  if (soonest !== Number.POSITIVE_INFINITY) pool.tickEv = sim.at(tickAtOrAfter(sim, soonest), tickFn, pool);
 }
+
+/** The tick event's callback: one function for every pool (the pool is the event's argument), no closure per arming. */
+const tickFn: EventFn = (pool) => wqWorkerTick(pool as WorkerPool);
 
 // kernel/workqueue.c: wq_cpu_intensive_report()
 function wqCpuIntensiveReport(sim: Simulator, func: string): void {

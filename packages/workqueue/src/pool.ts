@@ -37,11 +37,18 @@ export class WorkerPool {
   readonly worklist: Queued[] = [];
   /** Workers counted as running (concurrency management); always 0 for unbound pools. */
   nrRunning = 0;
-  /** Idle workers, most recently idle first. */
+  /**
+   * Idle workers, most recently idle *last* (the kernel's idle_list has it
+   * first; kept reversed so entering idle is a push, not an unshift).
+   */
   readonly idle: Worker[] = [];
   readonly workers: Worker[] = [];
-  /** busy_hash: workers (and an attached rescuer) executing an item. */
-  readonly busy = new Set<Worker>();
+  /**
+   * busy_hash: workers (and an attached rescuer) executing an item, in the
+   * order they started. An array, not a Set: it holds a handful of workers,
+   * and a Set's add/delete on every work item keeps rehashing its table.
+   */
+  readonly busy: Worker[] = [];
   /** POOL_MANAGER_ACTIVE: a worker is in maybe_create_worker(). */
   managerActive = false;
   /** @internal pool->mayday_timer, armed while creating a worker fails. */
@@ -91,10 +98,24 @@ export class WorkerPool {
   }
 
   // kernel/workqueue.c: kick_pool()
+  /** @internal `w` started executing an item (hash_add(pool->busy_hash, …)). */
+  addBusy(w: Worker): void {
+    if (!this.busy.includes(w)) this.busy.push(w);
+  }
+
+  /** @internal `w` finished its item (hash_del()). */
+  removeBusy(w: Worker): void {
+    const b = this.busy;
+    const i = b.lastIndexOf(w);
+    if (i < 0) return;
+    if (i === b.length - 1) b.pop();
+    else b.splice(i, 1);
+  }
+
   /** Wake the first idle worker if more concurrency is needed. */
   kick(): void {
     if (!this.needMoreWorker()) return;
-    const w = this.idle[0];
+    const w = this.idle[this.idle.length - 1]; // first_idle_worker(): the most recently idle
     if (w !== undefined) this.sim.wakeUpState(w.task, 'S');
   }
 
@@ -126,7 +147,7 @@ export class WorkerPool {
     w.attach();
     this.created++;
     this.workers.push(w);
-    this.idle.unshift(w);
+    this.idle.push(w);
     return w;
   }
 }

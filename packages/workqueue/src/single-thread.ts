@@ -7,7 +7,7 @@
  * `new DioFs(sim, bdev, { fops, dioWq: (sim, name) => new SingleThreadWorkqueue(sim, name, { cpu: 1, nice: -20 }) })`.
  * @module
  */
-import { charge, condResched, type KGen, type Simulator, type Task, tryCurrentCtx, WaitQueue, waitEvent } from '@dio/sim';
+import { charge, condResched, type KGen, shouldResched, type Simulator, type Task, tryCurrentCtx, WaitQueue, waitEvent } from '@dio/sim';
 import { FlushTracker } from './flush';
 import { waitWorkIdle, type Workqueue, type WorkStruct, workCancelled, workFinished, workStarted } from './work';
 import { WorkqueueError } from './workqueue';
@@ -81,7 +81,7 @@ export class SingleThreadWorkqueue implements Workqueue {
       this.ran++;
       workFinished(w);
       this.tracker.end(it.inst);
-      yield condResched; // a preemption point after every item, as process_one_work has
+      if (shouldResched()) yield condResched; // a preemption point after every item, as process_one_work has
     }
   }
 

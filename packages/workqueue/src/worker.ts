@@ -5,7 +5,7 @@
  * concurrency management (wq_worker_sleeping / wq_worker_running).
  * @module
  */
-import { charge, condResched, type KGen, sleep, type Task, taskSchedRuntime, tryCurrentCtx, wait, WaitQueue } from '@dio/sim';
+import { charge, condResched, type KGen, shouldResched, sleep, type Task, taskSchedRuntime, tryCurrentCtx, wait, WaitQueue } from '@dio/sim';
 import { WQ_CPU_INTENSIVE, wqTimeouts } from './flags';
 import { hogTickArm, hogTickDisarm } from './hog';
 import type { Queued, WorkerPool } from './pool';
@@ -88,8 +88,9 @@ export function* workerThread(pool: WorkerPool, w: Worker): KGen<void> {
     // woke_up: worker_leave_idle()
     w.idle = false;
     w.prep = true;
-    const i = pool.idle.indexOf(w);
-    if (i >= 0) pool.idle.splice(i, 1);
+    const i = pool.idle.lastIndexOf(w);
+    if (i === pool.idle.length - 1) pool.idle.pop(); // usually: the worker kick_pool() woke
+    else if (i >= 0) pool.idle.splice(i, 1);
     // recheck:
     for (;;) {
       if (!pool.needMoreWorker()) break;
@@ -101,7 +102,9 @@ export function* workerThread(pool: WorkerPool, w: Worker): KGen<void> {
       w.prep = false;
       if (!pool.unbound) pool.nrRunning++;
       do {
-        if (assignWork(pool, w, pool.worklist.shift() as Queued)) yield* processScheduledWorks(pool, w);
+        if (!assignWork(pool, w, pool.worklist.shift() as Queued)) continue;
+        // process_scheduled_works(), inlined: one generator frame less between the work function and the engine
+        for (let q = w.scheduled.shift(); q !== undefined; q = w.scheduled.shift()) yield* processOneWork(pool, w, q);
       } while (pool.keepWorking());
       if (!pool.unbound) pool.nrRunning--;
       w.prep = true;
@@ -109,10 +112,13 @@ export function* workerThread(pool: WorkerPool, w: Worker): KGen<void> {
     }
     // sleep: worker_enter_idle()
     w.idle = true;
-    pool.idle.unshift(w);
-    yield wait(w.wq, { state: 'S' });
+    pool.idle.push(w); // most recently idle last, see WorkerPool.idle
+    yield wait(w.wq, IDLE_WAIT);
   }
 }
+
+/** How an idle kworker sleeps (one shared options object, not one per sleep). */
+const IDLE_WAIT = { state: 'S' } as const;
 
 // kernel/workqueue.c: maybe_create_worker() (called from manage_workers())
 function* maybeCreateWorker(pool: WorkerPool): KGen<void> {
@@ -170,7 +176,7 @@ export function* processScheduledWorks(pool: WorkerPool, w: Worker): KGen<void> 
 function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
   const sim = pool.sim;
   const work = q.work;
-  pool.busy.add(w);
+  pool.addBusy(w);
   w.current = q;
   w.currentAt = taskSchedRuntime(w.task);
   workStarted(work);
@@ -186,10 +192,11 @@ function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
   if (sim.tracing) sim.trace('workqueue_execute_end', { work: work.name, inst: q.inst });
   w.setCpuIntensive(false);
   w.current = null;
-  pool.busy.delete(w);
+  pool.removeBusy(w);
   hogTickDisarm(pool);
   workFinished(work);
   q.pwq.workDone(q);
-  // "We want to give others a chance": a preemption point after every item
-  yield condResched;
+  // "We want to give others a chance": a preemption point after every item (cond_resched(), which
+  // tests should_resched() first: no trip to the engine when it would do nothing)
+  if (shouldResched()) yield condResched;
 }

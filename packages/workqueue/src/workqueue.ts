@@ -102,6 +102,8 @@ class PoolWorkqueue implements PoolWorkqueueLike {
 /** The kernel's workqueue implementation. */
 export class WorkqueueImpl implements Workqueue, Freezable {
   private readonly pwqs = new Map<string, PoolWorkqueue>();
+  /** `pwqs` by CPU (every CPU maps to the one pwq of an unbound queue): a lookup without building the key string. */
+  private readonly pwqByCpu: (PoolWorkqueue | undefined)[] = [];
   private readonly tracker: FlushTracker;
   /** The rescuer thread of a WQ_MEM_RECLAIM queue. */
   readonly rescuer: Rescuer | null;
@@ -125,6 +127,15 @@ export class WorkqueueImpl implements Workqueue, Freezable {
   }
 
   private pwqFor(cpu: number): PoolWorkqueue {
+    let p = this.pwqByCpu[cpu];
+    if (p === undefined) {
+      p = this.makePwq(cpu);
+      this.pwqByCpu[cpu] = p;
+    }
+    return p;
+  }
+
+  private makePwq(cpu: number): PoolWorkqueue {
     const unbound = (this.flags & WQ_UNBOUND) !== 0;
     const key = unbound ? 'u' : String(cpu);
     let p = this.pwqs.get(key);
