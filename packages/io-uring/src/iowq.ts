@@ -4,7 +4,7 @@
  * @module
  */
 import { EAGAIN, EIOCBQUEUED } from '@dio/kiocb';
-import { charge, condResched, type KGen, type Task, WaitQueue, waitEvent } from '@dio/sim';
+import { charge, condResched, type KGen, shouldResched, type Task, WaitQueue, waitEvent } from '@dio/sim';
 import { cqringWake, postReq } from './cqe';
 import type { IoRingCtx } from './ctx';
 import { type IoKiocb, REQ_F_NOWAIT } from './req';
@@ -67,7 +67,7 @@ export class IoWq {
       ret = yield* this.issue(req);
       // -EAGAIN is retried only for IOPOLL (no request slot on the block side); otherwise it is final
       if (ret !== -EAGAIN || req.flags & REQ_F_NOWAIT || !this.ctx.iopoll || this.ctx.dead) break;
-      yield condResched;
+      if (shouldResched()) yield condResched;
       yield this.ctx.sim.costs.ioUringIssue; // one more trip through io_issue_sqe
     }
     if (ret === 0) yield* completeFromWorker(req);

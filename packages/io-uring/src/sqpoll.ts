@@ -3,7 +3,7 @@
  * application, busy-polling the SQ ring until it idles out.
  * @module
  */
-import { condResched, type KGen, taskWorkRun, waitEvent } from '@dio/sim';
+import { condResched, type KGen, shouldResched, taskWorkPending, taskWorkRun, waitEvent } from '@dio/sim';
 import type { IoRingCtx } from './ctx';
 import { submitSqes } from './submit';
 import { IORING_SQ_NEED_WAKEUP } from './uapi';
@@ -26,11 +26,11 @@ function* sqThread(ctx: IoRingCtx): KGen<void> {
       yield* iopollCheck(ctx, 0);
       did = true;
     }
-    const tw = yield* taskWorkRun();
+    const tw = taskWorkPending() ? yield* taskWorkRun() : 0;
     if (did || tw > 0) lastWork = ctx.sim.now;
     if (ctx.sim.now - lastWork < ctx.sqThreadIdleNs) {
       yield SQPOLL_SPIN_NS;
-      yield condResched;
+      if (shouldResched()) yield condResched;
       continue;
     }
     ctx.sq.flags |= IORING_SQ_NEED_WAKEUP;

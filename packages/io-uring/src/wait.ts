@@ -5,7 +5,7 @@
  * @module
  */
 import { EINTR } from '@dio/kiocb';
-import { condResched, currentTask, type KGen, taskWorkRun, wait, WaitQueue } from '@dio/sim';
+import { condResched, currentTask, type KGen, shouldResched, taskWorkPending, taskWorkRun, wait, WaitQueue } from '@dio/sim';
 import { flushCompletions, flushCompletionsNow, overflowFlush, shouldWake } from './cqe';
 import type { CqWaiter, IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
@@ -16,7 +16,7 @@ import { runLocalWork } from './tw';
 export function* cqringWait(ctx: IoRingCtx, minEvents: number): KGen<number> {
   const me = currentTask();
   if (ctx.workList.length > 0) yield* runLocalWork(ctx);
-  yield* taskWorkRun();
+  if (taskWorkPending()) yield* taskWorkRun();
   overflowFlush(ctx);
   if (ctx.cq.ready >= minEvents) return 0;
   const w: CqWaiter = { task: me, cqTail: ctx.cq.head + minEvents, wq: new WaitQueue('io_uring cq_wait') };
@@ -37,13 +37,13 @@ export function* cqringWait(ctx: IoRingCtx, minEvents: number): KGen<number> {
     // look before running the work, which clears it.
     const notified = me.notifySignal || me.taskWorks.length > 0 || ctx.workList.length > 0;
     // Run task_work after scheduling and before io_should_wake().
-    yield* taskWorkRun();
+    if (taskWorkPending()) yield* taskWorkRun();
     if (ctx.workList.length > 0) yield* runLocalWork(ctx);
     overflowFlush(ctx);
     if (shouldWake(ctx, w)) return 0;
     // a real signal (task_sigpending) interrupts the wait
     if (woke === 'signal' && !notified) return -EINTR;
-    yield condResched;
+    if (shouldResched()) yield condResched;
   }
 }
 
@@ -79,7 +79,7 @@ export function* iopollCheck(ctx: IoRingCtx, min: number): KGen<number> {
   do {
     if (ctx.iopollList.length === 0) {
       const tail = ctx.cq.tail;
-      yield* taskWorkRun();
+      if (taskWorkPending()) yield* taskWorkRun();
       if (ctx.workList.length > 0) yield* runLocalWork(ctx);
       if (tail !== ctx.cq.tail || ctx.iopollList.length === 0) break;
     }
