@@ -74,6 +74,16 @@ describe('fio options have their effect', () => {
     expect(share).toBeLessThan(0.9);
   });
 
+  it('bs matters once the default device\'s link binds: 64 KiB writes at QD16 are bandwidth-bound, 4 KiB ones are not', async () => {
+    const small = await job('rw=randwrite\niodepth=16\ncpus_allowed=4\nruntime=20ms');
+    const big = await job('rw=randwrite\niodepth=16\ncpus_allowed=4\nruntime=20ms\nbs=64k');
+    const mibps = (d: Dir, bs: number): number => (d.iops * bs) / 2 ** 20;
+    expect(mibps(small.write, 4096)).toBeLessThan(0.6 * 5_900); // CPU-bound, well under the link
+    expect(mibps(big.write, 65536)).toBeGreaterThan(0.9 * 5_900); // at the 5,900 MiB/s link
+    expect(mibps(big.write, 65536)).toBeLessThanOrEqual(5_900 * 1.01);
+    expect(big.write.iops).toBeLessThan(0.2 * small.write.iops);
+  });
+
   it('iodepth and iodepth_batch_submit / _complete shape the depth and batch distributions', async () => {
     const qd1 = await job('rw=randwrite');
     const qd8 = await job('rw=randwrite\niodepth=8');
