@@ -3,7 +3,7 @@
 // esbuild (resolving @dio/* packages to their src through the "@dio/source"
 // export condition, so nothing needs building first) and imports the bundle.
 // Usage: node scripts/run-ts.mjs <entry.ts> [args...]
-import { build } from 'esbuild';
+import { bundleFromSource } from './bundle-source.mjs';
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,18 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = resolve(process.argv[2] ?? '');
 const out = join(root, 'node_modules', '.cache', 'dio', `${basename(entry, '.ts')}-${process.pid}.mjs`);
 mkdirSync(dirname(out), { recursive: true });
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: out,
-  conditions: ['@dio/source'],
-  packages: 'bundle',
-  logLevel: 'error',
-  banner: { js: "import { createRequire as __dioCreateRequire } from 'node:module'; const require = __dioCreateRequire(import.meta.url);" },
-});
+await bundleFromSource(entry, out);
 process.argv.splice(1, 2, out);
 try {
   await import(pathToFileURL(out).href);

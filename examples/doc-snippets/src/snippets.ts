@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleFromSource } from '../../../scripts/bundle-source.mjs';
 import ts from 'typescript';
 
 /** The repository root. */
@@ -104,16 +104,6 @@ export function typecheck(paths: ReadonlyMap<Snippet, string>, root = ROOT): Map
 /** Bundle one snippet from source (the `@dio/source` condition) and run it in a child node; returns its stdout. Throws with its stderr on failure. */
 export async function runSnippet(path: string, timeoutMs = 60_000): Promise<string> {
   const out = path.replace(/\.ts$/, '.mjs');
-  await build({
-    entryPoints: [path],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    conditions: ['@dio/source'],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __dioCreateRequire } from 'node:module'; const require = __dioCreateRequire(import.meta.url);" },
-  });
+  await bundleFromSource(path, out);
   return execFileSync(process.execPath, [out], { encoding: 'utf8', timeout: timeoutMs, cwd: dirname(path), stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleFromSource } from '../../../scripts/bundle-source.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPoint, main, parseSetArgs, setProduct } from '../src/index';
 
@@ -14,17 +14,7 @@ writeFileSync(jobFile, '; a small job\n[global]\nsize=64m\nrw=randwrite\nbs=4k\n
 let entry: URL | null = null;
 beforeAll(async () => {
   const out = join(dir, 'dio.mjs');
-  await build({
-    entryPoints: [join(__dirname, '..', 'src', 'bin.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    conditions: ['@dio/source'],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __dioCreateRequire } from 'node:module'; const require = __dioCreateRequire(import.meta.url);" },
-  });
+  await bundleFromSource(join(__dirname, '..', 'src', 'bin.ts'), out);
   entry = pathToFileURL(out);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
