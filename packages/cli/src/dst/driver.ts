@@ -60,8 +60,14 @@ function pickBlock(c: FuzzCase, rng: Rng, busy: ReadonlySet<number>, nextExtend:
   }
 }
 
-/** The issuing task's body. Fills `recs` (by id). */
-export function* issuer(sim: Simulator, c: FuzzCase, fd: number, files: FdTable, env: IoUringEnv, recs: WriteRecord[], rng: Rng): KGen<void> {
+/** What the issuer counted about its ring. */
+export interface IssuerStats {
+  /** CQEs that went through the CQ overflow list. */
+  cqesOverflowed: number;
+}
+
+/** The issuing task's body. Fills `recs` (by id) and `stats`. */
+export function* issuer(sim: Simulator, c: FuzzCase, fd: number, files: FdTable, env: IoUringEnv, recs: WriteRecord[], rng: Rng, stats: IssuerStats): KGen<void> {
   const file = files.get(fd);
   if (file === undefined) throw new Error('no file');
   const busy = new Set<number>();
@@ -117,14 +123,19 @@ export function* issuer(sim: Simulator, c: FuzzCase, fd: number, files: FdTable,
   if (c.engine === 'uring-coop') flags |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
   if (c.engine === 'uring-defer') flags |= IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
   if (c.engine === 'uring-iopoll') flags |= IORING_SETUP_IOPOLL;
-  // a CQ no bigger than the SQ, reaped lazily: overflow happens and must lose nothing
-  const ring = yield* queueInitParams(c.qd, { flags, cqEntries: c.qd }, env);
+  // SQ and CQ of `ringEntries` (often fewer than `qd`): a full SQ is submitted
+  // and refilled, so more I/Os are in flight than the CQ holds and it overflows
+  const ring = yield* queueInitParams(c.ringEntries, { flags, cqEntries: c.ringEntries }, env);
   if (typeof ring === 'number') throw new Error(`io_uring_setup ${ring}`);
   let issued = 0;
   let fellBehind = false;
   while (issued < c.writes || inflight > 0) {
     while (issued < c.writes && inflight < Math.min(c.qd, c.fileBlocks)) {
-      const sqe = getSqe(ring);
+      let sqe = getSqe(ring);
+      if (sqe === null) {
+        yield* submit(ring);
+        sqe = getSqe(ring);
+      }
       if (sqe === null) break;
       const { rec, buf } = newWrite();
       prepWrite(sqe, fd, buf, c.bs, rec.block * c.bs, addr(rec.id));
@@ -145,4 +156,5 @@ export function* issuer(sim: Simulator, c: FuzzCase, fd: number, files: FdTable,
       cqeSeen(ring, q);
     }
   }
+  stats.cqesOverflowed = ring.ctx.stats.cqesOverflowed;
 }

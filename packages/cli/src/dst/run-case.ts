@@ -6,24 +6,16 @@ import { NullBlk } from '@dio/blockdev';
 import { CALIBRATED_COSTS, policyFor, LINUX_6_5 } from '@dio/fio';
 import { DioFs, FALLOC_FL_KEEP_SIZE, fallocate, fsync, ftruncate } from '@dio/fs';
 import { iomapFileOperations } from '@dio/iomap';
-import { FdTable, O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
-import { DeadlockError, type DistSpec, type KGen, Simulator, sleep, toFtraceText } from '@dio/sim';
-import { describeCase, drawCase, type FuzzCase } from './case';
-import { issuer, type WriteRecord } from './driver';
-import { imageIsPermissible, permissible } from './oracle';
+import { FdTable, type File, O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
+import { DeadlockError, type DistSpec, InvalidContextError, type KGen, Simulator, sleep, toFtraceText } from '@dio/sim';
+import { buildsDeadlock, describeCase, drawCase, type FuzzCase } from './case';
+import { checkCompletions, checkContexts, checkCrash, checkTime, INVARIANTS } from './checks';
+import { issuer, type IssuerStats, type WriteRecord } from './driver';
+import type { FsyncCall } from './fs-oracle';
+import { readBack, type TruncateCall, expectedContent } from './readback';
 import { type LoggedIo, sectorId, spyDevice } from './spy';
 
-/** The invariants every run checks (some only with / without a power cut). */
-export const INVARIANTS = [
-  'exactly-once completion with the right result (no lost or duplicated CQE/event, CQ overflow included)',
-  'i_dio_count back to 0',
-  'no hung task; DeadlockError only for the deliberate caller-comp fallocate case',
-  'completions only in contexts the policy allows',
-  'virtual time monotonic and within the run',
-  'read-back returns the last acknowledged write of every block',
-  'after a power cut: durable writes intact, nothing invented (dm-log-writes rule)',
-  'after a power cut with ≤ 8 unordered writes: the image is one of the enumerated permissible images',
-] as const;
+export { INVARIANTS } from './checks';
 
 /** Simulated time a case may take; every workload needs a few ms. */
 const RUN_LIMIT_NS = 1_000_000_000;
@@ -37,6 +29,22 @@ export interface FuzzResult {
   readonly traceHash: string;
   readonly writes: number;
   readonly deadlock: boolean;
+  /** What the seed exercised, for the campaign's coverage line. */
+  readonly covered: Coverage;
+}
+
+/** What one seed exercised. */
+export interface Coverage {
+  readonly engine: string;
+  readonly powerCut: boolean;
+  /** Crash images enumerated and checked (0 without a cut, or with > 8 undecided writes or tearing). */
+  readonly crashImages: number;
+  readonly cqesOverflowed: number;
+  readonly eio: number;
+  /** Blocks read back and compared. */
+  readonly blocksRead: number;
+  /** Bio completions reaped by IOPOLL polling (end_io in the polling task). */
+  readonly polled: number;
 }
 
 function fnv(text: string): string {
@@ -59,12 +67,12 @@ export function runCase(seed: number): FuzzResult {
   const c = drawCase(seed);
   const failures: string[] = [];
   const fail = (inv: number, msg: string): void => {
-    failures.push(`[${INVARIANTS[inv]?.split(' (')[0] ?? inv}] ${msg}`);
+    failures.push(`[${INVARIANTS[inv]?.split(' (')[0]?.split(';')[0] ?? inv}] ${msg}`);
   };
   const sim = new Simulator({ seed, cpus: 2, costs: CALIBRATED_COSTS, sched: LINUX_6_5.sched, trace: true });
   const dev = new NullBlk(sim, {
     gb: 1,
-    irqmode: 'hardirq',
+    irqmode: c.irqmode,
     memory_backed: true,
     write_cache: c.writeCache,
     fua: c.fua,
@@ -93,16 +101,21 @@ export function runCase(seed: number): FuzzResult {
     } else badFileBlock = -1;
   }
   const recs: WriteRecord[] = [];
+  const stats: IssuerStats = { cqesOverflowed: 0 };
   let issuerDone = false;
   const env = { files, kernel: { dioCallerComp: c.callerComp } };
   sim.spawn(
     'issuer',
     (function* (): KGen<void> {
-      yield* issuer(sim, c, fd, files, env, recs, sim.rng.fork('fuzz/issuer'));
+      yield* issuer(sim, c, fd, files, env, recs, sim.rng.fork('fuzz/issuer'), stats);
       issuerDone = true;
     })(),
     { cpusAllowed: [0] },
   );
+  const fsyncs: FsyncCall[] = [];
+  const truncs: TruncateCall[] = [];
+  const racerResults: string[] = [];
+  let racerDone = c.racer === 'none';
   if (c.racer !== 'none') {
     const rr = sim.rng.fork('fuzz/racer');
     sim.spawn(
@@ -110,10 +123,23 @@ export function runCase(seed: number): FuzzResult {
       (function* (): KGen<void> {
         for (let k = 0; k < 3 && !issuerDone; k++) {
           yield sleep(rr.int(1_000, 60_000));
-          if (c.racer === 'truncate') yield* ftruncate(fs, file, (c.fileBlocks + c.writes + 2 + k) * c.bs); // grow past every write
-          else if (c.racer === 'fallocate') yield* fallocate(file, FALLOC_FL_KEEP_SIZE, rr.int(0, c.fileBlocks - 1) * c.bs, c.bs);
-          else yield* fsync(file);
+          let ret: number;
+          if (c.racer === 'truncate') ret = yield* ftruncate(fs, file, (c.fileBlocks + c.writes + 2 + k) * c.bs); // grow past every write
+          else if (c.racer === 'shrink') {
+            const call: TruncateCall = { start: sim.now, end: null, size: rr.int(1, c.fileBlocks) * c.bs, ret: null };
+            truncs.push(call);
+            ret = call.ret = yield* ftruncate(fs, file, call.size);
+            call.end = sim.now;
+          } else if (c.racer === 'fallocate') ret = yield* fallocate(file, FALLOC_FL_KEEP_SIZE, rr.int(0, c.fileBlocks - 1) * c.bs, c.bs);
+          else {
+            const call: FsyncCall = { start: sim.now, end: null, ret: null };
+            fsyncs.push(call);
+            ret = call.ret = yield* fsync(file);
+            call.end = sim.now;
+          }
+          if (ret !== 0) racerResults.push(`${c.racer} #${k + 1} returned ${ret}`);
         }
+        racerDone = true;
       })(),
       { cpusAllowed: [1] },
     );
@@ -123,7 +149,7 @@ export function runCase(seed: number): FuzzResult {
     const t = Math.max(1_000, Math.round(c.powerCutAt * (c.writes / c.qd) * 40_000));
     sim.at(t, () => {
       cutAt = t;
-      dev.powerCut({ tear: false });
+      dev.powerCut({ tear: c.tear });
       sim.stop();
     });
   }
@@ -138,94 +164,43 @@ export function runCase(seed: number): FuzzResult {
     }
   } catch (e) {
     if (e instanceof DeadlockError) deadlock = true;
+    else if (e instanceof InvalidContextError) fail(3, `invalid context: ${e.message.split('\n')[0]}`);
     else fail(0, `the simulation threw: ${(e as Error).message.split('\n')[0]}`);
   }
   const cut = cutAt !== Number.POSITIVE_INFINITY;
-  const expectDeadlockPossible = c.selfFallocate && c.policy === 'caller' && c.callerComp;
-  if (deadlock && !expectDeadlockPossible) fail(2, 'DeadlockError outside the caller-comp fallocate case');
+  // the deliberate case: the issuer waits in fallocate (inode_dio_wait) for completions only its own task_work can run
+  const deadlockBuilt = buildsDeadlock(c);
+  if (deadlock && !deadlockBuilt) fail(2, 'DeadlockError outside the caller-comp fallocate case');
+  if (deadlockBuilt && !deadlock && !cut && failures.length === 0) fail(2, 'the caller-comp fallocate case finished without the DeadlockError it must report');
   const finished = !deadlock && !cut && failures.length === 0;
   if (finished) {
     if (hung.length > 0) fail(2, `hung: ${hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
-    if (recs.length !== c.writes) fail(0, `${recs.length} of ${c.writes} writes issued`);
+    // the hung-task report sees D state only; a workload task asleep in S forever is just as stuck
+    if (!issuerDone || !racerDone) fail(2, `left asleep at the end: ${sim.tasks().filter((t) => (t.name === 'issuer' && !issuerDone) || (t.name === 'racer' && !racerDone)).map((t) => `${t.name}:${t.state}`).join(' ')}`);
+    for (const m of racerResults) fail(0, m);
     if (ino.iDioCount !== 0) fail(1, `i_dio_count ${ino.iDioCount}`);
   }
-  // exactly once, right result
-  const badSectorsHit = (r: WriteRecord): boolean => badFileBlock >= 0 && r.block * c.bs <= badFileBlock * c.bs && badFileBlock * c.bs < (r.block + 1) * c.bs;
-  for (const r of recs) {
-    if (r.results.length > 1) fail(0, `write ${r.id} completed ${r.results.length} times`);
-    if (r.results.length === 0 && finished) fail(0, `write ${r.id} never completed`);
-    const res = r.results[0];
-    if (res !== undefined && res !== c.bs && !(res === -5 && badSectorsHit(r))) fail(0, `write ${r.id} (block ${r.block}) returned ${res}`);
-    if (res === c.bs && badSectorsHit(r)) fail(0, `write ${r.id} covers a bad block but succeeded`);
-  }
-  // contexts: where each completion ran, given how it was reached
-  for (const rec of sim.tracer.records) {
-    if (rec.name !== 'iomap_dio_complete' || rec.args === undefined) continue;
-    const where = rec.kind === 'task' ? rec.ctx : rec.kind;
-    const via = String(rec.args.via);
-    const submitter = where === 'issuer' || where.startsWith('iou-wrk-');
-    const ok =
-      ((via === 'submit' || via === 'sync') && submitter) ||
-      (via === 'workqueue' && where.startsWith('kworker/')) ||
-      (via === 'caller' && where === 'issuer' && c.policy === 'caller' && c.callerComp && c.engine.startsWith('uring')) ||
-      // inline in bio end_io: the interrupt, or the polling task for IOPOLL
-      (via === 'end_io' && c.policy === 'inline' && (where === 'hardirq' || (c.engine === 'uring-iopoll' && where === 'issuer')));
-    if (!ok) fail(3, `a completion reached via '${via}' ran in '${where}'`);
-  }
-  // time
-  let last = 0;
-  for (const rec of sim.tracer.records) {
-    if (rec.ph !== 'i') continue; // CPU slices are recorded when they end, with their start time
-    if (rec.ts < last) {
-      fail(4, `trace time went back from ${last} to ${rec.ts}`);
-      break;
-    }
-    last = rec.ts;
-  }
-  if (sim.now > RUN_LIMIT_NS) fail(4, `ran past its end: ${sim.now}`);
-  // data
-  if (finished) {
-    const lastByBlock = new Map<number, WriteRecord>();
-    for (const r of recs) {
-      if (r.results[0] !== c.bs) continue;
-      const prev = lastByBlock.get(r.block);
-      if (prev === undefined || (prev.completedAt as number) < (r.completedAt as number)) lastByBlock.set(r.block, r);
-    }
-    for (const [block, r] of lastByBlock) {
-      const l = ino.extents.lookup((block * c.bs) / 4096);
-      if (l.kind !== 'extent') {
-        fail(5, `block ${block} unmapped after write ${r.id}`);
-        continue;
-      }
-      const sector = (l.ext.diskBlock + (l.fileBlock - l.ext.fileBlock)) * 8;
-      const got = sectorId(dev.readSectors(sector, 1), 0);
-      if (got !== r.id) fail(5, `block ${block}: read write ${got}, last acknowledged was ${r.id}`);
-    }
-  }
-  // power cut
-  if (cut) {
-    const allowed = permissible(log, cutAt);
-    for (const [s, ids] of allowed) {
-      const got = sectorId(dev.readDurable(s, 1), 0);
-      if (!ids.has(got)) fail(6, `sector ${s} holds write ${got}; allowed ${[...ids].join('/')}`);
-    }
-    // acknowledged-durable writes (O_DSYNC / O_SYNC, completed before the cut) must read back intact,
-    // unless a later write to the same block replaced them
-    if (c.sync !== 'none') {
-      for (const r of recs) {
-        if (r.results[0] !== c.bs || r.completedAt === null || r.completedAt > cutAt) continue;
-        const later = new Set(recs.filter((x) => x.block === r.block && x.submittedAt >= (r.completedAt as number)).map((x) => x.id));
-        for (const e of log) {
-          if (e.kind !== 'write' || e.ids[0] !== r.id) continue;
-          for (let i = 0; i < e.sectors; i++) {
-            const got = sectorId(dev.readDurable(e.sector + i, 1), 0);
-            if (got !== r.id && !later.has(got)) fail(6, `O_${c.sync.toUpperCase()} write ${r.id} was acknowledged but sector ${e.sector + i} holds ${got} after the cut`);
-          }
-        }
-      }
-    }
-    const img = imageIsPermissible(log, cutAt, (s) => sectorId(dev.readDurable(s, 1), 0));
-    if (img === false) fail(7, 'the media image is not one of the permissible post-crash images');
-  }
-  return { seed, case: describeCase(c), failures, traceHash: fnv(toFtraceText(sim.tracer.records)), writes: recs.length, deadlock };
+  checkCompletions(c, recs, badFileBlock, finished, fail);
+  const completed = recs.filter((r) => r.results.length > 0).length;
+  checkContexts(c, sim.tracer.records, ino.iIno, completed, finished, fail);
+  checkTime(sim.tracer.records, sim.now, RUN_LIMIT_NS, recs, log, fail);
+  let crashImages = 0;
+  if (cut) crashImages = checkCrash({ c, recs, log, cutAt, fsyncs, media: (s) => sectorId(dev.readDurable(s, 1), 0) }, fail);
+  let blocksRead = 0;
+  if (finished && failures.length === 0) blocksRead = checkData(sim, c, file, ino.iSize, recs, truncs, badFileBlock, fail);
+  const eio = recs.filter((r) => r.results[0] === -5).length;
+  const polled = c.engine === 'uring-iopoll' && c.irqmode !== 'none' ? sim.tracer.records.filter((r) => r.name === 'iomap_dio_done' && r.args?.ctx === 'task').length : 0;
+  const covered: Coverage = { engine: c.engine, powerCut: cut, crashImages, cqesOverflowed: stats.cqesOverflowed, eio, blocksRead, polled };
+  return { seed, case: describeCase(c), failures, traceHash: fnv(toFtraceText(sim.tracer.records)), writes: recs.length, deadlock, covered };
+}
+
+/** i_size covers every acknowledged write (issued after the last shrink); then read everything back. Returns the blocks read. */
+function checkData(sim: Simulator, c: FuzzCase, file: File, size: number, recs: readonly WriteRecord[], truncs: readonly TruncateCall[], badBlock: number, fail: (inv: number, msg: string) => void): number {
+  const lastShrink = Math.max(0, ...truncs.map((t) => t.end ?? Number.POSITIVE_INFINITY));
+  const end = Math.max(0, ...recs.filter((r) => r.results[0] === c.bs && r.submittedAt >= lastShrink).map((r) => (r.block + 1) * c.bs));
+  if (size < end) fail(5, `i_size ${size} is short of the last acknowledged write's end ${end}`);
+  const blocks = Math.ceil(size / c.bs);
+  const expect = expectedContent(recs, truncs, c.bs);
+  for (const m of readBack(sim, file, { bs: c.bs, blocks, badBlock }, expect)) fail(5, m);
+  return blocks;
 }
