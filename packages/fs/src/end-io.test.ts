@@ -151,6 +151,29 @@ describe('fsync', () => {
     expect([fs.journal.forces, fs.journal.flushes, other.metaDirty]).toEqual([0, 1, true]);
   });
 
+  it('a second fsync that only waits for a log write already in flight also flushes the cache (xfs_file_fsync: !log_flushed)', () => {
+    const { sim, fs, seen } = mkFs({ write_cache: true, flush_latency: { kind: 'fixed', value: 50_000 } });
+    const ino = fs.create('/p', 4 * BS, 'written');
+    const f = openOrThrow(fs, '/p');
+    const done: [string, number, number][] = [];
+    sim.spawn('a', function* () {
+      yield* fs.transaction(ino, () => {});
+      done.push(['a', yield* fsync(f), sim.now]);
+    });
+    sim.spawn('b', function* () {
+      yield 10_000; // a's log write (PREFLUSH) is in flight; b's data may have landed after that flush started
+      done.push(['b', yield* fsync(f), sim.now]);
+    });
+    sim.run();
+    // a forced the log; b waited for that log write, then flushed the cache itself
+    expect(seen.map((b) => [b.op === REQ_OP_FLUSH ? 'flush' : 'log', b.preflush])).toEqual([['log', true], ['flush', true]]);
+    expect([fs.journal.forces, fs.journal.flushes]).toEqual([1, 1]);
+    const [a, b] = [done.find((d) => d[0] === 'a'), done.find((d) => d[0] === 'b')];
+    expect(a?.[1]).toBe(0);
+    expect(b?.[1]).toBe(0);
+    expect(b?.[2] ?? 0).toBeGreaterThan(a?.[2] ?? Infinity); // b returned only after a's log write and its own flush
+  });
+
   it('a clean inode on a device without a volatile cache issues nothing', () => {
     const { ret, seen } = fsyncAfter({ write_cache: false }, false);
     expect(ret).toBe(0);

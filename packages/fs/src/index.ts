@@ -12,7 +12,7 @@ export { ExtentMap, type Extent, type ExtentState, type Lookup } from './extent-
 export { BlockAllocator, NoSpaceError } from './allocator';
 export { FsInode } from './fs-inode';
 export { SuperBlock, defaultDioWqFactory, type DioWqFactory } from './superblock';
-export { Journal, type Pinnable } from './journal';
+export { Journal, type LogForce, type Pinnable } from './journal';
 export { DioFs, type DioFsOptions, type Layout } from './dio-fs';
 export { setattrSize, fallocate as fsFallocate, fsyncFile, FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE } from './space-ops';
 export { pwrite, pread, fsync, fdatasync, ftruncate, fallocate, SYNC_DIO_ISSUER } from './vfs';

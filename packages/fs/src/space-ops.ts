@@ -113,13 +113,21 @@ function* zeroEdges(fs: DioFs, ino: FsInode, offset: number, end: number, a: num
 /**
  * fsync/fdatasync: if the inode is pinned in the log (xfs_ipincount), force
  * the log — a PREFLUSH|FUA log write, which also makes the data written so
- * far durable. Otherwise (a pure overwrite: nothing to log) flush the
- * device's volatile cache with blkdev_issue_flush, which the block layer
- * completes at once when there is no cache. Task context; sleeps.
+ * far durable. When that force wrote nothing itself (a pure overwrite with
+ * nothing to log, or only a wait for a log write already in flight, whose
+ * PREFLUSH may predate this file's data) flush the device's volatile cache
+ * with blkdev_issue_flush (skipped when there is no cache). Task context;
+ * sleeps.
  */
 export function* fsyncFile(fs: DioFs, file: File, _start: number, _end: number, _datasync: boolean): KGen<number> {
   const ino = file.fInode as FsInode;
-  if (ino.metaDirty) return yield* fs.journal.force();
-  if (fs.bdev.bdevWriteCache()) return yield* fs.journal.issueFlush();
+  let logFlushed = false;
+  if (ino.metaDirty) {
+    const f = yield* fs.journal.force();
+    if (f.error < 0) return f.error;
+    logFlushed = f.logFlushed;
+  }
+  // If the log force was a no-op (or only waited for someone else's log write), flush the data device's cache here.
+  if (!logFlushed && fs.bdev.bdevWriteCache()) return yield* fs.journal.issueFlush();
   return 0;
 }
