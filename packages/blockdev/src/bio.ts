@@ -127,13 +127,34 @@ export function bioChain(bio: Bio, parent: Bio): void {
 // block/bio.c: bio_endio()
 /** Complete a bio: run its end_io once every chained child has completed (call with `yield*`). */
 export function* bioEndio(bio: Bio): KGen<void> {
+  const g = bioEndioNow(bio);
+  if (g !== null) yield* g;
+}
+
+/**
+ * {@link bioEndio} as a plain call: null when no end_io is due yet (a chained
+ * bio still has children), else the end_io generator to run with `yield*`.
+ */
+export function bioEndioNow(bio: Bio): KGen<void> | null {
   let b = bio;
   for (;;) {
-    if (!bioRemainingDone(b)) return;
+    if (!bioRemainingDone(b)) return null;
     if (b.biEndIo !== bioChainEndio) break;
     b = bioChainParent(b); // unroll chains instead of recursing
   }
-  yield* b.biEndIo(b);
+  const f = b.biEndIo as BioEndIo;
+  return f.now !== undefined ? f.now(b) : f(b);
+}
+
+/**
+ * A `bi_end_io` that may carry a plain-call form `now` (set as a property on
+ * the generator function): null when it finished without yielding, else the
+ * generator that finishes it. {@link bioEndio} calls `now` when present, so
+ * `now` must do exactly what the generator does.
+ */
+export interface BioEndIo {
+  (bio: Bio): KGen<void>;
+  now?: (bio: Bio) => KGen<void> | null;
 }
 
 // include/linux/bio.h: bio_io_error()

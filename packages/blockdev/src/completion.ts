@@ -40,7 +40,7 @@ export class CompletionPath {
   private readonly perCpu = new Map<Cpu, CpuCq>();
 
   /**
-   * @param endRequest block/blk-mq.c blk_mq_end_request(): charge, end the bio, free the tag
+   * @param endRequest block/blk-mq.c blk_mq_end_request(): end the bio, free the tag; null when done without yielding, else the generator that finishes
    */
   constructor(
     private readonly sim: Simulator,
@@ -48,7 +48,7 @@ export class CompletionPath {
     private readonly mode: IrqMode,
     private readonly pollNsec: number,
     private readonly service: DeviceService,
-    private readonly endRequest: (rq: BlkRequest) => KGen<void>,
+    private readonly endRequest: (rq: BlkRequest) => KGen<void> | null,
   ) {}
 
   private state(cpu: Cpu): CpuCq {
@@ -105,7 +105,8 @@ export class CompletionPath {
     for (let rq = list.shift(); rq !== undefined; rq = list.shift()) {
       n++;
       if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
-      yield* this.endRequest(rq);
+      const g = this.endRequest(rq);
+      if (g !== null) yield* g;
     }
     return n;
   }

@@ -27,6 +27,7 @@ export {
   BLK_QC_T_NONE,
   bioAlloc,
   bioEndio,
+  bioEndioNow,
   bioChain,
   bioChainEndio,
   bioEndIoNone,
@@ -39,11 +40,12 @@ export {
   bioIoError,
   bioWouldblockError,
   type Bio,
+  type BioEndIo,
   type BioInit,
   type BlkQc,
   type SplitLimits,
 } from './bio';
-export { BLK_POLL_ONESHOT, NoDeviceError, submitBio, submitBioWait, type BlockDevice, type QueueLimits } from './blkdev';
+export { BLK_POLL_ONESHOT, NoDeviceError, submitBio, submitBioNow, submitBioWait, type BlockDevice, type QueueLimits } from './blkdev';
 export { BlkPlug, BLK_MAX_REQUEST_COUNT, blkStartPlug, blkFinishPlug, blkFinishPlugNow, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';
 export { Badblocks, BadblocksParseError, type BadblocksHit } from './badblocks';
 export { MemoryMedia, FileMedia, type Media } from './media';

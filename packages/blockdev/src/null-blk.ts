@@ -8,7 +8,7 @@
  */
 import { charge, currentCtx, type Cpu, type KGen, type Rng, type Simulator } from '@dio/sim';
 import { Badblocks } from './badblocks';
-import { bioEndio, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
+import { bioEndioNow, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
 import type { BlockDevice, QueueLimits } from './blkdev';
 import { CompletionPath, type CompletionStats } from './completion';
 import { blkFillRwbs, REQ_NOWAIT, REQ_POLLED, REQ_PREFLUSH } from './flags';
@@ -106,7 +106,7 @@ export class NullBlk implements BlockDevice {
       stepEnd: (rq, step) => this.handler.stepEnd(rq, step),
       finished: (rq) => this.completion.deliver(rq),
     });
-    this.completion = new CompletionPath(sim, cfg.name, cfg.irqmode, cfg.pollNsec, this.service, (rq) => this.endRequest(rq));
+    this.completion = new CompletionPath(sim, cfg.name, cfg.irqmode, cfg.pollNsec, this.service, (rq) => this.endRequestNow(rq));
   }
 
   /** Counters (a snapshot). */
@@ -140,46 +140,81 @@ export class NullBlk implements BlockDevice {
    * add it to the task's plug.
    */
   *submitBio(bio: Bio): KGen<void> {
+    const g = this.submitBioNow(bio);
+    if (g !== null) yield* g;
+  }
+
+  /**
+   * {@link submitBio} as a plain call: null when the bio was submitted without
+   * yielding (the common case), else the generator that finishes the submit
+   * from where it had to yield.
+   */
+  submitBioNow(bio: Bio): KGen<void> | null {
     const sim = this.sim;
     this.counters.bios++;
     if (sim.tracing) sim.trace('block_bio_queue', this.traceArgs(bio, bio.biOpf));
     const chk = submitBioChecks(bio, this.config, this.sectors);
     if (chk.endNow !== null || !this.powered) {
       bio.biStatus = chk.endNow ?? BLK_STS_IOERR; // powered off
-      yield* bioEndio(bio);
-      return;
+      return bioEndioNow(bio);
     }
     let opf = chk.opf;
     const split = bioSplitPlan(bio, opf, this.limits);
     if (split.verdict === 'again') {
       this.counters.again++;
-      yield* bioWouldblockError(bio);
-      return;
+      return bioWouldblockError(bio);
     }
-    const pieces = split.verdict === 'split' ? bioSplitToLimits(bio, split.limits) : [bio];
+    if (split.verdict !== 'split') return this.submitRqNow(bio, opf);
+    const pieces = bioSplitToLimits(bio, split.limits);
     if (pieces.length > 1) opf &= ~REQ_POLLED;
+    return this.submitPieces(pieces, opf);
+  }
+
+  private *submitPieces(pieces: readonly Bio[], opf: number): KGen<void> {
     for (let i = 0; i < pieces.length; i++) {
-      yield* this.submitRq(pieces[i] as Bio, i === 0 ? opf : opf & ~REQ_PREFLUSH);
+      const g = this.submitRqNow(pieces[i] as Bio, i === 0 ? opf : opf & ~REQ_PREFLUSH);
+      if (g !== null) yield* g;
     }
   }
 
   // block/blk-mq.c: blk_mq_submit_bio() for one request
-  private *submitRq(bio: Bio, opf: number): KGen<void> {
-    if (!charge(this.sim.costs.blkSubmit)) yield this.sim.costs.blkSubmit;
+  /** Plain-call form: null when the request was started or plugged without yielding, else the generator that finishes it. */
+  private submitRqNow(bio: Bio, opf: number): KGen<void> | null {
+    const cost = this.sim.costs.blkSubmit;
+    if (!charge(cost)) return this.submitRqAfter(cost, bio, opf);
+    return this.submitRqCharged(bio, opf);
+  }
+
+  private *submitRqAfter(cost: number, bio: Bio, opf: number): KGen<void> {
+    yield cost;
+    const g = this.submitRqCharged(bio, opf);
+    if (g !== null) yield* g;
+  }
+
+  /** blk_mq_submit_bio() after its CPU cost: take a tag, then start or plug the request. */
+  private submitRqCharged(bio: Bio, opf: number): KGen<void> | null {
     const cpu = currentCtx().cpu as Cpu;
     const polled = (opf & REQ_POLLED) !== 0;
     const hctx = this.mapQueue(cpu, polled);
-    let tag = hctx.tags.tryGet();
-    if (tag === null) {
-      if ((opf & REQ_NOWAIT) !== 0) {
-        this.counters.again++;
-        yield* bioWouldblockError(bio);
-        return;
-      }
-      const plug = currentPlug(); // io_schedule() flushes the plug before sleeping
-      if (plug !== undefined) yield* blkFlushPlug(plug);
-      tag = yield* hctx.tags.get();
+    const tag = hctx.tags.tryGet();
+    if (tag !== null) return this.submitRqTagged(bio, opf, hctx, tag, cpu, polled);
+    if ((opf & REQ_NOWAIT) !== 0) {
+      this.counters.again++;
+      return bioWouldblockError(bio);
     }
+    return this.submitRqWaitTag(bio, opf, hctx, cpu, polled);
+  }
+
+  private *submitRqWaitTag(bio: Bio, opf: number, hctx: Hctx, cpu: Cpu, polled: boolean): KGen<void> {
+    const plug = currentPlug(); // io_schedule() flushes the plug before sleeping
+    if (plug !== undefined) yield* blkFlushPlug(plug);
+    const tag = yield* hctx.tags.get();
+    const g = this.submitRqTagged(bio, opf, hctx, tag, cpu, polled);
+    if (g !== null) yield* g;
+  }
+
+  /** blk_mq_submit_bio() with a tag: build the request and start it, or add it to the plug. */
+  private submitRqTagged(bio: Bio, opf: number, hctx: Hctx, tag: number, cpu: Cpu, polled: boolean): KGen<void> | null {
     const plan = blkFlushPolicy(opf, bio.biSize, this.config);
     const rq: BlkRequest = {
       id: this.nextId++,
@@ -203,11 +238,9 @@ export class NullBlk implements BlockDevice {
     if (++c.inFlight > c.maxInFlight) c.maxInFlight = c.inFlight;
     const plug = currentPlug();
     if (plug !== undefined && !plan.steps.some((s) => s !== 'data')) {
-      if (blkAddRqToPlugNow(plug, { dispatch: () => this.issueNow(rq) })) yield* blkFlushPlug(plug);
-    } else {
-      const g = this.issueNow(rq);
-      if (g !== null) yield* g;
+      return blkAddRqToPlugNow(plug, { dispatch: () => this.issueNow(rq) }) ? blkFlushPlug(plug) : null;
     }
+    return this.issueNow(rq);
   }
 
   // block/blk-mq.c: blk_mq_start_request() + null_blk's null_queue_rq()
@@ -225,11 +258,13 @@ export class NullBlk implements BlockDevice {
 
   private *completeInline(rq: BlkRequest): KGen<void> {
     if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
-    yield* this.endRequest(rq);
+    const g = this.endRequestNow(rq);
+    if (g !== null) yield* g;
   }
 
   // block/blk-mq.c: blk_mq_end_request()
-  private *endRequest(rq: BlkRequest): KGen<void> {
+  /** Plain-call form: null when the bio's end_io finished without yielding, else the generator that finishes the request. */
+  private endRequestNow(rq: BlkRequest): KGen<void> | null {
     const sim = this.sim;
     if (sim.tracing) sim.trace('block_rq_complete', { ...this.traceArgs(rq.bio, rq.opf), error: blkStatusToErrno(rq.status) });
     this.counters.completed++;
@@ -237,7 +272,19 @@ export class NullBlk implements BlockDevice {
       this.counters.errors++;
       rq.bio.biStatus = rq.status;
     }
-    yield* bioEndio(rq.bio);
+    const g = bioEndioNow(rq.bio);
+    if (g !== null) return this.endRequestAfter(rq, g);
+    this.freeRequest(rq);
+    return null;
+  }
+
+  private *endRequestAfter(rq: BlkRequest, g: KGen<void>): KGen<void> {
+    yield* g;
+    this.freeRequest(rq);
+  }
+
+  /** The end of blk_mq_end_request(): the request leaves the queue and its tag is freed. */
+  private freeRequest(rq: BlkRequest): void {
     rq.hctx.inflight--;
     this.counters.inFlight--;
     rq.hctx.tags.put(rq.tag);

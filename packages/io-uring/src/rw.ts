@@ -257,14 +257,22 @@ function kiocbDoneTail(req: IoKiocb): number {
 // io_uring/rw.c: io_complete_rw() (the kiocb's ki_complete, in bio completion context)
 /** ki_complete of non-polled requests: set the result (unless the completion was handed back) and queue task_work. */
 export function* ioCompleteRw(kiocb: Kiocb, res: number): KGen<void> {
+  const g = ioCompleteRwNow(kiocb, res);
+  if (g !== null) yield* g;
+}
+
+/** {@link ioCompleteRw} as a plain call: null when the task_work was queued without yielding, else the generator that queues it. */
+export function ioCompleteRwNow(kiocb: Kiocb, res: number): KGen<void> | null {
   const req = kiocb.owner as IoKiocb;
   if (kiocb.dioComplete === null || !(kiocb.kiFlags & IOCB_DIO_CALLER_COMP)) {
-    if (completeRwCommon(req, res)) return;
+    if (completeRwCommon(req, res)) return null;
     req.cqe.res = fixupRwRes(req, res);
   }
   req.twFunc = ioReqRwComplete;
-  if (!reqTaskWorkAddNow(req, true)) yield* reqTaskWorkAdd(req, true);
+  return reqTaskWorkAddNow(req, true) ? null : reqTaskWorkAdd(req, true);
 }
+// ki_complete callers (iomap, aio) use the plain form
+ioCompleteRw.now = ioCompleteRwNow;
 
 // io_uring/rw.c: io_req_rw_complete() (task_work)
 /** Runs in the submitter's task: a handed-back dio completion runs here, then the request completes. */

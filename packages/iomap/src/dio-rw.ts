@@ -8,8 +8,8 @@ import type { FsInode } from '@dio/fs';
 import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@dio/fs';
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
 import { charge, currentTask, type KGen, WaitQueue, waitEvent } from '@dio/sim';
-import { iomapDioIter } from './bio-iter';
-import { iomapDioComplete } from './complete';
+import { iomapDioIterNow } from './bio-iter';
+import { iomapDioCompleteNow } from './complete';
 import { type DioEndIo, IomapDio } from './dio';
 import { IOMAP_DIO_DIRTY, IOMAP_DIO_FORCE_WAIT, IOMAP_DIO_OVERWRITE_ONLY, IOMAP_DIO_WRITE, IOMAP_DIO_WRITE_THROUGH, IOMAP_DIO_NEED_SYNC } from './flags';
 import type { CompletionPolicy } from './policy';
@@ -82,7 +82,8 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
       ret = m;
       break;
     }
-    const processed = yield* iomapDioIter(dio, m, pos, Math.min(len, m.length));
+    const r = iomapDioIterNow(dio, m, pos, Math.min(len, m.length));
+    const processed = typeof r === 'number' ? r : yield* r;
     // We can only poll for single bio I/Os.
     iocb.kiFlags &= ~IOCB_HIPRI;
     if (processed <= 0) {
@@ -123,5 +124,6 @@ export function* iomapDioRw(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): KGen<n
   const dio = yield* iomapDioRwStart(iocb, iter, a);
   if (dio === null) return 0;
   if (typeof dio === 'number') return dio;
-  return yield* iomapDioComplete(dio);
+  const r = iomapDioCompleteNow(dio);
+  return typeof r === 'number' ? r : yield* r;
 }

@@ -19,6 +19,7 @@ export {
   iocbIsDsync,
   kiocbSetRwFlags,
   dioMisaligned,
+  kiCompleteNow,
   type KiCompleteFn,
   type DioCompleteFn,
 } from './kiocb';

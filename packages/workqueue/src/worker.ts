@@ -188,7 +188,8 @@ function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
   if (sim.tracing) sim.trace('workqueue_execute_start', { work: work.name, wq: q.pwq.wqName, inst: q.inst });
   if (!charge(sim.costs.workItem)) yield sim.costs.workItem;
   if (!w.notRunning) hogTickArm(pool);
-  yield* work.func(work);
+  const g = work.func(work);
+  if (g !== null) yield* g;
   if (sim.tracing) sim.trace('workqueue_execute_end', { work: work.name, inst: q.inst });
   w.setCpuIntensive(false);
   w.current = null;
