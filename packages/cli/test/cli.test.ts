@@ -110,6 +110,70 @@ iodepth=4
   });
 });
 
+/** A trace event, as much of it as these checks read. */
+interface TraceEv {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: Record<string, unknown>;
+}
+
+/**
+ * Per CPU track: `X` slices do not overlap, and every `B`/`E` pair (stably
+ * sorted by ts, as Perfetto reads them) nests, inside one `X` slice of the
+ * same pid. Times compared in ns (the µs values are ns / 1000). Returns the
+ * pairs with the slice each lies in.
+ */
+function nestedSlices(ev: readonly TraceEv[]): { tid: number; name: string; parent: string; items: unknown }[] {
+  const ns = (us: number): number => Math.round(us * 1000);
+  const out: { tid: number; name: string; parent: string; items: unknown }[] = [];
+  for (const tid of new Set(ev.filter((e) => e.pid === 1 && e.ph !== 'M').map((e) => e.tid))) {
+    const track = ev.map((e, i) => ({ e: { ...e, ts: ns(e.ts), dur: ns(e.dur ?? 0) }, i })).filter(({ e }) => e.pid === 1 && e.tid === tid);
+    const xs = track.filter(({ e }) => e.ph === 'X').sort((a, b) => a.e.ts - b.e.ts);
+    for (let k = 1; k < xs.length; k++) expect(xs[k]!.e.ts).toBeGreaterThanOrEqual(xs[k - 1]!.e.ts + xs[k - 1]!.e.dur);
+    const stack: TraceEv[] = [];
+    for (const { e } of track.filter(({ e }) => e.ph === 'B' || e.ph === 'E').sort((a, b) => a.e.ts - b.e.ts || a.i - b.i)) {
+      if (e.ph === 'B') {
+        stack.push(e);
+        continue;
+      }
+      const b = stack.pop();
+      expect(b?.name).toBe(e.name);
+      const x = xs.find(({ e: s }) => s.ts <= b!.ts && e.ts <= s.ts + s.dur);
+      expect(x?.e.args?.['pid'], `${e.name} at ${b!.ts} ns on CPU ${tid} inside its task's slice`).toBe(b!.args?.['pid']);
+      out.push({ tid, name: e.name, parent: x!.e.name, items: b!.args?.['items'] });
+    }
+    expect(stack).toEqual([]);
+  }
+  return out;
+}
+
+describe('dio trace', () => {
+  it('draws io_run_local_work (DEFER_TASKRUN) inside fio\'s slice on its CPU, softirq when the device completes there, and every B/E pair nests', async () => {
+    const j = job('trace.fio', '[w]\nfilename=data.bin\nsize=1g\nrw=randwrite\nbs=4k\ndirect=1\nioengine=io_uring\niodepth=4\ncpus_allowed=1\ntime_based=1\nruntime=200us\n');
+    const softirq = join(dir, 'softirq.json');
+    writeFileSync(softirq, JSON.stringify({ extends: 'linux-6.5', name: 'softirq', device: { irqmode: 'softirq' } }));
+    for (const [profile, slices] of [
+      ['linux-6.5', ['fio', 'hardirq:nullb0q1', 'io_run_local_work', 'kworker/1:0']],
+      [softirq, ['fio', 'hardirq:nullb0q1', 'io_run_local_work', 'kworker/1:0', 'softirq:BLOCK_SOFTIRQ']],
+    ] as const) {
+      const out = join(dir, 'trace.json');
+      const r = await cli('trace', j, '--out', out, '--profile', profile, '--quiet');
+      expect(r.code).toBe(0);
+      const ev = (JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: TraceEv[] }).traceEvents;
+      const nested = nestedSlices(ev);
+      expect(nested.length).toBeGreaterThan(10);
+      for (const n of nested) expect([n.tid, n.name, n.parent]).toEqual([1, 'io_run_local_work', 'fio']);
+      expect(nested.every((n) => typeof n.items === 'number' && n.items > 0)).toBe(true);
+      const names = new Set(ev.filter((e) => e.pid === 1 && e.tid === 1 && (e.ph === 'X' || e.ph === 'B')).map((e) => e.name));
+      expect([...names].sort()).toEqual(slices);
+    }
+  });
+});
+
 describe('dio compare', () => {
   it('prints the QD | Stock | Patched | Diff table', async () => {
     const r = await cli('compare', '--qd', '1,4', '--runtime', '5ms', '--quiet');

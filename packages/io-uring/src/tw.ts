@@ -90,14 +90,21 @@ export function* tctxTaskWork(ctx: IoRingCtx, task: Task): KGen<void> {
   }
 }
 
-// io_uring/io_uring.c: __io_run_local_work()
-/** DEFER_TASKRUN: run the ring's local work (submitter only). Returns items run. */
+// io_uring/io_uring.c: io_run_local_work() / __io_run_local_work()
+/**
+ * DEFER_TASKRUN: run the ring's local work (submitter only). Returns items
+ * run. With tracing on, the run is an `io_run_local_work` slice inside the
+ * submitter's slice, with the number of items run.
+ */
 export function* runLocalWork(ctx: IoRingCtx): KGen<number> {
+  const sim = ctx.sim;
+  const span = sim.tracing ? sim.traceNestedBegin('io_run_local_work') : null;
   let n = 0;
   while (ctx.workList.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
     n += yield* runList(ctx, ctx.workList.splice(0));
     if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
   }
+  if (span !== null) sim.traceNestedEnd(span, { items: n });
   return n;
 }

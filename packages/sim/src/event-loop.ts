@@ -7,7 +7,7 @@ import type { HungTask } from './errors';
 import { EventQueue, type EventFn, type EventHandle } from './event-queue';
 import { current } from './requests';
 import type { Ns } from './time';
-import { Tracer, type TraceArgs } from './trace';
+import { type NestedSlice, Tracer, type TraceArgs } from './trace';
 
 /** How `run` ended. */
 export interface RunResult {
@@ -167,6 +167,24 @@ export abstract class EventLoop {
     if (!this.tracing) return;
     const c = current.ctx;
     this.tracer.add({ ph, ts: this.now, cpu: c?.cpu?.id ?? -1, ctx: c?.label ?? '', kind: c?.kind ?? '', pid: 0, name, id, ...(args ? { args } : {}) });
+  }
+
+  /**
+   * Open a slice named after a kernel function (`task_work_run`,
+   * `io_run_local_work`) nested in the current task's CPU slices: the CPU time
+   * the task spends until `traceNestedEnd` is drawn inside its slice on its
+   * CPU's track. Null outside a task or with tracing off; guard calls with
+   * `if (sim.tracing)`.
+   */
+  traceNestedBegin(name: string): NestedSlice | null {
+    if (!this.tracing) return null;
+    const t = current.ctx?.task ?? null;
+    return t === null ? null : this.tracer.nestedBegin(t.pid, name);
+  }
+
+  /** Close a slice from `traceNestedBegin` (the innermost one open), with `args` such as the number of items run. */
+  traceNestedEnd(n: NestedSlice | null, args?: TraceArgs): void {
+    if (n !== null) this.tracer.nestedEnd(n, args);
   }
 
   /** A flow arrow start (`s`) or end (`f`), bound to the current CPU's slice. */

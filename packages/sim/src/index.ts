@@ -50,6 +50,6 @@ export { Simulator, runTaskWork, type SimOptions, type SpawnOptions, type RunRes
 export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';
 export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';
-export { Tracer, type TraceRecord, type TraceArgs } from './trace';
+export { Tracer, type NestedSlice, type TraceRecord, type TraceArgs } from './trace';
 export { toChromeTrace, toFtraceText, type ChromeEvent } from './trace-export';
 export { LatencyHistogram, FIO_PERCENTILES, fioPercentileKey, type LatencySummary } from './stats';

@@ -27,7 +27,8 @@ const usOf = (ns: number): number => ns / 1000;
 
 /**
  * Convert records to `{ traceEvents }`: one thread track per CPU (slices of
- * task / softirq / hardirq time, tracepoints as instants), one async span per
+ * task / softirq / hardirq time, `B`/`E` slices nested in a task's slice for
+ * kernel functions such as task_work_run, tracepoints as instants), one async span per
  * I/O in an "I/O" process, and flow arrows between them. Records are emitted
  * in a stable order so the same run gives the same bytes.
  */
@@ -43,12 +44,35 @@ export function toChromeTrace(records: readonly TraceRecord[], opts: { cpus: num
     ev.push({ name: 'thread_name', ph: 'M', ts: 0, pid: CPU_PID, tid: c, args: { name: `CPU ${c}` } });
     ev.push({ name: 'thread_sort_index', ph: 'M', ts: 0, pid: CPU_PID, tid: c, args: { sort_index: c } });
   }
+  // Nested (`B`) records whose `E` is not written yet, per CPU, innermost last. Each `E` goes out
+  // before the next slice that starts on its track at or after its end (and the rest at the end),
+  // innermost first, so at an equal ts it closes before anything that starts there and the B/E
+  // pairs nest on the track even when slices nest more than one deep.
+  const pending = new Map<number, TraceRecord[]>();
+  const closeUntil = (tid: number, ts: number): void => {
+    const open = pending.get(tid);
+    if (open === undefined) return;
+    for (let o = open[open.length - 1]; o !== undefined && o.ts + (o.dur ?? 0) <= ts; o = open[open.length - 1]) {
+      open.pop();
+      ev.push({ name: o.name, ph: 'E', ts: usOf(o.ts + (o.dur ?? 0)), pid: CPU_PID, tid, cat: o.kind });
+    }
+  };
   for (const r of records) {
     const tid = r.cpu < 0 ? 0 : r.cpu;
     switch (r.ph) {
       case 'X':
+        if (pending.size > 0) closeUntil(tid, r.ts);
         ev.push({ name: r.name, ph: 'X', ts: usOf(r.ts), dur: usOf(r.dur ?? 0), pid: CPU_PID, tid, cat: r.kind, args: { pid: r.pid } });
         break;
+      case 'B': {
+        // a kernel function inside the task's slice, whose X record came earlier
+        closeUntil(tid, r.ts);
+        ev.push({ name: r.name, ph: 'B', ts: usOf(r.ts), pid: CPU_PID, tid, cat: r.kind, args: { ...r.args, pid: r.pid } });
+        const open = pending.get(tid);
+        if (open === undefined) pending.set(tid, [r]);
+        else open.push(r);
+        break;
+      }
       case 'i':
         ev.push({ name: r.name, ph: 'i', ts: usOf(r.ts), pid: CPU_PID, tid, s: 't', cat: r.kind, args: { ...r.args, ctx: r.ctx } });
         break;
@@ -62,6 +86,7 @@ export function toChromeTrace(records: readonly TraceRecord[], opts: { cpus: num
         break;
     }
   }
+  for (const tid of [...pending.keys()].sort((a, b) => a - b)) closeUntil(tid, Number.POSITIVE_INFINITY);
   return { traceEvents: ev, displayTimeUnit: 'ns' };
 }
 
