@@ -111,6 +111,8 @@ export interface FioJob {
   readonly registerfiles: boolean;
   /** io_uring `sqthread_poll`. */
   readonly sqthreadPoll: boolean;
+  /** io_uring `sqthread_poll_cpu`: pin the SQPOLL thread to this CPU (IORING_SETUP_SQ_AFF); absent means it may run anywhere. */
+  readonly sqthreadPollCpu?: number;
   /** `fallocate` (default `native`, as fio on Linux). */
   readonly fallocate: FallocateMode;
   /** `overwrite`. */

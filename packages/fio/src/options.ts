@@ -121,6 +121,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   def('fixedbufs', () => zFlag, (f, v) => { f.fixedbufs = v; }, { bare: true, engines: ['io_uring'] }),
   def('registerfiles', () => zFlag, (f, v) => { f.registerfiles = v; }, { bare: true, engines: ['io_uring'] }),
   def('sqthread_poll', () => zFlag, (f, v) => { f.sqthreadPoll = v; }, { bare: true, engines: ['io_uring'] }),
+  def('sqthread_poll_cpu', () => intIn(0, 4095), (f, v) => { f.sqthreadPollCpu = v; }, { engines: ['io_uring'] }),
   def('fallocate', () => zChoice(FALLOCATE), (f, v) => { f.fallocate = v; }),
   def('overwrite', bool, (f, v) => { f.overwrite = v; }),
   def('kb_base', () => zChoice(KB_BASE), (f, v) => { f.kbBase = v; }),

@@ -12,9 +12,20 @@ import { iopollCheck } from './wait';
 /** Spin cost of one empty SQPOLL loop iteration, ns. */
 const SQPOLL_SPIN_NS = 200;
 
+/** HZ in ns: the idle time io_sq_offload_create() gives a ring whose sq_thread_idle is 0 (one second). */
+const SQ_THREAD_IDLE_DEFAULT_NS = 1_000_000_000;
+
 // io_uring/sqpoll.c: io_sq_thread()
+/**
+ * Submit, reap IOPOLL completions and run task_work; spin while there was
+ * work in the last `sq_thread_idle`, else set IORING_SQ_NEED_WAKEUP and sleep
+ * until the application wakes it. `timeout` starts at 0, so a thread that
+ * finds nothing to do on its first pass goes to sleep at once.
+ */
 function* sqThread(ctx: IoRingCtx): KGen<void> {
-  let lastWork = ctx.sim.now;
+  // io_sq_offload_create(): sq_thread_idle 0 means HZ
+  const idleNs = ctx.sqThreadIdleNs > 0 ? ctx.sqThreadIdleNs : SQ_THREAD_IDLE_DEFAULT_NS;
+  let lastWork = -Infinity;
   for (;;) {
     if (ctx.dead) return;
     let did = false;
@@ -28,7 +39,7 @@ function* sqThread(ctx: IoRingCtx): KGen<void> {
     }
     const tw = taskWorkPending() ? yield* taskWorkRun() : 0;
     if (did || tw > 0) lastWork = ctx.sim.now;
-    if (ctx.sim.now - lastWork < ctx.sqThreadIdleNs) {
+    if (ctx.sim.now - lastWork < idleNs) {
       yield SQPOLL_SPIN_NS;
       if (shouldResched()) yield condResched;
       continue;

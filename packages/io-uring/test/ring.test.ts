@@ -214,4 +214,33 @@ describe('SQPOLL', () => {
     expect(subs).toHaveLength(2);
     for (const x of subs) expect([x.ctx, x.cpu]).toEqual([submitter, 1]);
   });
+
+  it('the thread sleeps at once if its first pass finds nothing (timeout starts at 0); sq_thread_idle 0 means one second', () => {
+    const st = makeStack({});
+    const fd = st.file('/q', 64 * BS);
+    const seen: boolean[] = [];
+    let res = 0;
+    st.sim.spawn(
+      'app',
+      function* () {
+        const r = yield* queueInitParams(8, { flags: IORING_SETUP_SQPOLL, sqThreadIdle: 0 }, st.env);
+        if (typeof r === 'number') throw new Error(`setup ${r}`);
+        yield sleep(10_000);
+        seen.push((r.ctx.sq.flags & IORING_SQ_NEED_WAKEUP) !== 0, r.ctx.sqThread?.state === 'S');
+        const s = getSqe(r);
+        if (!s) return;
+        prepWrite(s, fd, pattern(BS, 1), BS, 0);
+        yield* submit(r); // sees NEED_WAKEUP: io_uring_enter(IORING_ENTER_SQ_WAKEUP)
+        const c = yield* waitCqe(r);
+        if (typeof c !== 'number') res = c.res;
+        yield sleep(5_000_000); // well under the 1 s default idle: still polling
+        seen.push((r.ctx.sq.flags & IORING_SQ_NEED_WAKEUP) !== 0);
+        queueExit(r);
+      },
+      { cpusAllowed: [0] },
+    );
+    expect(st.sim.run().hung).toEqual([]);
+    expect(res).toBe(BS);
+    expect(seen).toEqual([true, true, false]);
+  });
 });

@@ -13,6 +13,7 @@ import { detectDeadlock } from './deadlock';
 import type { EventFn } from './event-queue';
 import { Executor } from './executor';
 import type { WakeReason } from './requests';
+import { schedVslice } from './fork';
 import { idealSlice, type SchedParams } from './sched';
 import type { Task } from './task';
 import { runTaskWork } from './task-work';
@@ -69,6 +70,37 @@ export abstract class SchedCore extends Executor {
     if (this.tracing) this.trace('sched_wakeup', { comm: t.name, pid: t.pid, target_cpu: cpu.id });
     this.checkPreemptWakeup(cpu, t);
     return true;
+  }
+
+  // kernel/sched/core.c: wake_up_new_task() (with fair.c's task_fork_fair())
+  /**
+   * wake_up_new_task(): make `t`, just forked by `parent` (the running task),
+   * runnable. task_fork_fair() starts it at the parent's vruntime or, if
+   * later, its run queue's min_vruntime plus one virtual slice (START_DEBIT:
+   * a new task owes its first slice, so the tasks already there — a woken
+   * sleeper included — run before it); select_task_rq(SD_BALANCE_FORK) then
+   * picks an allowed CPU starting from the parent's, idle ones first, and the
+   * vruntime moves there relative to min_vruntime. Then the wakeup-preemption
+   * check, as for any wakeup.
+   */
+  protected wakeUpNewTask(t: Task, parent: Task): void {
+    const pcpu = parent.cpu;
+    const pcurr = pcpu.curr;
+    const currV = pcurr === null ? undefined : pcurr.vruntime + ((this.now - pcurr.execStart) * 1024) / pcurr.weight;
+    pcpu.rq.updateMin(currV);
+    const min = pcpu.rq.minVruntime;
+    const parentV = parent === pcurr && currV !== undefined ? currV : parent.vruntime;
+    const rel = Math.max(parentV, min + schedVslice(this.sched, pcpu, t.weight)) - min;
+    if (t.cpusAllowed.includes(pcpu.id)) t.cpu = pcpu; // sched_fork(): the child starts on the parent's CPU
+    t.vruntime = t.cpu.rq.minVruntime + rel;
+    t.state = 'R';
+    t.waitingOn = null;
+    t.ctx.resumeValue = 'woken';
+    const cpu = this.selectCpu(t);
+    this.setTaskCpu(t, cpu);
+    cpu.rq.enqueue(t);
+    if (this.tracing) this.trace('sched_wakeup_new', { comm: t.name, pid: t.pid, target_cpu: cpu.id });
+    this.checkPreemptWakeup(cpu, t);
   }
 
   // kernel/sched/core.c: set_task_cpu() (with fair.c's migrate_task_rq_fair() renormalisation)

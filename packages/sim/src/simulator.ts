@@ -109,7 +109,13 @@ export class Simulator extends Affinity {
 
   // ---- tasks --------------------------------------------------------------
 
-  /** Create a task running `body`. It becomes runnable now (or sleeps, with `opts.sleeping`). */
+  /**
+   * Create a task running `body`. It becomes runnable now (or sleeps, with
+   * `opts.sleeping`). Called from a running task, it is a fork: the child goes
+   * through wake_up_new_task() and starts a slice in debt (START_DEBIT).
+   * Called from outside simulated code (set-up, event callbacks) it is one of
+   * the tasks already there: it starts at its run queue's min_vruntime.
+   */
   spawn(name: string, body: KGen<unknown> | (() => KGen<unknown>), opts: SpawnOptions = {}): Task {
     const allowed = opts.cpusAllowed ?? this.cpus.map((c) => c.id);
     if (allowed.length === 0) throw new RangeError(`task '${name}': empty cpus_allowed`);
@@ -126,6 +132,12 @@ export class Simulator extends Affinity {
       t.sleptAt = this.now;
       t.ctx.cpu = first;
       opts.sleeping.enqueueWaiter(t);
+      return t;
+    }
+    // a task forked by running simulated code goes through wake_up_new_task(); the harness's tasks (outside the run) are the initial population
+    const parent = current.sim === this ? current.ctx?.task : null;
+    if (parent !== null && parent !== undefined) {
+      this.wakeUpNewTask(t, parent);
       return t;
     }
     t.state = 'S';

@@ -13,6 +13,7 @@ import {
   IORING_SETUP_DEFER_TASKRUN,
   IORING_SETUP_IOPOLL,
   IORING_SETUP_SINGLE_ISSUER,
+  IORING_SETUP_SQ_AFF,
   IORING_SETUP_SQPOLL,
   IORING_SQ_NEED_WAKEUP,
   ioUringEnter,
@@ -59,15 +60,19 @@ export class IoUringEngine implements Engine {
     const e = this.env;
     let flags = IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
     if (e.hipri) flags |= IORING_SETUP_IOPOLL;
+    // sqthread_poll_cpu (fio's sqpoll_set): SQ_AFF with sq_thread_cpu, only with sqthread_poll
+    const sqCpu = e.sqthreadPoll ? e.sqthreadPollCpu : undefined;
+    const aff = sqCpu === undefined ? {} : { sqThreadCpu: sqCpu };
     if (e.sqthreadPoll) flags |= IORING_SETUP_SQPOLL;
-    let r = yield* queueInitParams(e.depth, { flags, cqEntries: e.depth }, this.uring);
+    if (sqCpu !== undefined) flags |= IORING_SETUP_SQ_AFF;
+    let r = yield* queueInitParams(e.depth, { flags, cqEntries: e.depth, ...aff }, this.uring);
     // the retry: ladder of fio_ioring_queue_init(): on -EINVAL drop DEFER_TASKRUN
     // (with SINGLE_ISSUER), then COOP_TASKRUN, then CQSIZE — SQPOLL rings need
     // the first two gone, older kernels lack them
     for (const drop of [IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_COOP_TASKRUN, IORING_SETUP_CQSIZE]) {
       if (r !== -EINVAL || !(flags & drop)) continue;
       flags &= ~drop;
-      r = yield* queueInitParams(e.depth, flags & IORING_SETUP_CQSIZE ? { flags, cqEntries: e.depth } : { flags }, this.uring);
+      r = yield* queueInitParams(e.depth, flags & IORING_SETUP_CQSIZE ? { flags, cqEntries: e.depth, ...aff } : { flags, ...aff }, this.uring);
     }
     if (typeof r === 'number') return r;
     this.ring = r;

@@ -41,6 +41,8 @@ export interface EngineEnv {
   readonly fixedbufs: boolean;
   readonly registerfiles: boolean;
   readonly sqthreadPoll: boolean;
+  /** `sqthread_poll_cpu`, if set: the CPU the SQPOLL thread is pinned to. */
+  readonly sqthreadPollCpu?: number;
   /** The io_us by index (user_data / aio_data point here). */
   readonly ious: readonly IoU[];
 }
