@@ -8,10 +8,10 @@ import { charge, currentSim, currentTask, type KGen } from '@dio/sim';
 import { overflowFlush } from './cqe';
 import { FEATURES, IoRingCtx, type IoUringKernel, ioUringSetupParams } from './ctx';
 import { startSqThread } from './sqpoll';
-import { submitSqes } from './submit';
-import { runLocalWork } from './tw';
+import { submitSqesNow } from './submit';
+import { runLocalWorkNow } from './tw';
 import { IORING_ENTER_GETEVENTS, IORING_ENTER_SQ_WAKEUP, IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_SQ_AFF, IORING_SETUP_DEFER_TASKRUN, type Iovec, type IoUringParams } from './uapi';
-import { cqringWait, iopollCheck } from './wait';
+import { cqringWaitNow, iopollCheck } from './wait';
 
 /** Process-level context of a ring: the fd table its SQEs refer to and the kernel's io_uring behaviour. */
 export interface IoUringEnv {
@@ -64,13 +64,22 @@ export function* ioUringEnter(ctx: IoRingCtx, toSubmit: number, minComplete: num
     if (flags & IORING_ENTER_SQ_WAKEUP) ctx.sqWakeup.wakeUpAll();
     ret = toSubmit;
   } else if (toSubmit > 0) {
-    ret = yield* submitSqes(ctx, toSubmit);
+    const r = submitSqesNow(ctx, toSubmit);
+    ret = typeof r === 'number' ? r : yield* r;
     if (ret !== toSubmit) return ret;
-    if (flags & IORING_ENTER_GETEVENTS && ctx.deferTaskrun && !ctx.iopoll) yield* runLocalWork(ctx);
+    if (flags & IORING_ENTER_GETEVENTS && ctx.deferTaskrun && !ctx.iopoll) {
+      const w = runLocalWorkNow(ctx);
+      if (typeof w !== 'number') yield* w;
+    }
   }
   if (flags & IORING_ENTER_GETEVENTS) {
     const min = Math.min(minComplete, ctx.cq.entries);
-    const r2 = ctx.iopoll ? yield* iopollCheck(ctx, min) : yield* cqringWait(ctx, min);
+    let r2: number;
+    if (ctx.iopoll) r2 = yield* iopollCheck(ctx, min);
+    else {
+      const w = cqringWaitNow(ctx, min);
+      r2 = typeof w === 'number' ? w : yield* w;
+    }
     if (ret === 0) ret = r2;
   }
   return ret;

@@ -12,9 +12,9 @@ export { IoRingCtx, ioUringSetupParams, FEATURES, type IoUringKernel, type RingS
 export { IoKiocb } from './req';
 export { ioUringSetup, ioUringEnter, registerFiles, registerBuffers, ioUringRelease, type IoUringEnv } from './enter';
 export { ioCompleteRw, ioCompleteRwIopoll, ioReqRwComplete, IOU_OK, IOU_ISSUE_SKIP_COMPLETE } from './rw';
-export { submitSqes, issueSqe } from './submit';
-export { cqringWait, iopollCheck } from './wait';
+export { submitSqes, submitSqesNow, issueSqe } from './submit';
+export { cqringWait, cqringWaitNow, iopollCheck } from './wait';
 export { postCqe, overflowFlush, flushCompletions } from './cqe';
-export { reqTaskWorkAdd, runLocalWork, tctxTaskWork } from './tw';
+export { reqTaskWorkAdd, runLocalWork, runLocalWorkNow, tctxTaskWork } from './tw';
 export { IoWq, type BlockingIssue } from './iowq';
 export * from './liburing';

@@ -123,6 +123,12 @@ function rwInitFile(req: IoKiocb, mode: number): number {
 // io_uring/rw.c: io_read() / io_write()
 /** Issue a read or write. Returns IOU_OK, IOU_ISSUE_SKIP_COMPLETE, -EAGAIN (punt to io-wq) or another negative errno. */
 export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<number> {
+  const r = ioRwNow(req, isWrite, nonblock);
+  return typeof r === 'number' ? r : yield* r;
+}
+
+/** {@link ioRw} as a plain call: the result, or the generator that continues where it must yield and returns it. */
+export function ioRwNow(req: IoKiocb, isWrite: boolean, nonblock: boolean): number | KGen<number> {
   if (req.iter === null) {
     const it = importIter(req);
     if (typeof it === 'number') return it;
@@ -147,13 +153,25 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
   }
   if (k.kiPos < 0) return -EINVAL; // rw_verify_area()
   req.flags |= REQ_F_ISREG;
-  let ret: number;
-  if (isWrite) {
-    k.kiFlags |= IOCB_WRITE;
-    // 6.6-rc1 (099ada2c8726): non-polled writes accept completions handed back to the task
-    if (req.ctx.issuer.setsCallerComp && !(k.kiFlags & IOCB_HIPRI)) k.kiFlags |= IOCB_DIO_CALLER_COMP;
-    ret = yield* file.fOp.writeIter(k, iter);
-  } else ret = yield* file.fOp.readIter(k, iter);
+  const fop = file.fOp;
+  if (!isWrite) return ioRwAfter(fop.readIter(k, iter), req, isWrite, nonblock, iter, start);
+  k.kiFlags |= IOCB_WRITE;
+  // 6.6-rc1 (099ada2c8726): non-polled writes accept completions handed back to the task
+  if (req.ctx.issuer.setsCallerComp && !(k.kiFlags & IOCB_HIPRI)) k.kiFlags |= IOCB_DIO_CALLER_COMP;
+  const ret = fop.writeIterNow !== undefined ? fop.writeIterNow(k, iter) : fop.writeIter(k, iter);
+  if (typeof ret !== 'number') return ioRwAfter(ret, req, isWrite, nonblock, iter, start);
+  return ioRwResult(req, isWrite, nonblock, iter, start, ret);
+}
+
+function* ioRwAfter(g: KGen<number>, req: IoKiocb, isWrite: boolean, nonblock: boolean, iter: IovIter, start: number): KGen<number> {
+  const ret = yield* g;
+  const r = ioRwResult(req, isWrite, nonblock, iter, start, ret);
+  return typeof r === 'number' ? r : yield* r;
+}
+
+/** io_read() / io_write() after ->read_iter / ->write_iter returned `ret`. */
+function ioRwResult(req: IoKiocb, isWrite: boolean, nonblock: boolean, iter: IovIter, start: number, ret: number): number | KGen<number> {
+  const k = req.kiocb as Kiocb;
   if (req.flags & REQ_F_REISSUE) {
     req.flags &= ~REQ_F_REISSUE;
     ret = -EAGAIN;
@@ -161,7 +179,7 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
   if (ret === -EOPNOTSUPP && k.kiFlags & IOCB_NOWAIT) ret = -EAGAIN;
   if (ret === -EAGAIN && req.flags & REQ_F_NOWAIT) {
     const d = kiocbDone(req, ret);
-    return d === RW_DONE ? yield* kiocbRwDone(req, ret) : d;
+    return d === RW_DONE ? kiocbRwDone(req, ret) : d;
   }
   if (!nonblock || ret !== -EAGAIN) {
     if (ret === -EAGAIN && req.ctx.iopoll) return punt(req, iter, start);
@@ -172,7 +190,7 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
       return -EAGAIN;
     }
     const d = kiocbDone(req, ret);
-    return d === RW_DONE ? yield* kiocbRwDone(req, ret) : d;
+    return d === RW_DONE ? kiocbRwDone(req, ret) : d;
   }
   return punt(req, iter, start);
 }

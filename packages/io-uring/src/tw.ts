@@ -5,7 +5,7 @@
  * only by the submitter inside io_uring_enter, with LAZY_WAKE batching).
  * @module
  */
-import { charge, type KGen, type Task } from '@dio/sim';
+import { charge, type KGen, type NestedSlice, type Task } from '@dio/sim';
 import { flushCompletions, flushCompletionsNow } from './cqe';
 import type { IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
@@ -63,19 +63,38 @@ function normalWorkAdd(ctx: IoRingCtx, req: IoKiocb): void {
   ctx.sim.taskWorkAdd(task, { name: 'tctx_task_work', fn: () => tctxTaskWork(ctx, task) }, ctx.notifyMethod);
 }
 
-function* runList(ctx: IoRingCtx, items: IoKiocb[]): KGen<number> {
+// io_uring/io_uring.c: io_handle_tw_list()
+/** Run the task_work items from `i` on as a plain call: items run, or the generator that continues where it must yield and returns it. */
+function runListNow(ctx: IoRingCtx, items: IoKiocb[], i: number): number | KGen<number> {
   const cost = ctx.sim.costs.taskWorkRun;
-  for (const r of items) {
-    if (!charge(cost)) yield cost;
-    ctx.stats.taskWorkItems++;
-    const fn = r.twFunc;
-    r.twFunc = null;
-    if (fn !== null) {
-      const g = fn(r);
-      if (g !== null) yield* g;
-    }
+  for (; i < items.length; i++) {
+    if (!charge(cost)) return runListAfterCharge(cost, ctx, items, i);
+    const g = runItem(ctx, items[i] as IoKiocb);
+    if (g !== null) return runListResume(g, ctx, items, i + 1);
   }
   return items.length;
+}
+
+/** One task_work item after its CPU cost: null when done, else the generator that finishes it. */
+function runItem(ctx: IoRingCtx, r: IoKiocb): KGen<void> | null {
+  ctx.stats.taskWorkItems++;
+  const fn = r.twFunc;
+  r.twFunc = null;
+  return fn !== null ? fn(r) : null;
+}
+
+function* runListAfterCharge(cost: number, ctx: IoRingCtx, items: IoKiocb[], i: number): KGen<number> {
+  yield cost;
+  const g = runItem(ctx, items[i] as IoKiocb);
+  if (g !== null) yield* g;
+  const r = runListNow(ctx, items, i + 1);
+  return typeof r === 'number' ? r : yield* r;
+}
+
+function* runListResume(g: KGen<void>, ctx: IoRingCtx, items: IoKiocb[], i: number): KGen<number> {
+  yield* g;
+  const r = runListNow(ctx, items, i);
+  return typeof r === 'number' ? r : yield* r;
 }
 
 // io_uring/io_uring.c: tctx_task_work()
@@ -85,7 +104,8 @@ export function* tctxTaskWork(ctx: IoRingCtx, task: Task): KGen<void> {
   if (list === undefined) return;
   while (list.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
-    yield* runList(ctx, list.splice(0));
+    const r = runListNow(ctx, list.splice(0), 0);
+    if (typeof r !== 'number') yield* r;
     if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
   }
 }
@@ -97,14 +117,39 @@ export function* tctxTaskWork(ctx: IoRingCtx, task: Task): KGen<void> {
  * submitter's slice, with the number of items run.
  */
 export function* runLocalWork(ctx: IoRingCtx): KGen<number> {
+  const r = runLocalWorkNow(ctx);
+  return typeof r === 'number' ? r : yield* r;
+}
+
+/** {@link runLocalWork} as a plain call: items run, or the generator that continues where it must yield and returns it. */
+export function runLocalWorkNow(ctx: IoRingCtx): number | KGen<number> {
   const sim = ctx.sim;
   const span = sim.tracing ? sim.traceNestedBegin('io_run_local_work') : null;
-  let n = 0;
+  return localWorkLoop(ctx, span, 0);
+}
+
+/** The loop of __io_run_local_work(), `n` items run so far. */
+function localWorkLoop(ctx: IoRingCtx, span: NestedSlice | null, n: number): number | KGen<number> {
   while (ctx.workList.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
-    n += yield* runList(ctx, ctx.workList.splice(0));
-    if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
+    const r = runListNow(ctx, ctx.workList.splice(0), 0);
+    if (typeof r !== 'number') return localWorkResume(r, ctx, span, n);
+    n += r;
+    if (!flushCompletionsNow(ctx)) return localWorkFlush(ctx, span, n);
   }
-  if (span !== null) sim.traceNestedEnd(span, { items: n });
+  if (span !== null) ctx.sim.traceNestedEnd(span, { items: n });
   return n;
+}
+
+function* localWorkResume(g: KGen<number>, ctx: IoRingCtx, span: NestedSlice | null, n: number): KGen<number> {
+  n += yield* g;
+  if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
+  const r = localWorkLoop(ctx, span, n);
+  return typeof r === 'number' ? r : yield* r;
+}
+
+function* localWorkFlush(ctx: IoRingCtx, span: NestedSlice | null, n: number): KGen<number> {
+  yield* flushCompletions(ctx);
+  const r = localWorkLoop(ctx, span, n);
+  return typeof r === 'number' ? r : yield* r;
 }

@@ -3,7 +3,7 @@
  * ->write_iter for O_DIRECT.
  * @module
  */
-import { blkFinishPlugNow, blkStartPlug } from '@dio/blockdev';
+import { blkFinishPlugNow, blkStartPlug, type BlkPlug } from '@dio/blockdev';
 import type { FsInode } from '@dio/fs';
 import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@dio/fs';
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
@@ -36,21 +36,49 @@ function* kiocbInvalidatePages(iocb: Kiocb, count: number): KGen<number> {
   return 0;
 }
 
+/** What __iomap_dio_rw() returns: the dio to complete, null (nothing to do) or a negative errno. */
+type StartRes = IomapDio | number | null;
+
+/** True when a `…Now` step of __iomap_dio_rw() handed back the generator that finishes it. */
+function isGen(r: StartRes | KGen<StartRes>): r is KGen<StartRes> {
+  return typeof r === 'object' && r !== null && !(r instanceof IomapDio);
+}
+
 // fs/iomap/direct-io.c: __iomap_dio_rw()
 /**
  * Issue the dio. Returns the dio when the caller must complete it
  * (synchronous, or everything finished during submission), null when
  * nothing was to be done, or a negative errno (-EIOCBQUEUED when queued).
  */
-export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): KGen<IomapDio | number | null> {
+export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): KGen<StartRes> {
+  const r = iomapDioRwStartNow(iocb, iter, a);
+  return isGen(r) ? yield* r : r;
+}
+
+/** {@link iomapDioRwStart} as a plain call: its result, or the generator that continues where it must yield and returns it. */
+function iomapDioRwStartNow(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): StartRes | KGen<StartRes> {
+  const fs = a.fs;
+  const dioFlags = a.dioFlags ?? 0;
+  const isWrite = (iocb.kiFlags & IOCB_WRITE) !== 0;
+  const waitForCompletion = isSyncKiocb(iocb) || (dioFlags & IOMAP_DIO_FORCE_WAIT) !== 0;
+  const count = iter.remaining;
+  if (count === 0) return null;
+  const cost = fs.sim.costs.iomapDioRw;
+  if (!charge(cost)) return startAfterCharge(cost, iocb, iter, a, isWrite, waitForCompletion, count);
+  return startCharged(iocb, iter, a, isWrite, waitForCompletion, count);
+}
+
+function* startAfterCharge(cost: number, iocb: Kiocb, iter: IovIter, a: IomapDioArgs, isWrite: boolean, wait: boolean, count: number): KGen<StartRes> {
+  yield cost;
+  const r = startCharged(iocb, iter, a, isWrite, wait, count);
+  return isGen(r) ? yield* r : r;
+}
+
+/** __iomap_dio_rw() after its CPU cost: allocate the dio and check the write, up to the invalidation. */
+function startCharged(iocb: Kiocb, iter: IovIter, a: IomapDioArgs, isWrite: boolean, wait: boolean, count: number): StartRes | KGen<StartRes> {
   const fs = a.fs;
   const ino = iocb.kiFilp.fInode as FsInode;
   const dioFlags = a.dioFlags ?? 0;
-  const isWrite = (iocb.kiFlags & IOCB_WRITE) !== 0;
-  let waitForCompletion = isSyncKiocb(iocb) || (dioFlags & IOMAP_DIO_FORCE_WAIT) !== 0;
-  const count = iter.remaining;
-  if (count === 0) return null;
-  if (!charge(fs.sim.costs.iomapDioRw)) yield fs.sim.costs.iomapDioRw;
   const dio = new IomapDio(iocb, ino, fs, a.policy, a.endIo, a.doneBefore ?? 0, iter, currentTask());
   let iomapFlags = IOMAP_DIRECT;
   if (iocb.kiFlags & IOCB_NOWAIT) iomapFlags |= IOMAP_NOWAIT;
@@ -66,36 +94,95 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
       iomapFlags |= IOMAP_OVERWRITE_ONLY;
     }
     // (no generator when the mapping has no cached pages: kiocbInvalidatePages returns 0 at once)
-    const r = iocb.kiFilp.fMapping.nrpages === 0 ? 0 : yield* kiocbInvalidatePages(iocb, count);
-    if (r) return r === -EAGAIN ? r : -ENOTBLK;
+    if (iocb.kiFilp.fMapping.nrpages !== 0) return startInvalidate(dio, a, isWrite, wait, iomapFlags, count);
   }
+  return startIssue(dio, a, isWrite, wait, iomapFlags, count);
+}
+
+function* startInvalidate(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, count: number): KGen<StartRes> {
+  const r = yield* kiocbInvalidatePages(dio.iocb, count);
+  if (r) return r === -EAGAIN ? r : -ENOTBLK;
+  const s = startIssue(dio, a, isWrite, wait, iomapFlags, count);
+  return isGen(s) ? yield* s : s;
+}
+
+/** __iomap_dio_rw() from the done workqueue on: begin the dio, plug, and walk the mappings. */
+function startIssue(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, count: number): StartRes | KGen<StartRes> {
+  const fs = a.fs;
   // 6.6: writes only; 6.19 (222f2c7c6d14): any async dio, since read errors complete in the workqueue too
-  if (!waitForCompletion && (isWrite || a.policy.queuesReads === true)) fs.sb.initDioDoneWq();
-  inodeDioBegin(ino, dio);
+  if (!wait && (isWrite || a.policy.queuesReads === true)) fs.sb.initDioDoneWq();
+  inodeDioBegin(dio.inode, dio);
   const plug = blkStartPlug();
-  let pos = iocb.kiPos;
-  let len = count;
-  let ret = 0;
+  return issueLoop(dio, a, isWrite, wait, iomapFlags, plug, dio.iocb.kiPos, count, count);
+}
+
+/** The iomap_iter() loop of __iomap_dio_rw() from file position `pos`, `len` bytes to go. */
+function issueLoop(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, plug: BlkPlug, pos: number, len: number, count: number): StartRes | KGen<StartRes> {
+  const fs = a.fs;
   while (len > 0) {
-    const m = fs.iomapBeginNow(ino, pos, len, iomapFlags) ?? (yield* fs.iomapBegin(ino, pos, len, iomapFlags));
-    if (typeof m === 'number') {
-      ret = m;
-      break;
-    }
+    const m = fs.iomapBeginNow(dio.inode, pos, len, iomapFlags);
+    if (m === null) return loopBegin(dio, a, isWrite, wait, iomapFlags, plug, pos, len, count);
+    if (typeof m === 'number') return issueEnd(dio, a, wait, plug, m, count);
     const r = iomapDioIterNow(dio, m, pos, Math.min(len, m.length));
-    const processed = typeof r === 'number' ? r : yield* r;
-    // We can only poll for single bio I/Os.
-    iocb.kiFlags &= ~IOCB_HIPRI;
-    if (processed <= 0) {
-      ret = processed;
-      break;
-    }
-    pos += processed;
-    len -= processed;
-    if (!isWrite && pos >= dio.iSize) break;
+    if (typeof r !== 'number') return loopIter(r, dio, a, isWrite, wait, iomapFlags, plug, pos, len, count);
+    const stop = extentDone(dio, isWrite, r, pos + r);
+    if (stop !== null) return issueEnd(dio, a, wait, plug, stop, count);
+    pos += r;
+    len -= r;
   }
+  return issueEnd(dio, a, wait, plug, 0, count);
+}
+
+/** After one extent: the result that ends the loop (an error, nothing done, or EOF of a read), or null to go on. */
+function extentDone(dio: IomapDio, isWrite: boolean, processed: number, pos: number): number | null {
+  // We can only poll for single bio I/Os.
+  dio.iocb.kiFlags &= ~IOCB_HIPRI;
+  if (processed <= 0) return processed;
+  if (!isWrite && pos >= dio.iSize) return 0;
+  return null;
+}
+
+function* loopBegin(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, plug: BlkPlug, pos: number, len: number, count: number): KGen<StartRes> {
+  const m = yield* a.fs.iomapBegin(dio.inode, pos, len, iomapFlags);
+  if (typeof m === 'number') {
+    const e = issueEnd(dio, a, wait, plug, m, count);
+    return isGen(e) ? yield* e : e;
+  }
+  const r = iomapDioIterNow(dio, m, pos, Math.min(len, m.length));
+  const processed = typeof r === 'number' ? r : yield* r;
+  const s = issueNext(dio, a, isWrite, wait, iomapFlags, plug, pos, len, count, processed);
+  return isGen(s) ? yield* s : s;
+}
+
+function* loopIter(g: KGen<number>, dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, plug: BlkPlug, pos: number, len: number, count: number): KGen<StartRes> {
+  const processed = yield* g;
+  const s = issueNext(dio, a, isWrite, wait, iomapFlags, plug, pos, len, count, processed);
+  return isGen(s) ? yield* s : s;
+}
+
+/** The loop after an extent that had to yield: stop, or go on with the next one. */
+function issueNext(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, plug: BlkPlug, pos: number, len: number, count: number, processed: number): StartRes | KGen<StartRes> {
+  const stop = extentDone(dio, isWrite, processed, pos + processed);
+  if (stop !== null) return issueEnd(dio, a, wait, plug, stop, count);
+  return issueLoop(dio, a, isWrite, wait, iomapFlags, plug, pos + processed, len - processed, count);
+}
+
+/** The end of __iomap_dio_rw(): unplug, settle the error, drop the submission reference, wait if synchronous. */
+function issueEnd(dio: IomapDio, a: IomapDioArgs, wait: boolean, plug: BlkPlug, ret: number, count: number): StartRes | KGen<StartRes> {
   const flush = blkFinishPlugNow(plug); // blk_finish_plug(): a generator only if a request must yield
-  if (flush !== null) yield* flush;
+  if (flush !== null) return issueEndAfterFlush(flush, dio, a, wait, ret, count);
+  return issueDone(dio, a, wait, ret, count);
+}
+
+function* issueEndAfterFlush(flush: KGen<void>, dio: IomapDio, a: IomapDioArgs, wait: boolean, ret: number, count: number): KGen<StartRes> {
+  yield* flush;
+  const s = issueDone(dio, a, wait, ret, count);
+  return isGen(s) ? yield* s : s;
+}
+
+function issueDone(dio: IomapDio, a: IomapDioArgs, waitForCompletion: boolean, ret: number, count: number): StartRes | KGen<StartRes> {
+  const iocb = dio.iocb;
+  const fs = a.fs;
   if (ret === -ENOTBLK) {
     waitForCompletion = true;
     ret = 0;
@@ -108,22 +195,42 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
   dio.waitForCompletion = waitForCompletion;
   if (--dio.ref !== 0) {
     if (!waitForCompletion) {
-      if (fs.sim.tracing) fs.sim.trace('iomap_dio_rw_queued', { ino: ino.iIno, dio: dio.id, pos: iocb.kiPos, len: count });
+      if (fs.sim.tracing) fs.sim.trace('iomap_dio_rw_queued', { ino: dio.inode.iIno, dio: dio.id, pos: iocb.kiPos, len: count });
       return -EIOCBQUEUED;
     }
-    dio.syncWq = new WaitQueue(`dio ${dio.id} completion`, () => [dio.owner]);
-    // set_current_state(TASK_UNINTERRUPTIBLE); blk_io_schedule() until end_io clears submit.waiter
-    yield* waitEvent(dio.syncWq, () => dio.submit.waiter === null, { state: 'D' });
+    return waitSync(dio);
   }
+  return dio;
+}
+
+function* waitSync(dio: IomapDio): KGen<StartRes> {
+  dio.syncWq = new WaitQueue(`dio ${dio.id} completion`, () => [dio.owner]);
+  // set_current_state(TASK_UNINTERRUPTIBLE); blk_io_schedule() until end_io clears submit.waiter
+  yield* waitEvent(dio.syncWq, () => dio.submit.waiter === null, { state: 'D' });
   return dio;
 }
 
 // fs/iomap/direct-io.c: iomap_dio_rw()
 /** Direct I/O: bytes transferred, -EIOCBQUEUED for queued async I/O, or a negative errno. */
 export function* iomapDioRw(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): KGen<number> {
-  const dio = yield* iomapDioRwStart(iocb, iter, a);
+  const r = iomapDioRwNow(iocb, iter, a);
+  return typeof r === 'number' ? r : yield* r;
+}
+
+/** {@link iomapDioRw} as a plain call: the result, or the generator that continues where it must yield and returns it. */
+export function iomapDioRwNow(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): number | KGen<number> {
+  const d = iomapDioRwStartNow(iocb, iter, a);
+  return isGen(d) ? rwAfterStart(d) : rwComplete(d);
+}
+
+function* rwAfterStart(g: KGen<StartRes>): KGen<number> {
+  const r = rwComplete(yield* g);
+  return typeof r === 'number' ? r : yield* r;
+}
+
+/** iomap_dio_rw() after __iomap_dio_rw(): complete the dio it handed back. */
+function rwComplete(dio: StartRes): number | KGen<number> {
   if (dio === null) return 0;
   if (typeof dio === 'number') return dio;
-  const r = iomapDioCompleteNow(dio);
-  return typeof r === 'number' ? r : yield* r;
+  return iomapDioCompleteNow(dio);
 }
