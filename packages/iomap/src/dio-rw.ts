@@ -74,6 +74,28 @@ function* startAfterCharge(cost: number, iocb: Kiocb, iter: IovIter, a: IomapDio
   return isGen(r) ? yield* r : r;
 }
 
+/**
+ * The walk of __iomap_dio_rw() over the file's mappings: its `struct
+ * iomap_iter iomi` (pos, len, flags) plus what the end of the function needs.
+ * One per dio, so the plain-call steps below and the generators that take
+ * over where one must yield share it instead of passing it piece by piece.
+ */
+interface DioWalk {
+  readonly dio: IomapDio;
+  /** iomi.flags: IOMAP_DIRECT | IOMAP_WRITE | IOMAP_NOWAIT | IOMAP_OVERWRITE_ONLY */
+  readonly flags: number;
+  /** iomi.pos and iomi.len: where the walk is, and the bytes still to map. */
+  pos: number;
+  len: number;
+  /** The whole request, for the trace. */
+  readonly count: number;
+  /** wait_for_completion */
+  wait: boolean;
+  plug: BlkPlug | null;
+}
+
+const isWriteDio = (dio: IomapDio): boolean => (dio.flags & IOMAP_DIO_WRITE) !== 0;
+
 /** __iomap_dio_rw() after its CPU cost: allocate the dio and check the write, up to the invalidation. */
 function startCharged(iocb: Kiocb, iter: IovIter, a: IomapDioArgs, isWrite: boolean, wait: boolean, count: number): StartRes | KGen<StartRes> {
   const fs = a.fs;
@@ -93,96 +115,92 @@ function startCharged(iocb: Kiocb, iter: IovIter, a: IomapDioArgs, isWrite: bool
       if (iocb.kiPos >= dio.iSize || iocb.kiPos + count > dio.iSize) return -EAGAIN;
       iomapFlags |= IOMAP_OVERWRITE_ONLY;
     }
-    // (no generator when the mapping has no cached pages: kiocbInvalidatePages returns 0 at once)
-    if (iocb.kiFilp.fMapping.nrpages !== 0) return startInvalidate(dio, a, isWrite, wait, iomapFlags, count);
   }
-  return startIssue(dio, a, isWrite, wait, iomapFlags, count);
+  const w: DioWalk = { dio, flags: iomapFlags, pos: iocb.kiPos, len: count, count, wait, plug: null };
+  // (no generator when the mapping has no cached pages: kiocbInvalidatePages returns 0 at once)
+  if (isWrite && iocb.kiFilp.fMapping.nrpages !== 0) return startInvalidate(w);
+  return startIssue(w);
 }
 
-function* startInvalidate(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, count: number): KGen<StartRes> {
-  const r = yield* kiocbInvalidatePages(dio.iocb, count);
+function* startInvalidate(w: DioWalk): KGen<StartRes> {
+  const r = yield* kiocbInvalidatePages(w.dio.iocb, w.count);
   if (r) return r === -EAGAIN ? r : -ENOTBLK;
-  const s = startIssue(dio, a, isWrite, wait, iomapFlags, count);
+  const s = startIssue(w);
   return isGen(s) ? yield* s : s;
 }
 
 /** __iomap_dio_rw() from the done workqueue on: begin the dio, plug, and walk the mappings. */
-function startIssue(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, count: number): StartRes | KGen<StartRes> {
-  const fs = a.fs;
+function startIssue(w: DioWalk): StartRes | KGen<StartRes> {
+  const dio = w.dio;
   // 6.6: writes only; 6.19 (222f2c7c6d14): any async dio, since read errors complete in the workqueue too
-  if (!wait && (isWrite || a.policy.queuesReads === true)) fs.sb.initDioDoneWq();
+  if (!w.wait && (isWriteDio(dio) || dio.policy.queuesReads === true)) dio.fs.sb.initDioDoneWq();
   inodeDioBegin(dio.inode, dio);
-  const plug = blkStartPlug();
-  return issueLoop(dio, a, isWrite, wait, iomapFlags, plug, dio.iocb.kiPos, count, count);
+  w.plug = blkStartPlug();
+  return issueLoop(w);
 }
 
-/** The iomap_iter() loop of __iomap_dio_rw() from file position `pos`, `len` bytes to go. */
-function issueLoop(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, plug: BlkPlug, pos: number, len: number, count: number): StartRes | KGen<StartRes> {
-  const fs = a.fs;
-  while (len > 0) {
-    const m = fs.iomapBeginNow(dio.inode, pos, len, iomapFlags);
-    if (m === null) return loopBegin(dio, a, isWrite, wait, iomapFlags, plug, pos, len, count);
-    if (typeof m === 'number') return issueEnd(dio, a, wait, plug, m, count);
-    const r = iomapDioIterNow(dio, m, pos, Math.min(len, m.length));
-    if (typeof r !== 'number') return loopIter(r, dio, a, isWrite, wait, iomapFlags, plug, pos, len, count);
-    const stop = extentDone(dio, isWrite, r, pos + r);
-    if (stop !== null) return issueEnd(dio, a, wait, plug, stop, count);
-    pos += r;
-    len -= r;
+/** The iomap_iter() loop of __iomap_dio_rw() from w.pos, w.len bytes to go. */
+function issueLoop(w: DioWalk): StartRes | KGen<StartRes> {
+  const dio = w.dio;
+  while (w.len > 0) {
+    const m = dio.fs.iomapBeginNow(dio.inode, w.pos, w.len, w.flags);
+    if (m === null) return loopBegin(w);
+    if (typeof m === 'number') return issueEnd(w, m);
+    const r = iomapDioIterNow(dio, m, w.pos, Math.min(w.len, m.length));
+    if (typeof r !== 'number') return loopIter(w, r);
+    const stop = extentDone(w, r);
+    if (stop !== null) return issueEnd(w, stop);
   }
-  return issueEnd(dio, a, wait, plug, 0, count);
+  return issueEnd(w, 0);
 }
 
-/** After one extent: the result that ends the loop (an error, nothing done, or EOF of a read), or null to go on. */
-function extentDone(dio: IomapDio, isWrite: boolean, processed: number, pos: number): number | null {
+/** After one extent: advance, and return the result that ends the loop (an error, nothing done, or EOF of a read), or null to go on. */
+function extentDone(w: DioWalk, processed: number): number | null {
+  const dio = w.dio;
   // We can only poll for single bio I/Os.
   dio.iocb.kiFlags &= ~IOCB_HIPRI;
   if (processed <= 0) return processed;
-  if (!isWrite && pos >= dio.iSize) return 0;
+  w.pos += processed;
+  w.len -= processed;
+  if (!isWriteDio(dio) && w.pos >= dio.iSize) return 0;
   return null;
 }
 
-function* loopBegin(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, plug: BlkPlug, pos: number, len: number, count: number): KGen<StartRes> {
-  const m = yield* a.fs.iomapBegin(dio.inode, pos, len, iomapFlags);
+function* loopBegin(w: DioWalk): KGen<StartRes> {
+  const m = yield* w.dio.fs.iomapBegin(w.dio.inode, w.pos, w.len, w.flags);
   if (typeof m === 'number') {
-    const e = issueEnd(dio, a, wait, plug, m, count);
+    const e = issueEnd(w, m);
     return isGen(e) ? yield* e : e;
   }
-  const r = iomapDioIterNow(dio, m, pos, Math.min(len, m.length));
-  const processed = typeof r === 'number' ? r : yield* r;
-  const s = issueNext(dio, a, isWrite, wait, iomapFlags, plug, pos, len, count, processed);
-  return isGen(s) ? yield* s : s;
+  const r = iomapDioIterNow(w.dio, m, w.pos, Math.min(w.len, m.length));
+  return yield* loopIter(w, typeof r === 'number' ? null : r, typeof r === 'number' ? r : 0);
 }
 
-function* loopIter(g: KGen<number>, dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, plug: BlkPlug, pos: number, len: number, count: number): KGen<StartRes> {
-  const processed = yield* g;
-  const s = issueNext(dio, a, isWrite, wait, iomapFlags, plug, pos, len, count, processed);
+/** The loop after an extent that had to yield (`g`, or already `processed`): stop, or go on with the next one. */
+function* loopIter(w: DioWalk, g: KGen<number> | null, processed = 0): KGen<StartRes> {
+  if (g !== null) processed = yield* g;
+  const stop = extentDone(w, processed);
+  const s = stop !== null ? issueEnd(w, stop) : issueLoop(w);
   return isGen(s) ? yield* s : s;
-}
-
-/** The loop after an extent that had to yield: stop, or go on with the next one. */
-function issueNext(dio: IomapDio, a: IomapDioArgs, isWrite: boolean, wait: boolean, iomapFlags: number, plug: BlkPlug, pos: number, len: number, count: number, processed: number): StartRes | KGen<StartRes> {
-  const stop = extentDone(dio, isWrite, processed, pos + processed);
-  if (stop !== null) return issueEnd(dio, a, wait, plug, stop, count);
-  return issueLoop(dio, a, isWrite, wait, iomapFlags, plug, pos + processed, len - processed, count);
 }
 
 /** The end of __iomap_dio_rw(): unplug, settle the error, drop the submission reference, wait if synchronous. */
-function issueEnd(dio: IomapDio, a: IomapDioArgs, wait: boolean, plug: BlkPlug, ret: number, count: number): StartRes | KGen<StartRes> {
-  const flush = blkFinishPlugNow(plug); // blk_finish_plug(): a generator only if a request must yield
-  if (flush !== null) return issueEndAfterFlush(flush, dio, a, wait, ret, count);
-  return issueDone(dio, a, wait, ret, count);
+function issueEnd(w: DioWalk, ret: number): StartRes | KGen<StartRes> {
+  const flush = w.plug === null ? null : blkFinishPlugNow(w.plug); // blk_finish_plug(): a generator only if a request must yield
+  if (flush !== null) return issueEndAfterFlush(w, flush, ret);
+  return issueDone(w, ret);
 }
 
-function* issueEndAfterFlush(flush: KGen<void>, dio: IomapDio, a: IomapDioArgs, wait: boolean, ret: number, count: number): KGen<StartRes> {
+function* issueEndAfterFlush(w: DioWalk, flush: KGen<void>, ret: number): KGen<StartRes> {
   yield* flush;
-  const s = issueDone(dio, a, wait, ret, count);
+  const s = issueDone(w, ret);
   return isGen(s) ? yield* s : s;
 }
 
-function issueDone(dio: IomapDio, a: IomapDioArgs, waitForCompletion: boolean, ret: number, count: number): StartRes | KGen<StartRes> {
+function issueDone(w: DioWalk, ret: number): StartRes | KGen<StartRes> {
+  const dio = w.dio;
   const iocb = dio.iocb;
-  const fs = a.fs;
+  let waitForCompletion = w.wait;
   if (ret === -ENOTBLK) {
     waitForCompletion = true;
     ret = 0;
@@ -190,12 +208,13 @@ function issueDone(dio: IomapDio, a: IomapDioArgs, waitForCompletion: boolean, r
   if (ret < 0) dio.setError(ret);
   // All writes written through to the media: no cache flush needed at completion.
   if (dio.flags & IOMAP_DIO_WRITE_THROUGH) dio.flags &= ~IOMAP_DIO_NEED_SYNC;
-  a.policy.submitted(dio);
+  dio.policy.submitted(dio);
   iocb.private = dio.submit.pollBio;
   dio.waitForCompletion = waitForCompletion;
   if (--dio.ref !== 0) {
     if (!waitForCompletion) {
-      if (fs.sim.tracing) fs.sim.trace('iomap_dio_rw_queued', { ino: dio.inode.iIno, dio: dio.id, pos: iocb.kiPos, len: count });
+      const sim = dio.fs.sim;
+      if (sim.tracing) sim.trace('iomap_dio_rw_queued', { ino: dio.inode.iIno, dio: dio.id, pos: iocb.kiPos, len: w.count });
       return -EIOCBQUEUED;
     }
     return waitSync(dio);
