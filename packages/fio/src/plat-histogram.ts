@@ -8,6 +8,7 @@
  * values (fio's add_stat_sample()).
  * @module
  */
+import { RunningMoments } from '@dio/sim';
 import type { LatencySource } from './result';
 
 /** FIO_IO_U_PLAT_BITS: bits of a sample kept exactly (the rest is the bucket's error). */
@@ -50,48 +51,39 @@ export function platIdxToVal(idx: number): number {
 /** Latency samples (ns) in fio's histogram, with exact running min / max / mean / stddev. */
 export class PlatHistogram implements LatencySource {
   private readonly plat = new Float64Array(FIO_IO_U_PLAT_NR);
-  private n = 0;
-  private lo = Number.POSITIVE_INFINITY;
-  private hi = 0;
-  private m = 0;
-  private s = 0;
+  private readonly m = new RunningMoments();
 
   /** stat.c: add_lat_sample() / add_clat_sample() — one sample, ns. */
   record(ns: number): void {
-    const n = ++this.n;
-    if (ns < this.lo) this.lo = ns;
-    if (ns > this.hi) this.hi = ns;
-    const d = ns - this.m;
-    this.m += d / n;
-    this.s += d * (ns - this.m);
+    this.m.record(ns);
     (this.plat[platValToIdx(ns)] as number)++;
   }
 
   /** Number of samples (fio's N). */
   get count(): number {
-    return this.n;
+    return this.m.n;
   }
   /** Smallest sample (0 when none). */
   get min(): number {
-    return this.n === 0 ? 0 : this.lo;
+    return this.m.min;
   }
   /** Largest sample (0 when none). */
   get max(): number {
-    return this.hi;
+    return this.m.hi;
   }
   /** Mean (0 when none). */
   get mean(): number {
-    return this.m;
+    return this.m.mean;
   }
   /** Sample standard deviation, N−1 (0 below two samples). */
   get stddev(): number {
-    return this.n < 2 ? 0 : Math.sqrt(Math.max(0, this.s / (this.n - 1)));
+    return this.m.stddev;
   }
 
   /** calc_clat_percentiles() for one entry: the value of the first bucket where the running count reaches p% of N. */
   percentile(p: number): number {
-    if (this.n === 0) return 0;
-    const want = (p / 100) * this.n;
+    if (this.m.n === 0) return 0;
+    const want = (p / 100) * this.m.n;
     let sum = 0;
     for (let i = 0; i < FIO_IO_U_PLAT_NR; i++) {
       sum += this.plat[i] as number;

@@ -52,4 +52,4 @@ export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';
 export { Tracer, type NestedSlice, type TraceRecord, type TraceArgs } from './trace';
 export { toChromeTrace, toFtraceText, type ChromeEvent } from './trace-export';
-export { LatencyHistogram, FIO_PERCENTILES, fioPercentileKey, type LatencySummary } from './stats';
+export { LatencyHistogram, RunningMoments, FIO_PERCENTILES, fioPercentileKey, type LatencySummary } from './stats';

@@ -26,16 +26,72 @@ export interface LatencySummary {
   readonly percentile?: Readonly<Record<string, number>>;
 }
 
+/**
+ * fio's exact running statistics of a sample stream: count, sum, min, max,
+ * and Welford's running mean and sum of squared deviations (no cancellation
+ * for large, tight values). The histograms keep one beside their buckets.
+ */
+export class RunningMoments {
+  n = 0;
+  sum = 0;
+  /** Welford's running mean. */
+  mean = 0;
+  /** Welford's sum of squared deviations from the mean. */
+  m2 = 0;
+  lo = Number.POSITIVE_INFINITY;
+  hi = 0;
+
+  /** Add one sample. */
+  record(x: number): void {
+    const n = ++this.n;
+    this.sum += x;
+    const d = x - this.mean;
+    this.mean += d / n;
+    this.m2 += d * (x - this.mean);
+    if (x < this.lo) this.lo = x;
+    if (x > this.hi) this.hi = x;
+  }
+
+  /** Add another stream's samples (Chan et al.: combine two (n, mean, M2) triples). */
+  merge(o: RunningMoments): void {
+    if (o.n === 0) return;
+    const n = this.n + o.n;
+    const d = o.mean - this.mean;
+    this.m2 += o.m2 + (d * d * this.n * o.n) / n;
+    this.mean += (d * o.n) / n;
+    this.n = n;
+    this.sum += o.sum;
+    this.lo = Math.min(this.lo, o.lo);
+    this.hi = Math.max(this.hi, o.hi);
+  }
+
+  /** Forget every sample. */
+  reset(): void {
+    this.n = 0;
+    this.sum = 0;
+    this.mean = 0;
+    this.m2 = 0;
+    this.lo = Number.POSITIVE_INFINITY;
+    this.hi = 0;
+  }
+
+  /** Smallest sample (0 when none). */
+  get min(): number {
+    return this.n === 0 ? 0 : this.lo;
+  }
+
+  /** Sample standard deviation, N−1 as fio divides (0 below two samples). */
+  get stddev(): number {
+    if (this.n < 2) return 0;
+    const v = this.m2 / (this.n - 1);
+    return v > 0 ? Math.sqrt(v) : 0;
+  }
+}
+
 /** Records latencies in ns. */
 export class LatencyHistogram {
   private h: Histogram;
-  private n = 0;
-  private sum = 0;
-  /** Welford's running mean and sum of squared deviations (no cancellation for large, tight values). */
-  private wMean = 0;
-  private m2 = 0;
-  private lo = Number.POSITIVE_INFINITY;
-  private hi = 0;
+  private readonly m = new RunningMoments();
 
   constructor() {
     this.h = LatencyHistogram.make();
@@ -47,44 +103,36 @@ export class LatencyHistogram {
 
   /** Record one latency (ns, ≥ 0). */
   record(ns: number): void {
-    this.n++;
-    this.sum += ns;
-    const d = ns - this.wMean;
-    this.wMean += d / this.n;
-    this.m2 += d * (ns - this.wMean);
-    if (ns < this.lo) this.lo = ns;
-    if (ns > this.hi) this.hi = ns;
+    this.m.record(ns);
     this.h.recordValue(ns < 1 ? 1 : ns);
   }
 
   get count(): number {
-    return this.n;
+    return this.m.n;
   }
   get min(): number {
-    return this.n === 0 ? 0 : this.lo;
+    return this.m.min;
   }
   get max(): number {
-    return this.hi;
+    return this.m.hi;
   }
   get mean(): number {
-    return this.n === 0 ? 0 : this.sum / this.n;
+    return this.m.n === 0 ? 0 : this.m.sum / this.m.n;
   }
   /** Sample standard deviation (fio divides by N−1). */
   get stddev(): number {
-    if (this.n < 2) return 0;
-    const v = this.m2 / (this.n - 1);
-    return v > 0 ? Math.sqrt(v) : 0;
+    return this.m.stddev;
   }
 
   /** The value at percentile `p` (0–100). */
   percentile(p: number): number {
-    return this.n === 0 ? 0 : this.h.getValueAtPercentile(p);
+    return this.m.n === 0 ? 0 : this.h.getValueAtPercentile(p);
   }
 
   /** fio-shaped summary with the given percentile list. */
   summary(percentiles: readonly number[] = FIO_PERCENTILES): LatencySummary {
-    const base = { min: this.min, max: this.max, mean: this.mean, stddev: this.stddev, N: this.n };
-    if (this.n === 0) return base;
+    const base = { min: this.min, max: this.max, mean: this.mean, stddev: this.stddev, N: this.m.n };
+    if (this.m.n === 0) return base;
     const pct: Record<string, number> = {};
     for (const p of percentiles) pct[fioPercentileKey(p)] = this.percentile(p);
     return { ...base, percentile: pct };
@@ -97,7 +145,7 @@ export class LatencyHistogram {
    */
   bins(): [number, number][] {
     const out: [number, number][] = [];
-    if (this.n === 0) return out;
+    if (this.m.n === 0) return out;
     const h = this.h;
     if (!(h instanceof JsHistogram)) throw new Error('LatencyHistogram.bins: unexpected histogram implementation');
     const it = h.recordedValuesIterator;
@@ -111,26 +159,13 @@ export class LatencyHistogram {
 
   /** Add another histogram's samples. */
   merge(o: LatencyHistogram): void {
-    if (o.n === 0) return;
+    if (o.m.n === 0) return;
     this.h.add(o.h);
-    // Chan et al.: combine two (n, mean, M2) triples
-    const n = this.n + o.n;
-    const d = o.wMean - this.wMean;
-    this.m2 += o.m2 + (d * d * this.n * o.n) / n;
-    this.wMean += (d * o.n) / n;
-    this.n = n;
-    this.sum += o.sum;
-    this.lo = Math.min(this.lo, o.lo);
-    this.hi = Math.max(this.hi, o.hi);
+    this.m.merge(o.m);
   }
 
   reset(): void {
     this.h = LatencyHistogram.make();
-    this.n = 0;
-    this.sum = 0;
-    this.wMean = 0;
-    this.m2 = 0;
-    this.lo = Number.POSITIVE_INFINITY;
-    this.hi = 0;
+    this.m.reset();
   }
 }
