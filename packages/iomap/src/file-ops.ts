@@ -8,7 +8,7 @@
 import type { Bio } from '@dio/blockdev';
 import { type DioFs, fsFallocate, fsyncFile, type FsInode } from '@dio/fs';
 import { dioMisaligned, EAGAIN, EINVAL, EOPNOTSUPP, type File, type FileOperations, inodeDioWait, IOCB_NOWAIT, IOCB_WRITE, type IovIter, type Kiocb, O_DIRECT } from '@dio/kiocb';
-import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, upRead, upWrite } from '@dio/sim';
+import { downRead, downReadNow, downReadTrylock, downWrite, downWriteTrylock, type KGen, upRead, upWrite } from '@dio/sim';
 import { iomapDioRw, iomapDioRwNow } from './dio-rw';
 import type { DioEndIo } from './dio';
 import { IOMAP_DIO_FORCE_WAIT } from './flags';
@@ -26,10 +26,8 @@ function* ilockIocb(ino: FsInode, iocb: Kiocb, exclusive: boolean): KGen<number>
 
 /**
  * {@link ilockIocb} as a plain call when it needs no sleep: NOWAIT trylocks,
- * and a shared lock that is free (down_read() runs its might_sleep() and
- * self-deadlock checks, then the trylock grants exactly what the engine's
- * uncontended down_read would). null — nothing taken — means
- * `yield* ilockIocb()`.
+ * and a shared lock that is free (the engine's down_read fast path). null —
+ * nothing taken — means `yield* ilockIocb()`.
  */
 function ilockIocbNow(ino: FsInode, iocb: Kiocb, exclusive: boolean): number | null {
   if (iocb.kiFlags & IOCB_NOWAIT) {
@@ -37,8 +35,7 @@ function ilockIocbNow(ino: FsInode, iocb: Kiocb, exclusive: boolean): number | n
     return ok ? 0 : -EAGAIN;
   }
   if (exclusive) return null;
-  downRead(ino.iRwsem);
-  return downReadTrylock(ino.iRwsem) ? 0 : null;
+  return downReadNow(ino.iRwsem) ? 0 : null;
 }
 
 function unlock(ino: FsInode, exclusive: boolean): void {

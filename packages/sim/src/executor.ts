@@ -220,7 +220,7 @@ export abstract class Executor extends EventLoop {
       case 'down_read':
       case 'down_write': {
         const write = req.op === 'down_write';
-        if (req.s.waiters.length === 0 && req.s.tryGrant(task, write)) return true;
+        if (req.s.tryAcquire(task, write)) return true;
         req.s.waiters.push({ task, write });
         this.block(task, req.s, 'D', 0);
         return false;

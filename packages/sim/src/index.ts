@@ -44,7 +44,7 @@ export {
 } from './requests';
 export { WaitQueue, Completion, wait, waitEvent, type WaitOptions } from './waitqueue';
 export { Mutex, mutexLock, mutexUnlock, mutexTrylock } from './mutex';
-export { RwSem, downRead, downWrite, upRead, upWrite, downReadTrylock, downWriteTrylock } from './rwsem';
+export { RwSem, downRead, downReadNow, downWrite, upRead, upWrite, downReadTrylock, downWriteTrylock } from './rwsem';
 export { SpinLock, spinLock, spinUnlock } from './spinlock';
 export { Simulator, runTaskWork, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
 export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';

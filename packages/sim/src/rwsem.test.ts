@@ -2,13 +2,43 @@ import { describe, expect, it } from 'vitest';
 import { DeadlockError } from './errors';
 import { Mutex, mutexLock } from './mutex';
 import { sleep } from './requests';
-import { downRead, downReadTrylock, downWrite, downWriteTrylock, RwSem, upRead, upWrite } from './rwsem';
+import { downRead, downReadNow, downReadTrylock, downWrite, downWriteTrylock, RwSem, upRead, upWrite } from './rwsem';
 import { Simulator } from './simulator';
 import { wait, WaitQueue } from './waitqueue';
 
 const ZERO = { contextSwitch: 0, idleExit: 0, syscall: 0, hardirq: 0, softirq: 0 };
 
 describe('rwsem (i_rwsem)', () => {
+  it('downReadNow takes a free rwsem without yielding, refuses one a writer holds, and keeps down_read()\'s self-deadlock check', () => {
+    const sim = new Simulator({ cpus: 2, costs: ZERO });
+    const s = new RwSem('i_rwsem');
+    const got: boolean[] = [];
+    let selfErr: unknown = null;
+    sim.spawn('w', function* () {
+      yield downWrite(s);
+      yield 1_000;
+      upWrite(s);
+    }, { cpusAllowed: [0] });
+    sim.spawn('r', function* () {
+      yield 100;
+      got.push(downReadNow(s)); // writer holds it: nothing taken
+      yield sleep(2_000);
+      got.push(downReadNow(s)); // free now
+      got.push(s.readers.size === 1);
+      upRead(s);
+      yield downWrite(s);
+      try {
+        downReadNow(s);
+      } catch (e) {
+        selfErr = e;
+      }
+      upWrite(s);
+    }, { cpusAllowed: [1] });
+    sim.run();
+    expect(got).toEqual([false, true, true]);
+    expect(selfErr).toBeInstanceOf(DeadlockError);
+  });
+
   it('a writer waits for every reader to leave; readers queued behind it enter together when it leaves', () => {
     const sim = new Simulator({ cpus: 4, costs: ZERO });
     const s = new RwSem('i_rwsem');

@@ -56,6 +56,11 @@ export class RwSem implements Waitable {
     return true;
   }
 
+  /** @internal take it now if nobody queues ahead and it is free for `write` (the uncontended fast path, and trylock). */
+  tryAcquire(t: Task, write: boolean): boolean {
+    return this.waiters.length === 0 && this.tryGrant(t, write);
+  }
+
   /** @internal after a release: grant to waiters at the head of the queue. */
   grantWaiters(): void {
     while (this.waiters.length > 0) {
@@ -126,10 +131,24 @@ export function upWrite(s: RwSem): void {
 
 /** `down_read_trylock()`: take it shared if that needs no sleep. */
 export function downReadTrylock(s: RwSem): boolean {
-  return s.waiters.length === 0 && s.tryGrant(currentTask(), false);
+  return s.tryAcquire(currentTask(), false);
 }
 
 /** `down_write_trylock()`. */
 export function downWriteTrylock(s: RwSem): boolean {
-  return s.waiters.length === 0 && s.tryGrant(currentTask(), true);
+  return s.tryAcquire(currentTask(), true);
+}
+
+/**
+ * `down_read()` as a plain call when it needs no sleep (rwsem_read_trylock,
+ * the fast path of kernel/locking/rwsem.c: down_read()): the same
+ * might_sleep() and self-deadlock checks as {@link downRead}, then the grant
+ * the engine would give the uncontended request. False — nothing taken —
+ * means `yield downRead(s)`.
+ */
+export function downReadNow(s: RwSem): boolean {
+  if (currentCtx().atomicContext) mightSleep(`down_read('${s.name}')`);
+  const t = currentTask();
+  selfCheck(s, t, false);
+  return s.tryAcquire(t, false);
 }
