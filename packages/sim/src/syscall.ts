@@ -6,6 +6,7 @@
 import type { KGen } from './context';
 import { charge, condResched, currentSim, currentTask } from './requests';
 import { runTaskWork } from './task-work';
+import type { Task } from './task';
 
 /**
  * Run `body` as a system call from a user task: pays `costs.syscall`, runs in
@@ -16,29 +17,22 @@ export function* syscall<R>(body: KGen<R>): KGen<R> {
   t.inKernel++;
   if (!charge(currentSim().costs.syscall)) yield currentSim().costs.syscall;
   const r = yield* body;
-  // exitToUserMode(), inlined: its generator would be made on every syscall, most of the time for nothing
-  for (;;) {
-    if (t.taskWorks.length > 0) yield* runTaskWork(t);
-    else if (t.cpu.needResched && t.ctx.atomic === 0) yield condResched;
-    else break;
-  }
+  if (exitWorkPending(t)) yield* exitToUserMode(); // its generator only when there is something to do
   t.inKernel--;
   return r;
+}
+
+/** exit_to_user_mode_prepare(): task_work queued, or a reschedule due and allowed. */
+function exitWorkPending(t: Task): boolean {
+  return t.taskWorks.length > 0 || (t.cpu.needResched && t.ctx.atomic === 0);
 }
 
 /** kernel/entry/common.c exit_to_user_mode_loop(): task_work, then a pending reschedule. */
 export function* exitToUserMode(): KGen<void> {
   const t = currentTask();
-  for (;;) {
-    if (t.taskWorks.length > 0) {
-      yield* runTaskWork(t);
-      continue;
-    }
-    if (t.cpu.needResched && t.ctx.atomic === 0) {
-      yield condResched;
-      continue;
-    }
-    return;
+  while (exitWorkPending(t)) {
+    if (t.taskWorks.length > 0) yield* runTaskWork(t);
+    else yield condResched;
   }
 }
 
