@@ -225,11 +225,15 @@ export class NullBlk implements BlockDevice {
       cpu,
       polled,
       steps: plan.steps,
+      step: 0,
       writeThrough: plan.writeThrough,
       status: BLK_STS_OK,
       flushUpTo: 0,
       stepEnd: -1,
       sectors: bioSectors(bio),
+      svcEv: null,
+      svcPrev: null,
+      svcNext: null,
     };
     bio.biCookie = polled ? hctx.index : -1;
     hctx.inflight++;
@@ -237,7 +241,7 @@ export class NullBlk implements BlockDevice {
     const c = this.counters;
     if (++c.inFlight > c.maxInFlight) c.maxInFlight = c.inFlight;
     const plug = currentPlug();
-    if (plug !== undefined && !plan.steps.some((s) => s !== 'data')) {
+    if (plug !== undefined && plan.dataOnly) {
       return blkAddRqToPlugNow(plug, { dispatch: () => this.issueNow(rq) }) ? blkFlushPlug(plug) : null;
     }
     return this.issueNow(rq);

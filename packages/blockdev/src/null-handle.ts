@@ -93,7 +93,7 @@ export class NullHandler {
    */
   tearUnfinished(lost: readonly BlkRequest[], media: Media, rng: Rng): void {
     for (const rq of lost) {
-      if (!rq.steps.includes('data') || bioOp(rq.opf) !== REQ_OP_WRITE || rq.bio.data === null) continue;
+      if (rq.steps.indexOf('data', rq.step) < 0 || bioOp(rq.opf) !== REQ_OP_WRITE || rq.bio.data === null) continue;
       const data = rq.bio.data.subarray(0, rq.sectors * SECTOR_SIZE);
       for (let i = 0; i < data.length / SECTOR_SIZE; i++) {
         if (rng.chance(0.5)) media.write(rq.bio.biSector + i, data.subarray(i * SECTOR_SIZE, (i + 1) * SECTOR_SIZE));

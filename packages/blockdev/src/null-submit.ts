@@ -81,23 +81,41 @@ export function bioSplitPlan(bio: Bio, opf: number, lim: QueueLimits): SplitPlan
 
 /** Steps the device runs for a request, and whether its data bypasses the cache. */
 export interface RqPlan {
-  readonly steps: RqStep[];
+  /** Shared between requests: never modified. */
+  readonly steps: readonly RqStep[];
   readonly writeThrough: boolean;
+  /** No flush step (the steps are 'data' or none): the request may wait on a plug. */
+  readonly dataOnly: boolean;
 }
+
+function rqPlan(steps: readonly RqStep[], writeThrough: boolean): RqPlan {
+  return { steps, writeThrough, dataOnly: steps.every((s) => s === 'data') };
+}
+
+/** The plans blk_flush_policy() can give, made once rather than per request. */
+const PLAN_NOT_WRITE = rqPlan(['data'], false);
+const PLAN_EMPTY = rqPlan([], false);
+const PLAN_EMPTY_FLUSH = rqPlan(['flush'], false);
+/** Writes with data, by `preflush | postflush << 1 | writeThrough << 2`. */
+const PLAN_WRITE: readonly RqPlan[] = Array.from({ length: 8 }, (_, i) => {
+  const steps: RqStep[] = [];
+  if ((i & 1) !== 0) steps.push('preflush');
+  steps.push('data');
+  if ((i & 2) !== 0) steps.push('postflush');
+  return rqPlan(steps, (i & 4) !== 0);
+});
 
 // block/blk-flush.c: blk_flush_policy()
 /** PREFLUSH becomes a flush before the data; FUA is native, or emulated by a flush after it. */
 export function blkFlushPolicy(opf: number, bytes: number, cfg: NullBlkConfig): RqPlan {
   const op = bioOp(opf);
   const write = op === REQ_OP_WRITE || op === REQ_OP_WRITE_ZEROES;
-  if (!write) return { steps: ['data'], writeThrough: false };
+  if (!write) return PLAN_NOT_WRITE;
   const wc = cfg.writeCache;
   const preflush = wc && (opf & REQ_PREFLUSH) !== 0;
   const fua = (opf & REQ_FUA) !== 0;
-  if (bytes === 0) return { steps: preflush ? ['flush'] : [], writeThrough: false };
-  const steps: RqStep[] = [];
-  if (preflush) steps.push('preflush');
-  steps.push('data');
-  if (wc && fua && !cfg.fua) steps.push('postflush');
-  return { steps, writeThrough: !wc || (fua && cfg.fua) };
+  if (bytes === 0) return preflush ? PLAN_EMPTY_FLUSH : PLAN_EMPTY;
+  const postflush = wc && fua && !cfg.fua;
+  const writeThrough = !wc || (fua && cfg.fua);
+  return PLAN_WRITE[(preflush ? 1 : 0) | (postflush ? 2 : 0) | (writeThrough ? 4 : 0)] as RqPlan;
 }

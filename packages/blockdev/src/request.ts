@@ -4,7 +4,7 @@
  * submitting CPU, and the steps the device runs for it.
  * @module
  */
-import type { Cpu } from '@dio/sim';
+import type { Cpu, EventHandle } from '@dio/sim';
 import type { Bio } from './bio';
 import type { BlkStatus } from './status';
 import type { BlkMqTags } from './tags';
@@ -42,8 +42,10 @@ export interface BlkRequest {
   readonly cpu: Cpu;
   /** REQ_POLLED on a poll queue: completes only when bio_poll() reaps it. */
   readonly polled: boolean;
-  /** Device steps still to run. */
-  readonly steps: RqStep[];
+  /** The device steps, in order (may be shared between requests: never modified). */
+  readonly steps: readonly RqStep[];
+  /** Index in `steps` of the step the device runs next or is running: `steps[step…]` are still to run. */
+  step: number;
   /** The data step goes straight to media (FUA natively, or no write cache). */
   readonly writeThrough: boolean;
   /** Completion status so far (the first error wins). */
@@ -54,4 +56,10 @@ export interface BlkRequest {
   stepEnd: number;
   /** Sectors the data step transfers (the whole bio unless a bad block cut it short). */
   sectors: number;
+  /** @internal DeviceService: the event that ends the current step, while in service. */
+  svcEv: EventHandle | null;
+  /** @internal DeviceService: the requests in service, in the order they entered it (a doubly-linked list). */
+  svcPrev: BlkRequest | null;
+  /** @internal see `svcPrev`. */
+  svcNext: BlkRequest | null;
 }

@@ -7,7 +7,7 @@
  * bytes can cross it: end = max(start + latency, link free + bytes / bandwidth).
  * @module
  */
-import { makeSampler, type EventHandle, type Rng, type Sampler, type Simulator } from '@dio/sim';
+import { makeSampler, type Rng, type Sampler, type Simulator } from '@dio/sim';
 import { bioOp, REQ_OP_READ } from './flags';
 import type { NullBlkConfig } from './options';
 import type { BlkRequest, Hctx, RqStep } from './request';
@@ -26,7 +26,13 @@ export interface ServiceHooks {
 export class DeviceService {
   private busy = 0;
   private readonly waiting: BlkRequest[] = [];
-  private readonly inService = new Map<BlkRequest, EventHandle>();
+  /**
+   * Requests in service, oldest first: a list threaded through the requests
+   * (`svcPrev`/`svcNext`, the end-of-step event in `svcEv`) rather than a
+   * Map, which cost a hash insert per step and a delete per request.
+   */
+  private head: BlkRequest | null = null;
+  private tail: BlkRequest | null = null;
   private linkFree = 0;
   private readonly bytesPerNs: number;
   private readonly readTime: Sampler;
@@ -59,7 +65,9 @@ export class DeviceService {
 
   /** Run every step at once, with no device time (irqmode 'none'). */
   runInline(rq: BlkRequest): void {
-    for (let step = rq.steps.shift(); step !== undefined; step = rq.steps.shift()) {
+    const steps = rq.steps;
+    while (rq.step < steps.length) {
+      const step = steps[rq.step++] as RqStep;
       this.hooks.stepStart(rq, step);
       this.hooks.stepEnd(rq, step);
     }
@@ -69,7 +77,7 @@ export class DeviceService {
   nextStepEnd(hctx: Hctx): number | undefined {
     let mine: number | undefined;
     let any: number | undefined;
-    for (const rq of this.inService.keys()) {
+    for (let rq = this.head; rq !== null; rq = rq.svcNext) {
       if (any === undefined || rq.stepEnd < any) any = rq.stepEnd;
       if (rq.hctx === hctx && (mine === undefined || rq.stepEnd < mine)) mine = rq.stepEnd;
     }
@@ -78,9 +86,14 @@ export class DeviceService {
 
   /** Power is gone: stop every request. Returns the ones that were in the device, unfinished. */
   abort(): BlkRequest[] {
-    const out = [...this.inService.keys(), ...this.waiting];
-    for (const ev of this.inService.values()) this.sim.cancel(ev);
-    this.inService.clear();
+    const out: BlkRequest[] = [];
+    for (let rq = this.head; rq !== null; rq = rq.svcNext) {
+      out.push(rq);
+      if (rq.svcEv !== null) this.sim.cancel(rq.svcEv);
+      rq.svcEv = null;
+    }
+    out.push(...this.waiting);
+    this.head = this.tail = null;
     this.waiting.length = 0;
     this.busy = 0;
     this.linkFree = 0;
@@ -89,11 +102,17 @@ export class DeviceService {
 
   private begin(rq: BlkRequest): void {
     this.busy++;
+    // join the in-service list at the tail
+    rq.svcPrev = this.tail;
+    rq.svcNext = null;
+    if (this.tail === null) this.head = rq;
+    else this.tail.svcNext = rq;
+    this.tail = rq;
     this.nextStep(rq);
   }
 
   private nextStep(rq: BlkRequest): void {
-    const step = rq.steps[0];
+    const step = rq.steps[rq.step];
     if (step === undefined) {
       this.done(rq);
       return;
@@ -101,7 +120,7 @@ export class DeviceService {
     this.hooks.stepStart(rq, step);
     const end = this.sim.now + this.duration(rq, step);
     rq.stepEnd = end;
-    this.inService.set(rq, this.sim.at(end, this.stepEndFn, rq));
+    rq.svcEv = this.sim.at(end, this.stepEndFn, rq);
   }
 
   private duration(rq: BlkRequest, step: RqStep): number {
@@ -115,17 +134,25 @@ export class DeviceService {
   }
 
   private onStepEnd(rq: BlkRequest): void {
-    const step = rq.steps.shift() as RqStep;
+    rq.svcEv = null;
+    const step = rq.steps[rq.step++] as RqStep;
     this.hooks.stepEnd(rq, step);
     this.nextStep(rq);
   }
 
   private done(rq: BlkRequest): void {
     this.busy--;
-    this.inService.delete(rq);
+    // leave the in-service list
+    const prev = rq.svcPrev;
+    const next = rq.svcNext;
+    if (prev === null) this.head = next;
+    else prev.svcNext = next;
+    if (next === null) this.tail = prev;
+    else next.svcPrev = prev;
+    rq.svcPrev = rq.svcNext = null;
     rq.stepEnd = -1;
-    const next = this.waiting.shift();
-    if (next !== undefined) this.begin(next);
+    const waiter = this.waiting.shift();
+    if (waiter !== undefined) this.begin(waiter);
     this.hooks.finished(rq);
   }
 }
