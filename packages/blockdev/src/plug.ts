@@ -31,12 +31,28 @@ export class BlkPlug {
   }
 }
 
-const plugs = new WeakMap<Task, BlkPlug>();
+/**
+ * `current->plug`, one slot per task that ever plugged, kept for the task's
+ * life: plugging and unplugging set the slot's field instead of adding and
+ * deleting a WeakMap entry for every plug.
+ */
+interface PlugSlot {
+  plug: BlkPlug | null;
+}
+
+const plugSlots = new WeakMap<Task, PlugSlot>();
 
 /** `current->plug`: the current task's active plug, if any (none in interrupt context). */
 export function currentPlug(): BlkPlug | undefined {
   const t = currentCtx().task;
-  return t === null ? undefined : plugs.get(t);
+  return t === null ? undefined : (plugSlots.get(t)?.plug ?? undefined);
+}
+
+/** The current task's plug slot when `plug` is its active plug, else undefined. */
+function activeSlot(plug: BlkPlug): PlugSlot | undefined {
+  const t = currentCtx().task;
+  const slot = t === null ? undefined : plugSlots.get(t);
+  return slot?.plug === plug ? slot : undefined;
 }
 
 // block/blk-core.c: blk_start_plug()
@@ -44,7 +60,12 @@ export function currentPlug(): BlkPlug | undefined {
 export function blkStartPlug(plug: BlkPlug = new BlkPlug()): BlkPlug {
   const t = currentCtx().task;
   if (t === null) throw new Error('blk_start_plug outside task context');
-  if (!plugs.has(t)) plugs.set(t, plug);
+  let slot = plugSlots.get(t);
+  if (slot === undefined) {
+    slot = { plug: null };
+    plugSlots.set(t, slot);
+  }
+  slot.plug ??= plug;
   return plug;
 }
 
@@ -63,10 +84,10 @@ export function* blkFlushPlug(plug: BlkPlug): KGen<void> {
 // block/blk-core.c: blk_finish_plug()
 /** Flush `plug` and stop plugging, if it is the task's active plug. */
 export function* blkFinishPlug(plug: BlkPlug): KGen<void> {
-  const t = currentCtx().task;
-  if (t === null || plugs.get(t) !== plug) return;
+  const slot = activeSlot(plug);
+  if (slot === undefined) return;
   yield* blkFlushPlug(plug);
-  plugs.delete(t);
+  slot.plug = null;
 }
 
 /**
@@ -75,28 +96,32 @@ export function* blkFinishPlug(plug: BlkPlug): KGen<void> {
  * the flush from the request that needs to yield, in the same order.
  */
 export function blkFinishPlugNow(plug: BlkPlug): KGen<void> | null {
-  const t = currentCtx().task;
-  if (t === null || plugs.get(t) !== plug) return null;
-  while (plug.mqList.length > 0) {
-    const rqs = plug.mqList.splice(0);
-    for (let i = 0; i < rqs.length; i++) {
-      const g = (rqs[i] as PluggedRequest).dispatch();
-      if (g !== null) return finishPlugFrom(plug, t, g, rqs, i + 1);
+  const slot = activeSlot(plug);
+  if (slot === undefined) return null;
+  // in order, walking the list itself (no copy): a request plugged meanwhile would be issued after the rest
+  const list = plug.mqList;
+  for (let i = 0; i < list.length; i++) {
+    const g = (list[i] as PluggedRequest).dispatch();
+    if (g !== null) {
+      const rest = list.slice(i + 1);
+      list.length = 0;
+      return finishPlugFrom(plug, slot, g, rest);
     }
   }
-  plugs.delete(t);
+  list.length = 0;
+  slot.plug = null;
   return null;
 }
 
-/** The rest of a flush started by blkFinishPlugNow: `g`, then `rqs[from…]`, then anything plugged since. */
-function* finishPlugFrom(plug: BlkPlug, t: Task, g: KGen<void>, rqs: readonly PluggedRequest[], from: number): KGen<void> {
+/** The rest of a flush started by blkFinishPlugNow: `g`, then `rest`, then anything plugged since. */
+function* finishPlugFrom(plug: BlkPlug, slot: PlugSlot, g: KGen<void>, rest: readonly PluggedRequest[]): KGen<void> {
   yield* g;
-  for (let i = from; i < rqs.length; i++) {
-    const g2 = (rqs[i] as PluggedRequest).dispatch();
+  for (const rq of rest) {
+    const g2 = rq.dispatch();
     if (g2 !== null) yield* g2;
   }
   yield* blkFlushPlug(plug);
-  plugs.delete(t);
+  slot.plug = null;
 }
 
 // block/blk-mq.c: blk_add_rq_to_plug()
