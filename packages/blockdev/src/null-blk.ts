@@ -6,7 +6,7 @@
  * completed through a {@link CompletionPath} in the context `irqmode` says.
  * @module
  */
-import { charge, currentCtx, type Cpu, type KGen, type Rng, type Simulator } from '@dio/sim';
+import { charge, currentCtx, type Cpu, type EventHandle, type KGen, type Rng, type Simulator } from '@dio/sim';
 import { Badblocks } from './badblocks';
 import { bioEndioNow, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
 import type { BlockDevice, QueueLimits } from './blkdev';
@@ -16,10 +16,10 @@ import { FileMedia, MemoryMedia, type Media } from './media';
 import { NullHandler } from './null-handle';
 import { bioSplitPlan, blkFlushPolicy, submitBioChecks } from './null-submit';
 import { resolveOptions, type NullBlkConfig, type NullBlkOptions } from './options';
-import { blkAddRqToPlugNow, blkFlushPlug, currentPlug } from './plug';
-import type { BlkRequest, Hctx } from './request';
+import { blkAddRqToPlugNow, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';
+import type { BlkRequest, Hctx, RqStep } from './request';
 import { DeviceService } from './service';
-import { BLK_STS_IOERR, BLK_STS_OK, blkStatusToErrno } from './status';
+import { BLK_STS_IOERR, BLK_STS_OK, blkStatusToErrno, type BlkStatus } from './status';
 import { BlkMqTags } from './tags';
 import { WriteCache, type PowerCutReport } from './write-cache';
 
@@ -39,6 +39,36 @@ export interface NullBlkStats extends CompletionStats {
   inFlight: number;
   /** Most requests ever holding a tag at once. */
   maxInFlight: number;
+}
+
+/** A NullBlk request, which is also its own entry on a plug: `dispatch()` issues it (no closure per request). */
+class NullRequest implements BlkRequest, PluggedRequest {
+  step = 0;
+  status: BlkStatus = BLK_STS_OK;
+  flushUpTo = 0;
+  stepEnd = -1;
+  svcEv: EventHandle | null = null;
+  svcPrev: BlkRequest | null = null;
+  svcNext: BlkRequest | null = null;
+
+  constructor(
+    /** The device's issueNow (one function per device). */
+    private readonly issue: (rq: BlkRequest) => KGen<void> | null,
+    readonly id: number,
+    readonly bio: Bio,
+    readonly opf: number,
+    readonly hctx: Hctx,
+    readonly tag: number,
+    readonly cpu: Cpu,
+    readonly polled: boolean,
+    readonly steps: readonly RqStep[],
+    readonly writeThrough: boolean,
+    public sectors: number,
+  ) {}
+
+  dispatch(): KGen<void> | null {
+    return this.issue(this);
+  }
 }
 
 /** A memory- (or file-) backed null_blk device with a timing model. */
@@ -68,6 +98,7 @@ export class NullBlk implements BlockDevice {
   private readonly completion: CompletionPath;
   private nextId = 1;
   private powered = true;
+  private readonly issueFn = (rq: BlkRequest): KGen<void> | null => this.issueNow(rq);
 
   /**
    * @param sim the simulator whose clock, CPUs and RNG the device uses
@@ -216,25 +247,7 @@ export class NullBlk implements BlockDevice {
   /** blk_mq_submit_bio() with a tag: build the request and start it, or add it to the plug. */
   private submitRqTagged(bio: Bio, opf: number, hctx: Hctx, tag: number, cpu: Cpu, polled: boolean): KGen<void> | null {
     const plan = blkFlushPolicy(opf, bio.biSize, this.config);
-    const rq: BlkRequest = {
-      id: this.nextId++,
-      bio,
-      opf,
-      hctx,
-      tag,
-      cpu,
-      polled,
-      steps: plan.steps,
-      step: 0,
-      writeThrough: plan.writeThrough,
-      status: BLK_STS_OK,
-      flushUpTo: 0,
-      stepEnd: -1,
-      sectors: bioSectors(bio),
-      svcEv: null,
-      svcPrev: null,
-      svcNext: null,
-    };
+    const rq = new NullRequest(this.issueFn, this.nextId++, bio, opf, hctx, tag, cpu, polled, plan.steps, plan.writeThrough, bioSectors(bio));
     bio.biCookie = polled ? hctx.index : -1;
     hctx.inflight++;
     this.counters.requests++;
@@ -242,7 +255,7 @@ export class NullBlk implements BlockDevice {
     if (++c.inFlight > c.maxInFlight) c.maxInFlight = c.inFlight;
     const plug = currentPlug();
     if (plug !== undefined && plan.dataOnly) {
-      return blkAddRqToPlugNow(plug, { dispatch: () => this.issueNow(rq) }) ? blkFlushPlug(plug) : null;
+      return blkAddRqToPlugNow(plug, rq) ? blkFlushPlug(plug) : null;
     }
     return this.issueNow(rq);
   }
