@@ -32,12 +32,17 @@ interface CpuCq {
   readonly done: BlkRequest[];
   irqRaised: boolean;
   softirqRaised: boolean;
+  /** The interrupt handler for this CPU (one function per CPU, not a closure per interrupt). */
+  readonly irqFn: () => KGen<void>;
 }
 
 /** The completion side of a device. */
 export class CompletionPath {
   readonly stats: CompletionStats = { interrupts: 0, softirqs: 0, polls: 0, polled: 0 };
-  private readonly perCpu = new Map<Cpu, CpuCq>();
+  /** By CPU id. */
+  private readonly perCpu: (CpuCq | undefined)[] = [];
+  /** Interrupt names by hardware queue index (made once each). */
+  private readonly irqNames: string[] = [];
 
   /**
    * @param endRequest block/blk-mq.c blk_mq_end_request(): end the bio, free the tag; null when done without yielding, else the generator that finishes
@@ -52,12 +57,16 @@ export class CompletionPath {
   ) {}
 
   private state(cpu: Cpu): CpuCq {
-    let s = this.perCpu.get(cpu);
+    let s = this.perCpu[cpu.id];
     if (s === undefined) {
-      s = { cq: [], done: [], irqRaised: false, softirqRaised: false };
-      this.perCpu.set(cpu, s);
+      const cq: CpuCq = { cq: [], done: [], irqRaised: false, softirqRaised: false, irqFn: () => this.irqHandler(cq, cpu) };
+      this.perCpu[cpu.id] = s = cq;
     }
     return s;
+  }
+
+  private irqName(hctx: Hctx): string {
+    return (this.irqNames[hctx.index] ??= this.mode === 'timer' ? 'hrtimer' : `${this.name}q${hctx.index}`);
   }
 
   /** The device finished `rq`: post it to its completion queue and interrupt its CPU if needed. */
@@ -70,8 +79,7 @@ export class CompletionPath {
     s.cq.push(rq);
     if (s.irqRaised) return;
     s.irqRaised = true;
-    const irq = this.mode === 'timer' ? 'hrtimer' : `${this.name}q${rq.hctx.index}`;
-    this.sim.raiseIrq(rq.cpu, irq, () => this.irqHandler(s, rq.cpu));
+    this.sim.raiseIrq(rq.cpu, this.irqName(rq.hctx), s.irqFn);
   }
 
   // drivers/nvme/host/pci.c: nvme_irq() / kernel/time/hrtimer.c: hrtimer_interrupt()
@@ -88,7 +96,8 @@ export class CompletionPath {
       }
       return;
     }
-    yield* this.endAll(s.cq);
+    const g = this.endAllNow(s.cq);
+    if (g !== null) yield* g;
     s.irqRaised = false;
   }
 
@@ -109,6 +118,29 @@ export class CompletionPath {
       if (g !== null) yield* g;
     }
     return n;
+  }
+
+  /**
+   * {@link endAll} as a plain call: null when the list was drained without
+   * yielding, else the generator that drains the rest from where it had to.
+   */
+  private endAllNow(list: BlkRequest[]): KGen<void> | null {
+    for (let rq = list.shift(); rq !== undefined; rq = list.shift()) {
+      if (!charge(this.sim.costs.blkComplete)) return this.endAllFrom(list, rq, null);
+      const g = this.endRequest(rq);
+      if (g !== null) return this.endAllFrom(list, null, g);
+    }
+    return null;
+  }
+
+  /** The rest of endAllNow: charge and end `uncharged`, or finish `g`; then the rest of `list`. */
+  private *endAllFrom(list: BlkRequest[], uncharged: BlkRequest | null, g: KGen<void> | null): KGen<void> {
+    if (uncharged !== null) {
+      yield this.sim.costs.blkComplete;
+      g = this.endRequest(uncharged);
+    }
+    if (g !== null) yield* g;
+    yield* this.endAll(list);
   }
 
   // drivers/block/null_blk/main.c: null_poll()
@@ -140,7 +172,8 @@ export class CompletionPath {
 
   /** Power cut: forget completions not yet delivered. */
   clear(): void {
-    for (const s of this.perCpu.values()) {
+    for (const s of this.perCpu) {
+      if (s === undefined) continue;
       s.cq.length = 0;
       s.done.length = 0;
     }
