@@ -103,8 +103,13 @@ export function* workerThread(pool: WorkerPool, w: Worker): KGen<void> {
       if (!pool.unbound) pool.nrRunning++;
       do {
         if (!assignWork(pool, w, pool.worklist.shift() as Queued)) continue;
-        // process_scheduled_works(), inlined: one generator frame less between the work function and the engine
-        for (let q = w.scheduled.shift(); q !== undefined; q = w.scheduled.shift()) yield* processOneWork(pool, w, q);
+        // process_scheduled_works(), inlined: one generator frame less between the work function and the engine;
+        // an item that runs without yielding makes no generator at all
+        for (let q = w.scheduled.shift(); q !== undefined; q = w.scheduled.shift()) {
+          const g = processOneWorkNow(pool, w, q);
+          if (g !== null) yield* g;
+          else if (shouldResched()) yield condResched; // process_one_work()'s closing cond_resched()
+        }
       } while (pool.keepWorking());
       if (!pool.unbound) pool.nrRunning--;
       w.prep = true;
@@ -174,6 +179,18 @@ export function* processScheduledWorks(pool: WorkerPool, w: Worker): KGen<void> 
 
 // kernel/workqueue.c: process_one_work()
 function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
+  const g = processOneWorkNow(pool, w, q);
+  if (g !== null) yield* g;
+  else if (shouldResched()) yield condResched;
+}
+
+/**
+ * {@link processOneWork} as a plain call, up to its closing cond_resched():
+ * null when the item ran without yielding (the caller then does the
+ * cond_resched()), else the generator that finishes the item, cond_resched()
+ * included.
+ */
+function processOneWorkNow(pool: WorkerPool, w: Worker, q: Queued): KGen<void> | null {
   const sim = pool.sim;
   const work = q.work;
   pool.addBusy(w);
@@ -186,10 +203,32 @@ function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
   // for WORKER_NOT_RUNNING workers (unbound and CPU_INTENSIVE ones)
   pool.kick();
   if (sim.tracing) sim.trace('workqueue_execute_start', { work: work.name, wq: q.pwq.wqName, inst: q.inst });
-  if (!charge(sim.costs.workItem)) yield sim.costs.workItem;
+  if (!charge(sim.costs.workItem)) return processOneWorkFrom(pool, w, q, null);
   if (!w.notRunning) hogTickArm(pool);
   const g = work.func(work);
+  if (g !== null) return processOneWorkFrom(pool, w, q, g);
+  processOneWorkEnd(pool, w, q);
+  return null;
+}
+
+/** The rest of processOneWorkNow: the item's CPU cost and its function (`g` null), or the rest of its function `g`. */
+function* processOneWorkFrom(pool: WorkerPool, w: Worker, q: Queued, g: KGen<void> | null): KGen<void> {
+  if (g === null) {
+    yield pool.sim.costs.workItem;
+    if (!w.notRunning) hogTickArm(pool);
+    g = q.work.func(q.work);
+  }
   if (g !== null) yield* g;
+  processOneWorkEnd(pool, w, q);
+  // "We want to give others a chance": a preemption point after every item (cond_resched(), which
+  // tests should_resched() first: no trip to the engine when it would do nothing)
+  if (shouldResched()) yield condResched;
+}
+
+/** The end of process_one_work() after the work function returned, before its cond_resched(). */
+function processOneWorkEnd(pool: WorkerPool, w: Worker, q: Queued): void {
+  const sim = pool.sim;
+  const work = q.work;
   if (sim.tracing) sim.trace('workqueue_execute_end', { work: work.name, inst: q.inst });
   w.setCpuIntensive(false);
   w.current = null;
@@ -197,7 +236,4 @@ function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
   hogTickDisarm(pool);
   workFinished(work);
   q.pwq.workDone(q);
-  // "We want to give others a chance": a preemption point after every item (cond_resched(), which
-  // tests should_resched() first: no trip to the engine when it would do nothing)
-  if (shouldResched()) yield condResched;
 }
