@@ -104,13 +104,18 @@ export function blkFinishPlugNow(plug: BlkPlug): KGen<void> | null {
     const g = (list[i] as PluggedRequest).dispatch();
     if (g !== null) {
       const rest = list.slice(i + 1);
-      list.length = 0;
+      emptyList(list);
       return finishPlugFrom(plug, slot, g, rest);
     }
   }
-  list.length = 0;
+  emptyList(list);
   slot.plug = null;
   return null;
+}
+
+/** Empty `list` keeping its backing store: `length = 0` (like `splice(0)`) frees it, and the next push allocates again. */
+function emptyList(list: unknown[]): void {
+  while (list.length > 0) list.pop();
 }
 
 /** The rest of a flush started by blkFinishPlugNow: `g`, then `rest`, then anything plugged since. */
