@@ -29,6 +29,11 @@ export class Badblocks {
     return this.ranges.reduce((n, [s, e]) => n + e - s, 0);
   }
 
+  /** No bad sectors (`count === 0`, without summing the ranges). */
+  get empty(): boolean {
+    return this.ranges.length === 0; // every range holds at least one sector
+  }
+
   /** The ranges as `[start, endInclusive]` pairs. */
   list(): Array<[number, number]> {
     return this.ranges.map(([s, e]) => [s, e - 1]);

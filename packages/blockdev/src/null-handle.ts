@@ -47,7 +47,7 @@ export class NullHandler {
   private processCmd(rq: BlkRequest): BlkStatus {
     const sector = rq.bio.biSector;
     let sts: BlkStatus = BLK_STS_OK;
-    const hit = this.badblocks.count > 0 ? this.badblocks.check(sector, rq.sectors) : null;
+    const hit = !this.badblocks.empty ? this.badblocks.check(sector, rq.sectors) : null;
     if (hit !== null) {
       // drivers/block/null_blk/main.c: null_handle_badblocks()
       if (this.badblocksOnce) this.badblocks.clear(hit.firstBad, hit.badSectors);
