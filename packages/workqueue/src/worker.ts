@@ -103,10 +103,12 @@ export function* workerThread(pool: WorkerPool, w: Worker): KGen<void> {
       if (!pool.unbound) pool.nrRunning++;
       do {
         if (!assignWork(pool, w, pool.worklist.shift() as Queued)) continue;
-        // process_scheduled_works(), inlined: one generator frame less between the work function and the engine;
-        // an item that runs without yielding makes no generator at all
+        // process_scheduled_works() and process_one_work(), inlined: the kworker yields the item's CPU cost
+        // itself, and an item whose function runs without yielding makes no generator at all
         for (let q = w.scheduled.shift(); q !== undefined; q = w.scheduled.shift()) {
-          const g = processOneWorkNow(pool, w, q);
+          processOneWorkStart(pool, w, q);
+          if (!charge(pool.sim.costs.workItem)) yield pool.sim.costs.workItem;
+          const g = processOneWorkRunNow(pool, w, q);
           if (g !== null) yield* g;
           else if (shouldResched()) yield condResched; // process_one_work()'s closing cond_resched()
         }
@@ -179,18 +181,15 @@ export function* processScheduledWorks(pool: WorkerPool, w: Worker): KGen<void> 
 
 // kernel/workqueue.c: process_one_work()
 function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
-  const g = processOneWorkNow(pool, w, q);
+  processOneWorkStart(pool, w, q);
+  if (!charge(pool.sim.costs.workItem)) yield pool.sim.costs.workItem;
+  const g = processOneWorkRunNow(pool, w, q);
   if (g !== null) yield* g;
   else if (shouldResched()) yield condResched;
 }
 
-/**
- * {@link processOneWork} as a plain call, up to its closing cond_resched():
- * null when the item ran without yielding (the caller then does the
- * cond_resched()), else the generator that finishes the item, cond_resched()
- * included.
- */
-function processOneWorkNow(pool: WorkerPool, w: Worker, q: Queued): KGen<void> | null {
+/** process_one_work() up to its CPU cost: `w` takes the item. */
+function processOneWorkStart(pool: WorkerPool, w: Worker, q: Queued): void {
   const sim = pool.sim;
   const work = q.work;
   pool.addBusy(w);
@@ -203,22 +202,25 @@ function processOneWorkNow(pool: WorkerPool, w: Worker, q: Queued): KGen<void> |
   // for WORKER_NOT_RUNNING workers (unbound and CPU_INTENSIVE ones)
   pool.kick();
   if (sim.tracing) sim.trace('workqueue_execute_start', { work: work.name, wq: q.pwq.wqName, inst: q.inst });
-  if (!charge(sim.costs.workItem)) return processOneWorkFrom(pool, w, q, null);
+}
+
+/**
+ * process_one_work() after its CPU cost, as a plain call up to its closing
+ * cond_resched(): run the work function. Null when it ran without yielding
+ * (the caller then does the cond_resched()), else the generator that
+ * finishes the item, cond_resched() included.
+ */
+function processOneWorkRunNow(pool: WorkerPool, w: Worker, q: Queued): KGen<void> | null {
   if (!w.notRunning) hogTickArm(pool);
-  const g = work.func(work);
-  if (g !== null) return processOneWorkFrom(pool, w, q, g);
+  const g = q.work.func(q.work);
+  if (g !== null) return processOneWorkFinish(pool, w, q, g);
   processOneWorkEnd(pool, w, q);
   return null;
 }
 
-/** The rest of processOneWorkNow: the item's CPU cost and its function (`g` null), or the rest of its function `g`. */
-function* processOneWorkFrom(pool: WorkerPool, w: Worker, q: Queued, g: KGen<void> | null): KGen<void> {
-  if (g === null) {
-    yield pool.sim.costs.workItem;
-    if (!w.notRunning) hogTickArm(pool);
-    g = q.work.func(q.work);
-  }
-  if (g !== null) yield* g;
+/** The rest of processOneWorkRunNow: the rest of the work function, `g`. */
+function* processOneWorkFinish(pool: WorkerPool, w: Worker, q: Queued, g: KGen<void>): KGen<void> {
+  yield* g;
   processOneWorkEnd(pool, w, q);
   // "We want to give others a chance": a preemption point after every item (cond_resched(), which
   // tests should_resched() first: no trip to the engine when it would do nothing)
