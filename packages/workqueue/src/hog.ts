@@ -24,9 +24,10 @@ function tickAtOrAfter(sim: Simulator, t: number): number {
 
 /** @internal a checked item started on `pool`: make sure a tick will look at it. */
 export function hogTickArm(pool: WorkerPool): void {
+  if (pool.tickEv !== null || pool.unbound) return;
   const sim = pool.sim;
-  const thresh = wqState(sim).cpuIntensiveThreshNs;
-  if (pool.tickEv !== null || pool.unbound || thresh === 0) return;
+  const thresh = pool.wqs.cpuIntensiveThreshNs;
+  if (thresh === 0) return;
   pool.tickEv = sim.at(tickAtOrAfter(sim, sim.now + thresh), tickFn, pool);
 }
 
@@ -42,7 +43,7 @@ export function hogTickDisarm(pool: WorkerPool): void {
 function wqWorkerTick(pool: WorkerPool): void {
   const sim = pool.sim;
   pool.tickEv = null;
-  const thresh = wqState(sim).cpuIntensiveThreshNs;
+  const thresh = pool.wqs.cpuIntensiveThreshNs;
   if (thresh === 0) return;
   let soonest = Number.POSITIVE_INFINITY;
   for (const w of pool.busy) {

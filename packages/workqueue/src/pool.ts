@@ -6,9 +6,9 @@
  * @module
  */
 import type { EventHandle, Simulator } from '@dio/sim';
-import { wqState } from './state';
+import { wqState, type WqState } from './state';
 import type { WorkStruct } from './work';
-import { Worker, workerThread } from './worker';
+import { lastIndexOfWorker, Worker, workerThread } from './worker';
 
 /** A queued instance of a work item on a pool. */
 export interface Queued {
@@ -55,6 +55,8 @@ export class WorkerPool {
   maydayEv: EventHandle | null = null;
   /** @internal the next scheduler tick at which wq_worker_tick() looks at this pool's busy workers. */
   tickEv: EventHandle | null = null;
+  /** @internal the simulation's workqueue state, `wqState(sim)` looked up once. */
+  readonly wqs: WqState;
   /** Workers created so far (create_worker successes). */
   created = 0;
   /** create_worker() attempts that failed (memory pressure). */
@@ -69,6 +71,7 @@ export class WorkerPool {
     /** pool->id: cpu·2 + highpri for per-CPU pools, 2·nr_cpus upwards for unbound ones. */
     readonly id: number,
   ) {
+    this.wqs = wqState(sim);
     // the first worker of a pool exists before memory pressure can matter (workqueue_init)
     this.spawnWorker();
   }
@@ -100,13 +103,17 @@ export class WorkerPool {
   // kernel/workqueue.c: kick_pool()
   /** @internal `w` started executing an item (hash_add(pool->busy_hash, …)). */
   addBusy(w: Worker): void {
-    if (!this.busy.includes(w)) this.busy.push(w);
+    if (w.onBusy) return;
+    w.onBusy = true;
+    this.busy.push(w);
   }
 
   /** @internal `w` finished its item (hash_del()). */
   removeBusy(w: Worker): void {
+    if (!w.onBusy) return;
+    w.onBusy = false;
     const b = this.busy;
-    const i = b.lastIndexOf(w);
+    const i = lastIndexOfWorker(b, w);
     if (i < 0) return;
     if (i === b.length - 1) b.pop();
     else b.splice(i, 1);
@@ -129,7 +136,7 @@ export class WorkerPool {
   // kernel/workqueue.c: create_worker()
   /** A new idle kworker, or null when creation fails under memory pressure (see `setWorkerCreationFailing`). */
   createWorker(): Worker | null {
-    if (wqState(this.sim).createFails) {
+    if (this.wqs.createFails) {
       this.createFailures++;
       return null;
     }

@@ -25,6 +25,8 @@ export class Worker {
   current: Queued | null = null;
   /** worker->current_at: its runtime when the item started or it last woke. */
   currentAt = 0;
+  /** @internal on its pool's `busy` list (hashed into busy_hash). */
+  onBusy = false;
   /** worker->scheduled: items assigned to it, run one after another. */
   readonly scheduled: Queued[] = [];
   readonly wq: WaitQueue;
@@ -75,6 +77,13 @@ export class Worker {
   }
 }
 
+/** `list.lastIndexOf(w)`, without the builtin's call overhead on these few-element lists. */
+export function lastIndexOfWorker(list: readonly Worker[], w: Worker): number {
+  let i = list.length - 1;
+  while (i >= 0 && list[i] !== w) i--;
+  return i;
+}
+
 /** The kworker (or rescuer) the calling task is, if any. */
 export function currentWorker(): Worker | undefined {
   const t = tryCurrentCtx()?.task;
@@ -88,7 +97,7 @@ export function* workerThread(pool: WorkerPool, w: Worker): KGen<void> {
     // woke_up: worker_leave_idle()
     w.idle = false;
     w.prep = true;
-    const i = pool.idle.lastIndexOf(w);
+    const i = lastIndexOfWorker(pool.idle, w);
     if (i === pool.idle.length - 1) pool.idle.pop(); // usually: the worker kick_pool() woke
     else if (i >= 0) pool.idle.splice(i, 1);
     // recheck:
