@@ -155,8 +155,15 @@ export class NullBlk implements BlockDevice {
     return this.config.writeCache;
   }
 
-  // block/blk-mq-cpumap.c: blk_mq_map_queues() — contiguous CPU groups per queue
+  /** The hardware queue of each CPU id: default queues, then poll queues (mapQueue's results, made on first use). */
+  private readonly cpuHctx: [(Hctx | undefined)[], (Hctx | undefined)[]] = [[], []];
+
   private mapQueue(cpu: Cpu, polled: boolean): Hctx {
+    return (this.cpuHctx[polled ? 1 : 0][cpu.id] ??= this.blkMqMapQueue(cpu, polled));
+  }
+
+  // block/blk-mq-cpumap.c: blk_mq_map_queues() — contiguous CPU groups per queue
+  private blkMqMapQueue(cpu: Cpu, polled: boolean): Hctx {
     const n = polled ? this.config.pollQueues : this.config.submitQueues;
     const base = polled ? this.config.submitQueues : 0;
     const i = Math.floor((cpu.id * n) / this.sim.cpus.length);
