@@ -7,7 +7,7 @@
  * polled requests wait on their hardware queue for `bio_poll()`.
  * @module
  */
-import { charge, currentCtx, type Cpu, type KGen, type Simulator } from '@dio/sim';
+import { charge, currentCtx, type Cpu, type IrqWork, type KGen, type Simulator } from '@dio/sim';
 import { BLK_POLL_ONESHOT } from './blkdev';
 import type { IrqMode } from './options';
 import type { BlkRequest, Hctx } from './request';
@@ -15,7 +15,7 @@ import type { DeviceService } from './service';
 
 /** Interrupt and softirq counters. */
 export interface CompletionStats {
-  /** Hardirqs taken (including hrtimer expiries in 'timer' mode). */
+  /** Hardirqs handled (counted once the handler's entry cost is paid; including hrtimer expiries in 'timer' mode). */
   interrupts: number;
   /** BLOCK_SOFTIRQ runs. */
   softirqs: number;
@@ -33,7 +33,11 @@ interface CpuCq {
   irqRaised: boolean;
   softirqRaised: boolean;
   /** The interrupt handler for this CPU (one function per CPU, not a closure per interrupt). */
-  readonly irqFn: () => KGen<void>;
+  readonly irqFn: () => KGen<void> | null;
+  /** The interrupt raised for this CPU, by its hardware queue's name (made once, not per interrupt). */
+  irq: IrqWork | null;
+  /** BLOCK_SOFTIRQ for this CPU. */
+  readonly softirq: IrqWork;
 }
 
 /** The completion side of a device. */
@@ -59,7 +63,15 @@ export class CompletionPath {
   private state(cpu: Cpu): CpuCq {
     let s = this.perCpu[cpu.id];
     if (s === undefined) {
-      const cq: CpuCq = { cq: [], done: [], irqRaised: false, softirqRaised: false, irqFn: () => this.irqHandler(cq, cpu) };
+      const cq: CpuCq = {
+        cq: [],
+        done: [],
+        irqRaised: false,
+        softirqRaised: false,
+        irqFn: () => this.irqHandlerNow(cq, cpu),
+        irq: null,
+        softirq: { name: 'BLOCK_SOFTIRQ', fn: () => this.blkDoneSoftirqNow(cq), entryCost: 0 },
+      };
       this.perCpu[cpu.id] = s = cq;
     }
     return s;
@@ -79,32 +91,55 @@ export class CompletionPath {
     s.cq.push(rq);
     if (s.irqRaised) return;
     s.irqRaised = true;
-    this.sim.raiseIrq(rq.cpu, this.irqName(rq.hctx), s.irqFn);
+    const name = this.irqName(rq.hctx);
+    let w = s.irq;
+    if (w === null || w.name !== name) s.irq = w = { name, fn: s.irqFn, entryCost: this.sim.costs.hardirq };
+    this.sim.raiseIrqWork(rq.cpu, w);
   }
 
   // drivers/nvme/host/pci.c: nvme_irq() / kernel/time/hrtimer.c: hrtimer_interrupt()
-  private *irqHandler(s: CpuCq, cpu: Cpu): KGen<void> {
+  /**
+   * The interrupt handler as a plain call, after its entry cost (`costs.hardirq`,
+   * charged by the engine): null when it finished without yielding, else the
+   * generator that finishes it.
+   */
+  private irqHandlerNow(s: CpuCq, cpu: Cpu): KGen<void> | null {
     this.stats.interrupts++;
-    if (!charge(this.sim.costs.hardirq)) yield this.sim.costs.hardirq;
     if (this.mode === 'softirq') {
       // block/blk-mq.c: blk_mq_raise_softirq()
       s.done.push(...s.cq.splice(0));
       s.irqRaised = false;
       if (!s.softirqRaised && s.done.length > 0) {
         s.softirqRaised = true;
-        this.sim.raiseSoftirq(cpu, 'BLOCK_SOFTIRQ', () => this.blkDoneSoftirq(s));
+        this.sim.raiseSoftirqWork(cpu, s.softirq);
       }
-      return;
+      return null;
     }
     const g = this.endAllNow(s.cq);
-    if (g !== null) yield* g;
+    if (g !== null) return this.irqHandlerFrom(s, g);
+    s.irqRaised = false;
+    return null;
+  }
+
+  /** The rest of irqHandlerNow: finish ending the requests, then re-arm the interrupt. */
+  private *irqHandlerFrom(s: CpuCq, g: KGen<void>): KGen<void> {
+    yield* g;
     s.irqRaised = false;
   }
 
   // block/blk-mq.c: blk_done_softirq()
-  private *blkDoneSoftirq(s: CpuCq): KGen<void> {
+  /** BLOCK_SOFTIRQ as a plain call: null when it finished without yielding, else the generator that finishes it. */
+  private blkDoneSoftirqNow(s: CpuCq): KGen<void> | null {
     this.stats.softirqs++;
-    yield* this.endAll(s.done);
+    const g = this.endAllNow(s.done);
+    if (g !== null) return this.blkDoneSoftirqFrom(s, g);
+    s.softirqRaised = false;
+    return null;
+  }
+
+  /** The rest of blkDoneSoftirqNow: finish ending the requests, then re-arm the softirq. */
+  private *blkDoneSoftirqFrom(s: CpuCq, g: KGen<void>): KGen<void> {
+    yield* g;
     s.softirqRaised = false;
   }
 

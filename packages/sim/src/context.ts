@@ -4,7 +4,7 @@
  * interrupted (hardirq > softirq > task).
  * @module
  */
-import type { Cpu } from './cpu';
+import type { Cpu, IrqWork } from './cpu';
 import type { EventHandle } from './event-queue';
 import type { Request } from './requests';
 import type { SpinLock } from './spinlock';
@@ -25,8 +25,12 @@ export interface InjectedRun {
 
 /** One execution context. Engine-internal state; read-only to simulated code. */
 export class ExecContext {
-  /** Generator stack: index 0 is the context's body; higher entries are injected work (task_work via IPI). */
-  readonly gens: KGen<unknown>[];
+  /**
+   * Generator stack: index 0 is the context's body; higher entries are
+   * injected work (task_work via IPI). Empty for an interrupt handler until
+   * it is called; then the generator it returns if it has to yield.
+   */
+  gens: KGen<unknown>[];
   /**
    * Injected work running on this (task) context — task_work run on return to
    * user mode, which interrupted a spend — with what it interrupted; null
@@ -57,6 +61,10 @@ export class ExecContext {
   resumeValue: unknown = undefined;
   /** Spinlocks held, innermost last (for error chains). */
   readonly heldSpinlocks: SpinLock[] = [];
+  /** @internal the interrupt handler this context runs, until it is called (the body is then its generator, if any). */
+  handler: IrqWork | null = null;
+  /** @internal the handler's entry cost, until charged (see `IrqWork.entryCost`). */
+  entryCost = 0;
 
   constructor(
     readonly kind: CtxKind,
@@ -64,10 +72,11 @@ export class ExecContext {
     public label: string,
     public cpu: Cpu | null,
     readonly task: Task | null,
-    body: KGen<unknown>,
+    /** The body, or null for an interrupt context, which runs `handler` instead. */
+    body: KGen<unknown> | null,
   ) {
     // an exact-size array: a push onto an empty one would reserve 17 slots, for every IRQ
-    this.gens = [body];
+    this.gens = body === null ? [] : [body];
   }
 
   /** `in_atomic()`: may not sleep here. */

@@ -9,10 +9,21 @@ import { RunQueue } from './sched';
 import type { Simulator } from './simulator';
 import type { Task } from './task';
 
-/** Interrupt work: a handler body run in hardirq or softirq context. */
+/**
+ * Interrupt work: a handler run in hardirq or softirq context. `fn` is a
+ * generator function, or a plain call that returns null when the handler
+ * finished without yielding, else the generator that finishes it (the
+ * `…Now` pattern).
+ */
 export interface IrqWork {
   readonly name: string;
-  readonly fn: () => KGen<unknown>;
+  readonly fn: () => KGen<unknown> | null;
+  /**
+   * CPU time the handler costs before `fn` is called, charged by the engine
+   * exactly as `if (!charge(ns)) yield ns` at the top of the handler would
+   * be — but with no generator when it cannot be charged at once. Default 0.
+   */
+  readonly entryCost?: number;
 }
 
 /** CPU time by context, ns (what `/proc/stat` splits it into). */
@@ -36,6 +47,8 @@ export class Cpu {
   /** @internal */ sliceTask: Task | null = null;
   /** @internal */ kickEv: EventHandle | null = null;
   /** @internal */ irqEv: EventHandle | null = null;
+  /** @internal the softirq loop on this CPU as a plain call (made once, not a closure per softirq run) */
+  softirqLoop: (() => KGen<unknown> | null) | null = null;
   /** Hardirqs raised while interrupts were off or another hardirq ran. */
   readonly pendingHardirqs: IrqWork[] = [];
   /** Raised softirqs, run at irq_exit or local_bh_enable. */

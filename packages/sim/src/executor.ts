@@ -60,6 +60,27 @@ export abstract class Executor extends EventLoop {
     current.sim = this as unknown as Simulator; // every Executor is a Simulator
     this.depth++;
     try {
+      if (ctx.handler !== null) {
+        // an interrupt handler not called yet: its entry cost, then the plain call (see IrqWork)
+        const cost = ctx.entryCost;
+        if (cost > 0) {
+          ctx.entryCost = 0;
+          if (!this.charge(cost)) {
+            ctx.spendLeft = cost; // as `yield cost` would: the charge just found the spend cannot run ahead
+            this.startSpend(ctx);
+            return;
+          }
+        }
+        const w = ctx.handler;
+        ctx.handler = null;
+        const g = w.fn();
+        if (g === null) {
+          this.finishCtx(ctx, undefined);
+          return;
+        }
+        ctx.gens = [g];
+        value = undefined;
+      }
       const gens = ctx.gens;
       for (;;) {
         const r = (gens[gens.length - 1] as KGen<unknown>).next(value);

@@ -19,7 +19,16 @@ export abstract class Interrupts extends SchedCore {
 
   /** Raise a hardirq on `cpu` running `fn` (an interrupt handler). */
   raiseIrq(cpu: Cpu, name: string, fn: () => KGen<unknown>): void {
-    cpu.pendingHardirqs.push({ name, fn });
+    this.raiseIrqWork(cpu, { name, fn, entryCost: 0 });
+  }
+
+  /**
+   * Raise a hardirq on `cpu` running `w` — whose `fn` may be a plain call
+   * (see `IrqWork`), so a handler that finishes without yielding makes no
+   * generator. A driver can raise the same `w` every time.
+   */
+  raiseIrqWork(cpu: Cpu, w: IrqWork): void {
+    cpu.pendingHardirqs.push(w);
     if (this.depth > 0) {
       if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu);
       return;
@@ -44,9 +53,14 @@ export abstract class Interrupts extends SchedCore {
 
   /** Raise a softirq on `cpu`; it runs at irq exit, or at once if the CPU is in task context. */
   raiseSoftirq(cpu: Cpu, name: string, fn: () => KGen<unknown>): void {
-    cpu.pendingSoftirqs.push({ name, fn });
+    this.raiseSoftirqWork(cpu, { name, fn, entryCost: 0 });
+  }
+
+  /** Raise a softirq on `cpu` running `w`, whose `fn` may be a plain call (see `IrqWork` and `raiseIrqWork`). */
+  raiseSoftirqWork(cpu: Cpu, w: IrqWork): void {
+    cpu.pendingSoftirqs.push(w);
     if (cpu.irqStack.length === 0) {
-      const softirq: IrqWork = { name, fn: () => this.softirqLoop(cpu) };
+      const softirq = this.softirqLoopWork(cpu, w.name);
       if (this.depth > 0) {
         this.queue.push(this.now, () => {
           if (cpu.irqStack.length === 0 && cpu.pendingSoftirqs.length > 0) this.enterIrq(cpu, 'softirq', softirq);
@@ -63,7 +77,9 @@ export abstract class Interrupts extends SchedCore {
       if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) idleExit = this.costs.idleExit;
       cpu.idleSince = Number.POSITIVE_INFINITY; // awake now: a task switched in after this IRQ pays no second idle exit
     }
-    const ctx = new ExecContext(kind, w.name, cpu, null, w.fn());
+    const ctx = new ExecContext(kind, w.name, cpu, null, null);
+    ctx.handler = w;
+    ctx.entryCost = w.entryCost ?? 0;
     ctx.spendLeft = idleExit;
     cpu.irqStack.push(ctx);
     if (this.tracing) {
@@ -74,12 +90,27 @@ export abstract class Interrupts extends SchedCore {
     this.resume(ctx);
   }
 
-  protected *softirqLoop(cpu: Cpu): KGen<void> {
-    if (!this.charge(this.costs.softirq)) yield this.costs.softirq;
-    let w = cpu.pendingSoftirqs.shift();
-    while (w !== undefined) {
-      yield* w.fn();
-      w = cpu.pendingSoftirqs.shift();
+  /** The softirq loop on `cpu` as interrupt work named `name`, with the softirq entry cost. */
+  private softirqLoopWork(cpu: Cpu, name: string): IrqWork {
+    return { name, fn: (cpu.softirqLoop ??= () => this.softirqLoopNow(cpu)), entryCost: this.costs.softirq };
+  }
+
+  // kernel/softirq.c: __do_softirq()
+  /** The softirq loop (after its entry cost) as a plain call: null when every pending softirq ran without yielding, else the generator that runs the rest. */
+  protected softirqLoopNow(cpu: Cpu): KGen<void> | null {
+    for (let w = cpu.pendingSoftirqs.shift(); w !== undefined; w = cpu.pendingSoftirqs.shift()) {
+      const g = w.fn();
+      if (g !== null) return this.softirqLoopFrom(cpu, g);
+    }
+    return null;
+  }
+
+  /** The rest of softirqLoopNow: finish `g`, then run the pending softirqs. */
+  private *softirqLoopFrom(cpu: Cpu, g: KGen<unknown>): KGen<void> {
+    yield* g;
+    for (let w = cpu.pendingSoftirqs.shift(); w !== undefined; w = cpu.pendingSoftirqs.shift()) {
+      const g2 = w.fn();
+      if (g2 !== null) yield* g2;
     }
   }
 
@@ -91,7 +122,7 @@ export abstract class Interrupts extends SchedCore {
       return;
     }
     if (cpu.pendingSoftirqs.length > 0 && !cpu.irqStack.some((c) => c.kind === 'softirq')) {
-      this.enterIrq(cpu, 'softirq', { name: cpu.pendingSoftirqs[0]?.name ?? 'softirq', fn: () => this.softirqLoop(cpu) });
+      this.enterIrq(cpu, 'softirq', this.softirqLoopWork(cpu, cpu.pendingSoftirqs[0]?.name ?? 'softirq'));
       return;
     }
     this.returnFromInterrupt(cpu);

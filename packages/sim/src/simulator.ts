@@ -19,13 +19,18 @@ import type { KGen } from './context';
 import { Cpu } from './cpu';
 import type { HungTask } from './errors';
 import { Affinity } from './affinity';
-import { charge, current } from './requests';
+import { current } from './requests';
 import { Rng } from './rng';
 import { defaultSchedParams, type SchedParams } from './sched';
 import { Task, type TaskWork } from './task';
 
 export type { RunResult } from './event-loop';
 export { runTaskWork } from './task-work';
+
+/** The reschedule IPI's handler: nothing past its entry cost (the return path finds the task_work). */
+function ipiHandler(): null {
+  return null;
+}
 
 /** Options of a simulation. */
 export interface SimOptions {
@@ -187,9 +192,6 @@ export class Simulator extends Affinity {
    */
   private kickProcess(t: Task): void {
     if (!t.onCpu || t.inKernel > 0 || current.ctx?.cpu === t.cpu) return;
-    const cost = this.costs.hardirq;
-    this.raiseIrq(t.cpu, 'ipi', function* () {
-      if (!charge(cost)) yield cost;
-    });
+    this.raiseIrqWork(t.cpu, { name: 'ipi', fn: ipiHandler, entryCost: this.costs.hardirq });
   }
 }

@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import type { KGen } from './context';
+import type { Cpu, IrqWork } from './cpu';
+import { InvalidContextError } from './errors';
+import { charge, currentCtx, sleep } from './requests';
+import { Simulator } from './simulator';
+import { SpinLock, spinLock } from './spinlock';
+
+const ZERO = { contextSwitch: 0, idleExit: 0, syscall: 0, hardirq: 0, softirq: 0 };
+const cpu = (sim: Simulator, i = 0): Cpu => sim.cpus[i]!;
+
+/** The records of the interrupt tracepoints, as `name@ts:handler`. */
+function irqEvents(sim: Simulator): string[] {
+  return sim.tracer.records
+    .filter((r) => r.ph === 'i' && /^(irq_handler|softirq)_/.test(r.name))
+    .map((r) => `${r.name}@${r.ts}:${String(r.args?.['name'])}/${r.kind}`);
+}
+
+describe('interrupt handlers as plain calls (raiseIrqWork)', () => {
+  it('a handler that finishes without yielding runs as one call after its entry cost, in hardirq context, and is accounted and traced', () => {
+    const sim = new Simulator({ costs: ZERO, trace: true });
+    let done = -1;
+    sim.spawn('t', function* () {
+      yield 10_000;
+      done = sim.now;
+    });
+    const calls: string[] = [];
+    const w: IrqWork = {
+      name: 'nvme0q0',
+      entryCost: 500,
+      fn: () => {
+        const c = currentCtx();
+        calls.push(`${c.kind} ${c.label} ${sim.now}`);
+        expect(charge(200)).toBe(true); // nothing else is due: the handler's own work runs ahead
+        calls.push(`end ${sim.now}`);
+        return null;
+      },
+    };
+    sim.at(3_000, () => sim.raiseIrqWork(cpu(sim), w));
+    sim.run();
+    expect(calls).toEqual(['hardirq nvme0q0 3500', 'end 3700']);
+    expect(done).toBe(10_700);
+    expect(cpu(sim).times.hardirq).toBe(700);
+    expect(cpu(sim).times.user).toBe(10_000);
+    expect(irqEvents(sim)).toEqual(['irq_handler_entry@3000:nvme0q0/hardirq', 'irq_handler_exit@3700:nvme0q0/hardirq']);
+    const slices = sim.tracer.records.filter((r) => r.ph === 'X' && r.kind === 'hardirq');
+    expect(slices.reduce((n, r) => n + (r.dur ?? 0), 0)).toBe(700);
+  });
+
+  it('with no entry cost the handler is called at the moment the interrupt is raised', () => {
+    const sim = new Simulator({ costs: ZERO });
+    const log: string[] = [];
+    sim.at(1_000, () => {
+      sim.raiseIrqWork(cpu(sim), { name: 'a', fn: () => (log.push(`a ${sim.now} ${currentCtx().kind}`), null) });
+      log.push(`caller ${sim.now}`);
+    });
+    sim.run();
+    expect(log).toEqual(['a 1000 hardirq', 'caller 1000']);
+  });
+
+  it('a handler that must yield returns the generator that finishes it, which runs in the same context', () => {
+    const sim = new Simulator({ costs: ZERO });
+    const log: string[] = [];
+    sim.spawn('t', function* () {
+      yield 5_000;
+      log.push(`task ${sim.now}`);
+    });
+    sim.at(1_000, () =>
+      sim.raiseIrqWork(cpu(sim), {
+        name: 'nvme',
+        entryCost: 100,
+        fn: () => {
+          log.push(`called ${sim.now}`);
+          const ctx = currentCtx();
+          return (function* (): KGen<void> {
+            expect(currentCtx()).toBe(ctx);
+            yield 300;
+            log.push(`handler done ${sim.now}`);
+          })();
+        },
+      }),
+    );
+    sim.run();
+    expect(log).toEqual(['called 1100', 'handler done 1400', 'task 5400']);
+    expect(cpu(sim).times.hardirq).toBe(400);
+  });
+
+  it('hardirqs raised during a plain-call hardirq wait for its exit; softirqs run after every pending hardirq; a hardirq preempts a softirq', () => {
+    const sim = new Simulator({ costs: { ...ZERO, softirq: 50 } });
+    const log: string[] = [];
+    const softirq: IrqWork = {
+      name: 'BLOCK_SOFTIRQ',
+      fn: () => {
+        log.push(`softirq ${sim.now} ${currentCtx().kind}`);
+        return (function* (): KGen<void> {
+          yield 1_000;
+          log.push(`softirq done ${sim.now}`);
+        })();
+      },
+    };
+    sim.at(0, () =>
+      sim.raiseIrqWork(cpu(sim), {
+        name: 'first',
+        entryCost: 100,
+        fn: () => {
+          sim.raiseIrqWork(cpu(sim), { name: 'second', entryCost: 50, fn: () => (log.push(`second ${sim.now}`), null) });
+          sim.raiseSoftirqWork(cpu(sim), softirq);
+          log.push(`first done ${sim.now}`);
+          return null;
+        },
+      }),
+    );
+    sim.at(500, () => sim.raiseIrqWork(cpu(sim), { name: 'third', entryCost: 200, fn: () => (log.push(`third ${sim.now}`), null) }));
+    sim.run();
+    // first 0..100; second's entry 100..150; softirq entry 150..200; third preempts at 500 for 200
+    expect(log).toEqual(['first done 100', 'second 150', 'softirq 200 softirq', 'third 700', 'softirq done 1400']);
+    expect(cpu(sim).times).toMatchObject({ hardirq: 350, softirq: 1_050 });
+  });
+
+  it('an interrupt on a long-idle CPU pays the idle exit before the entry cost', () => {
+    const sim = new Simulator({ costs: { ...ZERO, idleExit: 2_000 }, sched: { idleResidencyNs: 10_000 } });
+    const at: number[] = [];
+    const w: IrqWork = { name: 'a', entryCost: 100, fn: () => (at.push(sim.now), null) };
+    sim.at(50_000, () => sim.raiseIrqWork(cpu(sim), w)); // idle since 0: pays
+    sim.at(55_000, () => sim.raiseIrqWork(cpu(sim), w)); // idle since 52_100: does not
+    sim.run();
+    expect(at).toEqual([52_100, 55_100]);
+  });
+
+  it('a plain-call handler whose generator returns holding a spinlock is an InvalidContextError', () => {
+    const sim = new Simulator();
+    const l = new SpinLock('leaked');
+    sim.at(0, () =>
+      sim.raiseIrqWork(cpu(sim), {
+        name: 'nvme',
+        fn: () =>
+          (function* (): KGen<void> {
+            yield spinLock(l);
+          })(),
+      }),
+    );
+    expect(() => sim.run()).toThrow(InvalidContextError);
+  });
+
+  /**
+   * A busy two-CPU run with tracing on: tasks spending and sleeping (so CPUs
+   * go idle and pay idle exits), interrupts raised at colliding times, handlers
+   * that charge per item and yield when something else is due, nested hardirqs
+   * and softirqs. `plain` raises every handler as a plain call with an entry
+   * cost; otherwise as the equivalent generator.
+   */
+  function busyRun(plain: boolean): { sim: Simulator; log: string[] } {
+    const sim = new Simulator({ cpus: 2, costs: { ...ZERO, hardirq: 250, softirq: 40, idleExit: 900 }, sched: { idleResidencyNs: 5_000 }, trace: true });
+    const log: string[] = [];
+    const item = (tag: string, i: number): void => {
+      log.push(`${tag}#${i} ${sim.now} ${currentCtx().kind}`);
+    };
+    function* itemsFrom(tag: string, i: number, n: number): KGen<void> {
+      for (; i < n; i++) {
+        if (!charge(70)) yield 70;
+        item(tag, i);
+      }
+    }
+    const itemsNow = (tag: string, n: number): KGen<void> | null => {
+      for (let i = 0; i < n; i++) {
+        if (!charge(70)) return itemsFrom(tag, i, n);
+        item(tag, i);
+      }
+      return null;
+    };
+    const raise = (c: Cpu, tag: string, n: number, then?: () => void): void => {
+      const fn = (): KGen<void> | null => {
+        then?.();
+        return itemsNow(tag, n);
+      };
+      if (plain) sim.raiseIrqWork(c, { name: tag, fn, entryCost: 250 });
+      else
+        sim.raiseIrq(c, tag, function* () {
+          if (!charge(250)) yield 250;
+          then?.();
+          yield* itemsFrom(tag, 0, n);
+        });
+    };
+    const raiseSoft = (c: Cpu, tag: string, n: number): void => {
+      if (plain) sim.raiseSoftirqWork(c, { name: tag, fn: () => itemsNow(tag, n) });
+      else sim.raiseSoftirq(c, tag, () => itemsFrom(tag, 0, n));
+    };
+    sim.spawn('spinner', function* () {
+      for (let i = 0; i < 40; i++) yield 1_300;
+    }, { cpusAllowed: [0] });
+    sim.spawn('sleeper', function* () {
+      for (let i = 0; i < 12; i++) {
+        yield 700;
+        yield sleep(6_000);
+      }
+    }, { cpusAllowed: [1] });
+    for (let k = 0; k < 30; k++) {
+      const t = 1_000 + k * 1_777;
+      sim.at(t, () => {
+        raise(cpu(sim, k % 2), `q${k}`, 1 + (k % 4), () => {
+          if (k % 3 === 0) raise(cpu(sim, k % 2), `q${k}nested`, 2);
+          if (k % 5 === 0) raiseSoft(cpu(sim, k % 2), `soft${k}`, 3);
+        });
+        if (k % 4 === 1) raise(cpu(sim, 1 - (k % 2)), `r${k}`, 2);
+      });
+    }
+    sim.run();
+    log.push(`end ${sim.now} ${JSON.stringify(sim.cpus.map((c) => c.times))}`);
+    return { sim, log };
+  }
+
+  it('plain calls with an entry cost behave exactly as the generator handlers they replace (times, order, traces)', () => {
+    const gen = busyRun(false);
+    const now = busyRun(true);
+    expect(gen.log.some((l) => l.includes('softirq'))).toBe(true);
+    expect(now.log).toEqual(gen.log);
+    expect(now.sim.tracer.records).toEqual(gen.sim.tracer.records);
+    expect(now.sim.eventsRun).toBe(gen.sim.eventsRun);
+  });
+});
