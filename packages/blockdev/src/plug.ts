@@ -31,28 +31,16 @@ export class BlkPlug {
   }
 }
 
-/**
- * `current->plug`, one slot per task that ever plugged, kept for the task's
- * life: plugging and unplugging set the slot's field instead of adding and
- * deleting a WeakMap entry for every plug.
- */
-interface PlugSlot {
-  plug: BlkPlug | null;
-}
-
-const plugSlots = new WeakMap<Task, PlugSlot>();
-
 /** `current->plug`: the current task's active plug, if any (none in interrupt context). */
 export function currentPlug(): BlkPlug | undefined {
   const t = currentCtx().task;
-  return t === null ? undefined : (plugSlots.get(t)?.plug ?? undefined);
+  return t === null ? undefined : ((t.plug as BlkPlug | null) ?? undefined);
 }
 
-/** The current task's plug slot when `plug` is its active plug, else undefined. */
-function activeSlot(plug: BlkPlug): PlugSlot | undefined {
+/** The current task when `plug` is its active plug, else undefined. */
+function pluggingTask(plug: BlkPlug): Task | undefined {
   const t = currentCtx().task;
-  const slot = t === null ? undefined : plugSlots.get(t);
-  return slot?.plug === plug ? slot : undefined;
+  return t !== null && t.plug === plug ? t : undefined;
 }
 
 // block/blk-core.c: blk_start_plug()
@@ -60,12 +48,7 @@ function activeSlot(plug: BlkPlug): PlugSlot | undefined {
 export function blkStartPlug(plug: BlkPlug = new BlkPlug()): BlkPlug {
   const t = currentCtx().task;
   if (t === null) throw new Error('blk_start_plug outside task context');
-  let slot = plugSlots.get(t);
-  if (slot === undefined) {
-    slot = { plug: null };
-    plugSlots.set(t, slot);
-  }
-  slot.plug ??= plug;
+  t.plug ??= plug;
   return plug;
 }
 
@@ -84,10 +67,10 @@ export function* blkFlushPlug(plug: BlkPlug): KGen<void> {
 // block/blk-core.c: blk_finish_plug()
 /** Flush `plug` and stop plugging, if it is the task's active plug. */
 export function* blkFinishPlug(plug: BlkPlug): KGen<void> {
-  const slot = activeSlot(plug);
-  if (slot === undefined) return;
+  const t = pluggingTask(plug);
+  if (t === undefined) return;
   yield* blkFlushPlug(plug);
-  slot.plug = null;
+  t.plug = null;
 }
 
 /**
@@ -96,8 +79,8 @@ export function* blkFinishPlug(plug: BlkPlug): KGen<void> {
  * the flush from the request that needs to yield, in the same order.
  */
 export function blkFinishPlugNow(plug: BlkPlug): KGen<void> | null {
-  const slot = activeSlot(plug);
-  if (slot === undefined) return null;
+  const t = pluggingTask(plug);
+  if (t === undefined) return null;
   // in order, walking the list itself (no copy): a request plugged meanwhile would be issued after the rest
   const list = plug.mqList;
   for (let i = 0; i < list.length; i++) {
@@ -105,11 +88,11 @@ export function blkFinishPlugNow(plug: BlkPlug): KGen<void> | null {
     if (g !== null) {
       const rest = list.slice(i + 1);
       emptyList(list);
-      return finishPlugFrom(plug, slot, g, rest);
+      return finishPlugFrom(plug, t, g, rest);
     }
   }
   emptyList(list);
-  slot.plug = null;
+  t.plug = null;
   return null;
 }
 
@@ -119,14 +102,14 @@ function emptyList(list: unknown[]): void {
 }
 
 /** The rest of a flush started by blkFinishPlugNow: `g`, then `rest`, then anything plugged since. */
-function* finishPlugFrom(plug: BlkPlug, slot: PlugSlot, g: KGen<void>, rest: readonly PluggedRequest[]): KGen<void> {
+function* finishPlugFrom(plug: BlkPlug, t: Task, g: KGen<void>, rest: readonly PluggedRequest[]): KGen<void> {
   yield* g;
   for (const rq of rest) {
     const g2 = rq.dispatch();
     if (g2 !== null) yield* g2;
   }
   yield* blkFlushPlug(plug);
-  slot.plug = null;
+  t.plug = null;
 }
 
 // block/blk-mq.c: blk_add_rq_to_plug()

@@ -80,6 +80,8 @@ export class Task {
   cpusAllowed: readonly number[];
   /** Value returned by the body when it finished. */
   result: unknown = undefined;
+  /** `task_struct->plug`: the block layer's active plug (a @dio/blockdev `BlkPlug`), or null. */
+  plug: object | null = null;
 
   constructor(
     readonly pid: number,
