@@ -5,7 +5,7 @@
  * before it sleeps for a tag.
  * @module
  */
-import { currentCtx, type KGen, type Task } from '@dio/sim';
+import { clearArray, currentCtx, type KGen, type Task } from '@dio/sim';
 
 /** A plugged request: how to issue it when the plug is flushed. */
 export interface PluggedRequest {
@@ -87,18 +87,13 @@ export function blkFinishPlugNow(plug: BlkPlug): KGen<void> | null {
     const g = (list[i] as PluggedRequest).dispatch();
     if (g !== null) {
       const rest = list.slice(i + 1);
-      emptyList(list);
+      clearArray(list);
       return finishPlugFrom(plug, t, g, rest);
     }
   }
-  emptyList(list);
+  clearArray(list);
   t.plug = null;
   return null;
-}
-
-/** Empty `list` keeping its backing store: `length = 0` (like `splice(0)`) frees it, and the next push allocates again. */
-function emptyList(list: unknown[]): void {
-  while (list.length > 0) list.pop();
 }
 
 /** The rest of a flush started by blkFinishPlugNow: `g`, then `rest`, then anything plugged since. */

@@ -3,7 +3,7 @@
  * is lost), batched completion flushes, and waking CQ waiters.
  * @module
  */
-import { charge, type KGen } from '@dio/sim';
+import { charge, clearArray, type KGen } from '@dio/sim';
 import type { CqWaiter, IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
 import { IORING_SQ_CQ_OVERFLOW } from './uapi';
@@ -71,7 +71,7 @@ export function flushCompletionsNow(ctx: IoRingCtx): boolean {
     }
     postReq(ctx, reqs[i] as IoKiocb);
   }
-  reqs.length = 0;
+  clearArray(reqs);
   if (!ctx.deferTaskrun) cqringWake(ctx);
   return true;
 }

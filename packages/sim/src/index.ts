@@ -52,4 +52,5 @@ export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';
 export { Tracer, type NestedSlice, type TraceRecord, type TraceArgs } from './trace';
 export { toChromeTrace, toFtraceText, type ChromeEvent } from './trace-export';
+export { clearArray } from './array';
 export { LatencyHistogram, RunningMoments, FIO_PERCENTILES, fioPercentileKey, type LatencySummary } from './stats';

@@ -32,7 +32,7 @@ import {
   sqeSetData64,
 } from '@dio/io-uring';
 import { EAGAIN, EINTR, EINVAL, EBADF } from '@dio/kiocb';
-import { currentSim, type KGen, syscall } from '@dio/sim';
+import { clearArray, currentSim, type KGen, syscall } from '@dio/sim';
 import type { Engine, EngineEnv, QueueResult } from './engine';
 import type { IoU } from './io-u';
 
@@ -138,7 +138,7 @@ export class IoUringEngine implements Engine {
     const now = currentSim().now;
     const done = this.queued;
     this.queued = this.committed;
-    this.queued.length = 0;
+    clearArray(this.queued);
     this.committed = done;
     for (const io of done) io.issueTime = now;
     return done;
@@ -178,7 +178,7 @@ export class IoUringEngine implements Engine {
       if (c === null || c === undefined || this.env.ious[Number(c.userData)] === undefined) return null;
     }
     const out = this.events;
-    out.length = 0;
+    clearArray(out);
     this.reap(out, max);
     return out;
   }
@@ -187,7 +187,7 @@ export class IoUringEngine implements Engine {
   *getevents(min: number, max: number): KGen<IoU[]> {
     const ring = this.ring;
     const out = this.events;
-    out.length = 0;
+    clearArray(out);
     if (ring === null) return out;
     let actualMin = min;
     const sim = currentSim();
