@@ -3,7 +3,7 @@
  * @module
  */
 import { EINVAL, type FdTable, type File, type Issuer } from '@dio/kiocb';
-import { type Simulator, type Task, type TwaMode, WaitQueue } from '@dio/sim';
+import { clearArray, type Simulator, type Task, type TwaMode, WaitQueue } from '@dio/sim';
 import type { IoWq } from './iowq';
 import type { IoKiocb } from './req';
 import { CqRing, roundupPow2, SqRing } from './rings';
@@ -57,6 +57,34 @@ export interface RingStats {
   inlineCompletions: number;
 }
 
+/**
+ * A task_work list (ctx->work_llist, tctx->task_list): queued requests,
+ * oldest first. Taking a batch swaps in a spare array instead of copying the
+ * list (`splice(0)`), and a finished batch becomes the spare, so running
+ * task_work allocates nothing.
+ */
+export class TwList {
+  /** Queued requests, oldest first. */
+  items: IoKiocb[] = [];
+  /** An empty array for the next take(); null while every array is in use. */
+  private spare: IoKiocb[] | null = [];
+
+  // include/linux/llist.h: llist_del_all()
+  /** Take every queued request as a batch, leaving the list empty. Hand the batch back with done() once it has run. */
+  take(): IoKiocb[] {
+    const batch = this.items;
+    this.items = this.spare ?? [];
+    this.spare = null;
+    return batch;
+  }
+
+  /** A batch from take() has run: keep its array, emptied, for the next take(). */
+  done(batch: IoKiocb[]): void {
+    clearArray(batch);
+    this.spare = batch;
+  }
+}
+
 /** struct io_ring_ctx. */
 export class IoRingCtx {
   readonly sq: SqRing;
@@ -67,11 +95,12 @@ export class IoRingCtx {
   fixedBufs: Iovec[] | null = null;
   /** cq_wait: tasks sleeping in io_cqring_wait. */
   readonly cqWaiters: CqWaiter[] = [];
-  /** DEFER_TASKRUN: ctx->work_llist, oldest first; cq_wait_nr. */
-  readonly workList: IoKiocb[] = [];
+  /** DEFER_TASKRUN: ctx->work_llist. */
+  readonly localWork = new TwList();
+  /** cq_wait_nr. */
   cqWaitNr = 0;
   /** Normal task_work: tctx->task_list per task. */
-  readonly taskLists = new Map<Task, IoKiocb[]>();
+  readonly taskLists = new Map<Task, TwList>();
   /** CQEs waiting for room in the CQ ring (ctx->cq_overflow_list). */
   readonly overflowList: Cqe[] = [];
   /** IOPOLL: issued requests to poll, in issue order. */
@@ -86,6 +115,11 @@ export class IoRingCtx {
   readonly sqWakeup = new WaitQueue('io_uring sqd wait');
   dead = false;
   readonly stats: RingStats = { sqesSubmitted: 0, cqesPosted: 0, cqesOverflowed: 0, iowqPunts: 0, taskWorkItems: 0, inlineCompletions: 0 };
+
+  /** DEFER_TASKRUN: ctx->work_llist, oldest first. */
+  get workList(): IoKiocb[] {
+    return this.localWork.items;
+  }
 
   constructor(
     readonly sim: Simulator,

@@ -8,7 +8,7 @@
  */
 export * from './uapi';
 export { SqRing, CqRing, roundupPow2 } from './rings';
-export { IoRingCtx, ioUringSetupParams, FEATURES, type IoUringKernel, type RingStats, type CqWaiter } from './ctx';
+export { IoRingCtx, TwList, ioUringSetupParams, FEATURES, type IoUringKernel, type RingStats, type CqWaiter } from './ctx';
 export { IoKiocb } from './req';
 export { ioUringSetup, ioUringEnter, registerFiles, registerBuffers, ioUringRelease, type IoUringEnv } from './enter';
 export { ioCompleteRw, ioCompleteRwIopoll, ioReqRwComplete, IOU_OK, IOU_ISSUE_SKIP_COMPLETE } from './rw';

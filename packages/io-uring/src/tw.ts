@@ -7,7 +7,7 @@
  */
 import { charge, type KGen, type NestedSlice, type Task } from '@dio/sim';
 import { flushCompletions, flushCompletionsNow } from './cqe';
-import type { IoRingCtx } from './ctx';
+import { type IoRingCtx, TwList } from './ctx';
 import type { IoKiocb } from './req';
 import { IORING_SQ_TASKRUN } from './uapi';
 
@@ -37,11 +37,12 @@ export function reqTaskWorkAddNow(req: IoKiocb, lazy: boolean): boolean {
 
 // io_uring/io_uring.c: io_req_local_work_add()
 function localWorkAdd(ctx: IoRingCtx, req: IoKiocb, lazy: boolean): void {
-  const head = ctx.workList[ctx.workList.length - 1];
+  const list = ctx.localWork.items;
+  const head = list[list.length - 1];
   const nrTwPrev = head?.nrTw ?? 0;
   const nrTw = lazy ? nrTwPrev + 1 : NR_TW_FORCE;
   req.nrTw = nrTw;
-  ctx.workList.push(req);
+  list.push(req);
   if (head === undefined && ctx.taskrunFlag) ctx.sq.flags |= IORING_SQ_TASKRUN;
   const nrWait = ctx.cqWaitNr;
   if (nrWait === 0) return; // no one is waiting
@@ -51,11 +52,12 @@ function localWorkAdd(ctx: IoRingCtx, req: IoKiocb, lazy: boolean): void {
 
 // io_uring/io_uring.c: io_req_normal_work_add()
 function normalWorkAdd(ctx: IoRingCtx, req: IoKiocb): void {
-  let list = ctx.taskLists.get(req.task);
-  if (list === undefined) {
-    list = [];
-    ctx.taskLists.set(req.task, list);
+  let tw = ctx.taskLists.get(req.task);
+  if (tw === undefined) {
+    tw = new TwList();
+    ctx.taskLists.set(req.task, tw);
   }
+  const list = tw.items;
   list.push(req);
   if (list.length > 1) return; // task_work already pending
   if (ctx.taskrunFlag) ctx.sq.flags |= IORING_SQ_TASKRUN;
@@ -100,12 +102,14 @@ function* runListResume(g: KGen<void>, ctx: IoRingCtx, items: IoKiocb[], i: numb
 // io_uring/io_uring.c: tctx_task_work()
 /** The task_work callback of normal mode: run this task's queued completions, then post their CQEs. */
 export function* tctxTaskWork(ctx: IoRingCtx, task: Task): KGen<void> {
-  const list = ctx.taskLists.get(task);
-  if (list === undefined) return;
-  while (list.length > 0) {
+  const tw = ctx.taskLists.get(task);
+  if (tw === undefined) return;
+  while (tw.items.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
-    const r = runListNow(ctx, list.splice(0), 0);
+    const batch = tw.take();
+    const r = runListNow(ctx, batch, 0);
     if (typeof r !== 'number') yield* r;
+    tw.done(batch);
     if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
   }
 }
@@ -130,10 +134,13 @@ export function runLocalWorkNow(ctx: IoRingCtx): number | KGen<number> {
 
 /** The loop of __io_run_local_work(), `n` items run so far. */
 function localWorkLoop(ctx: IoRingCtx, span: NestedSlice | null, n: number): number | KGen<number> {
-  while (ctx.workList.length > 0) {
+  const work = ctx.localWork;
+  while (work.items.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
-    const r = runListNow(ctx, ctx.workList.splice(0), 0);
-    if (typeof r !== 'number') return localWorkResume(r, ctx, span, n);
+    const batch = work.take();
+    const r = runListNow(ctx, batch, 0);
+    if (typeof r !== 'number') return localWorkResume(r, batch, ctx, span, n);
+    work.done(batch);
     n += r;
     if (!flushCompletionsNow(ctx)) return localWorkFlush(ctx, span, n);
   }
@@ -141,8 +148,9 @@ function localWorkLoop(ctx: IoRingCtx, span: NestedSlice | null, n: number): num
   return n;
 }
 
-function* localWorkResume(g: KGen<number>, ctx: IoRingCtx, span: NestedSlice | null, n: number): KGen<number> {
+function* localWorkResume(g: KGen<number>, batch: IoKiocb[], ctx: IoRingCtx, span: NestedSlice | null, n: number): KGen<number> {
   n += yield* g;
+  ctx.localWork.done(batch);
   if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
   const r = localWorkLoop(ctx, span, n);
   return typeof r === 'number' ? r : yield* r;
