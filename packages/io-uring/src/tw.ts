@@ -38,7 +38,8 @@ export function reqTaskWorkAddNow(req: IoKiocb, lazy: boolean): boolean {
 // io_uring/io_uring.c: io_req_local_work_add()
 function localWorkAdd(ctx: IoRingCtx, req: IoKiocb, lazy: boolean): void {
   const list = ctx.localWork.items;
-  const head = list[list.length - 1];
+  const n = list.length;
+  const head = n > 0 ? list[n - 1] : undefined; // list[-1] on an empty list is a slow named-property miss, not an array read
   const nrTwPrev = head?.nrTw ?? 0;
   const nrTw = lazy ? nrTwPrev + 1 : NR_TW_FORCE;
   req.nrTw = nrTw;
