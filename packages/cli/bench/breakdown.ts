@@ -1,0 +1,92 @@
+/**
+ * What one simulated I/O is made of, for the bench job (io_uring, QD16,
+ * 4 KiB randwrite, linux-6.5, tracing off): calls into the engine per I/O
+ * (CPU-cost charges and how many could not run ahead, timed spends, spends
+ * cut short by an interrupt, context switches, interrupts, wake-ups, heap
+ * events) and the JavaScript bytes allocated per I/O. The table in
+ * docs/performance.md comes from here.
+ *
+ * The counts wrap the engine's methods for one run (so that run is slower;
+ * the rates are measured by `pnpm bench`, not here). The allocation figure
+ * comes from V8's sampling heap profiler, including objects already
+ * collected, over a second run.
+ *
+ * Run: pnpm --filter @dio/cli bench:breakdown
+ */
+import { Session } from 'node:inspector';
+import { LINUX_6_5, parseFioArgs, runJobs } from '@dio/fio';
+import { Simulator } from '@dio/sim';
+import { seriesJobArgs } from '../src/compare';
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Engine methods to count: the label printed, and the method (internal names, so a rename shows up as missing). */
+const COUNTED: readonly (readonly [string, string])[] = [
+  ['CPU-cost charges', 'charge'],
+  ['timed spends through the event queue', 'startSpend'],
+  ['spends cut short by an interrupt', 'suspend'],
+  ['context switches (__schedule)', 'reschedule'],
+  ['interrupt entries (hardirq and softirq)', 'enterIrq'],
+  ['task wake-ups', 'wakeUpTask'],
+];
+
+const job = parseFioArgs([...seriesJobArgs(16, 'io_uring', '100ms')]).jobs;
+
+function countCalls(): void {
+  const proto = Simulator.prototype as unknown as Record<string, Method | undefined>;
+  const counts = new Map<string, number>();
+  let chargeFailed = 0;
+  const originals: [string, Method][] = [];
+  for (const [, name] of COUNTED) {
+    const orig = proto[name];
+    if (typeof orig !== 'function') {
+      console.log(`(engine method ${name} not found: not counted)`);
+      continue;
+    }
+    originals.push([name, orig]);
+    proto[name] = function (this: unknown, ...args: unknown[]): unknown {
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      const r = orig.apply(this, args);
+      if (name === 'charge' && r === false) chargeFailed++;
+      return r;
+    };
+  }
+  let out;
+  try {
+    out = runJobs(job, LINUX_6_5, { seed: 1 });
+  } finally {
+    for (const [name, orig] of originals) proto[name] = orig;
+  }
+  const per = (n: number): string => (n / out.ios).toFixed(2).padStart(6);
+  console.log(`${out.ios.toLocaleString('en-US')} I/Os in ${job[0]?.runtimeNs ?? 0} ns simulated; per I/O:`);
+  for (const [label, name] of COUNTED) {
+    const n = counts.get(name);
+    if (n === undefined) continue;
+    console.log(`  ${per(n)}  ${label}`);
+    if (name === 'charge') console.log(`  ${per(chargeFailed)}  …of which could not run ahead (an event falls inside the charge)`);
+  }
+  console.log(`  ${per(out.stack.sim.eventsRun)}  engine events (heap pops)`);
+}
+
+interface SamplingNode {
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+async function bytesPerIo(): Promise<void> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params: object = {}): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  const out = runJobs(job, LINUX_6_5, { seed: 1 });
+  const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: { head: SamplingNode } };
+  session.disconnect();
+  const total = (n: SamplingNode): number => n.selfSize + n.children.reduce((s, c) => s + total(c), 0);
+  console.log(`  ${Math.round(total(profile.head) / out.ios).toLocaleString('en-US')} bytes allocated (V8 sampling heap profiler, collected objects included)`);
+}
+
+runJobs(job, LINUX_6_5, { seed: 1 }); // warm up
+countCalls();
+await bytesPerIo();
