@@ -47,6 +47,8 @@ export class Cpu {
   /** @internal */ sliceTask: Task | null = null;
   /** @internal */ kickEv: EventHandle | null = null;
   /** @internal */ irqEv: EventHandle | null = null;
+  /** @internal an event callback raised a hardirq here, entered once the callback returns */
+  irqDeferred = false;
   /** @internal the softirq loop on this CPU as a plain call (made once, not a closure per softirq run) */
   softirqLoop: (() => KGen<unknown> | null) | null = null;
   /** Hardirqs raised while interrupts were off or another hardirq ran. */

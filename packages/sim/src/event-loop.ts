@@ -42,6 +42,10 @@ export abstract class EventLoop {
   protected stopped = false;
   /** @internal The time run() may not pass (run-ahead stops there). */
   protected limit = Number.POSITIVE_INFINITY;
+  /** @internal True while an event callback runs (from `run` or `step`). */
+  protected inEvent = false;
+  /** @internal Engine work an event callback left for right after it returns (see `afterEvent`). */
+  protected afterEventPending = false;
 
   constructor(tracing: boolean) {
     this.tracing = tracing;
@@ -88,8 +92,29 @@ export abstract class EventLoop {
     if (e === undefined) return false;
     this.now = e.time;
     this.eventsRun++;
-    e.fn(e.arg);
+    this.runEvent(e.fn, e.arg);
     return true;
+  }
+
+  /** Call an event's callback, then the engine work it left for after it. */
+  private runEvent(fn: EventFn, arg: unknown): void {
+    this.inEvent = true;
+    try {
+      fn(arg);
+    } finally {
+      this.inEvent = false;
+    }
+    if (this.afterEventPending) this.afterEvent();
+  }
+
+  /**
+   * Engine work an event callback asked for (`afterEventPending`), run once
+   * the callback has returned, at the same `now`, before any other event:
+   * e.g. entering an interrupt the callback raised, which may then run ahead
+   * because nothing else in that callback can still act at `now`.
+   */
+  protected afterEvent(): void {
+    this.afterEventPending = false;
   }
 
   /** Run events until none are left, `until` is reached, or `stop()` is called. */
@@ -110,7 +135,7 @@ export abstract class EventLoop {
       const e = q.pop() as { time: Ns; fn: EventFn; arg: unknown };
       this.now = e.time;
       this.eventsRun++;
-      e.fn(e.arg);
+      this.runEvent(e.fn, e.arg);
     }
   }
 

@@ -40,7 +40,7 @@ describe('hardirq preemption', () => {
     expect(cpu(sim).times.user + cpu(sim).times.sys).toBe(10_000);
   });
 
-  it('two IRQs raised in one callback on two CPUs both enter at that instant (no run-ahead past the caller)', () => {
+  it('two IRQs raised in one callback on two CPUs both enter at that instant, in order, once the callback returns (no run-ahead past either)', () => {
     const sim = new Simulator({ cpus: 2, costs: ZERO });
     sim.spawn('busy0', function* () {
       yield 1_000_000;
@@ -56,7 +56,20 @@ describe('hardirq preemption', () => {
       entered.push(-sim.now);
     });
     sim.run();
-    expect(entered).toEqual([1_000, 1_000, -1_000]);
+    expect(entered).toEqual([-1_000, 1_000, 1_000]);
+  });
+
+  it('an IRQ raised from an event callback is entered when the callback returns, and its entry runs ahead when nothing else is due', () => {
+    const sim = new Simulator({ costs: { ...ZERO, hardirq: 500 } });
+    const log: string[] = [];
+    sim.at(1_000, () => {
+      sim.raiseIrqWork(cpu(sim), { name: 'nvme', entryCost: 500, fn: () => (log.push(`handler ${sim.now}`), null) });
+      log.push(`device ${sim.now}`);
+    });
+    const r = sim.run();
+    expect(log).toEqual(['device 1000', 'handler 1500']);
+    expect(cpu(sim).times.hardirq).toBe(500);
+    expect(r.events).toBe(1); // the device event only: no event for the entry cost
   });
 
   it('nested: a hardirq interrupting another hardirq waits; one interrupting a softirq preempts it', () => {

@@ -33,6 +33,47 @@ export abstract class Interrupts extends SchedCore {
       if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu);
       return;
     }
+    if (this.inEvent) {
+      // from an event callback (a device or timer): taken as soon as the callback returns (afterEvent)
+      if (!cpu.irqDeferred) {
+        cpu.irqDeferred = true;
+        this.deferredIrqCpus.push(cpu);
+        this.afterEventPending = true;
+      }
+      return;
+    }
+    this.onPendingIrqNow(cpu);
+  }
+
+  /** CPUs whose interrupt an event callback raised, in the order raised, entered once it returns. */
+  private readonly deferredIrqCpus: Cpu[] = [];
+
+  /**
+   * After an event callback: enter the interrupts it raised, in order. With a
+   * single one, nothing else can act at `now` any more, so its entry may run
+   * ahead like any spend (no event for the entry cost when nothing is due
+   * before it ends); with several, each is entered without running ahead, so
+   * the later ones are taken at the same `now`.
+   */
+  protected override afterEvent(): void {
+    super.afterEvent();
+    const cpus = this.deferredIrqCpus;
+    if (cpus.length === 1) {
+      const cpu = cpus.pop() as Cpu;
+      cpu.irqDeferred = false;
+      this.onPendingIrq(cpu);
+      return;
+    }
+    for (let i = 0; i < cpus.length; i++) {
+      const cpu = cpus[i] as Cpu;
+      cpu.irqDeferred = false;
+      this.onPendingIrqNow(cpu);
+    }
+    cpus.length = 0;
+  }
+
+  /** onPendingIrq() without running ahead: engine work started from outside simulated code that may still act at `now`. */
+  private onPendingIrqNow(cpu: Cpu): void {
     // withoutRunAhead(), inlined: no closure per interrupt
     const limit = this.limit;
     this.limit = this.now;

@@ -47,7 +47,7 @@ describe('interrupt handlers as plain calls (raiseIrqWork)', () => {
     expect(slices.reduce((n, r) => n + (r.dur ?? 0), 0)).toBe(700);
   });
 
-  it('with no entry cost the handler is called at the moment the interrupt is raised', () => {
+  it('with no entry cost the handler is called as soon as the raising event callback returns, at the same time', () => {
     const sim = new Simulator({ costs: ZERO });
     const log: string[] = [];
     sim.at(1_000, () => {
@@ -55,7 +55,7 @@ describe('interrupt handlers as plain calls (raiseIrqWork)', () => {
       log.push(`caller ${sim.now}`);
     });
     sim.run();
-    expect(log).toEqual(['a 1000 hardirq', 'caller 1000']);
+    expect(log).toEqual(['caller 1000', 'a 1000 hardirq']);
   });
 
   it('a handler that must yield returns the generator that finishes it, which runs in the same context', () => {
