@@ -175,12 +175,7 @@ export class CompletionPath {
       g = this.endRequest(uncharged);
     }
     if (g !== null) yield* g;
-    // then the rest as endAll() does it, without a generator of its own
-    for (let rq = list.shift(); rq !== undefined; rq = list.shift()) {
-      if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
-      const g2 = this.endRequest(rq);
-      if (g2 !== null) yield* g2;
-    }
+    yield* this.endAll(list);
   }
 
   // drivers/block/null_blk/main.c: null_poll()

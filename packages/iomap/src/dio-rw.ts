@@ -132,7 +132,7 @@ function* startInvalidate(w: DioWalk): KGen<StartRes> {
 /** __iomap_dio_rw() from the done workqueue on: begin the dio, plug, and walk the mappings. */
 function startIssue(w: DioWalk): StartRes | KGen<StartRes> {
   const dio = w.dio;
-  // 6.6: writes only; 6.19 (222f2c7c6d14): any async dio, since read errors complete in the workqueue too
+  // 6.6: writes only; 6.19 (222f2c7c6d14): every async dio, since read errors complete in the workqueue too
   if (!w.wait && (isWriteDio(dio) || dio.policy.queuesReads === true)) dio.fs.sb.initDioDoneWq();
   inodeDioBegin(dio.inode, dio);
   w.plug = blkStartPlug();

@@ -146,13 +146,11 @@ export abstract class Interrupts extends SchedCore {
     return null;
   }
 
-  /** The rest of softirqLoopNow: finish `g`, then run the pending softirqs. */
+  /** The rest of softirqLoopNow: finish `g`, then the pending softirqs (softirqLoopNow again). */
   private *softirqLoopFrom(cpu: Cpu, g: KGen<unknown>): KGen<void> {
     yield* g;
-    for (let w = cpu.pendingSoftirqs.shift(); w !== undefined; w = cpu.pendingSoftirqs.shift()) {
-      const g2 = w.fn();
-      if (g2 !== null) yield* g2;
-    }
+    const rest = this.softirqLoopNow(cpu);
+    if (rest !== null) yield* rest;
   }
 
   /** irq_exit(): next pending hardirq, else softirqs, else back to what was interrupted. */
