@@ -3,18 +3,17 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
-import { errnoName } from '@dio/kiocb';
-import { toChromeTrace } from '@dio/sim';
+import { parseJobFile, parseTimeNs, runJobs } from '@dio/fio';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
 import { compareTasks, formatTable } from './compare';
 import { fuzz, formatSummary } from './dst/fuzz';
 import { runCells } from './parallel';
 import { plotSvg } from './plot';
-import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
+import { FuzzFailed, UsageError, userMessage } from './errors';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
+import { runCmd, writeTrace, type RunCmdOptions } from './run-cmd';
 import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
@@ -41,27 +40,6 @@ interface JobFileOptions {
   profile: string;
   seed: string;
   quiet?: boolean;
-}
-
-function runCmd(io: Io, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
-  const fmt = o.outputFormat;
-  if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, profile, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined);
-  io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
-  res.logs.forEach((l, i) => {
-    const job = jobs[Math.min(i, jobs.length - 1)];
-    if (l === null || job?.writeLatLog === undefined) return;
-    for (const kind of ['slat', 'clat', 'lat'] as const) writeFileSync(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }));
-  });
-  if (o.trace !== undefined) writeTrace(o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
-  if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
-  // fio reports a job's error and exits non-zero; so does dio
-  const failed = res.result.jobs.filter((j) => j.error !== 0);
-  if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
-}
-
-function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
-  writeFileSync(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })));
 }
 
 /**
@@ -150,10 +128,21 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--seed <n>', 'random seed', '1')
       .option('--quiet', 'no progress bar');
 
-  jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
+  let exitCode = 0;
+  program
+    .command('run')
+    .description('run fio jobs on the emulated stack, like fio: job files and fio command-line jobs (--name=w --rw=randwrite ...)')
+    .argument('[fio-args...]', "job files and fio's options: --runtime, --section, --parse-only, --output-format, --output, --name and any job option")
+    .option('--profile <name|file.json>', 'kernel profile', 'linux-6.6')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--quiet', 'no progress bar')
     .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
-    .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+    .option('--wall-timeout <time>', 'stop every job after this much wall-clock time and report what was done')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((args: string[], o: RunCmdOptions) => {
+      exitCode = runCmd(io, args, o);
+    });
 
   jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
     .requiredOption('--out <trace.json>', 'trace file')
@@ -211,7 +200,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
   try {
     // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
     await program.parseAsync(['node', 'dio', ...argv.filter((a) => a !== '--')]);
-    return 0;
+    return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
     const msg = userMessage(e);

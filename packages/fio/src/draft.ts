@@ -10,7 +10,7 @@ import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The job fields options write to. */
-export type JobFields = Mutable<Omit<FioJob, 'options' | 'globalOptions' | 'source' | 'groupId'>>;
+export type JobFields = Mutable<Omit<FioJob, 'options' | 'globalOptions' | 'source' | 'groupId' | 'setAt'>>;
 
 /** A job under construction, with what the whole-job checks need to point at lines. */
 export interface JobDraft {
@@ -99,5 +99,5 @@ export function finishDraft(
     throw new FioJobError(at.file, at.line, `iodepth_batch_complete_min (${f.iodepthBatchCompleteMin}) is larger than iodepth_batch_complete_max (${f.iodepthBatchCompleteMax})`, 'iodepth_batch_complete_min');
   }
   if (d.latLogBare) f.writeLatLog = f.name;
-  return { ...f, source, groupId: 0, options, globalOptions };
+  return { ...f, source, groupId: 0, options, globalOptions, setAt: new Map(d.setAt) };
 }

@@ -16,8 +16,11 @@
  */
 export { FioJobError, type SourceLocation } from './errors';
 export type { FioJob, FioOptionEcho, BlockSizes, RwMode, IoEngineName, SyncMode, FallocateMode, OutputFormat } from './job';
-export { parseJobFile } from './parse-job-file';
-export { parseFioArgs, COMMAND_LINE, type FioInvocation, type FioArgsOptions } from './parse-args';
+export { parseJobFile, addJobFile, type JobFileOptions } from './parse-job-file';
+export { parseFioArgs, checkFioArgs, COMMAND_LINE, type FioInvocation, type FioArgsOptions, type FioArgsCheck } from './parse-args';
+export { emulationBlockers, assertEmulated, jobWarnings } from './blockers';
+export { IGNORED_OPTIONS } from './ignored-options';
+export { FIO_GENERAL_OPTIONS, FIO_ENGINE_OPTIONS } from './fio-known-options';
 export { parseSize, parseTimeNs, parseCpuList, parsePercentileList, type KbBase, type Parsed } from './units';
 export { OPTION_DEFS, type OptionDef } from './options';
 export {
@@ -49,7 +52,7 @@ export { PROFILES, PROFILE_FOR_POLICY, CALIBRATED_COSTS, LINUX_6_5, LINUX_6_6_RC
 export { parseProfile, profileByName, ProfileError } from './run/profile-schema';
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
 export { buildStack, policyFor, type Stack } from './run/stack';
-export { JobSetupError, jobFile, fileLayout, type JobLogs } from './run/job-runner';
+export { JobSetupError, jobFile, fileLayout, type JobLogs, type StopFlag } from './run/job-runner';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';
 export type { IoU } from './run/io-u';
 export type { JobDraft, JobFields } from './draft';

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SourceLocation } from './errors';
+import { IGNORED_OPTIONS } from './ignored-options';
 import type { FallocateMode, IoEngineName, RwMode, SyncMode } from './job';
 import type { JobDraft, JobFields } from './draft';
 import { runSchema, zChoice, zFlag, zOptionalString, zParsed, zRange, type ValueSchema } from './schemas';
@@ -138,6 +139,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   }, { bare: true }),
   def('log_offset', bool, (f, v) => { f.logOffset = v; }),
   def('per_job_logs', bool, (f, v) => { f.perJobLogs = v; }),
+  ...IGNORED_OPTIONS,
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionDef> = new Map(

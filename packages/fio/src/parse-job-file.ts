@@ -3,8 +3,41 @@
  * @module
  */
 import { parseIni } from './ini';
+import { FioJobError } from './errors';
 import type { FioJob } from './job';
-import { JobBuilder, lookupOption } from './resolve';
+import { byLine, caught, JobBuilder, lookupOption, throwError, type ErrorSink, type RawOption } from './resolve';
+
+/** How a job file is read into a builder. */
+export interface JobFileOptions {
+  /** fio's `--section`: only these job sections are parsed and run (`[global]` always applies). */
+  readonly sections?: readonly string[];
+  /** Where errors go (thrown by default). */
+  readonly sink?: ErrorSink;
+}
+
+/**
+ * init.c: __parse_jobs_ini() — adds a job file's sections to `builder`:
+ * `[global]` sections set defaults for the jobs after them; every other
+ * section is a job. With `sections`, other job sections are skipped unread,
+ * as fio's skip_this_section().
+ */
+export function addJobFile(builder: JobBuilder, text: string, fileName: string, opts: JobFileOptions = {}): void {
+  const sink = opts.sink ?? throwError;
+  for (const section of parseIni(text, fileName, sink)) {
+    const isGlobal = section.name === 'global';
+    if (!isGlobal && opts.sections !== undefined && !opts.sections.includes(section.name)) continue;
+    let failed = section.failed;
+    const raw = section.entries.flatMap((e): RawOption[] => {
+      const o = caught(sink, () => lookupOption(e.key, e.value, { file: fileName, line: e.line }));
+      if (o === undefined) failed = true;
+      return o === undefined ? [] : [o];
+    });
+    if (isGlobal) {
+      builder.addGlobal(raw);
+      if (failed) builder.failGlobals();
+    } else builder.addJob(section.name, { file: fileName, line: section.line }, raw, failed);
+  }
+}
 
 /**
  * Parses an fio job file. `[global]` sections set defaults for the jobs after
@@ -13,8 +46,8 @@ import { JobBuilder, lookupOption } from './resolve';
  * @param text the job file's contents
  * @param fileName used in error messages (`job.fio:7: ...`)
  * @returns the jobs in file order, with fio's defaults applied
- * @throws FioJobError for any syntax error, unsupported option, bad value or
- *   inconsistent job, with the file and line
+ * @throws FioJobError for the first (by line) syntax error, unsupported
+ *   option, bad value or inconsistent job, with the file and line
  *
  * @example
  * ```ts
@@ -23,11 +56,12 @@ import { JobBuilder, lookupOption } from './resolve';
  * ```
  */
 export function parseJobFile(text: string, fileName: string): FioJob[] {
-  const builder = new JobBuilder();
-  for (const section of parseIni(text, fileName)) {
-    const opts = section.entries.map((e) => lookupOption(e.key, e.value, { file: fileName, line: e.line }));
-    if (section.name === 'global') builder.addGlobal(opts);
-    else builder.addJob(section.name, { file: fileName, line: section.line }, opts);
-  }
-  return builder.finish(fileName);
+  const errors: FioJobError[] = [];
+  const builder = new JobBuilder((e) => errors.push(e));
+  addJobFile(builder, text, fileName, { sink: (e) => errors.push(e) });
+  const jobs = builder.hasJobs ? builder.finish(fileName) : [];
+  const [first] = byLine(errors);
+  if (first !== undefined) throw first;
+  if (jobs.length === 0) throw new FioJobError(fileName, 0, 'no jobs defined');
+  return jobs;
 }

@@ -28,6 +28,11 @@ export interface JobLogs {
   readonly lat: LatLogSample[];
 }
 
+/** Set to stop every job early (the wall-clock cap): each ends as at the end of its runtime. */
+export interface StopFlag {
+  stopped: boolean;
+}
+
 /** Thrown for a job the emulator cannot run (with the job's location). */
 export class JobSetupError extends Error {
   override readonly name = 'JobSetupError';
@@ -52,7 +57,7 @@ export function jobFile(job: FioJob, jobNumber: number): { path: string; size: n
  */
 export function fileLayout(job: FioJob): Layout {
   const writeOnly = job.rw === 'write' || job.rw === 'randwrite';
-  const explicit = [...job.globalOptions, ...job.options].some((o) => o.name === 'fallocate');
+  const explicit = job.setAt.has('fallocate');
   if (!writeOnly || job.overwrite || !explicit) return 'written';
   return job.fallocate === 'none' || job.fallocate === 'truncate' ? 'hole' : 'unwritten';
 }
@@ -74,12 +79,11 @@ function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
  * Run `job` as the current task until its runtime or I/O count is done.
  * Fills `res` (and `logs`, if given).
  */
-export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, rng: Rng, logs: JobLogs | null): KGen<void> {
+export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, rng: Rng, logs: JobLogs | null, stop?: StopFlag): KGen<void> {
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
   const { path, size } = jobFile(job, jobNumber);
-  if (!job.direct) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': buffered I/O (direct=0) is not emulated; dio models the O_DIRECT path (set direct=1)`);
   if (stack.fs.lookup(path) === undefined) stack.fs.create(path, size, fileLayout(job));
   let flags = O_RDWR;
   if (job.direct) flags |= O_DIRECT;
@@ -103,8 +107,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const gen = new OffsetGen(job, rng, size);
   const start = sim.now;
   const rampEnd = start + job.rampTimeNs;
-  const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
-  const ioLimit = job.numberIos > 0 ? job.numberIos : job.timeBased ? Number.POSITIVE_INFINITY : Math.floor((size - job.offset) / bs) * job.loops;
+  // backend.c: runtime ends any job, size-based too (whichever comes first);
+  // time_based without a runtime runs size-based, as fio (which warns)
+  const end = job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
+  const timeBased = job.timeBased && job.runtimeNs > 0;
+  const ioLimit = job.numberIos > 0 ? job.numberIos : timeBased ? Number.POSITIVE_INFINITY : Math.floor((size - job.offset) / bs) * job.loops;
   const free = [...ious].reverse();
   let inflight = 0;
   let issued = 0;
@@ -205,7 +212,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
 
   for (;;) {
     const now = sim.now;
-    if (now >= end || issued >= ioLimit) break;
+    if (now >= end || issued >= ioLimit || stop?.stopped === true) break;
     const io = free.pop();
     if (io === undefined) {
       if (pendingCommit > 0) {
@@ -269,13 +276,13 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       pendingCommit = 0;
     }
   }
-  const stop = Math.min(sim.now, end);
-  res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
+  const stoppedAt = Math.min(sim.now, end);
+  res.jobRuntimeNs = Math.max(0, stoppedAt - Math.max(start, rampEnd));
   // backend.c: cleanup_pending_aio() — reap what is still in flight; it counts
   // (fio's total_ios and clat N include it) and the direction runtime covers it
   if (pendingCommit > 0) submitted(yield* engine.commit());
   while (inflight > 0) yield* reap(inflight);
-  for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs + (sim.now - stop) : 0;
+  for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs + (sim.now - stoppedAt) : 0;
   yield* engine.cleanup();
   res.usrNs = me.utime;
   res.sysNs = me.stime;

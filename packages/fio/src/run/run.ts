@@ -5,10 +5,11 @@
  * @module
  */
 import { type HungTask, Rng } from '@dio/sim';
+import { assertEmulated } from '../blockers';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
-import { type JobLogs, runJobTask } from './job-runner';
+import { type JobLogs, runJobTask, type StopFlag } from './job-runner';
 import type { KernelProfile } from './profile';
 import { buildStack, type Stack } from './stack';
 
@@ -26,6 +27,12 @@ export interface RunOptions {
    * a fraction; results are identical with or without it.
    */
   readonly onProgress?: (fraction: number) => void;
+  /**
+   * A wall-clock cap in ms (dio's `--wall-timeout`): once the simulation has
+   * taken this long, every job stops as at the end of its runtime (in-flight
+   * I/Os are reaped and count) and the run reports what was done so far.
+   */
+  readonly wallTimeoutMs?: number;
 }
 
 /** What a run produced. */
@@ -39,6 +46,8 @@ export interface RunOutput {
   /** Simulated I/Os completed. */
   readonly ios: number;
   readonly hung: readonly HungTask[];
+  /** Simulated ns at which the wall-clock cap stopped the jobs, when it did. */
+  readonly wallCappedAtNs?: number;
 }
 
 /** fio's FIO_RANDSEED: the seed of every job when randrepeat=1 and no randseed is given. */
@@ -56,25 +65,41 @@ function jobRng(job: FioJob, clone: number, jobNumber: number, simRng: Rng): Rng
   return simRng.fork(`fio/${job.name}/${jobNumber}`);
 }
 
-/** sim.run(), in slices of simulated time when someone watches the progress. */
-function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress: ((f: number) => void) | undefined): ReturnType<Stack['sim']['run']> {
+/** Simulated time between two looks at the wall clock when a wall cap is set. */
+const WALL_SLICE_NS = 5_000_000;
+
+/**
+ * sim.run(), in slices of simulated time when someone watches the progress
+ * or the wall clock; past the wall cap, `stop` ends every job and the rest
+ * of the run drains what is in flight.
+ */
+function runSliced(sim: Stack['sim'], jobs: readonly FioJob[], opts: RunOptions, stop: StopFlag): { r: ReturnType<Stack['sim']['run']>; cappedAtNs?: number } {
   const endNs = Math.max(0, ...jobs.map((j) => (j.runtimeNs > 0 ? j.rampTimeNs + j.runtimeNs : 0)));
-  if (onProgress === undefined || endNs === 0) return sim.run();
-  const slice = Math.max(1, Math.ceil(endNs / 100));
+  const { onProgress, wallTimeoutMs } = opts;
+  if ((onProgress === undefined || endNs === 0) && wallTimeoutMs === undefined) return { r: sim.run() };
+  const bySlices = endNs > 0 ? Math.max(1, Math.ceil(endNs / 100)) : WALL_SLICE_NS;
+  const slice = wallTimeoutMs === undefined ? bySlices : Math.min(bySlices, WALL_SLICE_NS);
+  const wallStart = performance.now();
   for (let until = slice; ; until += slice) {
     const r = sim.run({ until });
-    if (r.reason !== 'until') return r;
-    onProgress(Math.min(1, until / endNs));
+    if (r.reason !== 'until') return { r };
+    if (endNs > 0) onProgress?.(Math.min(1, until / endNs));
+    if (wallTimeoutMs !== undefined && performance.now() - wallStart > wallTimeoutMs) {
+      stop.stopped = true;
+      return { r: sim.run(), cappedAtNs: until };
+    }
   }
 }
 
-/** Run `jobs` concurrently on one machine built from `profile`. */
+/** Run `jobs` concurrently on one machine built from `profile`; throws the first `emulationBlockers` error of a job dio cannot run. */
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
+  assertEmulated(jobs);
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
   const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace ?? false, minCpus: maxCpu + 1 });
   const sim = stack.sim;
   const results: RecordingJobResult[] = [];
   const logs: (JobLogs | null)[] = [];
+  const stop: StopFlag = { stopped: false };
   let n = 0;
   for (const job of jobs) {
     for (let clone = 0; clone < job.numjobs; clone++) {
@@ -82,7 +107,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
       const rng = jobRng(job, clone, jobNumber, sim.rng);
       const log: JobLogs | null = job.writeLatLog !== undefined ? { slat: [], clat: [], lat: [] } : null;
       const res = createJobResult(job, 0);
-      const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, rng, log), {
+      const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, rng, log, stop), {
         cpusAllowed: job.cpusAllowed ?? sim.cpus.map((c) => c.id),
       });
       (res as { pid: number }).pid = t.pid;
@@ -91,7 +116,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     }
   }
   const t0 = performance.now();
-  const r = runWithProgress(sim, jobs, opts.onProgress);
+  const { r, cappedAtNs } = runSliced(sim, jobs, opts, stop);
   const wallMs = performance.now() - t0;
   const dev = stack.dev;
   const runtimeMs = Math.max(1, ...results.map((x) => x.jobRuntimeNs / 1e6));
@@ -114,5 +139,5 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     diskUtil: [{ ...disk, inQueue: disk.readTicks + disk.writeTicks, util: busy }],
     globalOptions: opts.globalOptions ?? [],
   };
-  return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung };
+  return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung, ...(cappedAtNs === undefined ? {} : { wallCappedAtNs: cappedAtNs }) };
 }
