@@ -205,7 +205,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     sample(now);
   };
   const reap = function* (min: number): KGen<void> {
-    const evs = yield* engine.getevents(Math.min(min, inflight), maxComplete);
+    const evs = yield* engine.getevents(Math.min(min, inflight, maxComplete), maxComplete);
     if (!charge(costs.userPerReap)) yield costs.userPerReap;
     reaped(evs);
   };
