@@ -36,6 +36,23 @@ export class IoStat implements SampleSummary {
     this.s += delta * (v - this.m);
   }
 
+  /**
+   * stat.c: sum_stat(…, pure_sum=true) — how fio merges the bandwidth and
+   * IOPS stats of a reporting group: the first member's are taken as they
+   * are, later members' min, max, mean, squared-deviation sum and sample
+   * count add on (the group's rate is the sum of its jobs' rates; real fio
+   * 3.33 reports bw_min and bw_mean near the jobs' sum).
+   */
+  sumMerge(o: IoStat): void {
+    if (o.n === 0) return;
+    const first = this.n === 0;
+    this.lo = first ? o.lo : this.lo + o.lo;
+    this.hi = first ? o.hi : this.hi + o.hi;
+    this.m = first ? o.m : this.m + o.m;
+    this.s = first ? o.s : this.s + o.s;
+    this.n += o.n;
+  }
+
   /** Number of samples. */
   get samples(): number {
     return this.n;

@@ -2,13 +2,12 @@
  * parseFioArgs(): an fio command line to resolved jobs and output settings.
  * @module
  */
-import { FioJobError, type SourceLocation } from './errors';
+import { COMMAND_LINE, FioJobError, type SourceLocation } from './errors';
 import type { FioJob, FioOptionEcho, OutputFormat } from './job';
 import { parseJobFile } from './parse-job-file';
 import { JobBuilder, lookupOption, type RawOption } from './resolve';
 
-/** The `file` of errors about command-line arguments (their `line` is the 1-based argument index). */
-export const COMMAND_LINE = 'command line';
+export { COMMAND_LINE };
 
 /** What an fio command line asks for. */
 export interface FioInvocation {

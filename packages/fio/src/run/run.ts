@@ -112,7 +112,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     timestampMs: opts.timestampMs ?? 0,
     jobs: results,
     diskUtil: [{ ...disk, inQueue: disk.readTicks + disk.writeTicks, util: busy }],
-    globalOptions: opts.globalOptions ?? [],
+    globalOptions: opts.globalOptions ?? jobs[0]?.globalOptions ?? [],
   };
   return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung };
 }
