@@ -3,7 +3,7 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
+import { COMMAND_LINE, formatOutput, logFiles, parseFormats, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
@@ -43,16 +43,23 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
-  const fmt = o.outputFormat;
-  if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, profile, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined);
-  io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
-  res.logs.forEach((l, i) => {
-    const job = jobs[Math.min(i, jobs.length - 1)];
-    if (l === null || job?.writeLatLog === undefined) return;
-    for (const kind of ['slat', 'clat', 'lat'] as const) writeFileSync(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }));
-  });
+/** Options of `run` on top of `JobFileOptions`. */
+interface RunCmdOptions extends JobFileOptions {
+  trace?: string;
+  outputFormat: string;
+  terseVersion: string;
+  output?: string;
+}
+
+function runCmd(io: Io, jobFile: string, o: RunCmdOptions): void {
+  const formats = parseFormats(o.outputFormat, { file: COMMAND_LINE, line: 0 });
+  if (o.terseVersion !== '3') throw new UsageError(`--terse-version: '${o.terseVersion}' is not supported (dio writes terse version 3)`);
+  const { profile, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined);
+  const report = formatOutput(res.result, formats);
+  // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
+  if (o.output !== undefined) writeFileSync(o.output, report);
+  else io.out(report);
+  for (const [path, text] of logFiles(res.logs)) writeFileSync(path, text);
   if (o.trace !== undefined) writeTrace(o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   // fio reports a job's error and exits non-zero; so does dio
@@ -152,8 +159,10 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
 
   jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
     .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
-    .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+    .option('--output-format <fmt>', 'normal, json, json+ or terse (comma-separated for several)', 'normal')
+    .option('--terse-version <n>', 'terse output version (3)', '3')
+    .option('--output <file>', 'write the report to this file instead of stdout')
+    .action((file: string, o: RunCmdOptions) => runCmd(io, file, o));
 
   jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
     .requiredOption('--out <trace.json>', 'trace file')

@@ -27,15 +27,15 @@ export interface FioArgsOptions {
   readonly readFile?: (path: string) => string;
 }
 
-const FORMATS: Readonly<Record<string, OutputFormat>> = { normal: 'normal', json: 'json', 'json+': 'json+' };
+const FORMATS: Readonly<Record<string, OutputFormat>> = { normal: 'normal', json: 'json', 'json+': 'json+', terse: 'terse' };
 
-function parseFormats(value: string, at: SourceLocation): OutputFormat[] {
+/** fio's `--output-format` value (comma-separated formats); throws `FioJobError` at `at`. */
+export function parseFormats(value: string, at: SourceLocation): OutputFormat[] {
   const out: OutputFormat[] = [];
   for (const part of value.split(',')) {
     const f = part.trim();
-    if (f === 'terse') throw new FioJobError(at.file, at.line, 'output format terse is not supported (use normal, json or json+)', 'output-format');
     const fmt = Object.prototype.hasOwnProperty.call(FORMATS, f) ? FORMATS[f] : undefined;
-    if (fmt === undefined) throw new FioJobError(at.file, at.line, `invalid value '${value}' for option 'output-format': '${f}' is not one of normal, json, json+`, 'output-format');
+    if (fmt === undefined) throw new FioJobError(at.file, at.line, `invalid value '${value}' for option 'output-format': '${f}' is not one of normal, json, json+, terse`, 'output-format');
     if (!out.includes(fmt)) out.push(fmt);
   }
   return out;

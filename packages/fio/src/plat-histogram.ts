@@ -98,6 +98,11 @@ export class PlatHistogram implements LatencySource {
     return platIdxToVal(FIO_IO_U_PLAT_NR - 1);
   }
 
+  /** A copy of the bucket counts (FIO_IO_U_PLAT_NR of them), for histogram logs. */
+  counts(): Float64Array {
+    return this.plat.slice();
+  }
+
   /** json+ `bins`: `[plat_idx_to_val(i), count]` for every non-empty bucket, in order. */
   bins(): [number, number][] {
     const out: [number, number][] = [];
