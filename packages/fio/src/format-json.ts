@@ -26,7 +26,8 @@ export interface JsonFormatOptions {
 
 type Entries = (readonly [string, FioJsonValue])[];
 
-const echo = (opts: readonly FioOptionEcho[]): FioJsonValue => jObj(opts.map((o) => [o.name, jStr(o.value)] as const));
+/** stat.c: json_add_job_opts() — bare options have no value and are left out (the object stays, maybe empty). */
+const echo = (opts: readonly FioOptionEcho[]): FioJsonValue => jObj(opts.filter((o) => o.bare !== true).map((o) => [o.name, jStr(o.value)] as const));
 
 /** stat.c: add_ddir_lat_json(). */
 function latJson(src: LatencySource, withPercentiles: boolean, list: readonly number[], plus: boolean): FioJsonValue {

@@ -28,6 +28,8 @@ export interface FioOptionEcho {
   readonly name: string;
   /** The value as written, without surrounding blanks; `""` for a bare option. */
   readonly value: string;
+  /** A bare option (`time_based`): fio lists it with no value, and its JSON leaves it out. */
+  readonly bare?: true;
 }
 
 /** Block sizes per direction, as fio's `bs=r,w,t`. */

@@ -4,8 +4,9 @@
  * json_add_job_opts()): the section's options in file order — in a job
  * file stably sorted by option priority (`kb_base` and `unit_base` first,
  * `filename` last; fio parses command-line options one by one, unsorted), an
- * option given twice shown twice, and bare options (`time_based`,
- * `group_reporting`) left out because fio dumps them with no value.
+ * option given twice listed twice, a bare option (`time_based`,
+ * `group_reporting`) marked `bare`: fio lists it with no value, so its JSON
+ * shows the section (an empty object if that is all it has) but not the option.
  * @module
  */
 import type { FioOptionEcho } from './job';
@@ -19,5 +20,5 @@ export function fioOptionEcho(opts: readonly { readonly name: string; readonly v
   return opts
     .map((o, i) => ({ o, i }))
     .sort((a, b) => prio(b.o.name) - prio(a.o.name) || a.i - b.i)
-    .flatMap(({ o }) => (o.value === undefined ? [] : [{ name: o.name, value: o.value }]));
+    .map(({ o }): FioOptionEcho => (o.value === undefined ? { name: o.name, value: '', bare: true } : { name: o.name, value: o.value }));
 }
