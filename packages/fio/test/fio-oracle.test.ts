@@ -69,6 +69,8 @@ const JOBS: Record<string, string> = {
   'group.fio': `${GLOBAL}iodepth=4\n\n[w]\nrw=randwrite\nnumjobs=2\ngroup_reporting\n\n[r]\nrw=randread\n`,
   // no [global]: no "global options"; psync, a description, lat percentiles and a short list
   'psync.fio': '[seq]\ndescription=sequential reads\nioengine=psync\ndirect=1\nfilename=FILE\nsize=2m\nrw=read\nlat_percentiles=1\npercentile_list=50:99:99.9\n',
+  // fsync every 4 writes: the "sync" block gets percentiles and json+ bins
+  'fsync.fio': '[f]\nioengine=pvsync2\ndirect=1\nfilename=FILE\nsize=1m\nrw=randwrite\nfsync=4\n',
   // a [global] of bare options only: fio prints "global options" as an empty object
   'bare.fio': '[global]\nnorandommap\n\n[b]\nioengine=psync\ndirect=1\nfilename=FILE\nsize=1m\nrw=randread\ngroup_reporting\n',
   // kb_base first and filename last in the echo, whatever the file order
