@@ -3,7 +3,7 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
+import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, runJobs, type KernelProfile } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
@@ -16,6 +16,7 @@ import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
 import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
+import { parsePositiveTime } from './time-arg';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
 /** Where the command writes: stdout, stderr, and whether stderr is a terminal (for the progress bar). */
@@ -92,15 +93,13 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
-      const runtime = parseTimeNs(o.runtime);
-      if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
+      const runtimeNs = parsePositiveTime('--runtime', o.runtime);
       const jobs = parseJobs(o.jobs);
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
       const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
       if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
       if (o.format === 'json') {
-        const runtimeNs = runtime.value;
         const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
         io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
         return;
@@ -175,6 +174,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .action((files: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
       const base = loadProfile(o.profile);
+      parsePositiveTime('--runtime', o.runtime);
       const points = files.map((f) => pointFromFioJson(readFileSync(f, 'utf8'), f, o.runtime));
       const iters = Number(o.iterations);
       if (!Number.isInteger(iters) || iters < 1) throw new UsageError(`--iterations: '${o.iterations}' must be a positive integer`);
