@@ -50,7 +50,9 @@ export { Simulator, runTaskWork, type SimOptions, type SpawnOptions, type RunRes
 export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';
 export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';
-export { Tracer, type NestedSlice, type TraceRecord, type TraceArgs } from './trace';
-export { toChromeTrace, toFtraceText, type ChromeEvent } from './trace-export';
+export { Tracer, TRACE_MAX_PENDING, type NestedSlice, type TraceRecord, type TraceArgs, type TraceSink } from './trace';
+export { toChromeTrace, toFtraceText, ChromeTraceConverter, ChromeJsonTraceWriter, type ChromeEvent, type ChromeTraceOptions } from './trace-export';
+export { PerfettoProtoTraceWriter, PERFETTO_FIELDS, TYPE_SLICE_BEGIN, TYPE_SLICE_END, TYPE_INSTANT } from './trace-proto';
+export { traceWindow } from './trace-window';
 export { clearArray } from './array';
 export { LatencyHistogram, RunningMoments, FIO_PERCENTILES, fioPercentileKey, type LatencySummary } from './stats';
