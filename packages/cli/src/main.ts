@@ -7,15 +7,14 @@ import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, r
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { compareTasks, formatTable } from './compare';
+import { COMPARE_DEFAULTS, compareTasks, formatTable, precisionNote } from './compare';
 import { fuzz, formatSummary } from './dst/fuzz';
 import { runCells } from './parallel';
-import { plotSvg } from './plot';
 import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
 import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
-import { parsePositiveTime } from './time-arg';
+import { parsePositiveTime, parseTime } from './time-arg';
 import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
@@ -83,28 +82,31 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
     .option('--profiles <list>', 'kernel profiles by name or .json file', 'linux-6.5,linux-6.6-rc1')
     .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
-    .option('--runtime <time>', 'simulated runtime per point (fio time syntax)', '500ms')
+    .option('--runtime <time>', 'simulated runtime per point, after the ramp (fio time syntax)', COMPARE_DEFAULTS.runtime)
+    .option('--ramp-time <time>', "simulated time per point before its stats start (fio's ramp_time)", COMPARE_DEFAULTS.rampTime)
     .option('--seed <n>', 'random seed', '1')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
+    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
       const runtimeNs = parsePositiveTime('--runtime', o.runtime);
+      const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d));
+      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed }), workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
-      if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
+      // the plotter (vega) is loaded only when asked for: it is most of the bundle
+      if (o.plot !== undefined) writeFileSync(o.plot, await (await import('./plot')).plotSvg(cells));
       if (o.format === 'json') {
         const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
-        io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
+        io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs, ramp_time_ns: rampNs }, null, 2));
         return;
       }
-      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, runtime ${o.runtime} per point, seed ${seed}`);
+      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, ramp ${o.rampTime} + runtime ${o.runtime} per point${precisionNote(o.rampTime, o.runtime)}, seed ${seed}`);
       io.out(formatTable(cells, profiles));
     });
 
