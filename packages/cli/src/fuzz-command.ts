@@ -5,7 +5,7 @@
  * @module
  */
 import { cpuUsage } from 'node:process';
-import { failedMessage, failureLine, formatSummary, fuzz, fuzzJson, fuzzShard } from './dst/fuzz';
+import { failedMessage, failureLine, formatSummary, fuzz, type FuzzFailure, fuzzJson, fuzzShard } from './dst/fuzz';
 import { FuzzFailed, UsageError } from './errors';
 import { parseSeed } from './profile-arg';
 import type { Io } from './main';
@@ -42,7 +42,7 @@ export function fuzzCommand(io: Io, o: FuzzOptions): void {
   const runs = shard === null ? n : shardIndices(n, shard).length;
   const bar = progress(io, runs, o.quiet === true);
   // in JSON the failures are inside the document: say each on stderr as it is found, for a long soak's log
-  const onFail = o.format === 'json' ? (f: Parameters<typeof failureLine>[0]) => io.err(failureLine(f)) : undefined;
+  const onFail = o.format === 'json' ? (f: FuzzFailure) => io.err(failureLine(f)) : undefined;
   const cpu0 = cpuUsage();
   const wall0 = Date.now();
   let failed: string | null = null;

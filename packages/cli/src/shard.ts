@@ -82,7 +82,7 @@ export interface IndexedResult<R> {
 
 /** The tasks of `shard` (all of them without one), in order. */
 export function shardTasks<T>(tasks: readonly T[], shard: Shard | null): T[] {
-  return shard === null ? [...tasks] : tasks.filter((_, k) => k % shard.count === shard.index);
+  return shard === null ? [...tasks] : shardIndices(tasks.length, shard).map((k) => tasks[k] as T);
 }
 
 /** A shard's results (of shardTasks, in order) with the index of each point. */
