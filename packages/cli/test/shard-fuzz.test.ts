@@ -6,18 +6,20 @@
  * CPU, so each seed's simulation is memoised here — the first run of a seed
  * is real and later runs reuse it. What is under test is which shard runs
  * which seed and how the shard documents merge; that one seed gives the same
- * result everywhere is fuzz.test.ts's and shard.test.ts's concern.
+ * result everywhere is fuzz.test.ts's and shard.test.ts's concern. No seed
+ * of the range fails, so the failure path gets two seeds with an invented
+ * failure added to their real result.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { version } from '../package.json';
 import { main } from '../src/index';
-import { fuzzSummary, type FuzzTally } from '../src/dst/fuzz';
 import type { FuzzResult } from '../src/dst/run-case';
 
 const calls = new Map<number, number>();
+/** Seeds whose (real) result gets an invented failure, to follow failures through shards and merge. */
+const broken = new Set<number>();
 vi.mock('../src/dst/run-case', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/dst/run-case')>();
   const memo = new Map<number, FuzzResult>();
@@ -27,7 +29,7 @@ vi.mock('../src/dst/run-case', async (importOriginal) => {
       calls.set(seed, (calls.get(seed) ?? 0) + 1);
       const r = memo.get(seed) ?? real.runCase(seed);
       memo.set(seed, r);
-      return r;
+      return broken.has(seed) ? { ...r, failures: [...r.failures, `[invented] seed ${seed} fails`] } : r;
     },
   };
 });
@@ -68,35 +70,27 @@ describe('a 300-seed fuzz campaign in shards', () => {
     expect(new Set(calls.values())).toEqual(new Set([5]));
   }, 600_000);
 
-  it('merges failing seeds in seed order, and the merge exits 1 as the unsharded run does', async () => {
-    const fail = (seed: number) => ({ seed, case: `case ${seed}`, failures: [`[exactly-once] seed ${seed}`], failureCount: 1, traceHash: seed.toString(16).padStart(8, '0') });
-    const tally = (seeds: number[]): FuzzTally => ({
-      writes: seeds.length * 10,
-      deadlocksReported: seeds.filter((s) => s % 5 === 0).length,
-      coverage: { 'engine uring': seeds.length },
-      failed: seeds.filter((s) => s % 4 === 0).map(fail),
-      traceHashes: seeds.map((s) => s.toString(16).padStart(8, '0')),
-    });
-    // seeds 100..109 as shards 0/2 (100, 102, …) and 1/2 (101, 103, …)
-    const even = [100, 102, 104, 106, 108];
-    const odd = [101, 103, 105, 107, 109];
-    const whole = fuzzSummary(100, 10, [{ shard: { index: 0, count: 1 }, tally: tally([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]) }]);
-    const parts = [
-      { shard: { index: 1, count: 2 }, tally: tally(odd) },
-      { shard: { index: 0, count: 2 }, tally: tally(even) },
-    ];
-    expect(fuzzSummary(100, 10, parts)).toEqual(whole);
-    expect(whole.failed.map((f) => f.seed)).toEqual([100, 104, 108]);
-    const files = parts.map((p, i) => {
-      const f = join(dir, `failing-${i}.json`);
-      writeFileSync(f, JSON.stringify({ dio_shard: { command: 'fuzz', version, index: p.shard.index, count: 2, points: 10, work: { from: 100, seeds: 10 } }, results: p.tally }));
-      return f;
-    });
+  it('a shard prints each failing seed as a one-line repro, and the merge fails as the unsharded run does', async () => {
+    broken.add(2003).add(2004);
+    const args = ['fuzz', '--seeds', '6', '--from', '2000', '--quiet', '--format', 'json'];
+    const whole = await cli(...args);
+    expect(whole.code).toBe(1);
+    const repro = (seed: number) => new RegExp(`^FAIL seed ${seed} \\(trace [0-9a-f]{8}\\): \\[invented\\] seed ${seed} fails -- repro: pnpm dio fuzz --from ${seed} --seeds 1$`, 'm');
+    expect(whole.err).toMatch(repro(2003));
+    expect(whole.err.trimEnd().split('\n').at(-1)).toBe('dio: 2 of 6 seeds failed');
+    const files: string[] = [];
+    for (const i of [0, 1, 2]) {
+      const s = await cli(...args, '--shard', `${i}/3`); // 2000 and 2003 in shard 0, 2001 and 2004 in shard 1
+      expect(s.code).toBe(i === 2 ? 0 : 1);
+      if (i < 2) expect(s.err).toMatch(repro(2003 + i));
+      files.push(join(dir, `failing-${i}.json`));
+      writeFileSync(files[i] ?? '', s.out);
+    }
     const m = await cli('merge', ...files);
     expect(m.code).toBe(1);
-    expect(m.err).toBe('dio: 3 of 10 seeds failed\n');
-    const j = JSON.parse(m.out) as { failed: { seed: number; repro: string }[]; trace_hash: string };
-    expect(j.failed.map((f) => [f.seed, f.repro])).toEqual([100, 104, 108].map((s) => [s, `pnpm dio fuzz --from ${s} --seeds 1`]));
-    expect(j.trace_hash).toBe(whole.traceHash);
+    expect(m.err).toBe('dio: 2 of 6 seeds failed\n');
+    expect(m.out).toBe(whole.out);
+    const j = JSON.parse(m.out) as { failed: { seed: number; repro: string }[] };
+    expect(j.failed.map((f) => [f.seed, f.repro])).toEqual([2003, 2004].map((s) => [s, `pnpm dio fuzz --from ${s} --seeds 1`]));
   });
 });
