@@ -3,9 +3,8 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
+import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
-import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
 import { compareHeading, compareJson, compareTasks, formatTable } from './compare';
@@ -19,6 +18,8 @@ import { progress } from './progress';
 import { sha256, shardOption, shardTasks } from './shard';
 import { compareShardJson, sweepShardJson } from './shard-doc';
 import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
+import { parsePositiveTime } from './time-arg';
+import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
 /** Where the command writes: stdout, stderr, and whether stderr is a terminal (for the progress bar). */
@@ -28,15 +29,20 @@ export interface Io {
   isTTY: boolean;
 }
 
-/** Parse a job file and run it on a profile. */
-function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions, trace: boolean) {
+/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given. */
+function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined) {
   const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
   const profile = loadProfile(o.profile);
   const seed = parseSeed(o.seed);
+  const trace = tracePath === undefined ? null : openTraceFile(tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
-  const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
-  bar.stop();
-  return { jobs, profile, res };
+  try {
+    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
+    return { jobs, res, traceRecords: trace?.records() ?? 0 };
+  } finally {
+    bar.stop();
+    trace?.close();
+  }
 }
 
 /** Options of `run` and `trace`. */
@@ -46,25 +52,20 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
+function runCmd(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, profile, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined);
+  const { jobs, res } = simulateJobFile(io, jobFile, o, o.trace);
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
   res.logs.forEach((l, i) => {
     const job = jobs[Math.min(i, jobs.length - 1)];
     if (l === null || job?.writeLatLog === undefined) return;
     for (const kind of ['slat', 'clat', 'lat'] as const) writeFileSync(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }));
   });
-  if (o.trace !== undefined) writeTrace(o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   // fio reports a job's error and exits non-zero; so does dio
   const failed = res.result.jobs.filter((j) => j.error !== 0);
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
-}
-
-function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
-  writeFileSync(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })));
 }
 
 const SHARD_HELP = 'run only shard i of n (0 <= i < n): point k when k mod n = i; prints a JSON document for dio merge (needs --format json)';
@@ -98,8 +99,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
-      const runtime = parseTimeNs(o.runtime);
-      if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
+      const runtimeNs = parsePositiveTime('--runtime', o.runtime);
       const jobs = parseJobs(o.jobs);
       const shard = shardOption(o.shard, o.format);
       const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed });
@@ -109,11 +109,11 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       bar.stop();
       if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
       if (shard !== null) {
-        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtime.value, seed }, cells));
+        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, seed }, cells));
         return;
       }
       if (o.format === 'json') {
-        io.out(compareJson(cells, seed, runtime.value));
+        io.out(compareJson(cells, seed, runtimeNs));
         return;
       }
       io.out(compareHeading(o.engine, o.runtime, seed));
@@ -168,18 +168,24 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--seed <n>', 'random seed', '1')
       .option('--quiet', 'no progress bar');
 
-  jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
-    .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
-    .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+  // the trace options of `run --trace` and `trace`
+  const traceOptions = (c: Command): Command =>
+    c
+      .addOption(new Option('--trace-format <fmt>', 'trace file format: Chrome/Perfetto JSON, or Perfetto protobuf (smaller, for long traces)').choices(['json', 'proto']).default('json'))
+      .option('--trace-window <start,end>', 'record only this window of simulated time (fio time units, e.g. 100ms,110ms)');
 
-  jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
-    .requiredOption('--out <trace.json>', 'trace file')
-    .action((file: string, o: JobFileOptions & { out: string }) => {
-      const { profile, res } = simulateJobFile(io, file, o, true);
-      writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
-      io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
-    });
+  traceOptions(
+    jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
+      .option('--trace <out.json>', 'write a Perfetto trace')
+      .option('--output-format <fmt>', 'normal, json or json+', 'normal'),
+  ).action((file: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+
+  traceOptions(jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)').requiredOption('--out <trace.json>', 'trace file')).action(
+    (file: string, o: JobFileOptions & TraceFileOptions & { out: string }) => {
+      const { traceRecords } = simulateJobFile(io, file, o, o.out);
+      io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
+    },
+  );
 
   program
     .command('calibrate')
@@ -193,6 +199,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .action((files: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
       const base = loadProfile(o.profile);
+      parsePositiveTime('--runtime', o.runtime);
       const points = files.map((f) => pointFromFioJson(readFileSync(f, 'utf8'), f, o.runtime));
       const iters = Number(o.iterations);
       if (!Number.isInteger(iters) || iters < 1) throw new UsageError(`--iterations: '${o.iterations}' must be a positive integer`);

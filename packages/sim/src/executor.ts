@@ -83,6 +83,7 @@ export abstract class Executor extends EventLoop {
       }
       const gens = ctx.gens;
       for (;;) {
+        this.spinCheck();
         const r = (gens[gens.length - 1] as KGen<unknown>).next(value);
         if (r.done === true) {
           gens.pop();
@@ -146,7 +147,10 @@ export abstract class Executor extends EventLoop {
   charge(ns: number): boolean {
     const ctx = current.ctx;
     if (!(ns > 0)) {
-      if (ns === 0) return true;
+      if (ns === 0) {
+        this.spinCheck(); // a zero-cost charge leaves time where it is
+        return true;
+      }
       throw badSpend(ctx, ns);
     }
     if (!Number.isInteger(ns)) throw badSpend(ctx, ns);

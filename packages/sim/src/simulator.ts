@@ -42,6 +42,8 @@ export interface SimOptions {
   readonly costs?: Partial<CostModel>;
   /** Record trace events (default off: tracing off costs nothing). */
   readonly trace?: boolean;
+  /** Livelock watchdog: steps in a row at the same virtual time before a `LivelockError`. Default 1,000,000. */
+  readonly livelockSteps?: number;
 }
 
 /** Options of {@link Simulator.spawn}. */
@@ -77,6 +79,10 @@ export class Simulator extends Affinity {
     this.cpus = Array.from({ length: n }, (_, i) => new Cpu(i, this));
     this.sched = { ...defaultSchedParams, ...opts.sched };
     this.costs = { ...defaultCosts, ...opts.costs };
+    if (opts.livelockSteps !== undefined) {
+      if (!Number.isInteger(opts.livelockSteps) || opts.livelockSteps < 1) throw new RangeError(`livelockSteps must be a positive integer, got ${opts.livelockSteps}`);
+      this.livelockSteps = opts.livelockSteps;
+    }
   }
 
   /** The next number of the per-simulation sequence `name` (1, 2, …): ids that are the same in every run of a seed. */
