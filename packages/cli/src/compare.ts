@@ -13,13 +13,17 @@ export interface ClatSummary {
   readonly 'p99.9': number;
 }
 
-/** One cell of the comparison. */
-export interface CompareCell {
+/** One cell's simulated result: what the table and the JSON print. */
+export interface CompareResult {
   readonly qd: number;
   readonly policy: string;
   readonly profile: string;
   readonly iops: number;
   readonly clat_ns: ClatSummary;
+}
+
+/** One cell of the comparison. */
+export interface CompareCell extends CompareResult {
   /** Simulated I/Os per wall-clock second for this cell. */
   readonly simIosPerSec: number;
 }
@@ -130,7 +134,7 @@ const SERIES_PAIR = ['linux-6.5', 'linux-6.6-rc1'] as const;
  * is headed `QD | Stock (linux-6.5) | Patched (linux-6.6-rc1) | Diff`; any
  * other profiles by their names (`Diff <name>`).
  */
-export function formatTable(cells: readonly CompareCell[], profiles: readonly KernelProfile[]): string {
+export function formatTable(cells: readonly CompareResult[], profiles: readonly Pick<KernelProfile, 'name'>[]): string {
   const names = profiles.map((p) => p.name);
   const series = names.length === 2 && names[0] === SERIES_PAIR[0] && names[1] === SERIES_PAIR[1];
   const heads = series ? [`Stock (${names[0]})`, `Patched (${names[1]})`] : names;
@@ -143,6 +147,16 @@ export function formatTable(cells: readonly CompareCell[], profiles: readonly Ke
     rows.push([String(qd), ...row.map((c) => (c ? kiops(c.iops) : '-')), ...row.slice(1).map((c) => (c && base > 0 ? pct(base, c.iops) : '-'))]);
   }
   return renderTable(rows);
+}
+
+/** The line above the table. */
+export const compareHeading = (engine: string, rampTime: string, runtime: string, seed: number): string =>
+  `dio compare: 4 KiB randwrite, ${engine}, fio on CPU 4, ramp ${rampTime} + runtime ${runtime} per point${precisionNote(rampTime, runtime)}, seed ${seed}`;
+
+/** `--format json`: `{ results: [{ qd, policy, profile, iops, clat_ns }], seed, runtime_ns, ramp_time_ns }`. */
+export function compareJson(cells: readonly CompareResult[], seed: number, runtimeNs: number, rampNs: number): string {
+  const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
+  return JSON.stringify({ results, seed, runtime_ns: runtimeNs, ramp_time_ns: rampNs }, null, 2);
 }
 
 /** Rows (the first is the header) as a `a | b | c` table: the first column right-aligned, the last unpadded. */

@@ -7,13 +7,16 @@ import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, r
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { COMPARE_DEFAULTS, compareTasks, formatTable, precisionNote } from './compare';
-import { fuzz, formatSummary } from './dst/fuzz';
+import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTable } from './compare';
 import { runCells } from './parallel';
-import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
+import { JobFailed, UsageError, userMessage } from './errors';
+import { fuzzCommand, type FuzzOptions } from './fuzz-command';
+import { mergeCommand } from './merge';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
-import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
+import { sha256, shardOption, shardTasks } from './shard';
+import { compareShardJson, sweepShardJson } from './shard-doc';
+import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
 import { parsePositiveTime, parseTime } from './time-arg';
 import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
@@ -64,6 +67,8 @@ function runCmd(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions & 
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
 
+const SHARD_HELP = 'run only shard i of n (0 <= i < n): point k when k mod n = i; prints a JSON document for dio merge (needs --format json)';
+
 /**
  * Run the dio CLI; resolves to the exit code. `workerEntry` is the JavaScript
  * file to start comparison workers from (the running bundle), or null to run
@@ -89,24 +94,31 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
+    .option('--shard <i/n>', SHARD_HELP)
+    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; shard?: string }) => {
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
       const runtimeNs = parsePositiveTime('--runtime', o.runtime);
       const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
-      const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed }), workerEntry, jobs, (d) => bar.update(d));
+      const shard = shardOption(o.shard, o.format);
+      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed });
+      const mine = shardTasks(tasks, shard);
+      const bar = progress(io, mine.length, o.quiet === true);
+      const cells = await runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
       // the plotter (vega) is loaded only when asked for: it is most of the bundle
       if (o.plot !== undefined) writeFileSync(o.plot, await (await import('./plot')).plotSvg(cells));
-      if (o.format === 'json') {
-        const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
-        io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs, ramp_time_ns: rampNs }, null, 2));
+      if (shard !== null) {
+        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells));
         return;
       }
-      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, ramp ${o.rampTime} + runtime ${o.runtime} per point${precisionNote(o.rampTime, o.runtime)}, seed ${seed}`);
+      if (o.format === 'json') {
+        io.out(compareJson(cells, seed, runtimeNs, rampNs));
+        return;
+      }
+      io.out(compareHeading(o.engine, o.rampTime, o.runtime, seed));
       io.out(formatTable(cells, profiles));
     });
 
@@ -120,7 +132,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
+    .option('--shard <i/n>', SHARD_HELP)
+    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string; shard?: string }) => {
       const text = readFileSync(file, 'utf8');
       parseJobFile(text, file); // the file's own errors first, at their lines
       const axes = parseSetArgs(o.set);
@@ -129,15 +142,21 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const jobs = parseJobs(o.jobs);
       const points = setProduct(axes);
       for (const p of points) parsePoint(text, file, p); // every combination is a valid job file before anything runs
+      const shard = shardOption(o.shard, o.format);
       const tasks = sweepTasks(text, file, points, profiles, seed);
-      const bar = progress(io, tasks.length, o.quiet === true);
-      const cells = await runCells('sweep', tasks, workerEntry, jobs, (d) => bar.update(d));
+      const mine = shardTasks(tasks, shard);
+      const bar = progress(io, mine.length, o.quiet === true);
+      const cells = await runCells('sweep', mine, workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
+      if (shard !== null) {
+        io.out(sweepShardJson(shard, tasks.length, { file, jobSha256: sha256(text), axes, profiles, seed }, cells));
+        return;
+      }
       if (o.format === 'json') {
         io.out(sweepJson(cells, seed));
         return;
       }
-      io.out(`dio sweep: ${file}, ${points.length} combination(s) x ${profiles.length} profile(s), seed ${seed}`);
+      io.out(sweepHeading(file, points.length, profiles.length, seed));
       io.out(formatSweepTable(cells, profiles));
     });
 
@@ -204,17 +223,18 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .description('deterministic simulation testing: random stacks and workloads per seed, every invariant checked')
     .option('--seeds <n>', 'how many seeds', '1000')
     .option('--from <seed>', 'first seed', '1')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--shard <i/n>', SHARD_HELP)
     .option('--quiet', 'no progress bar')
-    .action((o: { seeds: string; from: string; quiet?: boolean }) => {
-      const n = Number(o.seeds);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--seeds: '${o.seeds}' must be a positive integer`);
-      const from = parseSeed(o.from);
-      const bar = progress(io, n, o.quiet === true);
-      const summary = fuzz(from, n, (d) => bar.update(d));
-      bar.stop();
-      for (const line of formatSummary(summary)) io.out(line);
-      if (summary.failed.length > 0) throw new FuzzFailed(`${summary.failed.length} of ${n} seeds failed`);
-    });
+    .action((o: FuzzOptions) => fuzzCommand(io, o));
+
+  program
+    .command('merge')
+    .description('merge the documents of --shard runs into what the unsharded run prints')
+    .argument('<shard.json...>')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .addOption(new Option('--format <fmt>', 'json (as --format json prints) or text (the table, the fuzz summary)').choices(['json', 'text']).default('json'))
+    .action((files: string[], o: { out?: string; format: 'json' | 'text' }) => mergeCommand((s) => io.out(s), files, o));
 
   try {
     // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
