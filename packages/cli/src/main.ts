@@ -2,8 +2,8 @@
  * The `dio` command line.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
+import { basename } from 'node:path';
+import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, PROFILES, runJobs, type KernelProfile } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
@@ -12,23 +12,32 @@ import { compareTasks, formatTable } from './compare';
 import { fuzz, formatSummary } from './dst/fuzz';
 import { runCells } from './parallel';
 import { plotSvg } from './plot';
-import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
-import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
+import { FuzzFailed, Interrupted, JobFailed, UsageError, userMessage } from './errors';
+import { interruptible } from './interrupt';
+import { oneLine } from './one-line';
+import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
 import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
+import { type UserFs, userFs } from './user-fs';
+import { version } from '../package.json';
 
-/** Where the command writes: stdout, stderr, and whether stderr is a terminal (for the progress bar). */
+/**
+ * Where the command writes: stdout, stderr, and whether stderr is a terminal
+ * (for the progress bar); `cwd` is where relative paths start (default: the
+ * process's working directory).
+ */
 export interface Io {
   out(s: string): void;
   err(s: string): void;
   isTTY: boolean;
+  cwd?: string;
 }
 
 /** Parse a job file and run it on a profile. */
-function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions, trace: boolean) {
-  const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
-  const profile = loadProfile(o.profile);
+function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions, trace: boolean) {
+  const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile);
+  const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
   const bar = progress(io, 100, o.quiet === true);
   const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
@@ -43,26 +52,29 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
+function runCmd(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, profile, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined);
+  const { jobs, profile, res } = simulateJobFile(io, files, jobFile, o, o.trace !== undefined);
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
   res.logs.forEach((l, i) => {
     const job = jobs[Math.min(i, jobs.length - 1)];
     if (l === null || job?.writeLatLog === undefined) return;
-    for (const kind of ['slat', 'clat', 'lat'] as const) writeFileSync(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }));
+    for (const kind of ['slat', 'clat', 'lat'] as const) files.write(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }), 'latency log');
   });
-  if (o.trace !== undefined) writeTrace(o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
+  if (o.trace !== undefined) writeTrace(files, o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   // fio reports a job's error and exits non-zero; so does dio
   const failed = res.result.jobs.filter((j) => j.error !== 0);
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
 
-function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
-  writeFileSync(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })));
+function writeTrace(files: UserFs, path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
+  files.write(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })), 'trace');
 }
+
+/** One example per command, in its --help. */
+const example = (cmd: Command, line: string): Command => cmd.addHelpText('after', `\nExample:\n  ${line}`);
 
 /**
  * Run the dio CLI; resolves to the exit code. `workerEntry` is the JavaScript
@@ -70,17 +82,25 @@ function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], 
  * everything on this thread.
  */
 export async function main(argv: readonly string[], io: Io, workerEntry: URL | null = null): Promise<number> {
+  const files = userFs(io.cwd ?? process.cwd());
   const program = new Command('dio')
     .description('Emulate the Linux async O_DIRECT write path and compare DIO completion policies')
+    .version(version, '-V, --version')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+      // commander's `error: …` (and its `(Did you mean …?)` line) as dio's one line
+      outputError: (s, write) => write(`dio: ${oneLine(s.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' '))}`),
+    })
+    .addHelpText('after', `\nProfiles: ${Object.keys(PROFILES).join(', ')} (or a profile .json file)\n\nExample:\n  dio compare --qd 1,16 --profiles linux-6.5,linux-6.19`);
 
-  program
+  const compare = program
     .command('compare')
     .description('the IOCB_DIO_CALLER_COMP table: 4 KiB randwrite, io_uring, fio pinned to one CPU, stock vs patched')
     .option('--qd <list>', 'queue depths', '1,2,4,8,16')
     .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
-    .option('--profiles <list>', 'kernel profiles by name or .json file', 'linux-6.5,linux-6.6-rc1')
+    .option('--profiles <list>', 'kernel profiles by name or .json file (default: "linux-6.5,linux-6.6-rc1")')
     .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
     .option('--runtime <time>', 'simulated runtime per point (fio time syntax)', '500ms')
     .option('--seed <n>', 'random seed', '1')
@@ -88,17 +108,17 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
-      const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
+    .action(async (o: { qd: string; policies?: string; profiles?: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
+      if (o.policies !== undefined && o.profiles !== undefined) throw new UsageError('--policies and --profiles both choose the profiles: give one of them');
+      const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles ?? 'linux-6.5,linux-6.6-rc1', files);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
       const runtime = parseTimeNs(o.runtime);
       if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
       const jobs = parseJobs(o.jobs);
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d));
-      bar.stop();
-      if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
+      const cells = await interruptible((signal) => runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d), signal), bar);
+      if (o.plot !== undefined) files.write(o.plot, await plotSvg(cells), 'plot');
       if (o.format === 'json') {
         const runtimeNs = runtime.value;
         const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
@@ -109,7 +129,9 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       io.out(formatTable(cells, profiles));
     });
 
-  program
+  example(compare, 'dio compare --qd 1,4,16 --profiles linux-6.5,linux-6.19 --runtime 200ms');
+
+  const sweep = program
     .command('sweep')
     .description('run a fio job file across every combination of --set option values and kernel profiles')
     .argument('<job.fio>')
@@ -120,18 +142,17 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
-      const text = readFileSync(file, 'utf8');
+      const text = files.read(file, 'job file');
       parseJobFile(text, file); // the file's own errors first, at their lines
       const axes = parseSetArgs(o.set);
-      const profiles = parseProfileList(o.profiles);
+      const profiles = parseProfileList(o.profiles, files);
       const seed = parseSeed(o.seed);
       const jobs = parseJobs(o.jobs);
       const points = setProduct(axes);
       for (const p of points) parsePoint(text, file, p); // every combination is a valid job file before anything runs
       const tasks = sweepTasks(text, file, points, profiles, seed);
       const bar = progress(io, tasks.length, o.quiet === true);
-      const cells = await runCells('sweep', tasks, workerEntry, jobs, (d) => bar.update(d));
-      bar.stop();
+      const cells = await interruptible((signal) => runCells('sweep', tasks, workerEntry, jobs, (d) => bar.update(d), signal), bar);
       if (o.format === 'json') {
         io.out(sweepJson(cells, seed));
         return;
@@ -139,6 +160,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       io.out(`dio sweep: ${file}, ${points.length} combination(s) x ${profiles.length} profile(s), seed ${seed}`);
       io.out(formatSweepTable(cells, profiles));
     });
+
+  example(sweep, 'dio sweep job.fio --set iodepth=1,8,32 --profiles linux-6.5,linux-6.19');
 
   // `run` and `trace`: a job file simulated on a profile with a seed
   const jobFileCommand = (name: string, description: string): Command =>
@@ -150,20 +173,22 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--seed <n>', 'random seed', '1')
       .option('--quiet', 'no progress bar');
 
-  jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
+  const run = jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
     .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
     .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, files, file, o));
+  example(run, 'dio run job.fio --profile linux-6.19 --output-format json');
 
-  jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
+  const trace = jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
     .requiredOption('--out <trace.json>', 'trace file')
     .action((file: string, o: JobFileOptions & { out: string }) => {
-      const { profile, res } = simulateJobFile(io, file, o, true);
-      writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
+      const { profile, res } = simulateJobFile(io, files, file, o, true);
+      writeTrace(files, o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
       io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
     });
+  example(trace, 'dio trace job.fio --out trace.json --profile linux-6.6-rc1');
 
-  program
+  const calibrateCmd = program
     .command('calibrate')
     .description('fit the cost table to fio JSON results from your machine and write a profile')
     .argument('<fio.json...>')
@@ -173,17 +198,19 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--iterations <n>', 'optimizer iterations', '40')
     .option('--seed <n>', 'random seed', '1')
     .option('--quiet', 'no progress bar')
-    .action((files: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
-      const base = loadProfile(o.profile);
-      const points = files.map((f) => pointFromFioJson(readFileSync(f, 'utf8'), f, o.runtime));
-      const iters = Number(o.iterations);
-      if (!Number.isInteger(iters) || iters < 1) throw new UsageError(`--iterations: '${o.iterations}' must be a positive integer`);
+    .action((inputs: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
+      const base = loadProfile(o.profile, files);
+      const runtime = parseTimeNs(o.runtime);
+      if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
+      const points = inputs.map((f) => pointFromFioJson(files.read(f, 'fio JSON result'), f, o.runtime));
+      const iters = parseCount('--iterations', o.iterations, 10_000);
       const bar = progress(io, iters * 2 + 4, o.quiet === true);
       let steps = 0;
-      const r = calibrate(points, base, { seed: parseSeed(o.seed), iterations: iters, onStep: () => bar.update(++steps) });
+      // named after its file, so two calibrated profiles side by side get their own columns
+      const r = calibrate(points, base, { seed: parseSeed(o.seed), iterations: iters, onStep: () => bar.update(++steps), name: `${shippedRoot(base)}+${basename(o.out)}` });
       bar.stop();
-      const { name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
-      writeFileSync(o.out, `${JSON.stringify({ extends: shippedRoot(base), name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device }, null, 2)}\n`);
+      const { name, description, version: kernel, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
+      files.write(o.out, `${JSON.stringify({ extends: shippedRoot(base), name, description, version: kernel, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device }, null, 2)}\n`, 'profile');
       io.out(`fit: cpu costs x${r.fit.cpuScale.toFixed(3)}, completion-hop costs x${r.fit.hopScale.toFixed(3)}, device latency ${(r.fit.deviceLatencyNs / 1000).toFixed(2)} us`);
       io.out('point | QD | measured IOPS | model IOPS | error');
       for (const p of r.points) io.out(`${p.source} | ${p.iodepth} | ${Math.round(p.measuredIops)} | ${Math.round(p.modelIops)} | ${p.errorPct >= 0 ? '+' : ''}${p.errorPct.toFixed(1)}%`);
@@ -191,15 +218,16 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       io.out(`wrote ${o.out}`);
     });
 
-  program
+  example(calibrateCmd, 'dio calibrate qd1.json qd16.json --out mine.json && dio compare --profiles linux-6.6,mine.json');
+
+  const fuzzCmd = program
     .command('fuzz')
     .description('deterministic simulation testing: random stacks and workloads per seed, every invariant checked')
     .option('--seeds <n>', 'how many seeds', '1000')
     .option('--from <seed>', 'first seed', '1')
     .option('--quiet', 'no progress bar')
     .action((o: { seeds: string; from: string; quiet?: boolean }) => {
-      const n = Number(o.seeds);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--seeds: '${o.seeds}' must be a positive integer`);
+      const n = parseCount('--seeds', o.seeds, 1e12);
       const from = parseSeed(o.from);
       const bar = progress(io, n, o.quiet === true);
       const summary = fuzz(from, n, (d) => bar.update(d));
@@ -207,16 +235,23 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       for (const line of formatSummary(summary)) io.out(line);
       if (summary.failed.length > 0) throw new FuzzFailed(`${summary.failed.length} of ${n} seeds failed`);
     });
+  example(fuzzCmd, 'dio fuzz --seeds 200 --from 1000');
 
+  // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
+  const args = argv.filter((a) => a !== '--');
+  if (args.length === 0) {
+    io.err(`dio: no command: use one of ${program.commands.map((c) => c.name()).join(', ')} (dio --help)`);
+    return 2;
+  }
   try {
-    // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
-    await program.parseAsync(['node', 'dio', ...argv.filter((a) => a !== '--')]);
+    await program.parseAsync(['node', 'dio', ...args]);
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    // a usage error commander found (already printed as one dio: line): 2; --help and --version: 0
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     const msg = userMessage(e);
     if (msg === null) throw e;
-    io.err(`dio: ${msg}`);
-    return 1;
+    io.err(`dio: ${oneLine(msg)}`);
+    return e instanceof Interrupted ? 130 : 1;
   }
 }
