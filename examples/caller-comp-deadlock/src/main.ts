@@ -1,4 +1,7 @@
+import { exampleArgs } from '../../shared/args';
 import { KERNELS, runWorkload, type SpaceOp } from './deadlock';
+
+exampleArgs('@dio-example/caller-comp-deadlock', []); // no arguments: a bad one gets the usage
 
 for (const op of ['fallocate', 'ftruncate'] as const satisfies readonly SpaceOp[]) {
   console.log(`4 async 8 KiB O_DIRECT overwrites via a DEFER_TASKRUN ring, then ${op}() before reaping:`);

@@ -1,4 +1,7 @@
+import { exampleArgs } from '../../shared/args';
 import { QUEUES, queueName, runWith } from './stack';
+
+exampleArgs('@dio-example/custom-workqueue', []); // no arguments: a bad one gets the usage
 
 console.log('completion workqueue                  | QD | IOPS    | mean µs | p99 µs | custom items');
 for (const qd of [1, 16]) {

@@ -1,8 +1,7 @@
+import { exampleArgs, seed as seedArg, time } from '../../shared/args';
 import { walGrid } from './wal';
 
-// usage: start [runtime per configuration, default 50ms] [seed, default 1]
-const runtime = process.argv[2] ?? '50ms';
-const seed = Number(process.argv[3] ?? 1);
+const [{ text: runtime }, seed] = exampleArgs('@dio-example/postgres-wal', [time('runtime', '50ms', 'simulated runtime per configuration (50ms, 1s)'), seedArg('1')]);
 console.log(`8 KiB sequential O_DIRECT|O_DSYNC writes to a preallocated WAL segment, CPU 0, runtime ${runtime}, seed ${seed}`);
 console.log('device       | kernel        | engine   | QD | IOPS    | clat p50 µs | p99 µs | p99.9 µs | wq items');
 for (const r of walGrid(runtime, seed)) {
