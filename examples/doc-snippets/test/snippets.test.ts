@@ -30,10 +30,12 @@ describe('extractSnippets', () => {
 const PACKAGES = ['sim', 'kiocb', 'blockdev', 'workqueue', 'fs', 'iomap', 'io-uring', 'aio', 'fio', 'cli'];
 
 describe('package READMEs', () => {
-  it.each(PACKAGES)('@dio/%s: install line, a runnable example, what it mirrors', (p) => {
+  it.each(PACKAGES)('@dio/%s: how to use it today (not on the registry), a runnable example, what it mirrors', (p) => {
     const file = `packages/${p}/README.md`;
     const text = readFileSync(join(ROOT, file), 'utf8');
-    expect(text).toMatch(new RegExp(`pnpm add (-g )?@dio/${p}\\b`));
+    expect(text).toMatch(/not on the npm registry yet/i);
+    expect(text).toMatch(p === 'cli' ? /pnpm dio <command>/ : new RegExp(`scripts/new-example\\.sh my-tool "[^"]+" ${p}\\b`));
+    expect(text).toMatch(new RegExp(`pnpm pack[^\\n]*\\n.*dio-${p === 'cli' ? '' : `${p}-`}`));
     expect(snippets.some((s) => s.file === file)).toBe(true);
     expect(text).toMatch(/^## .*(mirror|modell?ed)/im); // a section mapping the code to the kernel (or tool) source
   });
