@@ -42,6 +42,14 @@ describe('package READMEs', () => {
 });
 
 describe('documentation snippets', () => {
+  it('docs/guides/extend.md says how to run its snippets: a new-example.sh package depending on every @dio package they import', () => {
+    const text = readFileSync(join(ROOT, 'docs/guides/extend.md'), 'utf8');
+    const cmd = /scripts\/new-example\.sh \S+ "[^"]*" ([a-z -]+)\n/.exec(text);
+    const deps = new Set(cmd?.[1]?.trim().split(/\s+/));
+    const imported = new Set(snippets.filter((s) => s.file === 'docs/guides/extend.md').flatMap((s) => [...s.code.matchAll(/from '@dio\/([a-z-]+)'/g)].map((m) => m[1])));
+    expect(imported.size).toBeGreaterThan(3);
+    for (const p of imported) expect(deps, `@dio/${p}`).toContain(p);
+  });
 
   it.each(snippets.map((s): [string, Snippet] => [`${s.file}:${s.line}`, s]))('%s type-checks and runs', async (_where, s) => {
     expect(diags.get(s)).toEqual([]);

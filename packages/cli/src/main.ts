@@ -64,7 +64,11 @@ function runCmd(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & { tr
   });
   if (o.trace !== undefined) writeTrace(files, o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
-  // fio reports a job's error and exits non-zero; so does dio
+  throwJobErrors(res);
+}
+
+/** fio reports a job's error and exits non-zero; so does every dio command. */
+function throwJobErrors(res: ReturnType<typeof runJobs>): void {
   const failed = res.result.jobs.filter((j) => j.error !== 0);
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
@@ -185,6 +189,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const { profile, res } = simulateJobFile(io, files, file, o, true);
       writeTrace(files, o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
       io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
+      throwJobErrors(res);
     });
   example(trace, 'dio trace job.fio --out trace.json --profile linux-6.6-rc1');
 

@@ -7,6 +7,7 @@ import { Interrupted } from '../src/errors';
 import { interruptible } from '../src/interrupt';
 import { main } from '../src/main';
 import { oneLine } from '../src/one-line';
+import { userCwd } from '../src/user-fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'dio-robust-'));
 const put = (name: string, text: string): string => {
@@ -60,6 +61,12 @@ describe('filesystem errors: one line naming the path and the problem', () => {
     await failsWith(['run', 'log.fio'], /cannot write latency log 'adir\/x\/lat_slat\.1\.log': no such file or directory/);
   });
 
+  it('under pnpm, the user\'s directory is INIT_CWD (pnpm runs root scripts in the workspace root)', () => {
+    expect(userCwd({ npm_lifecycle_event: 'dio', INIT_CWD: '/home/me/jobs' })).toBe('/home/me/jobs');
+    expect(userCwd({ INIT_CWD: '/leaked/from/a/parent' })).toBe(process.cwd());
+    expect(userCwd({})).toBe(process.cwd());
+  });
+
   it('relative paths start from the directory dio was run from (Io.cwd)', async () => {
     const r = await cli('trace', 'job.fio', '--out', 'rel-trace.json');
     expect(r.code).toBe(0);
@@ -106,6 +113,15 @@ describe('profiles: no silent wrong columns', () => {
 describe('a job that fails is an error, never a zero', () => {
   it('compare --qd 65536: io_uring_setup refuses the depth', async () => {
     await failsWith(['compare', '--qd', '65536', '--runtime', '1ms', '--profiles', 'linux-6.5'], /QD 65536 on linux-6\.5 \(io_uring\): the job failed: error=22 \(EINVAL\)/);
+  });
+
+  it('run and trace of a job whose engine cannot be set up', async () => {
+    put('deep.fio', jobText.replace('iodepth=2', 'iodepth=65536'));
+    for (const argv of [['run', 'deep.fio'], ['trace', 'deep.fio', '--out', 'deep-trace.json']]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^(dio: wrote .*\n)?dio: job 'w' failed: error=22 \(EINVAL\)\n$/);
+    }
   });
 
   it('calibrate on a point with iodepth=65536', async () => {
