@@ -35,7 +35,7 @@ describe('package READMEs', () => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     expect(text).toMatch(/not on the npm registry yet/i);
     expect(text).toMatch(p === 'cli' ? /pnpm dio <command>/ : new RegExp(`scripts/new-example\\.sh my-tool "[^"]+" ${p}\\b`));
-    expect(text).toMatch(new RegExp(`pnpm pack[^\\n]*\\n.*dio-${p === 'cli' ? '' : `${p}-`}`));
+    expect(text).toMatch(new RegExp(`pnpm pack[\\s\\S]*npm install[^\\n]*dio-${p === 'cli' ? '' : `${p}-`}`));
     expect(snippets.some((s) => s.file === file)).toBe(true);
     expect(text).toMatch(/^## .*(mirror|modell?ed)/im); // a section mapping the code to the kernel (or tool) source
   });
