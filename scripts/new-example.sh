@@ -25,8 +25,9 @@ JSON
 skeleton_configs "$dir" '"src", "test"'
 # a main that takes its arguments as every example does (examples/shared/args.ts), unless there is one
 [ -e "$dir/src/main.ts" ] || cat > "$dir/src/main.ts" <<TS
-import { exampleArgs, seed as seedArg, time } from '../../shared/args';
+import { runExample, seed as seedArg, time } from '../../shared/args';
 
-const [runtime, seed] = exampleArgs('@dio-example/$name', [time('runtime', '100ms'), seedArg('1')]);
-console.log(\`$name: runtime \${runtime.text}, seed \${seed}\`);
+await runExample('@dio-example/$name', [time('runtime', '100ms'), seedArg('1')], ([runtime, seed]) => {
+  console.log(\`$name: runtime \${runtime.text}, seed \${seed}\`);
+});
 TS

@@ -70,16 +70,22 @@ export function parseExampleArgs<const S extends readonly ArgSpec<unknown>[]>(sp
   }) as Parsed<S>;
 }
 
-/** The example's arguments, or the usage on stderr and exit 2 (stdout and exit 0 for --help). */
-export function exampleArgs<const S extends readonly ArgSpec<unknown>[]>(pkg: string, specs: S, argv: readonly string[] = process.argv.slice(2)): Parsed<S> {
+/**
+ * Run an example's `main` with its parsed arguments. On `--help` the usage
+ * goes to stdout; on a bad argument one line and the usage go to stderr and
+ * the exit code is 2 — without process.exit(), so whatever started the
+ * example (scripts/run-ts.mjs removes its bundle) finishes normally.
+ */
+export async function runExample<const S extends readonly ArgSpec<unknown>[]>(pkg: string, specs: S, main: (args: Parsed<S>) => void | Promise<void>, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  let args: Parsed<S> | null;
   try {
-    const r = parseExampleArgs(specs, argv);
-    if (r !== null) return r;
-    console.log(usage(pkg, specs));
-    process.exit(0);
+    args = parseExampleArgs(specs, argv);
   } catch (e) {
     if (!(e instanceof ExampleArgsError)) throw e;
     console.error(`${pkg}: ${e.message}\n${usage(pkg, specs)}`);
-    process.exit(2);
+    process.exitCode = 2;
+    return;
   }
+  if (args === null) console.log(usage(pkg, specs));
+  else await main(args);
 }

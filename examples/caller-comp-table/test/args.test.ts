@@ -30,6 +30,6 @@ describe('the examples\' shared argument parser', () => {
     const root = join(__dirname, '..', '..');
     const mains = readdirSync(root).filter((d) => d !== 'shared' && d !== 'doc-snippets' && readdirSync(join(root, d)).includes('src'));
     expect(mains.length).toBeGreaterThanOrEqual(5);
-    for (const d of mains) expect(readFileSync(join(root, d, 'src', 'main.ts'), 'utf8'), d).toMatch(/exampleArgs\('@dio-example\//);
+    for (const d of mains) expect(readFileSync(join(root, d, 'src', 'main.ts'), 'utf8'), d).toMatch(/runExample\('@dio-example\//);
   });
 });
