@@ -7,9 +7,8 @@ import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, r
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { compareHeading, compareJson, compareTasks, formatTable } from './compare';
+import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTable } from './compare';
 import { runCells } from './parallel';
-import { plotSvg } from './plot';
 import { JobFailed, UsageError, userMessage } from './errors';
 import { fuzzCommand, type FuzzOptions } from './fuzz-command';
 import { mergeCommand } from './merge';
@@ -18,7 +17,7 @@ import { progress } from './progress';
 import { sha256, shardOption, shardTasks } from './shard';
 import { compareShardJson, sweepShardJson } from './shard-doc';
 import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
-import { parsePositiveTime } from './time-arg';
+import { parsePositiveTime, parseTime } from './time-arg';
 import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
@@ -88,35 +87,38 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
     .option('--profiles <list>', 'kernel profiles by name or .json file', 'linux-6.5,linux-6.6-rc1')
     .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
-    .option('--runtime <time>', 'simulated runtime per point (fio time syntax)', '500ms')
+    .option('--runtime <time>', 'simulated runtime per point, after the ramp (fio time syntax)', COMPARE_DEFAULTS.runtime)
+    .option('--ramp-time <time>', "simulated time per point before its stats start (fio's ramp_time)", COMPARE_DEFAULTS.rampTime)
     .option('--seed <n>', 'random seed', '1')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
     .option('--shard <i/n>', SHARD_HELP)
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; shard?: string }) => {
+    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; shard?: string }) => {
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
       const runtimeNs = parsePositiveTime('--runtime', o.runtime);
+      const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
       const shard = shardOption(o.shard, o.format);
-      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed });
+      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed });
       const mine = shardTasks(tasks, shard);
       const bar = progress(io, mine.length, o.quiet === true);
       const cells = await runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
-      if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
+      // the plotter (vega) is loaded only when asked for: it is most of the bundle
+      if (o.plot !== undefined) writeFileSync(o.plot, await (await import('./plot')).plotSvg(cells));
       if (shard !== null) {
-        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, seed }, cells));
+        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells));
         return;
       }
       if (o.format === 'json') {
-        io.out(compareJson(cells, seed, runtimeNs));
+        io.out(compareJson(cells, seed, runtimeNs, rampNs));
         return;
       }
-      io.out(compareHeading(o.engine, o.runtime, seed));
+      io.out(compareHeading(o.engine, o.rampTime, o.runtime, seed));
       io.out(formatTable(cells, profiles));
     });
 

@@ -21,7 +21,7 @@ const header = <C extends string, W extends z.ZodTypeAny>(command: C, work: W) =
 const indexed = <R extends z.ZodTypeAny>(result: R) => z.array(z.object({ index: int.nonnegative(), result }));
 
 /** What defines a comparison. */
-const compareWork = z.object({ qd: z.array(int), profiles: z.array(profileId), engine: z.string(), runtime: z.string(), runtime_ns: z.number(), seed: int });
+const compareWork = z.object({ qd: z.array(int), profiles: z.array(profileId), engine: z.string(), runtime: z.string(), runtime_ns: z.number(), ramp_time: z.string(), ramp_time_ns: z.number(), seed: int });
 /** What defines a sweep: the job file (its text by hash), the `--set` axes, the profiles, the seed. */
 const sweepWork = z.object({ file: z.string(), job_sha256: z.string(), set: z.array(z.object({ option: z.string(), values: z.array(z.string()) })), profiles: z.array(profileId), seed: int });
 /** What defines a fuzz campaign: seeds [from, from + seeds). */

@@ -13,23 +13,24 @@
  * ```
  * @module
  */
-import type { Waitable } from './blocker';
+import { Cpu, type KGen, Task, type TaskWork, type Waitable } from './context';
 import { type CostModel, defaultCosts } from './costs';
-import type { KGen } from './context';
-import { Cpu } from './cpu';
 import type { HungTask } from './errors';
 import { Affinity } from './affinity';
-import { current } from './requests';
+import { current, currentEngine } from './requests';
 import { Rng } from './rng';
 import { defaultSchedParams, type SchedParams } from './sched';
-import { Task, type TaskWork } from './task';
 
 export type { RunResult } from './event-loop';
-export { runTaskWork } from './task-work';
 
 /** The reschedule IPI's handler: nothing past its entry cost (the return path finds the task_work). */
 function ipiHandler(): null {
   return null;
+}
+
+/** The simulator running the current code. */
+export function currentSim(): Simulator {
+  return currentEngine() as Simulator; // only a Simulator runs simulated code (Executor.advance sets current.sim)
 }
 
 /** Options of a simulation. */
