@@ -4,6 +4,8 @@
  * @module
  */
 import { type KernelProfile, parseFioArgs, runJobs } from '@dio/fio';
+import { errnoName } from '@dio/kiocb';
+import { JobFailed } from './errors';
 
 /** Completion latency figures of one point, ns. */
 export interface ClatSummary {
@@ -75,6 +77,18 @@ export function precisionNote(rampTime: string, runtime: string): string {
   return rampTime === COMPARE_DEFAULTS.rampTime && runtime === COMPARE_DEFAULTS.runtime ? ` (±${COMPARE_DEFAULTS.precisionPct}% of steady state)` : '';
 }
 
+/**
+ * Where an async DIO write completion of `engine` actually runs under
+ * `profile`: the profile's policy names what iomap would do with
+ * IOCB_DIO_CALLER_COMP, but only io_uring on a kernel that sets the flag
+ * (6.6-rc1) hands completions back to the caller; everyone else's go
+ * through the workqueue (linux-6.6 is `caller` code with a `workqueue` path).
+ */
+export function completionPath(profile: KernelProfile, engine: string): string {
+  if (profile.policy !== 'caller') return profile.policy;
+  return engine === 'io_uring' && profile.ioUringCallerComp ? 'caller' : 'workqueue';
+}
+
 /** One cell as sent to a worker: everything it needs, structured-cloneable. */
 export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed'> {
   readonly qd: number;
@@ -92,12 +106,14 @@ export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareO
   const out = runJobs(inv.jobs, profile, { seed: o.seed });
   const job = out.result.jobs[0];
   if (job === undefined) throw new Error('no job result');
+  // a point whose job failed (say, io_uring_setup refusing the depth) is an error, never a 0 in the table
+  if (job.error !== 0) throw new JobFailed(`QD ${qd} on ${profile.name} (${o.engine}): the job failed: error=${job.error} (${errnoName(-job.error)})`);
   const w = job.write;
   const secs = w.runtimeNs / 1e9;
   const clat = w.clat;
   return {
     qd,
-    policy: profile.policy,
+    policy: completionPath(profile, o.engine),
     profile: profile.name,
     iops: secs > 0 ? w.totalIos / secs : 0,
     clat_ns: { mean: clat.mean, p50: clat.percentile(50), p99: clat.percentile(99), 'p99.9': clat.percentile(99.9) },

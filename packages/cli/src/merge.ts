@@ -6,8 +6,8 @@
  * or repeated shard indices are named.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { ZodError } from 'zod';
+import type { UserFs } from './user-fs';
 import { compareHeading, compareJson, type CompareResult, formatTable } from './compare';
 import { failedMessage, formatSummary, fuzzJson, fuzzSummary, type FuzzSummary } from './dst/fuzz';
 import { FuzzFailed, UsageError } from './errors';
@@ -50,7 +50,6 @@ const fileList = (files: readonly string[]): string => (files.length <= 8 ? file
 
 /** Parse every input and check they are the shards of one run: same command, version, count and work; each index once. */
 function readShards(inputs: readonly ShardInput[]): { file: string; doc: ShardDoc }[] {
-  if (inputs.length === 0) fail('give the shard documents to merge');
   const envs = inputs.map(({ file, text }) => {
     let json: unknown;
     try {
@@ -144,10 +143,10 @@ export function renderMerged(m: Merged, format: 'json' | 'text'): string {
 }
 
 /** `dio merge`: read, merge, print (or write `out`); a merged fuzz campaign with failing seeds exits 1, as the unsharded run. */
-export function mergeCommand(print: (s: string) => void, files: readonly string[], o: { out?: string; format: 'json' | 'text' }): void {
-  const m = mergeShards(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+export function mergeCommand(print: (s: string) => void, fs: UserFs, files: readonly string[], o: { out?: string; format: 'json' | 'text' }): void {
+  const m = mergeShards(files.map((file) => ({ file, text: fs.read(file, 'shard document') })));
   const text = renderMerged(m, o.format);
   if (o.out === undefined) print(text);
-  else writeFileSync(o.out, `${text}\n`);
+  else fs.write(o.out, `${text}\n`, 'merged output');
   if (m.command === 'fuzz' && m.summary.failed.length > 0) throw new FuzzFailed(failedMessage(m.summary));
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { fsProblem } from './user-fs';
 import { parseTimeNs } from '@dio/fio';
 import { ChromeJsonTraceWriter, PerfettoProtoTraceWriter, traceWindow, type TraceSink } from '@dio/sim';
 import { UsageError } from './errors';
@@ -37,19 +38,20 @@ export interface TraceFile {
 }
 
 /** Check the options and open `path` for writing (before the run, so a bad path fails at once). */
-export function openTraceFile(path: string, o: TraceFileOptions, title: string): TraceFile {
+/** `shown` is the path as the user gave it, for errors; `path` where to open it. */
+export function openTraceFile(path: string, o: TraceFileOptions, title: string, shown = path): TraceFile {
   const format = o.traceFormat ?? 'json';
   if (format !== 'json' && format !== 'proto') throw new UsageError(`--trace-format: '${format}' must be json or proto`);
   const window = o.traceWindow === undefined ? null : parseTraceWindow(o.traceWindow);
-  const fd = openSync(path, 'w');
+  const fd = openOrExplain(path, shown);
   let writer: ChromeJsonTraceWriter | PerfettoProtoTraceWriter | null = null;
   let closed = false;
   return {
     traceTo: (cpus) => {
       writer =
         format === 'json'
-          ? new ChromeJsonTraceWriter((chunk) => writeSync(fd, chunk), { cpus, title })
-          : new PerfettoProtoTraceWriter((chunk) => writeSync(fd, chunk), { cpus, title });
+          ? new ChromeJsonTraceWriter((chunk) => explained(() => writeSync(fd, chunk), shown), { cpus, title })
+          : new PerfettoProtoTraceWriter((chunk) => explained(() => writeSync(fd, chunk), shown), { cpus, title });
       return window === null ? writer : traceWindow(writer, window[0], window[1]);
     },
     records: () => writer?.records ?? 0,
@@ -59,4 +61,21 @@ export function openTraceFile(path: string, o: TraceFileOptions, title: string):
       closeSync(fd);
     },
   };
+}
+
+function openOrExplain(path: string, shown: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (e) {
+    throw fsProblem('write', 'trace', shown, e);
+  }
+}
+
+/** Run a write of the trace file; its filesystem error as one line naming the file. */
+function explained(write: () => void, shown: string): void {
+  try {
+    write();
+  } catch (e) {
+    throw fsProblem('write', 'trace', shown, e);
+  }
 }

@@ -8,6 +8,7 @@ import { type HungTask, Rng, type TraceSink } from '@dio/sim';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
+import { checkFilesFit } from './device-fit';
 import { runJobTask } from './job-runner';
 import { JobLogger, wantsLogs } from './job-logger';
 import type { KernelProfile } from './profile';
@@ -79,6 +80,7 @@ function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress:
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
   const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1 });
+  checkFilesFit(jobs, stack);
   const sim = stack.sim;
   if (opts.traceTo !== undefined) sim.tracer.stream(opts.traceTo(sim.cpus.length));
   const results: RecordingJobResult[] = [];
