@@ -26,6 +26,8 @@ const MAX_DEPTH = 32;
 export abstract class SchedCore extends Executor {
   abstract readonly sched: SchedParams;
   abstract readonly costs: CostModel;
+  /** The cost table itself (`costs` is a view of it that names each read when stage accounting is on). */
+  abstract readonly costTable: CostModel;
   private readonly kickFn: EventFn = (c) => this.onKick(c as Cpu);
   private readonly sliceFn: EventFn = (c) => this.onSliceEnd(c as Cpu);
   private readonly timeoutFn: EventFn = (t) => this.onTimeout(t as Task);
@@ -251,8 +253,14 @@ export abstract class SchedCore extends Executor {
     }
     if (next !== prev) {
       next.nvcsw++;
-      let cost = this.costs.contextSwitch;
-      if (prev === null && this.now - cpu.idleSince >= this.sched.idleResidencyNs) cost += this.costs.idleExit;
+      const costs = this.costTable;
+      let cost = costs.contextSwitch;
+      const idleExit = prev === null && this.now - cpu.idleSince >= this.sched.idleResidencyNs ? costs.idleExit : 0;
+      cost += idleExit;
+      if (this.stages !== null) {
+        this.stages.addNamed(next.ctx, 'contextSwitch', costs.contextSwitch);
+        if (idleExit > 0) this.stages.addNamed(next.ctx, 'idleExit', idleExit);
+      }
       next.ctx.spendLeft += cost;
       next.ctx.sysDebt += cost;
       if (this.tracing) {

@@ -50,6 +50,8 @@ export { Simulator, runTaskWork, type SimOptions, type SpawnOptions, type RunRes
 export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';
 export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';
+export { StageAccounting, STAGES, COST_NAMES, CONTEXT_CLASSES, WORKQUEUE_HOP_STAGES, type CostName, type ContextClass, type StageName } from './stages';
+export { CpuWindows, UTIL_CLASSES, type UtilClass } from './cpu-windows';
 export { Tracer, type NestedSlice, type TraceRecord, type TraceArgs } from './trace';
 export { toChromeTrace, toFtraceText, type ChromeEvent } from './trace-export';
 export { clearArray } from './array';
