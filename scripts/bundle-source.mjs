@@ -16,7 +16,10 @@ export async function bundleFromSource(entry, outfile) {
     conditions: ['@dio/source'],
     packages: 'bundle',
     logLevel: 'error',
-    // Bundled CommonJS dependencies may call require(): give the ESM bundle one.
-    banner: { js: "import { createRequire as __dioCreateRequire } from 'node:module'; const require = __dioCreateRequire(import.meta.url);" },
+    // Bundled CommonJS dependencies may call require(): give the ESM bundle one. `__dioSourceEntry`
+    // lets code find files of its own package (e.g. browser builds it inlines) from the bundle.
+    banner: {
+      js: `import { createRequire as __dioCreateRequire } from 'node:module'; const require = __dioCreateRequire(import.meta.url); globalThis.__dioSourceEntry = ${JSON.stringify(entry)};`,
+    },
   });
 }

@@ -4,6 +4,8 @@
  * @module
  */
 import { type KernelProfile, parseFioArgs, runJobs } from '@dio/fio';
+import { type CellAccounting, cellAccounting } from './report/accounting';
+import type { Provenance } from './report/provenance';
 
 /** Completion latency figures of one point, ns. */
 export interface ClatSummary {
@@ -13,8 +15,8 @@ export interface ClatSummary {
   readonly 'p99.9': number;
 }
 
-/** One cell of the comparison. */
-export interface CompareCell {
+/** One cell of the comparison (with the report's figures: stage table, completion contexts, clat buckets). */
+export interface CompareCell extends CellAccounting {
   readonly qd: number;
   readonly policy: string;
   readonly profile: string;
@@ -68,7 +70,7 @@ export function compareTasks(o: CompareOptions): CompareTask[] {
 /** Run one cell. */
 export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'seed'>): CompareCell {
   const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime));
-  const out = runJobs(inv.jobs, profile, { seed: o.seed });
+  const out = runJobs(inv.jobs, profile, { seed: o.seed, accounting: { stages: true } });
   const job = out.result.jobs[0];
   if (job === undefined) throw new Error('no job result');
   const w = job.write;
@@ -81,6 +83,7 @@ export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareO
     iops: secs > 0 ? w.totalIos / secs : 0,
     clat_ns: { mean: clat.mean, p50: clat.percentile(50), p99: clat.percentile(99), 'p99.9': clat.percentile(99.9) },
     simIosPerSec: out.wallMs > 0 ? (out.ios / out.wallMs) * 1000 : 0,
+    ...cellAccounting(out.stack.sim, w.totalIos, [clat]),
   };
 }
 
@@ -95,6 +98,12 @@ export function compare(o: CompareOptions): CompareCell[] {
     o.onCell?.(i + 1, tasks.length);
     return cell;
   });
+}
+
+/** `--format json`: `{ results: [{ qd, policy, profile, iops, clat_ns, cpu_ns_per_io, completions, clat_bins }], seed, runtime_ns, provenance }`. */
+export function compareJson(cells: readonly CompareCell[], seed: number, runtimeNs: number, provenance?: Provenance): string {
+  const results = cells.map(({ qd, policy, profile, iops, clat_ns, cpu_ns_per_io, completions, clat_bins }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns, cpu_ns_per_io, completions, clat_bins }));
+  return JSON.stringify({ results, seed, runtime_ns: runtimeNs, ...(provenance !== undefined && { provenance }) }, null, 2);
 }
 
 /** IOPS as the series' table prints them: `157K`, `1.02M`. */

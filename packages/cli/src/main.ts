@@ -8,10 +8,12 @@ import { errnoName } from '@dio/kiocb';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { compareTasks, formatTable } from './compare';
+import { compareJson, compareTasks, formatTable } from './compare';
 import { fuzz, formatSummary } from './dst/fuzz';
 import { runCells } from './parallel';
-import { plotSvg } from './plot';
+import { compareReport, sweepReport } from './report/grid';
+import { checkPictureOptions, compareWorkload, cpuWindowFor, jobWorkload, reportFromFile, runReport, traceSummary, writeGridPictures, writeReport } from './report/outputs';
+import { provenance } from './report/provenance';
 import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
@@ -26,14 +28,15 @@ export interface Io {
 }
 
 /** Parse a job file and run it on a profile. */
-function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions, trace: boolean) {
+function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions, trace: boolean, accounting: { stages?: boolean; report?: boolean } = {}) {
   const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
   const profile = loadProfile(o.profile);
   const seed = parseSeed(o.seed);
   const bar = progress(io, 100, o.quiet === true);
-  const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
+  const acc = { stages: accounting.stages === true, ...(accounting.report === true && { cpuWindowNs: cpuWindowFor(jobs) }) };
+  const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)), accounting: acc });
   bar.stop();
-  return { jobs, profile, res };
+  return { jobs, profile, seed, res };
 }
 
 /** Options of `run` and `trace`. */
@@ -43,10 +46,12 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
+function runCmd(io: Io, argv: readonly string[], jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string; report?: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, profile, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined);
+  checkPictureOptions(o);
+  const { jobs, profile, seed, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined, { report: o.report !== undefined });
+  if (o.report !== undefined) writeReport(o.report, runReport(argv, jobFile, jobs, profile, seed, res));
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
   res.logs.forEach((l, i) => {
     const job = jobs[Math.min(i, jobs.length - 1)];
@@ -87,8 +92,10 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
+    .option('--plot <out.svg|out.png>', 'also write IOPS and p99 latency vs QD as an SVG or PNG plot')
+    .option('--report <out.html>', 'also write a self-contained HTML report (charts, CPU time by stage, provenance)')
+    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string }) => {
+      checkPictureOptions(o);
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
@@ -98,11 +105,10 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
       const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
-      if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
+      const prov = provenance(argv, compareWorkload(o.engine, o.runtime, seed), seed, profiles);
+      await writeGridPictures(o, compareReport(cells, profiles.map((p) => p.name), o.engine, seed, prov));
       if (o.format === 'json') {
-        const runtimeNs = runtime.value;
-        const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
-        io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
+        io.out(compareJson(cells, seed, runtime.value, prov));
         return;
       }
       io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, runtime ${o.runtime} per point, seed ${seed}`);
@@ -119,9 +125,12 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
+    .option('--plot <out.svg|out.png>', 'also write IOPS and p99 latency per point as an SVG or PNG plot')
+    .option('--report <out.html>', 'also write a self-contained HTML report (charts, CPU time by stage, provenance)')
+    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string }) => {
+      checkPictureOptions(o);
       const text = readFileSync(file, 'utf8');
-      parseJobFile(text, file); // the file's own errors first, at their lines
+      const parsed = parseJobFile(text, file); // the file's own errors first, at their lines
       const axes = parseSetArgs(o.set);
       const profiles = parseProfileList(o.profiles);
       const seed = parseSeed(o.seed);
@@ -132,8 +141,11 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const bar = progress(io, tasks.length, o.quiet === true);
       const cells = await runCells('sweep', tasks, workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
+      const sets = axes.length > 0 ? ` across ${axes.map((a) => `${a.option}=${a.values.join(',')}`).join(' ')}` : '';
+      const prov = provenance(argv, jobWorkload(file, parsed, seed, sets), seed, profiles);
+      await writeGridPictures(o, sweepReport(cells, profiles.map((p) => p.name), seed, prov));
       if (o.format === 'json') {
-        io.out(sweepJson(cells, seed));
+        io.out(sweepJson(cells, seed, prov));
         return;
       }
       io.out(`dio sweep: ${file}, ${points.length} combination(s) x ${profiles.length} profile(s), seed ${seed}`);
@@ -153,15 +165,28 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
   jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
     .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
     .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+    .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)')
+    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string; report?: string }) => runCmd(io, argv, file, o));
 
   jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
-    .requiredOption('--out <trace.json>', 'trace file')
-    .action((file: string, o: JobFileOptions & { out: string }) => {
-      const { profile, res } = simulateJobFile(io, file, o, true);
+    .option('--out <trace.json>', 'trace file')
+    .option('--summary', 'print the completion contexts and CPU time per I/O by stage (no trace file needed)')
+    .action((file: string, o: JobFileOptions & { out?: string; summary?: boolean }) => {
+      if (o.out === undefined && o.summary !== true) throw new UsageError('trace: give --out <trace.json>, --summary, or both');
+      const { profile, res } = simulateJobFile(io, file, o, o.out !== undefined, { stages: o.summary === true });
+      if (o.summary === true) for (const line of traceSummary(res)) io.out(line);
+      if (o.out === undefined) return;
       writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
       io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
     });
+
+  program
+    .command('report')
+    .description('turn saved `compare`/`sweep --format json` (or fio/`dio run` json/json+) output into a self-contained HTML report')
+    .argument('<results.json>')
+    .option('-o, --out <out.html>', 'the HTML file to write')
+    .option('--plot <out.svg|out.png>', 'also (or only) write the IOPS and p99 plot of a compare or sweep')
+    .action((file: string, o: { out?: string; plot?: string }) => reportFromFile(file, { report: o.out, plot: o.plot }));
 
   program
     .command('calibrate')
