@@ -19,9 +19,24 @@ export interface Provenance {
   readonly machine: string;
 }
 
-/** A shell-quoted command line. */
+/** Options that change no result (where output goes, parallelism, progress), with whether they take a value. */
+const NEUTRAL: Readonly<Record<string, boolean>> = { '--jobs': true, '--quiet': false, '--format': true, '--output-format': true, '--report': true, '--plot': true, '--shard': true, '-o': true, '--out': true };
+
+/**
+ * The command line that made a result, shell-quoted, without the options that
+ * change no result — so the JSON is the same whatever the parallelism or the
+ * output files (`--jobs 1` and `--jobs 2` print the same bytes).
+ */
 export function commandLine(argv: readonly string[]): string {
-  return ['dio', ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const name = a.split('=')[0] as string;
+    const takesValue = NEUTRAL[name];
+    if (takesValue === undefined) kept.push(a);
+    else if (takesValue && !a.includes('=')) i++;
+  }
+  return ['dio', ...kept].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
 
 /** The provenance of a run of `argv` on `profiles`. */

@@ -50,7 +50,8 @@ export function cpuSpec(cpu: CpuUtil): TopLevelSpec {
     spec: {
       width: 560,
       height: 70,
-      mark: { type: 'area', name: 'util', interpolate: 'step-after' },
+      name: 'util',
+      mark: { type: 'area', interpolate: 'step-after' },
       encoding: {
         x: { field: 't_ms', type: 'quantitative', title: 'simulated time (ms)' },
         y: { field: 'util', type: 'quantitative', title: 'busy', stack: 'zero', scale: { domain: [0, 1] }, axis: { format: '.0%', tickCount: 2 } },
@@ -71,7 +72,8 @@ export function depthSpec(fio: FioJson): TopLevelSpec {
     height: 220,
     title: 'iodepth distribution (fio iodepth_level)',
     data: { values },
-    mark: { type: 'bar', name: 'depth' },
+    name: 'depth',
+    mark: { type: 'bar' },
     encoding: {
       x: { field: 'level', type: 'ordinal', title: 'I/Os in flight', sort: levels, axis: { labelAngle: 0 } },
       xOffset: { field: 'job' },
