@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The reports in a real browser: Debian's chromium driven by playwright-core
  * (nothing downloaded). Each kind of report is opened from disk; the test
@@ -64,6 +66,11 @@ async function marks(page: Page, chart: string, name: string): Promise<{ groups:
     [chart, name] as const,
   );
 }
+
+// in CI a missing browser is a failure, not a skip
+it.runIf(!present && process.env.CI !== undefined)('has chromium in CI (.ci/run installs it)', () => {
+  expect(existsSync(CHROMIUM)).toBe(true);
+});
 
 describe.skipIf(!present)('dio report in chromium', () => {
   let browser: BrowserContext;

@@ -21,10 +21,10 @@ export function gridXs(r: GridReport): (number | string)[] {
 }
 
 /** The colour, dash and shape encodings keyed by profile, from the fixed palette. */
-function seriesScales(profiles: readonly string[], legend: object) {
+function seriesScales(profiles: readonly string[]) {
   const styles = profiles.map(seriesStyle);
   const scale = (range: unknown[]) => ({ domain: [...profiles], range });
-  const common = { field: 'profile', type: 'nominal', title: 'kernel', legend } as const;
+  const common = { field: 'profile', type: 'nominal', title: 'kernel', legend: null } as const;
   return {
     color: { ...common, scale: scale(styles.map((s) => s.color)) },
     strokeDash: { ...common, scale: scale(styles.map((s) => [...s.dash])) },
@@ -39,16 +39,31 @@ function xEncoding(r: GridReport) {
     : { field: 'x', type: 'ordinal', title: r.xTitle, sort: xs, axis: { labelAngle: -30 } };
 }
 
-/** Legend inside the plot frame (top left: the lines rise to the right). */
-const INSIDE = { orient: 'top-left', fillColor: 'rgba(255,255,255,0.85)', padding: 4, symbolStrokeWidth: 2, symbolSize: 80 } as const;
+/**
+ * The kernels' legend, drawn inside the plot frame at its top left (the lines
+ * rise to the right): a dashed line segment, the marker and the name per
+ * kernel, in pixels (`scale: null`), so it shows all three of a kernel's
+ * marks — vega-lite's own legends would show colour and shape only.
+ */
+function legendLayers(profiles: readonly string[]): object[] {
+  const rows = profiles.map((name, i) => ({ name, y: 16 + i * 18, ...seriesStyle(name) }));
+  const px = (field: string) => ({ field, type: 'quantitative', scale: null });
+  const width = 60 + 7 * Math.max(...profiles.map((p) => p.length));
+  return [
+    { name: 'legend_box', data: { values: [{ x: 6, x2: width, y: 5, y2: 10 + rows.length * 18 }] }, mark: { type: 'rect', fill: 'white', opacity: 0.85, stroke: '#ddd' }, encoding: { x: px('x'), x2: { field: 'x2' }, y: px('y'), y2: { field: 'y2' } } },
+    { name: 'legend_lines', data: { values: rows.map((r) => ({ ...r, x: 12, x2: 40 })) }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: px('x'), x2: { field: 'x2' }, y: px('y'), color: { field: 'color', type: 'nominal', scale: null }, strokeDash: { field: 'dash', type: 'nominal', scale: null } } },
+    { name: 'legend_points', data: { values: rows.map((r) => ({ ...r, x: 26 })) }, mark: { type: 'point', filled: true, size: 60 }, encoding: { x: px('x'), y: px('y'), color: { field: 'color', type: 'nominal', scale: null }, shape: { field: 'shape', type: 'nominal', scale: null } } },
+    { name: 'legend_labels', data: { values: rows.map((r) => ({ ...r, x: 46 })) }, mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 }, encoding: { x: px('x'), y: px('y'), text: { field: 'name' } } },
+  ];
+}
 
 /** Lines with markers per kernel, as two layers named `<name>_lines` and `<name>_points` (for the browser test; unique in a plot). */
 function seriesLayers(name: string, r: GridReport, y: object, tooltip: object[]) {
-  const s = seriesScales(r.profiles, INSIDE);
+  const s = seriesScales(r.profiles);
   const x = xEncoding(r);
   return [
     { name: `${name}_lines`, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color: s.color, strokeDash: s.strokeDash } },
-    { name: `${name}_points`, mark: { type: 'point', filled: true, size: 70 }, encoding: { x, y, color: s.color, shape: s.shape, strokeDash: s.strokeDash, tooltip } },
+    { name: `${name}_points`, mark: { type: 'point', filled: true, size: 70 }, encoding: { x, y, color: s.color, shape: s.shape, tooltip } },
   ];
 }
 
@@ -67,7 +82,7 @@ export function iopsSpec(r: GridReport, size = { width: 460, height: 300 }): Spe
   });
   const y = { field: 'kiops', type: 'quantitative', title: 'KIOPS' };
   const tooltip = [{ field: 'profile' }, { field: 'x', title: r.xTitle }, { field: 'kiops', format: '.1f', title: 'KIOPS' }];
-  const s = seriesScales(r.profiles, INSIDE);
+  const s = seriesScales(r.profiles);
   const layers: object[] = [
     ...seriesLayers('iops', r, y, tooltip),
     {
@@ -85,7 +100,7 @@ export function iopsSpec(r: GridReport, size = { width: 460, height: 300 }): Spe
       encoding: { x: xEncoding(r), y, color: s.color, tooltip: [{ field: 'source' }, { field: 'profile' }, { field: 'kiops', title: 'KIOPS' }] },
     });
   }
-  return { ...BASE, ...size, title: r.published.length > 0 ? 'IOPS (✕: published measurements)' : 'IOPS', data: { values }, layer: layers } as Spec;
+  return { ...BASE, ...size, title: r.published.length > 0 ? 'IOPS (✕: published measurements)' : 'IOPS', data: { values }, layer: [...layers, ...legendLayers(r.profiles)] } as Spec;
 }
 
 /** clat p50 or p99 against x; in the page a radio button switches the percentile. */
@@ -103,7 +118,7 @@ export function clatSpec(r: GridReport, interactive: boolean, size = { width: 46
     title: interactive ? 'completion latency' : 'p99 completion latency',
     data: { values },
     ...(interactive ? toggle : { transform: [{ filter: "datum.pct == 'p99'" }] }),
-    layer: seriesLayers('clat', r, y, tooltip),
+    layer: [...seriesLayers('clat', r, y, tooltip), ...legendLayers(r.profiles)],
   } as Spec;
 }
 
@@ -160,7 +175,7 @@ export function cdfRows(bins: readonly (readonly [number, number])[]): { us: num
 export function histSpec(r: GridReport): Spec {
   const xs = gridXs(r);
   const values: Row[] = r.points.flatMap((p) => cdfRows(p.clat_bins ?? []).map((row) => ({ x: p.x, profile: p.profile, ...row })));
-  const s = seriesScales(r.profiles, { ...INSIDE, orient: 'bottom-right' });
+  const s = seriesScales(r.profiles);
   const enc = { x: { field: 'us', type: 'quantitative', title: 'completion latency (µs, log)', scale: { type: 'log' } }, y: { field: 'share', type: 'quantitative', title: 'share of I/Os at or below', axis: { format: '.0%' } } };
   return {
     ...BASE,
@@ -172,7 +187,8 @@ export function histSpec(r: GridReport): Spec {
     transform: [{ filter: 'datum.x == at' }],
     layer: [
       { name: 'hist', mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 }, encoding: { ...enc, color: s.color, strokeDash: s.strokeDash } },
-      { name: 'histpoints', mark: { type: 'point', size: 12, filled: true, opacity: 0.6 }, encoding: { ...enc, color: s.color, shape: s.shape, strokeDash: s.strokeDash, tooltip: [{ field: 'profile' }, { field: 'us', format: '.2f', title: 'µs' }, { field: 'share', format: '.2%' }] } },
+      { name: 'histpoints', mark: { type: 'point', size: 12, filled: true, opacity: 0.6 }, encoding: { ...enc, color: s.color, shape: s.shape, tooltip: [{ field: 'profile' }, { field: 'us', format: '.2f', title: 'µs' }, { field: 'share', format: '.2%' }] } },
+      ...legendLayers(r.profiles),
     ],
   } as Spec;
 }
