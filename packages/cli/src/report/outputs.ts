@@ -69,9 +69,11 @@ export function runReport(argv: readonly string[], file: string, jobs: readonly 
   const w = sim.cpuWindows;
   let cpu: CpuUtil | null = null;
   if (w !== null) {
-    const rows = w.busyCpus().flatMap((c) =>
-      w.series(c, sim.now).flatMap((s) => UTIL_CLASSES.filter((k) => s.util[k] > 0 || w.series(c, sim.now).some((q) => q.util[k] > 0)).map((k) => ({ cpu: c, t_ms: s.startNs / 1e6, class: k, util: Math.round(s.util[k] * 1e4) / 1e4 }))),
-    );
+    const rows = w.busyCpus().flatMap((c) => {
+      const series = w.series(c, sim.now);
+      const used = UTIL_CLASSES.filter((k) => series.some((s) => s.util[k] > 0)); // a CPU's classes that ever ran
+      return series.flatMap((s) => used.map((k) => ({ cpu: c, t_ms: s.startNs / 1e6, class: k, util: Math.round(s.util[k] * 1e4) / 1e4 })));
+    });
     cpu = { windowNs: w.windowNs, rows };
   }
   return { kind: 'run', fio, cpu, provenance: provenance(argv, jobWorkload(file, jobs, seed, ` on ${profile.name}`), seed, [profile]) };
