@@ -3,12 +3,11 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
+import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
-import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { compareJson, compareTasks, formatTable } from './compare';
+import { COMPARE_DEFAULTS, compareJson, compareTasks, formatTable, precisionNote } from './compare';
 import { fuzz, formatSummary } from './dst/fuzz';
 import { runCells } from './parallel';
 import { compareReport, sweepReport } from './report/grid';
@@ -18,6 +17,8 @@ import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
 import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
+import { parsePositiveTime, parseTime } from './time-arg';
+import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
 /** Where the command writes: stdout, stderr, and whether stderr is a terminal (for the progress bar). */
@@ -27,16 +28,21 @@ export interface Io {
   isTTY: boolean;
 }
 
-/** Parse a job file and run it on a profile. */
-function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions, trace: boolean, accounting: { stages?: boolean; report?: boolean } = {}) {
+/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows. */
+function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}) {
   const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
   const profile = loadProfile(o.profile);
   const seed = parseSeed(o.seed);
+  const trace = tracePath === undefined ? null : openTraceFile(tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
   const acc = { stages: accounting.stages === true, ...(accounting.report === true && { cpuWindowNs: cpuWindowFor(jobs) }) };
-  const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)), accounting: acc });
-  bar.stop();
-  return { jobs, profile, seed, res };
+  try {
+    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)), accounting: acc });
+    return { jobs, profile, seed, res, traceRecords: trace?.records() ?? 0 };
+  } finally {
+    bar.stop();
+    trace?.close();
+  }
 }
 
 /** Options of `run` and `trace`. */
@@ -46,11 +52,11 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, argv: readonly string[], jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string; report?: string }): void {
+function runCmd(io: Io, argv: readonly string[], jobFile: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string; report?: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
   checkPictureOptions(o);
-  const { jobs, profile, seed, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined, { report: o.report !== undefined });
+  const { jobs, profile, seed, res } = simulateJobFile(io, jobFile, o, o.trace, { report: o.report !== undefined });
   if (o.report !== undefined) writeReport(o.report, runReport(argv, jobFile, jobs, profile, seed, res));
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
   res.logs.forEach((l, i) => {
@@ -58,15 +64,10 @@ function runCmd(io: Io, argv: readonly string[], jobFile: string, o: JobFileOpti
     if (l === null || job?.writeLatLog === undefined) return;
     for (const kind of ['slat', 'clat', 'lat'] as const) writeFileSync(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }));
   });
-  if (o.trace !== undefined) writeTrace(o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   // fio reports a job's error and exits non-zero; so does dio
   const failed = res.result.jobs.filter((j) => j.error !== 0);
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
-}
-
-function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
-  writeFileSync(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })));
 }
 
 /**
@@ -87,31 +88,32 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
     .option('--profiles <list>', 'kernel profiles by name or .json file', 'linux-6.5,linux-6.6-rc1')
     .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
-    .option('--runtime <time>', 'simulated runtime per point (fio time syntax)', '500ms')
+    .option('--runtime <time>', 'simulated runtime per point, after the ramp (fio time syntax)', COMPARE_DEFAULTS.runtime)
+    .option('--ramp-time <time>', "simulated time per point before its stats start (fio's ramp_time)", COMPARE_DEFAULTS.rampTime)
     .option('--seed <n>', 'random seed', '1')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--plot <out.svg|out.png>', 'also write IOPS and p99 latency vs QD as an SVG or PNG plot')
     .option('--report <out.html>', 'also write a self-contained HTML report (charts, CPU time by stage, provenance)')
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string }) => {
+    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string }) => {
       checkPictureOptions(o);
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
-      const runtime = parseTimeNs(o.runtime);
-      if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
+      const runtimeNs = parsePositiveTime('--runtime', o.runtime);
+      const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d));
+      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed }), workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
-      const prov = provenance(argv, compareWorkload(o.engine, o.runtime, seed), seed, profiles);
+      const prov = provenance(argv, compareWorkload(o.engine, o.rampTime, o.runtime, seed), seed, profiles);
       await writeGridPictures(o, compareReport(cells, profiles.map((p) => p.name), o.engine, seed, prov));
       if (o.format === 'json') {
-        io.out(compareJson(cells, seed, runtime.value, prov));
+        io.out(compareJson(cells, seed, runtimeNs, rampNs, prov));
         return;
       }
-      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, runtime ${o.runtime} per point, seed ${seed}`);
+      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, ramp ${o.rampTime} + runtime ${o.runtime} per point${precisionNote(o.rampTime, o.runtime)}, seed ${seed}`);
       io.out(formatTable(cells, profiles));
     });
 
@@ -162,23 +164,29 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--seed <n>', 'random seed', '1')
       .option('--quiet', 'no progress bar');
 
-  jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
-    .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
-    .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)')
-    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string; report?: string }) => runCmd(io, argv, file, o));
+  // the trace options of `run --trace` and `trace`
+  const traceOptions = (c: Command): Command =>
+    c
+      .addOption(new Option('--trace-format <fmt>', 'trace file format: Chrome/Perfetto JSON, or Perfetto protobuf (smaller, for long traces)').choices(['json', 'proto']).default('json'))
+      .option('--trace-window <start,end>', 'record only this window of simulated time (fio time units, e.g. 100ms,110ms)');
 
-  jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
-    .option('--out <trace.json>', 'trace file')
-    .option('--summary', 'print the completion contexts and CPU time per I/O by stage (no trace file needed)')
-    .action((file: string, o: JobFileOptions & { out?: string; summary?: boolean }) => {
-      if (o.out === undefined && o.summary !== true) throw new UsageError('trace: give --out <trace.json>, --summary, or both');
-      const { profile, res } = simulateJobFile(io, file, o, o.out !== undefined, { stages: o.summary === true });
-      if (o.summary === true) for (const line of traceSummary(res)) io.out(line);
-      if (o.out === undefined) return;
-      writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
-      io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
-    });
+  traceOptions(
+    jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
+      .option('--trace <out.json>', 'write a Perfetto trace')
+      .option('--output-format <fmt>', 'normal, json or json+', 'normal')
+      .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)'),
+  ).action((file: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string; report?: string }) => runCmd(io, argv, file, o));
+
+  traceOptions(
+    jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)')
+      .option('--out <trace.json>', 'trace file')
+      .option('--summary', 'print the completion contexts and CPU time per I/O by stage (no trace file needed)'),
+  ).action((file: string, o: JobFileOptions & TraceFileOptions & { out?: string; summary?: boolean }) => {
+    if (o.out === undefined && o.summary !== true) throw new UsageError('trace: give --out <trace.json>, --summary, or both');
+    const { res, traceRecords } = simulateJobFile(io, file, o, o.out, { stages: o.summary === true });
+    if (o.summary === true) for (const line of traceSummary(res)) io.out(line);
+    if (o.out !== undefined) io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
+  });
 
   program
     .command('report')
@@ -200,6 +208,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .action((files: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
       const base = loadProfile(o.profile);
+      parsePositiveTime('--runtime', o.runtime);
       const points = files.map((f) => pointFromFioJson(readFileSync(f, 'utf8'), f, o.runtime));
       const iters = Number(o.iterations);
       if (!Number.isInteger(iters) || iters < 1) throw new UsageError(`--iterations: '${o.iterations}' must be a positive integer`);

@@ -38,6 +38,15 @@ describe('stage accounting', () => {
     expect(st.totalNs()).toBe(busy);
   });
 
+  it('counts from startAt on', () => {
+    const sim = new Simulator({ stages: true });
+    sim.spawn('fio', work(sim));
+    sim.stages?.startAt(defaultCosts.contextSwitch + defaultCosts.syscall + defaultCosts.ioUringIssue); // the task is switched in first
+    sim.run();
+    expect(sim.stages?.countOf('syscall')).toBe(0);
+    expect(sim.stages?.countOf('ioUringIssue')).toBe(1); // the second one, requested at the start time
+  });
+
   it('does not change the simulation', () => {
     const on = run(true);
     const off = run(false);

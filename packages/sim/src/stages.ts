@@ -69,11 +69,26 @@ export class StageAccounting {
   private readonly n = new Float64Array(COST_NAMES.length * NCLASS);
   /** @internal the cost the running code read last (consumed by the next spend) */
   pending = OTHER;
+  private fromNs = 0;
+
+  /** `now` is the simulation's clock. */
+  constructor(private readonly now: () => number) {}
+
+  /**
+   * Count only from `t` on (e.g. the end of fio's ramp_time, as fio's own
+   * stats do): what was counted so far is dropped. `t` is now or later.
+   */
+  startAt(t: number): void {
+    this.fromNs = Math.max(this.fromNs, t);
+    this.ns.fill(0);
+    this.n.fill(0);
+  }
 
   /** @internal `ns` spent by `ctx` on the pending cost. */
   add(ctx: ExecContext, ns: number): void {
     const i = this.pending * NCLASS + classOf(ctx);
     this.pending = OTHER;
+    if (this.fromNs > 0 && this.now() < this.fromNs) return;
     this.ns[i] = (this.ns[i] as number) + ns;
     this.n[i] = (this.n[i] as number) + 1;
   }

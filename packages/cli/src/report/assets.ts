@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * A require() resolving from this package: from the source or the build, or,
- * when `pnpm dio` runs a bundle from elsewhere, from the bundled entry point
- * (scripts/bundle-source.mjs records it).
+ * when `pnpm dio` runs a bundle from elsewhere, from the entry point it was
+ * bundled from (scripts/dio.mjs records it).
  */
 function cliRequire(): NodeJS.Require {
   const entry = (globalThis as { __dioSourceEntry?: string }).__dioSourceEntry;

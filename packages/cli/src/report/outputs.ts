@@ -9,7 +9,6 @@ import { formatJson, type FioJob, type KernelProfile, type RunOutput } from '@di
 import { CONTEXT_CLASSES, UTIL_CLASSES, WORKQUEUE_HOP_STAGES } from '@dio/sim';
 import { renderTable } from '../compare';
 import { UsageError } from '../errors';
-import { writePlot } from '../plot';
 import { completionShares, stageTable } from './accounting';
 import { reportHtml } from './html';
 import { type CpuUtil, type FioJson, type GridReport, type Report, reportFromJson } from './model';
@@ -41,12 +40,13 @@ export function writeReport(path: string, r: Report): void {
 /** Write the `--report` and `--plot` outputs of a compare or sweep. */
 export async function writeGridPictures(o: PictureOptions, r: GridReport): Promise<void> {
   if (o.report !== undefined) writeReport(o.report, r);
-  if (o.plot !== undefined) await writePlot(o.plot, r, r.provenance?.workload ?? `seed ${r.seed}, simulated`);
+  // the plotter (vega) is loaded only when asked for: it is most of the bundle
+  if (o.plot !== undefined) await (await import('../plot')).writePlot(o.plot, r, r.provenance?.workload ?? `seed ${r.seed}, simulated`);
 }
 
 /** The one-line workload of `dio compare`. */
-export function compareWorkload(engine: string, runtime: string, seed: number): string {
-  return `4 KiB randwrite, ${engine}, fio on CPU 4, runtime ${runtime} per point, seed ${seed}, simulated`;
+export function compareWorkload(engine: string, rampTime: string, runtime: string, seed: number): string {
+  return `4 KiB randwrite, ${engine}, fio on CPU 4, ramp ${rampTime} + runtime ${runtime} per point, seed ${seed}, simulated`;
 }
 
 const size = (b: number): string => (b % 1024 === 0 ? `${b / 1024} KiB` : `${b} B`);
