@@ -57,7 +57,7 @@ export interface UserFs {
   /** Read a text file; `what` names it in errors (`job file`, `profile`…). */
   read(p: string, what: string): string;
   /** Write a text file. */
-  write(p: string, data: string, what: string): void;
+  write(p: string, data: string | Uint8Array, what: string): void;
 }
 
 /** Files relative to `cwd`. */
