@@ -64,7 +64,7 @@ export function seriesJobArgs(qd: number, engine: string, runtime: string, rampT
  * seeds (test/compare-precision.test.ts, against a reference made by
  * `pnpm --filter @dio/cli compare:reference`).
  */
-export const COMPARE_DEFAULTS = { rampTime: '10ms', runtime: '150ms', precisionPct: 0.3 } as const;
+export const COMPARE_DEFAULTS = { rampTime: '10ms', runtime: '120ms', precisionPct: 0.3 } as const;
 
 /** The header's note on precision: stated for the default ramp and runtime only, which the test proves. */
 export function precisionNote(rampTime: string, runtime: string): string {
