@@ -108,7 +108,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
         io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs, ramp_time_ns: ramp.value }, null, 2));
         return;
       }
-      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, ramp ${o.rampTime} + runtime ${o.runtime} per point${precisionNote(o.rampTime, o.runtime)}, seed ${seed}`);
+      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, ramp ${o.rampTime} + runtime ${o.runtime} per point${precisionNote({ ...o, profiles })}, seed ${seed}`);
       io.out(formatTable(cells, profiles));
     });
 
