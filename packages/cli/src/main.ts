@@ -158,7 +158,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
         io.out(compareJson(cells, seed, runtimeNs, rampNs, prov));
         return;
       }
-      io.out(compareHeading(o.engine, o.rampTime, o.runtime, seed));
+      io.out(compareHeading({ ...o, profiles }, seed));
       io.out(formatTable(cells, profiles));
     });
 

@@ -147,7 +147,7 @@ export function mergeShards(inputs: readonly ShardInput[]): Merged {
 export function renderMerged(m: Merged, format: 'json' | 'text'): string {
   switch (m.command) {
     case 'compare':
-      return format === 'json' ? compareJson(m.cells, m.work.seed, m.work.runtime_ns, m.work.ramp_time_ns, m.provenance) : `${compareHeading(m.work.engine, m.work.ramp_time, m.work.runtime, m.work.seed)}\n${formatTable(m.cells, m.work.profiles)}`;
+      return format === 'json' ? compareJson(m.cells, m.work.seed, m.work.runtime_ns, m.work.ramp_time_ns, m.provenance) : `${compareHeading({ engine: m.work.engine, rampTime: m.work.ramp_time, runtime: m.work.runtime, profiles: m.work.profiles }, m.work.seed)}\n${formatTable(m.cells, m.work.profiles)}`;
     case 'sweep': {
       const combinations = m.work.set.reduce((a, s) => a * s.values.length, 1);
       return format === 'json' ? sweepJson(m.cells, m.work.seed, m.provenance) : `${sweepHeading(m.work.file, combinations, m.work.profiles.length, m.work.seed)}\n${formatSweepTable(m.cells, m.work.profiles)}`;
