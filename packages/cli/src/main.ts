@@ -3,7 +3,7 @@
  * @module
  */
 import { basename } from 'node:path';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, PROFILES, runJobs, type KernelProfile } from '@dio/fio';
+import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, PROFILES, runJobs, type KernelProfile } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
@@ -15,7 +15,7 @@ import { plotSvg } from './plot';
 import { FuzzFailed, Interrupted, JobFailed, UsageError, userMessage } from './errors';
 import { interruptible } from './interrupt';
 import { oneLine } from './one-line';
-import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
+import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseRuntime, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
 import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
@@ -117,14 +117,12 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles ?? 'linux-6.5,linux-6.6-rc1', files);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
-      const runtime = parseTimeNs(o.runtime);
-      if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
+      const runtimeNs = parseRuntime(o.runtime);
       const jobs = parseJobs(o.jobs);
       const bar = progress(io, qds.length * profiles.length, o.quiet === true);
       const cells = await interruptible((signal) => runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d), signal), bar);
       if (o.plot !== undefined) files.write(o.plot, await plotSvg(cells), 'plot');
       if (o.format === 'json') {
-        const runtimeNs = runtime.value;
         const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
         io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
         return;
@@ -205,8 +203,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .action((inputs: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
       const base = loadProfile(o.profile, files);
-      const runtime = parseTimeNs(o.runtime);
-      if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
+      parseRuntime(o.runtime);
       const points = inputs.map((f) => pointFromFioJson(files.read(f, 'fio JSON result'), f, o.runtime));
       const iters = parseCount('--iterations', o.iterations, 10_000);
       const bar = progress(io, iters * 2 + 4, o.quiet === true);
