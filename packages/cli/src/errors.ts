@@ -4,7 +4,7 @@
  */
 import { BadblocksParseError, NullBlkConfigError } from '@dio/blockdev';
 import { FioJobError, JobSetupError, ProfileError } from '@dio/fio';
-import { DistributionError } from '@dio/sim';
+import { DistributionError, LivelockError } from '@dio/sim';
 
 /** A usage error in the dio command line. */
 export class UsageError extends Error {
@@ -26,7 +26,7 @@ export class Interrupted extends Error {
   override readonly name = 'Interrupted';
 }
 
-const USER_ERRORS = [FuzzFailed, JobFailed, FioJobError, JobSetupError, ProfileError, UsageError, DistributionError, NullBlkConfigError, BadblocksParseError, Interrupted] as const;
+const USER_ERRORS = [FuzzFailed, JobFailed, FioJobError, JobSetupError, ProfileError, UsageError, DistributionError, LivelockError, NullBlkConfigError, BadblocksParseError, Interrupted] as const;
 
 /** The message for an error a user can cause, or null for a bug. */
 export function userMessage(e: unknown): string | null {

@@ -3,21 +3,24 @@
  * @module
  */
 import { basename } from 'node:path';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, PROFILES, runJobs, type KernelProfile } from '@dio/fio';
+import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, PROFILES, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
-import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { compareTasks, formatTable } from './compare';
-import { fuzz, formatSummary } from './dst/fuzz';
+import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTable } from './compare';
 import { runCells } from './parallel';
-import { plotSvg } from './plot';
-import { FuzzFailed, Interrupted, JobFailed, UsageError, userMessage } from './errors';
+import { Interrupted, JobFailed, UsageError, userMessage } from './errors';
+import { fuzzCommand, type FuzzOptions } from './fuzz-command';
+import { mergeCommand } from './merge';
 import { interruptible } from './interrupt';
 import { oneLine } from './one-line';
-import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseRuntime, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
+import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
-import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
+import { sha256, shardOption, shardTasks } from './shard';
+import { compareShardJson, sweepShardJson } from './shard-doc';
+import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
+import { parsePositiveTime, parseTime } from './time-arg';
+import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 import { type UserFs, userFs } from './user-fs';
 import { version } from '../package.json';
@@ -34,15 +37,20 @@ export interface Io {
   cwd?: string;
 }
 
-/** Parse a job file and run it on a profile. */
-function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions, trace: boolean) {
+/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given. */
+function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined) {
   const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile);
   const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
+  const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
-  const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
-  bar.stop();
-  return { jobs, profile, res };
+  try {
+    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
+    return { jobs, res, traceRecords: trace?.records() ?? 0 };
+  } finally {
+    bar.stop();
+    trace?.close();
+  }
 }
 
 /** Options of `run` and `trace`. */
@@ -52,17 +60,16 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
+function runCmd(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, profile, res } = simulateJobFile(io, files, jobFile, o, o.trace !== undefined);
+  const { jobs, res } = simulateJobFile(io, files, jobFile, o, o.trace);
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
   res.logs.forEach((l, i) => {
     const job = jobs[Math.min(i, jobs.length - 1)];
     if (l === null || job?.writeLatLog === undefined) return;
     for (const kind of ['slat', 'clat', 'lat'] as const) files.write(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }), 'latency log');
   });
-  if (o.trace !== undefined) writeTrace(files, o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
 }
@@ -73,12 +80,10 @@ function throwJobErrors(res: ReturnType<typeof runJobs>): void {
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
 
-function writeTrace(files: UserFs, path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
-  files.write(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })), 'trace');
-}
-
 /** One example per command, in its --help. */
 const example = (cmd: Command, line: string): Command => cmd.addHelpText('after', `\nExample:\n  ${line}`);
+
+const SHARD_HELP = 'run only shard i of n (0 <= i < n): point k when k mod n = i; prints a JSON document for dio merge (needs --format json)';
 
 /**
  * Run the dio CLI; resolves to the exit code. `workerEntry` is the JavaScript
@@ -106,28 +111,38 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
     .option('--profiles <list>', 'kernel profiles by name or .json file (default: "linux-6.5,linux-6.6-rc1")')
     .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
-    .option('--runtime <time>', 'simulated runtime per point (fio time syntax)', '500ms')
+    .option('--runtime <time>', 'simulated runtime per point, after the ramp (fio time syntax)', COMPARE_DEFAULTS.runtime)
+    .option('--ramp-time <time>', "simulated time per point before its stats start (fio's ramp_time)", COMPARE_DEFAULTS.rampTime)
     .option('--seed <n>', 'random seed', '1')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
-    .action(async (o: { qd: string; policies?: string; profiles?: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
+    .option('--shard <i/n>', SHARD_HELP)
+    .action(async (o: { qd: string; policies?: string; profiles?: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; shard?: string }) => {
       if (o.policies !== undefined && o.profiles !== undefined) throw new UsageError('--policies and --profiles both choose the profiles: give one of them');
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles ?? 'linux-6.5,linux-6.6-rc1', files);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
-      const runtimeNs = parseRuntime(o.runtime);
+      const runtimeNs = parsePositiveTime('--runtime', o.runtime);
+      const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
-      const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const cells = await interruptible((signal) => runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d), signal), bar);
-      if (o.plot !== undefined) files.write(o.plot, await plotSvg(cells), 'plot');
-      if (o.format === 'json') {
-        const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
-        io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
+      const shard = shardOption(o.shard, o.format);
+      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed });
+      const mine = shardTasks(tasks, shard);
+      const bar = progress(io, mine.length, o.quiet === true);
+      const cells = await interruptible((signal) => runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
+      // the plotter (vega) is loaded only when asked for: it is most of the bundle
+      if (o.plot !== undefined) files.write(o.plot, await (await import('./plot')).plotSvg(cells), 'plot');
+      if (shard !== null) {
+        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells));
         return;
       }
-      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, runtime ${o.runtime} per point, seed ${seed}`);
+      if (o.format === 'json') {
+        io.out(compareJson(cells, seed, runtimeNs, rampNs));
+        return;
+      }
+      io.out(compareHeading(o.engine, o.rampTime, o.runtime, seed));
       io.out(formatTable(cells, profiles));
     });
 
@@ -143,7 +158,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
+    .option('--shard <i/n>', SHARD_HELP)
+    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string; shard?: string }) => {
       const text = files.read(file, 'job file');
       parseJobFile(text, file); // the file's own errors first, at their lines
       const axes = parseSetArgs(o.set);
@@ -152,14 +168,20 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const jobs = parseJobs(o.jobs);
       const points = setProduct(axes);
       for (const p of points) parsePoint(text, file, p); // every combination is a valid job file before anything runs
+      const shard = shardOption(o.shard, o.format);
       const tasks = sweepTasks(text, file, points, profiles, seed);
-      const bar = progress(io, tasks.length, o.quiet === true);
-      const cells = await interruptible((signal) => runCells('sweep', tasks, workerEntry, jobs, (d) => bar.update(d), signal), bar);
+      const mine = shardTasks(tasks, shard);
+      const bar = progress(io, mine.length, o.quiet === true);
+      const cells = await interruptible((signal) => runCells('sweep', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
+      if (shard !== null) {
+        io.out(sweepShardJson(shard, tasks.length, { file, jobSha256: sha256(text), axes, profiles, seed }, cells));
+        return;
+      }
       if (o.format === 'json') {
         io.out(sweepJson(cells, seed));
         return;
       }
-      io.out(`dio sweep: ${file}, ${points.length} combination(s) x ${profiles.length} profile(s), seed ${seed}`);
+      io.out(sweepHeading(file, points.length, profiles.length, seed));
       io.out(formatSweepTable(cells, profiles));
     });
 
@@ -175,20 +197,26 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--seed <n>', 'random seed', '1')
       .option('--quiet', 'no progress bar');
 
-  const run = jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
-    .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
-    .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, files, file, o));
+  // the trace options of `run --trace` and `trace`
+  const traceOptions = (c: Command): Command =>
+    c
+      .addOption(new Option('--trace-format <fmt>', 'trace file format: Chrome/Perfetto JSON, or Perfetto protobuf (smaller, for long traces)').choices(['json', 'proto']).default('json'))
+      .option('--trace-window <start,end>', 'record only this window of simulated time (fio time units, e.g. 100ms,110ms)');
+
+  const run = traceOptions(
+    jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
+      .option('--trace <out.json>', 'write a Perfetto trace')
+      .option('--output-format <fmt>', 'normal, json or json+', 'normal'),
+  ).action((file: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, files, file, o));
   example(run, 'dio run job.fio --profile linux-6.19 --output-format json');
 
-  const trace = jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
-    .requiredOption('--out <trace.json>', 'trace file')
-    .action((file: string, o: JobFileOptions & { out: string }) => {
-      const { profile, res } = simulateJobFile(io, files, file, o, true);
-      writeTrace(files, o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
-      io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
+  const trace = traceOptions(jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)').requiredOption('--out <trace.json>', 'trace file')).action(
+    (file: string, o: JobFileOptions & TraceFileOptions & { out: string }) => {
+      const { res, traceRecords } = simulateJobFile(io, files, file, o, o.out);
+      io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
       throwJobErrors(res);
-    });
+    },
+  );
   example(trace, 'dio trace job.fio --out trace.json --profile linux-6.6-rc1');
 
   const calibrateCmd = program
@@ -203,7 +231,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .action((inputs: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
       const base = loadProfile(o.profile, files);
-      parseRuntime(o.runtime);
+      parsePositiveTime('--runtime', o.runtime);
       const points = inputs.map((f) => pointFromFioJson(files.read(f, 'fio JSON result'), f, o.runtime));
       const iters = parseCount('--iterations', o.iterations, 10_000);
       const bar = progress(io, iters * 2 + 4, o.quiet === true);
@@ -227,17 +255,20 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .description('deterministic simulation testing: random stacks and workloads per seed, every invariant checked')
     .option('--seeds <n>', 'how many seeds', '1000')
     .option('--from <seed>', 'first seed', '1')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--shard <i/n>', SHARD_HELP)
     .option('--quiet', 'no progress bar')
-    .action((o: { seeds: string; from: string; quiet?: boolean }) => {
-      const n = parseCount('--seeds', o.seeds, 1e12);
-      const from = parseSeed(o.from);
-      const bar = progress(io, n, o.quiet === true);
-      const summary = fuzz(from, n, (d) => bar.update(d));
-      bar.stop();
-      for (const line of formatSummary(summary)) io.out(line);
-      if (summary.failed.length > 0) throw new FuzzFailed(`${summary.failed.length} of ${n} seeds failed`);
-    });
+    .action((o: FuzzOptions) => fuzzCommand(io, o));
   example(fuzzCmd, 'dio fuzz --seeds 200 --from 1000');
+
+  const merge = program
+    .command('merge')
+    .description('merge the documents of --shard runs into what the unsharded run prints')
+    .argument('<shard.json...>')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .addOption(new Option('--format <fmt>', 'json (as --format json prints) or text (the table, the fuzz summary)').choices(['json', 'text']).default('json'))
+    .action((shards: string[], o: { out?: string; format: 'json' | 'text' }) => mergeCommand((s) => io.out(s), files, shards, o));
+  example(merge, 'dio merge shard-0.json shard-1.json --format text');
 
   // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
   const args = argv.filter((a) => a !== '--');

@@ -2,7 +2,7 @@
  * `--profile` / `--profiles` / `--policies` arguments: shipped names or JSON files.
  * @module
  */
-import { type KernelProfile, parseProfile, parseTimeNs, profileForPolicy, PROFILES, shippedProfile } from '@dio/fio';
+import { type KernelProfile, parseProfile, profileForPolicy, PROFILES, shippedProfile } from '@dio/fio';
 import { UsageError } from './errors';
 import { type UserFs, userFs } from './user-fs';
 
@@ -54,13 +54,6 @@ export function parseQds(list: string): number[] {
   const qds = list.split(',').map((s) => Number(s.trim()));
   for (const q of qds) if (!Number.isInteger(q) || q < 1 || q > 65536) throw new UsageError(`--qd: '${list}' must be a comma-separated list of depths 1..65536`);
   return qds;
-}
-
-/** `--runtime 500ms` → ns, more than 0 (fio time syntax). */
-export function parseRuntime(s: string): number {
-  const r = parseTimeNs(s);
-  if (!r.ok || r.value <= 0) throw new UsageError(`--runtime: ${r.ok ? `'${s}' must be more than 0` : r.error}`);
-  return r.value;
 }
 
 /** `--seed 7` → an integer. */
