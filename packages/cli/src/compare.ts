@@ -64,18 +64,6 @@ export function seriesJobArgs(qd: number, engine: string, runtime: string, rampT
 }
 
 /**
- * Where an async DIO write completion of `engine` actually runs under
- * `profile`: the profile's policy names what iomap would do with
- * IOCB_DIO_CALLER_COMP, but only io_uring on a kernel that sets the flag
- * (6.6-rc1) hands completions back to the caller; everyone else's go
- * through the workqueue (linux-6.6 is `caller` code with a `workqueue` path).
- */
-export function completionPath(profile: KernelProfile, engine: string): string {
-  if (profile.policy !== 'caller') return profile.policy;
-  return engine === 'io_uring' && profile.ioUringCallerComp ? 'caller' : 'workqueue';
-}
-
-/**
  * The default per point: a ramp past the start-up transient (the first ~8 ms
  * run ~10% fast), then the shortest measured runtime that keeps every cell of
  * the default table within `precisionPct` of a 1 s steady-state run, over
@@ -87,6 +75,18 @@ export const COMPARE_DEFAULTS = { rampTime: '10ms', runtime: '150ms', precisionP
 /** The header's note on precision: stated for the default ramp and runtime only, which the test proves. */
 export function precisionNote(rampTime: string, runtime: string): string {
   return rampTime === COMPARE_DEFAULTS.rampTime && runtime === COMPARE_DEFAULTS.runtime ? ` (±${COMPARE_DEFAULTS.precisionPct}% of steady state)` : '';
+}
+
+/**
+ * Where an async DIO write completion of `engine` actually runs under
+ * `profile`: the profile's policy names what iomap would do with
+ * IOCB_DIO_CALLER_COMP, but only io_uring on a kernel that sets the flag
+ * (6.6-rc1) hands completions back to the caller; everyone else's go
+ * through the workqueue (linux-6.6 is `caller` code with a `workqueue` path).
+ */
+export function completionPath(profile: KernelProfile, engine: string): string {
+  if (profile.policy !== 'caller') return profile.policy;
+  return engine === 'io_uring' && profile.ioUringCallerComp ? 'caller' : 'workqueue';
 }
 
 /** One cell as sent to a worker: everything it needs, structured-cloneable. */

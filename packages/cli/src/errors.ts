@@ -26,10 +26,11 @@ export class Interrupted extends Error {
   override readonly name = 'Interrupted';
 }
 
-const USER_ERRORS = [FuzzFailed, JobFailed, FioJobError, JobSetupError, ProfileError, UsageError, DistributionError, LivelockError, NullBlkConfigError, BadblocksParseError, Interrupted] as const;
+const USER_ERRORS = [FuzzFailed, JobFailed, FioJobError, JobSetupError, ProfileError, UsageError, DistributionError, NullBlkConfigError, BadblocksParseError, Interrupted] as const;
 
 /** The message for an error a user can cause, or null for a bug. */
 export function userMessage(e: unknown): string | null {
+  if (e instanceof LivelockError) return e.message.split('\n')[0] ?? e.message;
   if (USER_ERRORS.some((k) => e instanceof k)) return (e as Error).message;
   // a filesystem error that did not come through user-fs.ts still names its path and code
   const x = e as NodeJS.ErrnoException;

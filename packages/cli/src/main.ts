@@ -11,8 +11,8 @@ import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTabl
 import { runCells } from './parallel';
 import { Interrupted, JobFailed, UsageError, userMessage } from './errors';
 import { fuzzCommand, type FuzzOptions } from './fuzz-command';
-import { mergeCommand } from './merge';
 import { interruptible } from './interrupt';
+import { mergeCommand } from './merge';
 import { oneLine } from './one-line';
 import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
@@ -80,10 +80,10 @@ function throwJobErrors(res: ReturnType<typeof runJobs>): void {
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
 
+const SHARD_HELP = 'run only shard i of n (0 <= i < n): point k when k mod n = i; prints a JSON document for dio merge (needs --format json)';
+
 /** One example per command, in its --help. */
 const example = (cmd: Command, line: string): Command => cmd.addHelpText('after', `\nExample:\n  ${line}`);
-
-const SHARD_HELP = 'run only shard i of n (0 <= i < n): point k when k mod n = i; prints a JSON document for dio merge (needs --format json)';
 
 /**
  * Run the dio CLI; resolves to the exit code. `workerEntry` is the JavaScript
@@ -205,7 +205,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
 
   const run = traceOptions(
     jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
-      .option('--trace <out.json>', 'write a Perfetto trace')
+      .option('--trace <out.json>', 'write a Perfetto trace (streamed to the file as it runs)')
       .option('--output-format <fmt>', 'normal, json or json+', 'normal'),
   ).action((file: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, files, file, o));
   example(run, 'dio run job.fio --profile linux-6.19 --output-format json');
@@ -261,14 +261,14 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .action((o: FuzzOptions) => fuzzCommand(io, o));
   example(fuzzCmd, 'dio fuzz --seeds 200 --from 1000');
 
-  const merge = program
+  const mergeCmd = program
     .command('merge')
     .description('merge the documents of --shard runs into what the unsharded run prints')
     .argument('<shard.json...>')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .addOption(new Option('--format <fmt>', 'json (as --format json prints) or text (the table, the fuzz summary)').choices(['json', 'text']).default('json'))
-    .action((shards: string[], o: { out?: string; format: 'json' | 'text' }) => mergeCommand((s) => io.out(s), files, shards, o));
-  example(merge, 'dio merge shard-0.json shard-1.json --format text');
+    .action((inputs: string[], o: { out?: string; format: 'json' | 'text' }) => mergeCommand((s) => io.out(s), files, inputs, o));
+  example(mergeCmd, 'dio merge shard-0.json shard-1.json shard-2.json -o all.json');
 
   // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
   const args = argv.filter((a) => a !== '--');

@@ -7,10 +7,10 @@
  * @module
  */
 import type { ZodError } from 'zod';
+import type { UserFs } from './user-fs';
 import { compareHeading, compareJson, type CompareResult, formatTable } from './compare';
 import { failedMessage, formatSummary, fuzzJson, fuzzSummary, type FuzzSummary } from './dst/fuzz';
 import { FuzzFailed, UsageError } from './errors';
-import type { UserFs } from './user-fs';
 import { shardDocs, shardEnvelope, type CompareWork, type ShardDoc, type SweepWork } from './shard-doc';
 import { shardIndices } from './shard';
 import { formatSweepTable, type SweepCell, sweepHeading, sweepJson } from './sweep';
@@ -50,7 +50,6 @@ const fileList = (files: readonly string[]): string => (files.length <= 8 ? file
 
 /** Parse every input and check they are the shards of one run: same command, version, count and work; each index once. */
 function readShards(inputs: readonly ShardInput[]): { file: string; doc: ShardDoc }[] {
-  if (inputs.length === 0) fail('give the shard documents to merge');
   const envs = inputs.map(({ file, text }) => {
     let json: unknown;
     try {
