@@ -3,7 +3,7 @@
  * @module
  */
 import { basename } from 'node:path';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, PROFILES, runJobs } from '@dio/fio';
+import { COMMAND_LINE, formatOutput, logFiles, parseFormats, parseJobFile, PROFILES, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
@@ -60,16 +60,23 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }): void {
-  const fmt = o.outputFormat;
-  if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, res } = simulateJobFile(io, files, jobFile, o, o.trace);
-  io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
-  res.logs.forEach((l, i) => {
-    const job = jobs[Math.min(i, jobs.length - 1)];
-    if (l === null || job?.writeLatLog === undefined) return;
-    for (const kind of ['slat', 'clat', 'lat'] as const) files.write(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }), 'latency log');
-  });
+/** Options of `run` on top of `JobFileOptions`. */
+interface RunCmdOptions extends JobFileOptions, TraceFileOptions {
+  trace?: string;
+  outputFormat: string;
+  terseVersion: string;
+  output?: string;
+}
+
+function runCmd(io: Io, files: UserFs, jobFile: string, o: RunCmdOptions): void {
+  const formats = parseFormats(o.outputFormat, { file: COMMAND_LINE, line: 0 });
+  if (o.terseVersion !== '3') throw new UsageError(`--terse-version: '${o.terseVersion}' is not supported (dio writes terse version 3)`);
+  const { res } = simulateJobFile(io, files, jobFile, o, o.trace);
+  const report = formatOutput(res.result, formats);
+  // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
+  if (o.output !== undefined) files.write(o.output, report, 'report');
+  else io.out(report);
+  for (const [path, text] of logFiles(res.logs)) files.write(path, text, 'log');
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
 }
@@ -206,8 +213,10 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
   const run = traceOptions(
     jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
       .option('--trace <out.json>', 'write a Perfetto trace (streamed to the file as it runs)')
-      .option('--output-format <fmt>', 'normal, json or json+', 'normal'),
-  ).action((file: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, files, file, o));
+      .option('--output-format <fmt>', 'normal, json, json+ or terse (comma-separated for several)', 'normal')
+      .option('--terse-version <n>', 'terse output version (3)', '3')
+      .option('--output <file>', 'write the report to this file instead of stdout'),
+  ).action((file: string, o: RunCmdOptions) => runCmd(io, files, file, o));
   example(run, 'dio run job.fio --profile linux-6.19 --output-format json');
 
   const trace = traceOptions(jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)').requiredOption('--out <trace.json>', 'trace file')).action(
