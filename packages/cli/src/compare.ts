@@ -75,7 +75,8 @@ export function seriesJobArgs(qd: number, engine: string, runtime: string, rampT
 export const COMPARE_DEFAULTS = { rampTime: '10ms', runtime: '120ms', precisionPct: 0.3 } as const;
 
 /** What the line above the table says: the grid's engine, ramp, runtime and profiles. */
-export interface HeadingOptions extends Pick<CompareOptions, 'rampTime' | 'runtime' | 'engine'> {
+export interface HeadingOptions extends Pick<CompareOptions, 'rampTime' | 'runtime'> {
+  readonly engine: string;
   readonly profiles: readonly { readonly name: string }[];
 }
 
