@@ -66,6 +66,10 @@ export function newDraft(name: string): JobDraft {
       slatPercentiles: false,
       logOffset: false,
       perJobLogs: true,
+      logAvgMsec: 0,
+      logMaxValue: false,
+      logHistMsec: 0,
+      logHistCoarseness: 0,
     },
     engineOptions: [],
     setAt: new Map(),
@@ -99,5 +103,9 @@ export function finishDraft(
     throw new FioJobError(at.file, at.line, `iodepth_batch_complete_min (${f.iodepthBatchCompleteMin}) is larger than iodepth_batch_complete_max (${f.iodepthBatchCompleteMax})`, 'iodepth_batch_complete_min');
   }
   if (d.latLogBare) f.writeLatLog = f.name;
+  // a bare write_bw_log / write_iops_log / write_hist_log is stored as '': fio names the log after the job
+  if (f.writeBwLog === '') f.writeBwLog = f.name;
+  if (f.writeIopsLog === '') f.writeIopsLog = f.name;
+  if (f.writeHistLog === '') f.writeHistLog = f.name;
   return { ...f, source, groupId: 0, options, globalOptions, setAt: new Map(d.setAt) };
 }
