@@ -26,7 +26,7 @@ import { parsePositiveTime, parseTime } from './time-arg';
 import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 import { type UserFs, userFs } from './user-fs';
-import { version } from '../package.json';
+import { DIO_VERSION } from './version';
 
 /**
  * Where the command writes: stdout, stderr, and whether stderr is a terminal
@@ -108,7 +108,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
   const files = userFs(io.cwd ?? process.cwd());
   const program = new Command('dio')
     .description('Emulate the Linux async O_DIRECT write path and compare DIO completion policies')
-    .version(version, '-V, --version')
+    .version(DIO_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
