@@ -255,7 +255,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('-o, --out <out.html>', 'the HTML file to write')
     .option('--plot <out.svg|out.png>', 'also (or only) write the IOPS and p99 plot of a compare or sweep')
     .action((file: string, o: { out?: string; plot?: string }) => reportFromFile(files, file, { report: o.out, plot: o.plot }));
-  example(reportCmd, 'dio compare --format json > results.json && dio report results.json -o report.html');
+  example(reportCmd, 'dio report results.json -o report.html  (results.json from dio compare --format json)');
 
   const calibrateCmd = program
     .command('calibrate')
