@@ -66,6 +66,10 @@ export function newDraft(name: string): JobDraft {
       slatPercentiles: false,
       logOffset: false,
       perJobLogs: true,
+      logAvgMsec: 0,
+      logMaxValue: false,
+      logHistMsec: 0,
+      logHistCoarseness: 0,
     },
     engineOptions: [],
     setAt: new Map(),
@@ -98,6 +102,15 @@ export function finishDraft(
     const at = d.setAt.get('iodepth_batch_complete_min') ?? d.setAt.get('iodepth_batch_complete_max') ?? source;
     throw new FioJobError(at.file, at.line, `iodepth_batch_complete_min (${f.iodepthBatchCompleteMin}) is larger than iodepth_batch_complete_max (${f.iodepthBatchCompleteMax})`, 'iodepth_batch_complete_min');
   }
+  // fio runs a time_based job with no runtime until it is killed; a simulation must end
+  if (f.timeBased && f.runtimeNs === 0 && f.numberIos === 0) {
+    const at = d.setAt.get('time_based') ?? source;
+    throw new FioJobError(at.file, at.line, `job '${f.name}': time_based=1 with no runtime would never end (set runtime= or number_ios=)`, 'time_based');
+  }
   if (d.latLogBare) f.writeLatLog = f.name;
+  // a bare write_bw_log / write_iops_log / write_hist_log is stored as '': fio names the log after the job
+  if (f.writeBwLog === '') f.writeBwLog = f.name;
+  if (f.writeIopsLog === '') f.writeIopsLog = f.name;
+  if (f.writeHistLog === '') f.writeHistLog = f.name;
   return { ...f, source, groupId: 0, options, globalOptions };
 }
