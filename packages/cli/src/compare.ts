@@ -74,10 +74,8 @@ export function seriesJobArgs(qd: number, engine: string, runtime: string, rampT
  */
 export const COMPARE_DEFAULTS = { rampTime: '10ms', runtime: '120ms', precisionPct: 0.3 } as const;
 
-/** What the header states of a grid: a fresh run's options, or a merged run's recorded workload. */
-export interface HeadingOptions {
-  readonly rampTime: string;
-  readonly runtime: string;
+/** What the line above the table says: the grid's engine, ramp, runtime and profiles. */
+export interface HeadingOptions extends Pick<CompareOptions, 'rampTime' | 'runtime'> {
   readonly engine: string;
   readonly profiles: readonly { readonly name: string }[];
 }

@@ -45,7 +45,7 @@ function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptio
   const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile);
   const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
-  const trace = tracePath === undefined ? null : openTraceFile(files.path(tracePath), o, `dio ${profile.name}`, tracePath);
+  const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
   const acc = { stages: accounting.stages === true, ...(accounting.report === true && { cpuWindowNs: cpuWindowFor(jobs) }) };
   try {
