@@ -76,7 +76,7 @@ function runCmd(io: Io, files: UserFs, jobFile: string, o: RunCmdOptions): void 
   // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
   if (o.output !== undefined) files.write(o.output, report, 'report');
   else io.out(report);
-  for (const [path, text] of logFiles(res.logs)) files.write(path, text, 'log');
+  for (const [path, text, what] of logFiles(res.logs)) files.write(path, text, what);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
 }
