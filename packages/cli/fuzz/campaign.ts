@@ -3,7 +3,7 @@
  * test/cli-fuzz.test.ts as a longer campaign. Prints progress and, on a
  * failure, the shrunk invocation that fails and why; exit 1.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,14 +20,17 @@ for (const [k, v] of [['--cases', cases], ['--seed', seed], ['--max-ms', maxMs]]
     process.exit(2);
   }
 }
-// this file runs from a bundle (scripts/run-ts.mjs): find the fixture from the package
-const fixturePath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages', 'cli', 'test', 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json');
+// this file runs from a bundle somewhere under the repository (scripts/run-ts.mjs): the fixture is in the nearest ancestor that has it
+const FIXTURE = join('packages', 'cli', 'test', 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json');
+let root = dirname(fileURLToPath(import.meta.url));
+while (!existsSync(join(root, FIXTURE)) && dirname(root) !== root) root = dirname(root);
+const fixturePath = join(root, FIXTURE);
 const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as unknown;
 const dir = fuzzDir(fixturePath);
 const codes: Record<number, number> = {};
 let done = 0;
 const t0 = Date.now();
-console.log(`fuzz:cli: ${cases} cases, seed ${seed}, files in ${dir}`);
+console.log(`fuzz:cli: ${cases} cases, seed ${seed}`);
 const r = await fc.check(
   fc.asyncProperty(cliCase(fixture), async (c) => {
     let problem: string | null;
@@ -43,6 +46,7 @@ const r = await fc.check(
   }),
   { seed, numRuns: cases },
 );
+rmSync(dir, { recursive: true, force: true });
 if (r.failed) {
   console.error(fc.defaultReportMessage(r));
   process.exitCode = 1;

@@ -47,6 +47,9 @@ const edge: fc.Arbitrary<string> = fc.oneof(
 /** Values of flags that would make a case slow when valid: only short or invalid ones. */
 const BOUNDED: Readonly<Record<string, readonly string[]>> = {
   '--runtime': ['0', '-1', '1ms', '500us', '2ms', '1e308', '99999999999999999999s', 'abc', '1x', ''],
+  '--ramp-time': ['0', '1ms', '-1', 'abc', '1e308'],
+  '--trace-window': ['0,1ms', '1ms,0', 'x', '0', '1ms,2ms,3ms', ''],
+  '--shard': ['0/1', '1/2', '2/2', '0/0', 'x', '-1/2', '1e308/1'],
   '--iterations': ['0', '1', '2', '-1', '1e308', '10001', 'abc', '1.5'],
   '--seeds': ['0', '1', '2', '-1', '1e308', 'abc', '1e12'],
   '--qd': ['1', '2,1', '65536', '0', '1,,2', 'x', '-1', '32769', '1e308', '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17'],
@@ -54,12 +57,13 @@ const BOUNDED: Readonly<Record<string, readonly string[]>> = {
 
 /** Each command's own flags (a generated case mostly uses its command's). */
 const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
-  compare: ['--qd', '--policies', '--profiles', '--engine', '--runtime', '--seed', '--format', '--jobs', '--plot'],
-  sweep: ['--set', '--set', '--profiles', '--seed', '--format', '--jobs'],
-  run: ['--profile', '--seed', '--trace', '--output-format'],
-  trace: ['--profile', '--seed', '--out'],
+  compare: ['--qd', '--policies', '--profiles', '--engine', '--runtime', '--ramp-time', '--seed', '--format', '--jobs', '--plot', '--shard'],
+  sweep: ['--set', '--set', '--profiles', '--seed', '--format', '--jobs', '--shard'],
+  run: ['--profile', '--seed', '--trace', '--output-format', '--trace-format', '--trace-window'],
+  trace: ['--profile', '--seed', '--out', '--trace-format', '--trace-window'],
   calibrate: ['--out', '--profile', '--runtime', '--iterations', '--seed'],
-  fuzz: ['--seeds', '--from'],
+  fuzz: ['--seeds', '--from', '--format', '--shard'],
+  merge: ['--out', '--format'],
 };
 const FLAGS = [...new Set([...Object.values(COMMAND_FLAGS).flat(), '--quiet', '--help', '-h', '--version', '-V'])];
 const PROFILE_ARGS = ['linux-6.5', 'linux-6.19', 'p.json', 'gen.json', 'dir.json', 'adir', 'missing.json', ...PROTO];
@@ -79,7 +83,7 @@ const setArg: fc.Arbitrary<string> = fc.oneof(
 
 /** A value for flag `f`: bounded where a valid one could make the case long. */
 const valueFor = (f: string): fc.Arbitrary<string> =>
-  Object.hasOwn(BOUNDED, f) ? fc.constantFrom(...(BOUNDED[f] ?? [])) : f === '--set' ? setArg : f.startsWith('--prof') ? fc.oneof(fc.constantFrom(...PROFILE_ARGS, 'gen.json,p.json', 'p.json,p.json', 'linux-6.5,gen.json'), edge) : fc.oneof(fc.constantFrom('json', 'table', 'normal', 'json+', 'io_uring', 'libaio', 'psync', 'workqueue,caller', 'inline', 'out.svg', 'o.json'), edge);
+  Object.hasOwn(BOUNDED, f) ? fc.constantFrom(...(BOUNDED[f] ?? [])) : f === '--set' ? setArg : f.startsWith('--prof') ? fc.oneof(fc.constantFrom(...PROFILE_ARGS, 'gen.json,p.json', 'p.json,p.json', 'linux-6.5,gen.json'), edge) : fc.oneof(fc.constantFrom('json', 'table', 'text', 'proto', 'normal', 'json+', 'io_uring', 'libaio', 'psync', 'workqueue,caller', 'inline', 'out.svg', 'o.json'), edge);
 
 /** One flag of `command` (or any flag, or garbage) with a value, or without one. */
 const flagOf = (command: string): fc.Arbitrary<string[]> => {
@@ -193,12 +197,13 @@ export function fioJsonText(fixture: unknown): fc.Arbitrary<string> {
 
 /** Flags that keep a command's valid runs short; generated flags come after them, and commander takes the last. */
 const BOUNDS: Readonly<Record<string, readonly string[]>> = {
-  compare: ['--runtime', '1ms', '--qd', '1', '--quiet'],
+  compare: ['--runtime', '1ms', '--ramp-time', '0', '--qd', '1', '--quiet'],
   calibrate: ['--iterations', '1', '--runtime', '1ms', '--out', 'out.json', '--quiet'],
   fuzz: ['--seeds', '1', '--quiet'],
   sweep: ['--quiet'],
   run: ['--quiet'],
   trace: ['--out', 'trace.json', '--quiet'],
+  merge: [],
 };
 
 const ARITY: Readonly<Partial<Record<string, { minLength: number; maxLength: number }>>> = {
@@ -206,6 +211,7 @@ const ARITY: Readonly<Partial<Record<string, { minLength: number; maxLength: num
   trace: { minLength: 1, maxLength: 1 },
   sweep: { minLength: 1, maxLength: 1 },
   calibrate: { minLength: 1, maxLength: 2 },
+  merge: { minLength: 1, maxLength: 2 },
 };
 
 /** A whole case: a command (or garbage), positional arguments, flags, and the generated files. */
@@ -256,7 +262,8 @@ export async function runCase(c: CliCase, dir: string): Promise<CaseOutcome> {
 export function outcomeProblem(o: CaseOutcome, maxMs: number): string | null {
   if (![0, 1, 2].includes(o.code)) return `exit code ${o.code}`;
   const lines = o.err.split('\n').filter((l) => l !== '');
-  const bad = lines.find((l) => !l.startsWith('dio: '));
+  // `dio: …` messages, and `dio fuzz: …` reports of the fuzz command
+  const bad = lines.find((l) => !/^dio( fuzz)?: /.test(l));
   if (bad !== undefined) return `stderr line not a dio: message: ${JSON.stringify(bad.slice(0, 200))}`;
   if (o.code !== 0 && lines.length === 0) return `exit ${o.code} without a message`;
   if (lines.some((l) => l.length > 1200)) return 'an error line longer than 1200 characters';

@@ -9,6 +9,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
 import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTable } from './compare';
 import { runCells } from './parallel';
+import { compareReport, sweepReport } from './report/grid';
+import { checkPictureOptions, compareWorkload, cpuWindowFor, jobWorkload, reportFromFile, runReport, traceSummary, writeGridPictures, writeReport } from './report/outputs';
+import { provenance } from './report/provenance';
 import { Interrupted, JobFailed, UsageError, userMessage } from './errors';
 import { fuzzCommand, type FuzzOptions } from './fuzz-command';
 import { interruptible } from './interrupt';
@@ -37,16 +40,17 @@ export interface Io {
   cwd?: string;
 }
 
-/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given. */
-function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined) {
+/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows. */
+function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}) {
   const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile);
   const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
-  const trace = tracePath === undefined ? null : openTraceFile(files.path(tracePath), o, `dio ${profile.name}`, tracePath);
+  const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
+  const acc = { stages: accounting.stages === true, ...(accounting.report === true && { cpuWindowNs: cpuWindowFor(jobs) }) };
   try {
-    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
-    return { jobs, res, traceRecords: trace?.records() ?? 0 };
+    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)), accounting: acc });
+    return { jobs, profile, seed, res, traceRecords: trace?.records() ?? 0 };
   } finally {
     bar.stop();
     trace?.close();
@@ -66,17 +70,20 @@ interface RunCmdOptions extends JobFileOptions, TraceFileOptions {
   outputFormat: string;
   terseVersion: string;
   output?: string;
+  report?: string;
 }
 
-function runCmd(io: Io, files: UserFs, jobFile: string, o: RunCmdOptions): void {
+function runCmd(io: Io, files: UserFs, argv: readonly string[], jobFile: string, o: RunCmdOptions): void {
   const formats = parseFormats(o.outputFormat, { file: COMMAND_LINE, line: 0 });
   if (o.terseVersion !== '3') throw new UsageError(`--terse-version: '${o.terseVersion}' is not supported (dio writes terse version 3)`);
-  const { res } = simulateJobFile(io, files, jobFile, o, o.trace);
-  const report = formatOutput(res.result, formats);
+  checkPictureOptions(o);
+  const { jobs, profile, seed, res } = simulateJobFile(io, files, jobFile, o, o.trace, { report: o.report !== undefined });
+  if (o.report !== undefined) writeReport(files, o.report, runReport(argv, jobFile, jobs, profile, seed, res));
+  const text = formatOutput(res.result, formats);
   // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
-  if (o.output !== undefined) files.write(o.output, report, 'report');
-  else io.out(report);
-  for (const [path, text, what] of logFiles(res.logs)) files.write(path, text, what);
+  if (o.output !== undefined) files.write(o.output, text, 'report');
+  else io.out(text);
+  for (const [path, log, what] of logFiles(res.logs)) files.write(path, log, what);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
 }
@@ -124,9 +131,11 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
+    .option('--plot <out.svg|out.png>', 'also write IOPS and p99 latency vs QD as an SVG or PNG plot')
+    .option('--report <out.html>', 'also write a self-contained HTML report (charts, CPU time by stage, provenance)')
     .option('--shard <i/n>', SHARD_HELP)
-    .action(async (o: { qd: string; policies?: string; profiles?: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; shard?: string }) => {
+    .action(async (o: { qd: string; policies?: string; profiles?: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string; shard?: string }) => {
+      checkPictureOptions(o);
       if (o.policies !== undefined && o.profiles !== undefined) throw new UsageError('--policies and --profiles both choose the profiles: give one of them');
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles ?? 'linux-6.5,linux-6.6-rc1', files);
       const qds = parseQds(o.qd);
@@ -139,17 +148,17 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const mine = shardTasks(tasks, shard);
       const bar = progress(io, mine.length, o.quiet === true);
       const cells = await interruptible((signal) => runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
-      // the plotter (vega) is loaded only when asked for: it is most of the bundle
-      if (o.plot !== undefined) files.write(o.plot, await (await import('./plot')).plotSvg(cells), 'plot');
+      const prov = provenance(argv, compareWorkload(o.engine, o.rampTime, o.runtime, seed), seed, profiles);
       if (shard !== null) {
-        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells));
+        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells, prov));
         return;
       }
+      await writeGridPictures(files, o, compareReport(cells, profiles.map((p) => p.name), o.engine, seed, prov));
       if (o.format === 'json') {
-        io.out(compareJson(cells, seed, runtimeNs, rampNs));
+        io.out(compareJson(cells, seed, runtimeNs, rampNs, prov));
         return;
       }
-      io.out(compareHeading(o.engine, o.rampTime, o.runtime, seed));
+      io.out(compareHeading({ ...o, profiles }, seed));
       io.out(formatTable(cells, profiles));
     });
 
@@ -165,10 +174,13 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
+    .option('--plot <out.svg|out.png>', 'also write IOPS and p99 latency per point as an SVG or PNG plot')
+    .option('--report <out.html>', 'also write a self-contained HTML report (charts, CPU time by stage, provenance)')
     .option('--shard <i/n>', SHARD_HELP)
-    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string; shard?: string }) => {
+    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string; shard?: string }) => {
+      checkPictureOptions(o);
       const text = files.read(file, 'job file');
-      parseJobFile(text, file); // the file's own errors first, at their lines
+      const parsed = parseJobFile(text, file); // the file's own errors first, at their lines
       const axes = parseSetArgs(o.set);
       const profiles = parseProfileList(o.profiles, files);
       const seed = parseSeed(o.seed);
@@ -180,12 +192,15 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const mine = shardTasks(tasks, shard);
       const bar = progress(io, mine.length, o.quiet === true);
       const cells = await interruptible((signal) => runCells('sweep', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
+      const sets = axes.length > 0 ? ` across ${axes.map((a) => `${a.option}=${a.values.join(',')}`).join(' ')}` : '';
+      const prov = provenance(argv, jobWorkload(file, parsed, seed, sets), seed, profiles);
       if (shard !== null) {
-        io.out(sweepShardJson(shard, tasks.length, { file, jobSha256: sha256(text), axes, profiles, seed }, cells));
+        io.out(sweepShardJson(shard, tasks.length, { file, jobSha256: sha256(text), axes, profiles, seed }, cells, prov));
         return;
       }
+      await writeGridPictures(files, o, sweepReport(cells, profiles.map((p) => p.name), seed, prov));
       if (o.format === 'json') {
-        io.out(sweepJson(cells, seed));
+        io.out(sweepJson(cells, seed, prov));
         return;
       }
       io.out(sweepHeading(file, points.length, profiles.length, seed));
@@ -215,18 +230,32 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--trace <out.json>', 'write a Perfetto trace (streamed to the file as it runs)')
       .option('--output-format <fmt>', 'normal, json, json+ or terse (comma-separated for several)', 'normal')
       .option('--terse-version <n>', 'terse output version (3)', '3')
-      .option('--output <file>', 'write the report to this file instead of stdout'),
-  ).action((file: string, o: RunCmdOptions) => runCmd(io, files, file, o));
+      .option('--output <file>', 'write the report to this file instead of stdout')
+      .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)'),
+  ).action((file: string, o: RunCmdOptions) => runCmd(io, files, argv, file, o));
   example(run, 'dio run job.fio --profile linux-6.19 --output-format json');
 
-  const trace = traceOptions(jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)').requiredOption('--out <trace.json>', 'trace file')).action(
-    (file: string, o: JobFileOptions & TraceFileOptions & { out: string }) => {
-      const { res, traceRecords } = simulateJobFile(io, files, file, o, o.out);
-      io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
-      throwJobErrors(res);
-    },
-  );
+  const trace = traceOptions(
+    jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)')
+      .option('--out <trace.json>', 'trace file')
+      .option('--summary', 'print the completion contexts and CPU time per I/O by stage (no trace file needed)'),
+  ).action((file: string, o: JobFileOptions & TraceFileOptions & { out?: string; summary?: boolean }) => {
+    if (o.out === undefined && o.summary !== true) throw new UsageError('trace: give --out <trace.json>, --summary, or both');
+    const { res, traceRecords } = simulateJobFile(io, files, file, o, o.out, { stages: o.summary === true });
+    if (o.summary === true) for (const line of traceSummary(res)) io.out(line);
+    if (o.out !== undefined) io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
+    throwJobErrors(res);
+  });
   example(trace, 'dio trace job.fio --out trace.json --profile linux-6.6-rc1');
+
+  const reportCmd = program
+    .command('report')
+    .description('turn saved `compare`/`sweep --format json` (or fio/`dio run` json/json+) output into a self-contained HTML report')
+    .argument('<results.json>')
+    .option('-o, --out <out.html>', 'the HTML file to write')
+    .option('--plot <out.svg|out.png>', 'also (or only) write the IOPS and p99 plot of a compare or sweep')
+    .action((file: string, o: { out?: string; plot?: string }) => reportFromFile(files, file, { report: o.out, plot: o.plot }));
+  example(reportCmd, 'dio compare --format json > results.json && dio report results.json -o report.html');
 
   const calibrateCmd = program
     .command('calibrate')

@@ -5,11 +5,10 @@
  * however long the run.
  * @module
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { fsProblem } from './user-fs';
 import { parseTimeNs } from '@dio/fio';
 import { ChromeJsonTraceWriter, PerfettoProtoTraceWriter, traceWindow, type TraceSink } from '@dio/sim';
 import { UsageError } from './errors';
+import type { UserFs } from './user-fs';
 
 /** The trace options of `trace` and `run`. */
 export interface TraceFileOptions {
@@ -37,45 +36,27 @@ export interface TraceFile {
   close(): void;
 }
 
-/** Check the options and open `path` for writing (before the run, so a bad path fails at once). */
-/** `shown` is the path as the user gave it, for errors; `path` where to open it. */
-export function openTraceFile(path: string, o: TraceFileOptions, title: string, shown = path): TraceFile {
+/** Check the options and open `path` for writing (before the run, so a bad path fails at once) through the user's files. */
+export function openTraceFile(files: UserFs, path: string, o: TraceFileOptions, title: string): TraceFile {
   const format = o.traceFormat ?? 'json';
   if (format !== 'json' && format !== 'proto') throw new UsageError(`--trace-format: '${format}' must be json or proto`);
   const window = o.traceWindow === undefined ? null : parseTraceWindow(o.traceWindow);
-  const fd = openOrExplain(path, shown);
+  const out = files.open(path, 'trace');
   let writer: ChromeJsonTraceWriter | PerfettoProtoTraceWriter | null = null;
   let closed = false;
   return {
     traceTo: (cpus) => {
       writer =
         format === 'json'
-          ? new ChromeJsonTraceWriter((chunk) => explained(() => writeSync(fd, chunk), shown), { cpus, title })
-          : new PerfettoProtoTraceWriter((chunk) => explained(() => writeSync(fd, chunk), shown), { cpus, title });
+          ? new ChromeJsonTraceWriter((chunk) => out.write(chunk), { cpus, title })
+          : new PerfettoProtoTraceWriter((chunk) => out.write(chunk), { cpus, title });
       return window === null ? writer : traceWindow(writer, window[0], window[1]);
     },
     records: () => writer?.records ?? 0,
     close: () => {
       if (closed) return;
       closed = true;
-      closeSync(fd);
+      out.close();
     },
   };
-}
-
-function openOrExplain(path: string, shown: string): number {
-  try {
-    return openSync(path, 'w');
-  } catch (e) {
-    throw fsProblem('write', 'trace', shown, e);
-  }
-}
-
-/** Run a write of the trace file; its filesystem error as one line naming the file. */
-function explained(write: () => void, shown: string): void {
-  try {
-    write();
-  } catch (e) {
-    throw fsProblem('write', 'trace', shown, e);
-  }
 }

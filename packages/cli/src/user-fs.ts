@@ -5,7 +5,7 @@
  * any filesystem error becomes one line naming the path and the problem.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from './errors';
 
@@ -57,7 +57,15 @@ export interface UserFs {
   /** Read a text file; `what` names it in errors (`job file`, `profile`…). */
   read(p: string, what: string): string;
   /** Write a text file. */
-  write(p: string, data: string, what: string): void;
+  write(p: string, data: string | Uint8Array, what: string): void;
+  /** Open a file to write in pieces (a streamed trace); opening and every write map errors the same way. */
+  open(p: string, what: string): UserFileWriter;
+}
+
+/** A file being written piece by piece. */
+export interface UserFileWriter {
+  write(chunk: string | Uint8Array): void;
+  close(): void;
 }
 
 /** Files relative to `cwd`. */
@@ -78,6 +86,20 @@ export function userFs(cwd: string): UserFs {
       } catch (e) {
         throw fsProblem('write', what, p, e);
       }
+    },
+    open(p, what) {
+      const guard = <T>(f: () => T): T => {
+        try {
+          return f();
+        } catch (e) {
+          throw fsProblem('write', what, p, e);
+        }
+      };
+      const fd = guard(() => openSync(path(p), 'w'));
+      return {
+        write: (chunk) => void guard(() => (typeof chunk === 'string' ? writeSync(fd, chunk) : writeSync(fd, chunk))),
+        close: () => guard(() => closeSync(fd)),
+      };
     },
   };
 }

@@ -4,7 +4,7 @@
  * seed (FC_SEED overrides it); `pnpm fuzz:cli --cases N` runs the same
  * generator as a longer campaign.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ describe('the dio command line under generated bad input', () => {
       }),
       { seed: SEED, numRuns: 250, endOnFailure: true },
     );
+    rmSync(dir, { recursive: true, force: true });
     console.log(`exit codes: ${JSON.stringify([...codes].sort())}`);
     // both sides were reached: runs that worked and every kind of refusal
     expect(codes.get(0) ?? 0).toBeGreaterThan(5);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,10 @@ describe('filesystem errors: one line naming the path and the problem', () => {
     [['compare', '--qd', '1', '--runtime', '1ms', '--plot', 'adir'], /cannot write plot 'adir': is a directory/],
     [['run', 'job.fio', '--trace', 'bad\u0000name'], /cannot write trace 'bad\\u0000name': not a valid path/],
   ])('%j', async (argv, re) => failsWith(argv, re));
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk: ENOSPC (/dev/full)', async () => {
+    await failsWith(['trace', 'job.fio', '--out', '/dev/full'], /cannot write trace '\/dev\/full': no space left on device \(ENOSPC\)$/);
+  });
 
   it('a write_lat_log path that cannot be written', async () => {
     put('log.fio', `${jobText}write_lat_log=adir/x/lat\n`);

@@ -96,6 +96,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const gen = new OffsetGen(job, rng, size);
   const start = sim.now;
   const rampEnd = start + job.rampTimeNs;
+  sim.stages?.startAt(rampEnd); // the stage table counts what fio's stats count
   const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
   const ioLimit = job.numberIos > 0 ? job.numberIos : job.timeBased ? Number.POSITIVE_INFINITY : Math.floor((size - job.offset) / bs) * job.loops;
   const free = [...ious].reverse();

@@ -34,6 +34,8 @@ export interface RunOptions {
    * a fraction; results are identical with or without it.
    */
   readonly onProgress?: (fraction: number) => void;
+  /** Account CPU time per named cost (`stack.sim.stages`) and per CPU in windows of this many ns (`stack.sim.cpuWindows`); results are the same. */
+  readonly accounting?: { readonly stages?: boolean; readonly cpuWindowNs?: number };
 }
 
 /** What a run produced. */
@@ -79,7 +81,7 @@ function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress:
 /** Run `jobs` concurrently on one machine built from `profile`. */
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
-  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1 });
+  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1, ...opts.accounting });
   checkFilesFit(jobs, stack);
   const sim = stack.sim;
   if (opts.traceTo !== undefined) sim.tracer.stream(opts.traceTo(sim.cpus.length));
