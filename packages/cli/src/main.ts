@@ -83,7 +83,7 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], jobFile: string,
   // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
   if (o.output !== undefined) files.write(o.output, text, 'report');
   else io.out(text);
-  for (const [path, log] of logFiles(res.logs)) files.write(path, log, 'log');
+  for (const [path, log, what] of logFiles(res.logs)) files.write(path, log, what);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
 }

@@ -53,7 +53,7 @@ export { parseProfile, profileByName, ProfileError, MAX_COST_NS, MAX_TIME_NS, BL
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
 export { buildStack, policyFor, type Stack } from './run/stack';
 export { JobSetupError, jobFile, fileLayout } from './run/job-runner';
-export { JobLogger, logFiles, type LogKind } from './run/job-logger';
+export { JobLogger, logFiles, type LogKind, type LogFile } from './run/job-logger';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';
 export type { IoU } from './run/io-u';
 export type { JobDraft, JobFields } from './draft';
