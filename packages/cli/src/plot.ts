@@ -5,10 +5,10 @@
  * rendered headless by vega (SVG) and resvg (PNG), no browser.
  * @module
  */
-import { writeFileSync } from 'node:fs';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { UsageError } from './errors';
+import type { UserFs } from './user-fs';
 import { svgToPng } from './report/assets';
 import type { GridReport } from './report/model';
 import { plotSpec } from './report/specs';
@@ -25,9 +25,9 @@ export function plotSvg(r: GridReport, title: string): Promise<string> {
 }
 
 /** Write the plot to `path`: PNG when it ends in .png, SVG when in .svg. */
-export async function writePlot(path: string, r: GridReport, title: string): Promise<void> {
+export async function writePlot(files: UserFs, path: string, r: GridReport, title: string): Promise<void> {
   const svg = await plotSvg(r, title);
-  if (/\.png$/i.test(path)) writeFileSync(path, svgToPng(svg));
-  else if (/\.svg$/i.test(path)) writeFileSync(path, svg);
+  if (/\.png$/i.test(path)) files.write(path, svgToPng(svg), 'plot');
+  else if (/\.svg$/i.test(path)) files.write(path, svg, 'plot');
   else throw new UsageError(`--plot: '${path}' must end in .svg or .png`);
 }

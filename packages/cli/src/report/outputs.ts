@@ -4,7 +4,6 @@
  * `dio trace --summary`.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { formatJson, type FioJob, type KernelProfile, type RunOutput } from '@dio/fio';
 import { CONTEXT_CLASSES, UTIL_CLASSES, WORKQUEUE_HOP_STAGES } from '@dio/sim';
 import { renderTable } from '../compare';
@@ -13,6 +12,7 @@ import { completionShares, stageTable } from './accounting';
 import { reportHtml } from './html';
 import { type CpuUtil, type FioJson, type GridReport, type Report, reportFromJson } from './model';
 import { provenance } from './provenance';
+import type { UserFs } from '../user-fs';
 
 /** Where `--report` / `--plot` go. */
 export interface PictureOptions {
@@ -32,16 +32,16 @@ export function checkPictureOptions(o: PictureOptions): void {
 }
 
 /** Write a report as HTML. */
-export function writeReport(path: string, r: Report): void {
+export function writeReport(files: UserFs, path: string, r: Report): void {
   checkReportPath(path);
-  writeFileSync(path, reportHtml(r));
+  files.write(path, reportHtml(r), 'report');
 }
 
 /** Write the `--report` and `--plot` outputs of a compare or sweep. */
-export async function writeGridPictures(o: PictureOptions, r: GridReport): Promise<void> {
-  if (o.report !== undefined) writeReport(o.report, r);
+export async function writeGridPictures(files: UserFs, o: PictureOptions, r: GridReport): Promise<void> {
+  if (o.report !== undefined) writeReport(files, o.report, r);
   // the plotter (vega) is loaded only when asked for: it is most of the bundle
-  if (o.plot !== undefined) await (await import('../plot')).writePlot(o.plot, r, r.provenance?.workload ?? `seed ${r.seed}, simulated`);
+  if (o.plot !== undefined) await (await import('../plot')).writePlot(files, o.plot, r, r.provenance?.workload ?? `seed ${r.seed}, simulated`);
 }
 
 /** The one-line workload of `dio compare`. */
@@ -86,19 +86,13 @@ export function cpuWindowFor(jobs: readonly FioJob[]): number {
 }
 
 /** `dio report results.json [-o out.html] [--plot out.svg|png]`. */
-export async function reportFromFile(file: string, o: PictureOptions): Promise<void> {
+export async function reportFromFile(files: UserFs, file: string, o: PictureOptions): Promise<void> {
   if (o.report === undefined && o.plot === undefined) throw new UsageError('report: give -o <out.html>, --plot <out.svg|png>, or both');
   checkPictureOptions(o);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`${file}: cannot read the file`);
-  }
-  const r = reportFromJson(text, file);
-  if (r.kind !== 'run') await writeGridPictures(o, r);
+  const r = reportFromJson(files.read(file, 'results JSON'), file);
+  if (r.kind !== 'run') await writeGridPictures(files, o, r);
   else if (o.plot !== undefined) throw new UsageError(`--plot: ${file} is a run's fio JSON; a plot is of a compare or sweep`);
-  else if (o.report !== undefined) writeReport(o.report, r);
+  else if (o.report !== undefined) writeReport(files, o.report, r);
 }
 
 /** `dio trace --summary`: the completion contexts and the per-stage CPU table of a run, as text. */
