@@ -5,6 +5,8 @@
  */
 import { FIO_PERCENTILES } from '@dio/sim';
 import { FioJobError, type SourceLocation } from './errors';
+import { DEFAULT_IO_OPTIONS } from './gen/io-options';
+import { finishIoOptions } from './gen/io-option-defs';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -66,6 +68,7 @@ export function newDraft(name: string): JobDraft {
       slatPercentiles: false,
       logOffset: false,
       perJobLogs: true,
+      io: DEFAULT_IO_OPTIONS,
     },
     engineOptions: [],
     setAt: new Map(),
@@ -89,6 +92,7 @@ export function finishDraft(
       throw new FioJobError(e.at.file, e.at.line, `option '${e.option}' is not valid for ioengine=${f.ioengine} (only ${e.engines.join(', ')})`, e.option);
     }
   }
+  finishIoOptions(d, source);
   if (f.size === undefined && f.filesize === undefined) {
     throw new FioJobError(source.file, source.line, `job '${f.name}' has no size (set size= or filesize=)`);
   }

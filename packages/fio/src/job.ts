@@ -5,6 +5,7 @@
  * @module
  */
 import type { SourceLocation } from './errors';
+import type { FioIoOptions } from './gen/io-options';
 import type { KbBase } from './units';
 
 /** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
@@ -135,6 +136,8 @@ export interface FioJob {
   readonly logOffset: boolean;
   /** `per_job_logs` (default true): log file names carry the job number. */
   readonly perJobLogs: boolean;
+  /** Block sizes, offsets and randomness (bssplit, bsrange, zones, random_distribution, ...). */
+  readonly io: FioIoOptions;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

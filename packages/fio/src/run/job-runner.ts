@@ -7,7 +7,7 @@
  */
 import type { Layout } from '@dio/fs';
 import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
-import { charge, currentTask, type KGen, type Rng } from '@dio/sim';
+import { charge, currentTask, type KGen } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { LatLogSample } from '../lat-log';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
@@ -15,7 +15,9 @@ import type { Engine, EngineEnv } from './engine';
 import { IoUringEngine } from './engine-io-uring';
 import { LibaioEngine } from './engine-libaio';
 import { SyncEngine } from './engine-sync';
-import { type IoU, OffsetGen } from './io-u';
+import { planFile } from '../gen/file-plan';
+import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
+import type { IoU } from './io-u';
 import type { Stack } from './stack';
 
 /** fio's bw_avg_time / iops_avg_time default: one bandwidth and IOPS sample per 500 ms. */
@@ -74,13 +76,21 @@ function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
  * Run `job` as the current task until its runtime or I/O count is done.
  * Fills `res` (and `logs`, if given).
  */
-export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, rng: Rng, logs: JobLogs | null): KGen<void> {
+export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, place: GenPlace, logs: JobLogs | null): KGen<void> {
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
-  const { path, size } = jobFile(job, jobNumber);
+  const { path } = jobFile(job, jobNumber);
   if (!job.direct) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': buffered I/O (direct=0) is not emulated; dio models the O_DIRECT path (set direct=1)`);
-  if (stack.fs.lookup(path) === undefined) stack.fs.create(path, size, fileLayout(job));
+  const existing = stack.fs.lookup(path);
+  let plan;
+  try {
+    plan = planFile(job, job.filename ?? `${job.name}.${place.subjob}.0`, place.subjob, existing?.iSize);
+  } catch (e) {
+    throw new JobSetupError(`${job.source.file}:${job.source.line}: ${(e as Error).message}`);
+  }
+  if (existing === undefined) stack.fs.create(path, plan.realSize, fileLayout(job));
+  else if (existing.iSize < plan.ioSize + plan.startOffset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${path} is ${existing.iSize} bytes, the job needs ${plan.ioSize + plan.startOffset}`);
   let flags = O_RDWR;
   if (job.direct) flags |= O_DIRECT;
   if (job.sync === 'sync') flags |= O_SYNC;
@@ -88,8 +98,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const file = stack.fs.open(path, flags);
   if (typeof file === 'number') throw new JobSetupError(`job '${job.name}': open ${path} failed (${file})`);
   const fd = stack.files.install(file);
-  const bs = Math.max(job.bs.read, job.bs.write);
-  if (size < bs + job.offset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': file size ${size} is smaller than bs ${bs}`);
+  const bs = Math.max(...blockSizes(job).max.slice(0, 2));
   const syncEngine = job.ioengine === 'psync' || job.ioengine === 'pvsync2' || job.ioengine === 'sync';
   const depth = syncEngine ? 1 : job.iodepth;
   const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: null }));
@@ -100,14 +109,12 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     res.error = -e;
     return;
   }
-  const gen = new OffsetGen(job, rng, size);
+  const gen = new FioIoGen(job, plan, place);
   const start = sim.now;
   const rampEnd = start + job.rampTimeNs;
   const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
-  const ioLimit = job.numberIos > 0 ? job.numberIos : job.timeBased ? Number.POSITIVE_INFINITY : Math.floor((size - job.offset) / bs) * job.loops;
   const free = [...ious].reverse();
   let inflight = 0;
-  let issued = 0;
   let writesSinceSync = 0;
   const syncEvery = job.fsync || job.fdatasync;
   let nextSample = rampEnd + AVG_TIME_NS;
@@ -205,7 +212,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
 
   for (;;) {
     const now = sim.now;
-    if (now >= end || issued >= ioLimit) break;
+    if (now >= end || gen.done) break;
     const io = free.pop();
     if (io === undefined) {
       if (pendingCommit > 0) {
@@ -240,10 +247,15 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       io.ddir = 'sync';
       writesSinceSync = 0;
     } else {
-      io.ddir = gen.nextDdir();
-      io.offset = gen.nextOffset(io.len);
+      const piece = gen.next();
+      if (piece === null) {
+        free.push(io);
+        break;
+      }
+      io.ddir = piece.ddir;
+      io.offset = piece.offset;
+      io.len = piece.len;
       if (io.ddir === 'write') writesSinceSync++;
-      issued++;
     }
     // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
     if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);

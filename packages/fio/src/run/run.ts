@@ -5,6 +5,7 @@
  * @module
  */
 import { type HungTask, Rng } from '@dio/sim';
+import type { GenPlace } from '../gen/io-gen';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
@@ -41,19 +42,15 @@ export interface RunOutput {
   readonly hung: readonly HungTask[];
 }
 
-/** fio's FIO_RANDSEED: the seed of every job when randrepeat=1 and no randseed is given. */
-const FIO_RANDSEED = 0xb1899bed;
-
 /**
- * The stream a job draws offsets and directions from, with fio's meaning:
- * `randseed=N` pins it to N (per clone); `randrepeat=1` (the default) makes
- * it the same on every run, whatever dio's --seed; `randrepeat=0` seeds it
- * from the run (fio uses the clock; dio uses --seed, so runs stay reproducible).
+ * Where a job sits in the run, for its random streams: fio's thread number
+ * (1-based over jobs and clones) and clone index. `randrepeat=0` without
+ * `randseed` seeds from the run (fio reads the OS RNG; dio uses --seed, so
+ * runs stay reproducible).
  */
-function jobRng(job: FioJob, clone: number, jobNumber: number, simRng: Rng): Rng {
-  if (job.randseed !== undefined) return new Rng(job.randseed, `fio/${clone}`);
-  if (job.randrepeat) return new Rng(FIO_RANDSEED, `fio/${job.name}/${clone}`);
-  return simRng.fork(`fio/${job.name}/${jobNumber}`);
+function jobPlace(job: FioJob, clone: number, jobNumber: number, simRng: Rng): GenPlace {
+  const r = simRng.fork(`fio/${job.name}/${jobNumber}`);
+  return { threadNumber: jobNumber + 1, subjob: clone, entropy: () => (BigInt(r.u32()) << 32n) | BigInt(r.u32()) };
 }
 
 /** sim.run(), in slices of simulated time when someone watches the progress. */
@@ -79,10 +76,10 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   for (const job of jobs) {
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
-      const rng = jobRng(job, clone, jobNumber, sim.rng);
+      const place = jobPlace(job, clone, jobNumber, sim.rng);
       const log: JobLogs | null = job.writeLatLog !== undefined ? { slat: [], clat: [], lat: [] } : null;
       const res = createJobResult(job, 0);
-      const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, rng, log), {
+      const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, place, log), {
         cpusAllowed: job.cpusAllowed ?? sim.cpus.map((c) => c.id),
       });
       (res as { pid: number }).pid = t.pid;

@@ -1,0 +1,154 @@
+/**
+ * fio's skewed offset generators (lib/zipf.c, lib/gauss.c) and the file-name
+ * hash that seeds them (lib/hash.h: jhash()).
+ * @module
+ */
+import { FRand, FRAND32_MAX } from './frand';
+
+const M64 = (1n << 64n) - 1n;
+const ZIPF_MAX_GEN = 10_000_000;
+
+/** lib/hash.h: jhash() (Bob Jenkins' lookup2, as the old kernel jhash). */
+export function jhash(key: Uint8Array, initval: number): number {
+  let a = 0x9e3779b9;
+  let b = 0x9e3779b9;
+  let c = initval >>> 0;
+  const mix = (): void => {
+    a = (a - b - c) ^ (c >>> 13);
+    b = (b - c - a) ^ (a << 8);
+    c = (c - a - b) ^ (b >>> 13);
+    a = (a - b - c) ^ (c >>> 12);
+    b = (b - c - a) ^ (a << 16);
+    c = (c - a - b) ^ (b >>> 5);
+    a = (a - b - c) ^ (c >>> 3);
+    b = (b - c - a) ^ (a << 10);
+    c = (c - a - b) ^ (b >>> 15);
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+  };
+  const k = (i: number): number => key[i] ?? 0;
+  const word = (i: number): number => (k(i) + (k(i + 1) << 8) + (k(i + 2) << 16) + ((k(i + 3) << 24) >>> 0)) >>> 0;
+  let i = 0;
+  let len = key.length;
+  while (len >= 12) {
+    a = (a + word(i)) >>> 0;
+    b = (b + word(i + 4)) >>> 0;
+    c = (c + word(i + 8)) >>> 0;
+    mix();
+    i += 12;
+    len -= 12;
+  }
+  c = (c + key.length) >>> 0;
+  // the switch's fall-through: byte j of the tail goes to a (0-3), b (4-7) or c (8-10, shifted by one byte)
+  for (let j = len - 1; j >= 0; j--) {
+    const v = k(i + j);
+    if (j >= 8) c = (c + ((v << (8 * (j - 7))) >>> 0)) >>> 0;
+    else if (j >= 4) b = (b + ((v << (8 * (j - 4))) >>> 0)) >>> 0;
+    else a = (a + ((v << (8 * j)) >>> 0)) >>> 0;
+  }
+  mix();
+  return c;
+}
+
+/** lib/hash.h: __hash_u64() (val * GOLDEN_RATIO_PRIME, 64-bit). */
+export function hashU64(val: bigint): bigint {
+  return (val * 0x9e37fffffffc0001n) & M64;
+}
+
+/** A generator of block indexes in [0, nranges). */
+export interface BlockDist {
+  next(): number;
+}
+
+// lib/zipf.c: shared_rand_init()
+function randOff(rand: FRand, nranges: number, center: number): number {
+  const off = rand.rand32();
+  return center !== -1 ? Math.floor(nranges * center) : off;
+}
+
+/** lib/zipf.c: zipf_init() / zipf_next(). */
+export class Zipf implements BlockDist {
+  private readonly rand: FRand;
+  private readonly randOff: number;
+  private readonly zetan: number;
+  private readonly zeta2: number;
+
+  constructor(private readonly nranges: number, private readonly theta: number, center: number, seed: number) {
+    this.rand = new FRand(BigInt(seed >>> 0));
+    this.randOff = randOff(this.rand, nranges, center);
+    this.zeta2 = 1.0 ** theta + 0.5 ** theta;
+    let zetan = 0;
+    const toGen = Math.min(nranges, ZIPF_MAX_GEN);
+    for (let i = 0; i < toGen; i++) zetan += (1.0 / (i + 1)) ** theta;
+    this.zetan = zetan;
+  }
+
+  next(): number {
+    const n = this.nranges;
+    const alpha = 1.0 / (1.0 - this.theta);
+    const eta = (1.0 - (2.0 / n) ** (1.0 - this.theta)) / (1.0 - this.zeta2 / this.zetan);
+    const randUni = this.rand.rand32() / FRAND32_MAX;
+    const randZ = randUni * this.zetan;
+    let val: number;
+    if (randZ < 1.0) val = 1;
+    else if (randZ < 1.0 + 0.5 ** this.theta) val = 2;
+    else val = 1 + Math.floor(n * (eta * randUni - eta + 1.0) ** alpha);
+    return Number((hashU64(BigInt(val - 1)) + BigInt(this.randOff)) % BigInt(n));
+  }
+}
+
+/** lib/zipf.c: pareto_init() / pareto_next(). */
+export class Pareto implements BlockDist {
+  private readonly rand: FRand;
+  private readonly randOff: number;
+  private readonly paretoPow: number;
+
+  constructor(private readonly nranges: number, h: number, center: number, seed: number) {
+    this.rand = new FRand(BigInt(seed >>> 0));
+    this.randOff = randOff(this.rand, nranges, center);
+    this.paretoPow = Math.log(h) / Math.log(1.0 - h);
+  }
+
+  next(): number {
+    const r = this.rand.rand32() / FRAND32_MAX;
+    const n = Math.floor((this.nranges - 1) * r ** this.paretoPow);
+    return Number((hashU64(BigInt(n)) + BigInt(this.randOff)) % BigInt(this.nranges));
+  }
+}
+
+const GAUSS_ITERS = 12;
+
+/** lib/gauss.c: gauss_init() / gauss_next(). */
+export class Gauss implements BlockDist {
+  private readonly rand: FRand;
+  private readonly stddev: number;
+  private readonly randOff: bigint;
+
+  constructor(private readonly nranges: number, dev: number, center: number, seed: number) {
+    this.rand = new FRand(BigInt(seed >>> 0));
+    let stddev = 0;
+    if (dev !== 0.0) {
+      stddev = Math.ceil((nranges * dev) / 100.0);
+      if (stddev > Math.floor(nranges / 2)) stddev = Math.floor(nranges / 2);
+    }
+    this.stddev = stddev;
+    this.randOff = center === -1 ? 0n : BigInt(Math.trunc(nranges * (center - 0.5)));
+  }
+
+  // gauss_dev()
+  private dev(): number {
+    if (this.stddev === 0) return 0;
+    const r = this.rand.rand32();
+    const vr = Math.trunc(this.stddev * (r / (FRAND32_MAX + 1.0)));
+    return vr - Math.floor(this.stddev / 2);
+  }
+
+  next(): number {
+    let sum = 0n;
+    for (let i = 0; i < GAUSS_ITERS; i++) sum = (sum + BigInt(this.dev())) & M64;
+    sum = ((sum + BigInt(GAUSS_ITERS - 1)) & M64) / BigInt(GAUSS_ITERS);
+    sum = hashU64(sum);
+    return Number(((sum + this.randOff) & M64) % BigInt(this.nranges));
+  }
+}
