@@ -7,6 +7,7 @@ import { FIO_PERCENTILES } from '@dio/sim';
 import { FioJobError, type SourceLocation } from './errors';
 import { DEFAULT_IO_OPTIONS } from './gen/io-options';
 import { finishIoOptions } from './gen/io-option-defs';
+import { DEFAULT_PACE_OPTIONS } from './pace/pace-options';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -69,6 +70,7 @@ export function newDraft(name: string): JobDraft {
       logOffset: false,
       perJobLogs: true,
       io: DEFAULT_IO_OPTIONS,
+      pace: DEFAULT_PACE_OPTIONS,
     },
     engineOptions: [],
     setAt: new Map(),

@@ -6,6 +6,7 @@
  */
 import type { SourceLocation } from './errors';
 import type { FioIoOptions } from './gen/io-options';
+import type { FioPaceOptions } from './pace/pace-options';
 import type { KbBase } from './units';
 
 /** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
@@ -44,7 +45,7 @@ export interface FioJob {
   readonly name: string;
   /** Where the job starts (its `[section]` line or its `--name` argument). */
   readonly source: SourceLocation;
-  /** Reporting group (0; dio does not support `stonewall`/`new_group`). */
+  /** Reporting group (fio's groupid: `stonewall` and `new_group` start a new one). */
   readonly groupId: number;
   /** `description`. */
   readonly description?: string;
@@ -138,6 +139,8 @@ export interface FioJob {
   readonly perJobLogs: boolean;
   /** Block sizes, offsets and randomness (bssplit, bsrange, zones, random_distribution, ...). */
   readonly io: FioIoOptions;
+  /** Ordering, rate and think time (stonewall, wait_for, rate, thinktime, ...). */
+  readonly pace: FioPaceOptions;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

@@ -6,6 +6,7 @@
 import type { FallocateMode, IoEngineName, RwMode, SyncMode } from './job';
 import { runSchema, zChoice, zFlag, zOptionalString, zParsed } from './schemas';
 import { IO_OPTION_DEFS } from './gen/io-option-defs';
+import { PACE_OPTION_DEFS } from './pace/pace-option-defs';
 import { bool, def, intIn, sizeMin1, time, type OptionDef } from './option-def';
 import { parseCpuList, parsePercentileList, parseSizeTriple, type KbBase, type Parsed } from './units';
 
@@ -94,6 +95,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   def('log_offset', bool, (f, v) => { f.logOffset = v; }),
   def('per_job_logs', bool, (f, v) => { f.perJobLogs = v; }),
   ...IO_OPTION_DEFS,
+  ...PACE_OPTION_DEFS,
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionDef> = new Map(

@@ -11,6 +11,7 @@ import { Axmap } from './axmap';
 import { type BlockDist, Gauss, jhash, Pareto, Zipf } from './dists';
 import type { FRand } from './frand';
 import type { PerDdir, ZoneSplitEntry } from './io-options';
+import { RatePacer } from '../pace/rate';
 import { FIO_RAND, fioRandSeeds, streamOf } from './rand-seeds';
 
 /** One I/O to issue. */
@@ -129,6 +130,11 @@ export class FioIoGen {
   private passes = 0;
   private issuedIos = 0;
   private isDone = false;
+  /** `rate` / `rate_iops` pacing, when set. */
+  private readonly pacer: RatePacer | null;
+  private sleepUs = 0;
+  /** Time since the job started, in µs (set by the runner; rate pacing reads it). */
+  nowUs: () => number = () => 0;
 
   constructor(private readonly job: FioJob, private readonly file: GenFile, place: GenPlace) {
     const io = job.io;
@@ -192,6 +198,15 @@ export class FioIoGen {
     this.seqNrLeft = 1;
     this.fillSeeds();
     this.resetFile();
+    const pacer = new RatePacer(job.pace, this.minBs, this.seeds);
+    this.pacer = pacer.active ? pacer : null;
+  }
+
+  /** How long to sleep before issuing the I/O `next()` returned (fio's rate_ddir() sleep), in µs; resets it. */
+  takeSleepUs(): number {
+    const us = this.sleepUs;
+    this.sleepUs = 0;
+    return us;
   }
 
   // init.c: td_fill_rand_seeds()
@@ -270,12 +285,24 @@ export class FioIoGen {
     this.issuedBytes += len;
     this.passBytes += len;
     this.issuedIos++;
+    this.pacer?.issued(d, len);
     return { ddir: d === R ? 'read' : 'write', offset, len };
   }
 
   // io_u.c: get_rw_ddir() / set_rwmix_bytes() / get_rand_ddir()
   private getRwDdir(): Dir {
-    if (!(this.doesRead && this.doesWrite)) return this.doesRead ? R : W;
+    const mixed = this.doesRead && this.doesWrite;
+    const d = mixed ? this.rwmixDdirNext() : this.doesRead ? R : W;
+    if (this.pacer === null) return d;
+    // rate_ddir(): the direction that is behind its rate, after sleeping until one is due
+    const share = d === R ? 100 - this.job.rwmixread : this.job.rwmixread;
+    const p = this.pacer.pick(d, this.nowUs(), mixed, share);
+    this.sleepUs += p.sleepUs;
+    this.rwmixDdir = p.ddir;
+    return p.ddir;
+  }
+
+  private rwmixDdirNext(): Dir {
     if ((this.ioIssues[this.rwmixDdir] ?? 0) >= this.rwmixIssues) {
       const v = this.rwmixState.between(1, 100);
       const ddir: Dir = v <= this.job.rwmixread ? R : W;

@@ -7,7 +7,7 @@
  */
 import type { Layout } from '@dio/fs';
 import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
-import { charge, currentTask, type KGen } from '@dio/sim';
+import { charge, currentTask, type KGen, sleep } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { LatLogSample } from '../lat-log';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
@@ -17,6 +17,7 @@ import { LibaioEngine } from './engine-libaio';
 import { SyncEngine } from './engine-sync';
 import { planFile } from '../gen/file-plan';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
+import { MinRateCheck } from '../pace/rate';
 import type { IoU } from './io-u';
 import type { Stack } from './stack';
 
@@ -29,6 +30,14 @@ export interface JobLogs {
   readonly clat: LatLogSample[];
   readonly lat: LatLogSample[];
 }
+
+/** Shared by the jobs of a run: set `stopped` to end every job (fio's fio_terminate_threads(), for exitall). */
+export interface RunControl {
+  stopped: boolean;
+}
+
+/** fio's EIO: the error a job ends with when rate_min is not met. */
+const EIO = 5;
 
 /** Thrown for a job the emulator cannot run (with the job's location). */
 export class JobSetupError extends Error {
@@ -76,7 +85,7 @@ function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
  * Run `job` as the current task until its runtime or I/O count is done.
  * Fills `res` (and `logs`, if given).
  */
-export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, place: GenPlace, logs: JobLogs | null): KGen<void> {
+export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, place: GenPlace, logs: JobLogs | null, ctl: RunControl = { stopped: false }): KGen<void> {
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
@@ -111,6 +120,13 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   }
   const gen = new FioIoGen(job, plan, place);
   const start = sim.now;
+  gen.nowUs = () => Math.floor((sim.now - start) / 1000);
+  const pace = job.pace;
+  const minRate = new MinRateCheck(pace);
+  // completed reads and writes (fio's io_blocks / this_io_bytes), for thinktime and rate_min
+  const doneIos = [0, 0];
+  const doneBytes = [0, 0];
+  let thinkPending = false;
   const rampEnd = start + job.rampTimeNs;
   const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
   const free = [...ious].reverse();
@@ -167,8 +183,12 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     const d = dirOf(io);
     if (io.res < 0) {
       if (res.error === 0) res.error = -io.res;
+      if (pace.exitallOnError) ctl.stopped = true;
       return;
     }
+    const w0 = io.ddir === 'read' ? 0 : 1;
+    (doneIos[w0] as number)++;
+    (doneBytes[w0] as number) += io.res;
     if (io.res < io.len) d.shortIos++;
     const clat = now - io.issueTime;
     const lat = now - io.startTime;
@@ -210,9 +230,39 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     reaped(evs);
   };
 
+  // io_u.c: io_u_quiesce(): submit what is pending and reap everything in flight
+  const quiesce = function* (): KGen<void> {
+    if (pendingCommit > 0) {
+      submitted(yield* engine.commit());
+      pendingCommit = 0;
+    }
+    while (inflight > 0) yield* reap(inflight);
+  };
+
   for (;;) {
     const now = sim.now;
-    if (now >= end || gen.done) break;
+    if (now >= end || gen.done || ctl.stopped) break;
+    if (thinkPending) {
+      // backend.c: handle_thinktime() after an I/O is queued, every thinktime_blocks completions
+      thinkPending = false;
+      if (((doneIos[0] as number) + (doneIos[1] as number)) % pace.thinktimeBlocks === 0) {
+        yield* quiesce();
+        const spin = Math.min(pace.thinktimeSpinNs, pace.thinktimeNs);
+        if (spin > 0) yield spin;
+        if (pace.thinktimeNs - spin > 0) yield sleep(pace.thinktimeNs - spin);
+        continue;
+      }
+    }
+    if (minRate.active && now >= rampEnd) {
+      // backend.c: check_min_rate()
+      // fio logs "<job>: rate_min=... not met" and ends the job with EIO
+      const why = minRate.check(0, (now - start) / 1e6, doneBytes[0] as number, doneIos[0] as number) ?? minRate.check(1, (now - start) / 1e6, doneBytes[1] as number, doneIos[1] as number);
+      if (why !== undefined) {
+        res.error = EIO;
+        if (pace.exitallOnError) ctl.stopped = true;
+        break;
+      }
+    }
     const io = free.pop();
     if (io === undefined) {
       if (pendingCommit > 0) {
@@ -256,6 +306,18 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       io.offset = piece.offset;
       io.len = piece.len;
       if (io.ddir === 'write') writesSinceSync++;
+      thinkPending = pace.thinktimeNs > 0;
+      const waitUs = gen.takeSleepUs();
+      if (waitUs > 0) {
+        // rate_ddir(): io_u_quiesce() (inline submit mode), then sleep until the I/O is due
+        yield* quiesce();
+        yield sleep(waitUs * 1000);
+        if (sim.now >= end || ctl.stopped) {
+          free.push(io);
+          break;
+        }
+        io.startTime = sim.now;
+      }
     }
     // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
     if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);

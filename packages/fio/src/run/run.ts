@@ -4,12 +4,13 @@
  * simulation, and return fio's result structure.
  * @module
  */
-import { type HungTask, Rng } from '@dio/sim';
+import { Completion, type HungTask, type KGen, Rng, sleep } from '@dio/sim';
 import type { GenPlace } from '../gen/io-gen';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
-import { type JobLogs, runJobTask } from './job-runner';
+import { jobDependencies } from '../pace/ordering';
+import { type JobLogs, type RunControl, runJobTask } from './job-runner';
 import type { KernelProfile } from './profile';
 import { buildStack, type Stack } from './stack';
 
@@ -53,6 +54,25 @@ function jobPlace(job: FioJob, clone: number, jobNumber: number, simRng: Rng): G
   return { threadNumber: jobNumber + 1, subjob: clone, entropy: () => (BigInt(r.u32()) << 32n) | BigInt(r.u32()) };
 }
 
+/** A job (all its clones) that others may wait for: stonewall, wait_for. */
+interface JobGate {
+  remaining: number;
+  readonly done: Completion;
+}
+
+/**
+ * backend.c: run_threads() for a job held back by stonewall / wait_for /
+ * startdelay: wait for the jobs before it, sleep the delay, run, then let
+ * its waiters go (and, with exitall, stop everyone).
+ */
+function* gated(body: KGen<void>, job: FioJob, waitOn: readonly JobGate[], self: JobGate, ctl: RunControl): KGen<void> {
+  for (const g of waitOn) while (!g.done.isDone) yield* g.done.wait({ state: 'S' });
+  if (job.pace.startdelayNs > 0) yield sleep(job.pace.startdelayNs);
+  if (!ctl.stopped) yield* body;
+  if (job.pace.exitall) ctl.stopped = true;
+  if (--self.remaining === 0) self.done.completeAll();
+}
+
 /** sim.run(), in slices of simulated time when someone watches the progress. */
 function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress: ((f: number) => void) | undefined): ReturnType<Stack['sim']['run']> {
   const endNs = Math.max(0, ...jobs.map((j) => (j.runtimeNs > 0 ? j.rampTimeNs + j.runtimeNs : 0)));
@@ -73,13 +93,19 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   const results: RecordingJobResult[] = [];
   const logs: (JobLogs | null)[] = [];
   let n = 0;
-  for (const job of jobs) {
+  const deps = jobDependencies(jobs);
+  const ordered = jobs.some((j, i) => (deps[i]?.length ?? 0) > 0 || j.pace.startdelayNs > 0 || j.pace.exitall);
+  const gates: JobGate[] = jobs.map((j) => ({ remaining: j.numjobs, done: new Completion(`fio job ${j.name} done`) }));
+  const ctl: RunControl = { stopped: false };
+  for (const [i, job] of jobs.entries()) {
+    const waitOn = (deps[i] ?? []).map((k) => gates[k] as JobGate);
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
       const place = jobPlace(job, clone, jobNumber, sim.rng);
       const log: JobLogs | null = job.writeLatLog !== undefined ? { slat: [], clat: [], lat: [] } : null;
       const res = createJobResult(job, 0);
-      const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, place, log), {
+      const body = runJobTask(stack, job, jobNumber, res, place, log, ctl);
+      const t = sim.spawn('fio', ordered ? gated(body, job, waitOn, gates[i] as JobGate, ctl) : body, {
         cpusAllowed: job.cpusAllowed ?? sim.cpus.map((c) => c.id),
       });
       (res as { pid: number }).pid = t.pid;
