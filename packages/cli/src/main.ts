@@ -3,7 +3,7 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
+import { defaultExpandContext, formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
@@ -27,8 +27,9 @@ export interface Io {
 
 /** Parse a job file and run it on a profile. */
 function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions, trace: boolean) {
-  const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
   const profile = loadProfile(o.profile);
+  const base = defaultExpandContext();
+  const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile, { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } });
   const seed = parseSeed(o.seed);
   const bar = progress(io, 100, o.quiet === true);
   const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
