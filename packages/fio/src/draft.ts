@@ -7,6 +7,7 @@ import { FIO_PERCENTILES } from '@dio/sim';
 import { FioJobError, type SourceLocation } from './errors';
 import { DEFAULT_IO_OPTIONS } from './gen/io-options';
 import { finishIoOptions } from './gen/io-option-defs';
+import { DEFAULT_FILE_OPTIONS } from './files/file-options';
 import { DEFAULT_PACE_OPTIONS } from './pace/pace-options';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
@@ -71,6 +72,7 @@ export function newDraft(name: string): JobDraft {
       perJobLogs: true,
       io: DEFAULT_IO_OPTIONS,
       pace: DEFAULT_PACE_OPTIONS,
+      files: DEFAULT_FILE_OPTIONS,
     },
     engineOptions: [],
     setAt: new Map(),

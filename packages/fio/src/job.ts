@@ -6,6 +6,7 @@
  */
 import type { SourceLocation } from './errors';
 import type { FioIoOptions } from './gen/io-options';
+import type { FioFileOptions } from './files/file-options';
 import type { FioPaceOptions } from './pace/pace-options';
 import type { KbBase } from './units';
 
@@ -141,6 +142,8 @@ export interface FioJob {
   readonly io: FioIoOptions;
   /** Ordering, rate and think time (stonewall, wait_for, rate, thinktime, ...). */
   readonly pace: FioPaceOptions;
+  /** Directory, file naming and file handling (directory, filename_format, nrfiles, unlink, ...). */
+  readonly files: FioFileOptions;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

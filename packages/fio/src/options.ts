@@ -7,6 +7,7 @@ import type { FallocateMode, IoEngineName, RwMode, SyncMode } from './job';
 import { runSchema, zChoice, zFlag, zOptionalString, zParsed } from './schemas';
 import { IO_OPTION_DEFS } from './gen/io-option-defs';
 import { PACE_OPTION_DEFS } from './pace/pace-option-defs';
+import { FILE_OPTION_DEFS } from './files/file-options';
 import { bool, def, intIn, sizeMin1, time, type OptionDef } from './option-def';
 import { parseCpuList, parsePercentileList, parseSizeTriple, type KbBase, type Parsed } from './units';
 
@@ -96,6 +97,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   def('per_job_logs', bool, (f, v) => { f.perJobLogs = v; }),
   ...IO_OPTION_DEFS,
   ...PACE_OPTION_DEFS,
+  ...FILE_OPTION_DEFS,
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionDef> = new Map(

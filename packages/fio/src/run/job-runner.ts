@@ -15,6 +15,7 @@ import type { Engine, EngineEnv } from './engine';
 import { IoUringEngine } from './engine-io-uring';
 import { LibaioEngine } from './engine-libaio';
 import { SyncEngine } from './engine-sync';
+import { jobFilePath } from '../files/file-options';
 import { planFile } from '../gen/file-plan';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
 import { MinRateCheck } from '../pace/rate';
@@ -44,11 +45,11 @@ export class JobSetupError extends Error {
   override readonly name = 'JobSetupError';
 }
 
-/** The file a job uses and its size. */
-export function jobFile(job: FioJob, jobNumber: number): { path: string; size: number } {
+/** The file clone `jobnum` of a job uses (fio's `<name>.<jobnum>.0` unless filename / filename_format / directory say otherwise) and its size. */
+export function jobFile(job: FioJob, jobnum: number): { path: string; size: number } {
   const size = job.filesize ?? job.size;
-  if (size === undefined) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}' needs size= or filesize=`);
-  return { path: job.filename ?? `${job.name}.${jobNumber}.0`, size };
+  if (size === undefined && job.io.sizePercent === undefined) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}' needs size= or filesize=`);
+  return { path: jobFilePath(job.name, job.filename, job.files, jobnum), size: size ?? 0 };
 }
 
 /**
@@ -89,12 +90,12 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
-  const { path } = jobFile(job, jobNumber);
+  const { path } = jobFile(job, place.subjob);
   if (!job.direct) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': buffered I/O (direct=0) is not emulated; dio models the O_DIRECT path (set direct=1)`);
   const existing = stack.fs.lookup(path);
   let plan;
   try {
-    plan = planFile(job, job.filename ?? `${job.name}.${place.subjob}.0`, place.subjob, existing?.iSize);
+    plan = planFile(job, path, place.subjob, existing?.iSize);
   } catch (e) {
     throw new JobSetupError(`${job.source.file}:${job.source.line}: ${(e as Error).message}`);
   }
