@@ -9,6 +9,7 @@ import { DEFAULT_IO_OPTIONS } from './gen/io-options';
 import { finishIoOptions } from './gen/io-option-defs';
 import { DEFAULT_FILE_OPTIONS } from './files/file-options';
 import { DEFAULT_PACE_OPTIONS } from './pace/pace-options';
+import { DEFAULT_ENGINE_OPTIONS } from './run/engine-options';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -73,6 +74,7 @@ export function newDraft(name: string): JobDraft {
       io: DEFAULT_IO_OPTIONS,
       pace: DEFAULT_PACE_OPTIONS,
       files: DEFAULT_FILE_OPTIONS,
+      engineOpts: DEFAULT_ENGINE_OPTIONS,
     },
     engineOptions: [],
     setAt: new Map(),

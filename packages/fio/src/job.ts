@@ -8,6 +8,7 @@ import type { SourceLocation } from './errors';
 import type { FioIoOptions } from './gen/io-options';
 import type { FioFileOptions } from './files/file-options';
 import type { FioPaceOptions } from './pace/pace-options';
+import type { FioEngineOptions } from './run/engine-options';
 import type { KbBase } from './units';
 
 /** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
@@ -144,6 +145,8 @@ export interface FioJob {
   readonly pace: FioPaceOptions;
   /** Directory, file naming and file handling (directory, filename_format, nrfiles, unlink, ...). */
   readonly files: FioFileOptions;
+  /** Engine options (nonvectored, force_async, hipri_percentage, cmdprio*, numa_*). */
+  readonly engineOpts: FioEngineOptions;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

@@ -8,6 +8,7 @@ import { runSchema, zChoice, zFlag, zOptionalString, zParsed } from './schemas';
 import { IO_OPTION_DEFS } from './gen/io-option-defs';
 import { PACE_OPTION_DEFS } from './pace/pace-option-defs';
 import { FILE_OPTION_DEFS } from './files/file-options';
+import { ENGINE_OPTION_DEFS } from './run/engine-options';
 import { bool, def, intIn, sizeMin1, time, type OptionDef } from './option-def';
 import { parseCpuList, parsePercentileList, parseSizeTriple, type KbBase, type Parsed } from './units';
 
@@ -98,6 +99,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   ...IO_OPTION_DEFS,
   ...PACE_OPTION_DEFS,
   ...FILE_OPTION_DEFS,
+  ...ENGINE_OPTION_DEFS,
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionDef> = new Map(
@@ -113,4 +115,5 @@ export function findOption(name: string): OptionDef | undefined {
 export const REJECTED_OPTIONS: Readonly<Record<string, string>> = {
   include: "'include' is not supported: put the options in this file",
   'output-format': "'output-format' is a command-line option (--output-format=...)",
+  userspace_reap: "'userspace_reap' is not supported: dio's libaio engine reaps with io_getevents (remove it)",
 };

@@ -112,7 +112,8 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const syncEngine = job.ioengine === 'psync' || job.ioengine === 'pvsync2' || job.ioengine === 'sync';
   const depth = syncEngine ? 1 : job.iodepth;
   const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: null }));
-  const env: EngineEnv = { fd, depth, hipri: job.hipri, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
+  const eo = job.engineOpts;
+  const env: EngineEnv = { fd, depth, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
   const engine = makeEngine(job, env, stack);
   const e = yield* engine.init();
   if (e < 0) {
