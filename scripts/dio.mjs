@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `pnpm dio …`: the dio CLI from source, bundled by run-ts.mjs (no build step).
+// The dio CLI from source (`pnpm dio …` runs it through the `dio` bin of
+// @dio/cli): its bundle from bundle-cache.mjs, rebuilt only when the sources change.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -13,13 +13,17 @@ export interface ClatSummary {
   readonly 'p99.9': number;
 }
 
-/** One cell of the comparison. */
-export interface CompareCell {
+/** One cell's simulated result: what the table and the JSON print. */
+export interface CompareResult {
   readonly qd: number;
   readonly policy: string;
   readonly profile: string;
   readonly iops: number;
   readonly clat_ns: ClatSummary;
+}
+
+/** One cell of the comparison. */
+export interface CompareCell extends CompareResult {
   /** Simulated I/Os per wall-clock second for this cell. */
   readonly simIosPerSec: number;
 }
@@ -29,21 +33,24 @@ export interface CompareOptions {
   readonly qds: readonly number[];
   readonly profiles: readonly KernelProfile[];
   readonly engine: 'io_uring' | 'libaio' | 'psync' | 'pvsync2';
-  /** fio runtime string (e.g. `500ms`, `2s`). */
+  /** fio runtime string (e.g. `500ms`, `2s`): measured time per point, after the ramp. */
   readonly runtime: string;
+  /** fio ramp_time string (`0` for none): run this long before the stats start, per point. */
+  readonly rampTime: string;
   readonly seed: number;
   /** Called after each cell (progress). */
   readonly onCell?: (done: number, total: number) => void;
 }
 
-/** The fio command line of the series (Jens Axboe's, with the runtime and depth substituted). */
-export function seriesJobArgs(qd: number, engine: string, runtime: string): string[] {
+/** The fio command line of the series (Jens Axboe's, with the runtime, ramp and depth substituted). */
+export function seriesJobArgs(qd: number, engine: string, runtime: string, rampTime = '0'): string[] {
   return [
     '--name=dio-write',
     '--filename=/data1/file',
     '--size=1g',
     '--time_based=1',
     `--runtime=${runtime}`,
+    `--ramp_time=${rampTime}`,
     '--bs=4096',
     '--rw=randwrite',
     '--norandommap',
@@ -54,20 +61,34 @@ export function seriesJobArgs(qd: number, engine: string, runtime: string): stri
   ];
 }
 
+/**
+ * The default per point: a ramp past the start-up transient (the first ~8 ms
+ * run ~10% fast), then the shortest measured runtime that keeps every cell of
+ * the default table within `precisionPct` of a 1 s steady-state run, over
+ * seeds (test/compare-precision.test.ts, against a reference made by
+ * `pnpm --filter @dio/cli compare:reference`).
+ */
+export const COMPARE_DEFAULTS = { rampTime: '10ms', runtime: '150ms', precisionPct: 0.3 } as const;
+
+/** The header's note on precision: stated for the default ramp and runtime only, which the test proves. */
+export function precisionNote(rampTime: string, runtime: string): string {
+  return rampTime === COMPARE_DEFAULTS.rampTime && runtime === COMPARE_DEFAULTS.runtime ? ` (±${COMPARE_DEFAULTS.precisionPct}% of steady state)` : '';
+}
+
 /** One cell as sent to a worker: everything it needs, structured-cloneable. */
-export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' | 'seed'> {
+export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed'> {
   readonly qd: number;
   readonly profile: KernelProfile;
 }
 
 /** The cells of the grid in output order: for each QD, each profile. */
 export function compareTasks(o: CompareOptions): CompareTask[] {
-  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, runtime: o.runtime, seed: o.seed })));
+  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed: o.seed })));
 }
 
 /** Run one cell. */
-export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'seed'>): CompareCell {
-  const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime));
+export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed'>): CompareCell {
+  const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime, o.rampTime));
   const out = runJobs(inv.jobs, profile, { seed: o.seed });
   const job = out.result.jobs[0];
   if (job === undefined) throw new Error('no job result');
@@ -113,7 +134,7 @@ const SERIES_PAIR = ['linux-6.5', 'linux-6.6-rc1'] as const;
  * is headed `QD | Stock (linux-6.5) | Patched (linux-6.6-rc1) | Diff`; any
  * other profiles by their names (`Diff <name>`).
  */
-export function formatTable(cells: readonly CompareCell[], profiles: readonly KernelProfile[]): string {
+export function formatTable(cells: readonly CompareResult[], profiles: readonly Pick<KernelProfile, 'name'>[]): string {
   const names = profiles.map((p) => p.name);
   const series = names.length === 2 && names[0] === SERIES_PAIR[0] && names[1] === SERIES_PAIR[1];
   const heads = series ? [`Stock (${names[0]})`, `Patched (${names[1]})`] : names;
@@ -126,6 +147,16 @@ export function formatTable(cells: readonly CompareCell[], profiles: readonly Ke
     rows.push([String(qd), ...row.map((c) => (c ? kiops(c.iops) : '-')), ...row.slice(1).map((c) => (c && base > 0 ? pct(base, c.iops) : '-'))]);
   }
   return renderTable(rows);
+}
+
+/** The line above the table. */
+export const compareHeading = (engine: string, rampTime: string, runtime: string, seed: number): string =>
+  `dio compare: 4 KiB randwrite, ${engine}, fio on CPU 4, ramp ${rampTime} + runtime ${runtime} per point${precisionNote(rampTime, runtime)}, seed ${seed}`;
+
+/** `--format json`: `{ results: [{ qd, policy, profile, iops, clat_ns }], seed, runtime_ns, ramp_time_ns }`. */
+export function compareJson(cells: readonly CompareResult[], seed: number, runtimeNs: number, rampNs: number): string {
+  const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
+  return JSON.stringify({ results, seed, runtime_ns: runtimeNs, ramp_time_ns: rampNs }, null, 2);
 }
 
 /** Rows (the first is the header) as a `a | b | c` table: the first column right-aligned, the last unpadded. */

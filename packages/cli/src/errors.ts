@@ -3,7 +3,7 @@
  * @module
  */
 import { FioJobError, JobSetupError, ProfileError } from '@dio/fio';
-import { DistributionError } from '@dio/sim';
+import { DistributionError, LivelockError } from '@dio/sim';
 
 /** A usage error in the dio command line. */
 export class UsageError extends Error {
@@ -22,7 +22,7 @@ export class FuzzFailed extends Error {
 
 /** The one-line message for an error a user can cause, or null for a bug. */
 export function userMessage(e: unknown): string | null {
-  if (e instanceof FuzzFailed || e instanceof JobFailed || e instanceof FioJobError || e instanceof JobSetupError || e instanceof ProfileError || e instanceof UsageError || e instanceof DistributionError) {
+  if (e instanceof FuzzFailed || e instanceof JobFailed || e instanceof FioJobError || e instanceof JobSetupError || e instanceof ProfileError || e instanceof UsageError || e instanceof DistributionError || e instanceof LivelockError) {
     return e.message.split('\n')[0] ?? e.message;
   }
   if (e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') return e.message;

@@ -3,19 +3,22 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { defaultExpandContext, formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, parseTimeNs, runJobs, type KernelProfile } from '@dio/fio';
+import { defaultExpandContext, formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
-import { toChromeTrace } from '@dio/sim';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { compareTasks, formatTable } from './compare';
-import { fuzz, formatSummary } from './dst/fuzz';
+import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTable } from './compare';
 import { runCells } from './parallel';
-import { plotSvg } from './plot';
-import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
+import { JobFailed, UsageError, userMessage } from './errors';
+import { fuzzCommand, type FuzzOptions } from './fuzz-command';
+import { mergeCommand } from './merge';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
-import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
+import { sha256, shardOption, shardTasks } from './shard';
+import { compareShardJson, sweepShardJson } from './shard-doc';
+import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
+import { parsePositiveTime, parseTime } from './time-arg';
+import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
 /** Where the command writes: stdout, stderr, and whether stderr is a terminal (for the progress bar). */
@@ -25,16 +28,21 @@ export interface Io {
   isTTY: boolean;
 }
 
-/** Parse a job file and run it on a profile. */
-function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions, trace: boolean) {
+/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given. */
+function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined) {
   const profile = loadProfile(o.profile);
   const base = defaultExpandContext();
   const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile, { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } });
   const seed = parseSeed(o.seed);
+  const trace = tracePath === undefined ? null : openTraceFile(tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
-  const res = runJobs(jobs, profile, { seed, trace, timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
-  bar.stop();
-  return { jobs, profile, res };
+  try {
+    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
+    return { jobs, res, traceRecords: trace?.records() ?? 0 };
+  } finally {
+    bar.stop();
+    trace?.close();
+  }
 }
 
 /** Options of `run` and `trace`. */
@@ -44,26 +52,23 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, jobFile: string, o: JobFileOptions & { trace?: string; outputFormat: string }): void {
+function runCmd(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, profile, res } = simulateJobFile(io, jobFile, o, o.trace !== undefined);
+  const { jobs, res } = simulateJobFile(io, jobFile, o, o.trace);
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
   res.logs.forEach((l, i) => {
     const job = jobs[Math.min(i, jobs.length - 1)];
     if (l === null || job?.writeLatLog === undefined) return;
     for (const kind of ['slat', 'clat', 'lat'] as const) writeFileSync(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }));
   });
-  if (o.trace !== undefined) writeTrace(o.trace, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   // fio reports a job's error and exits non-zero; so does dio
   const failed = res.result.jobs.filter((j) => j.error !== 0);
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
 
-function writeTrace(path: string, records: Parameters<typeof toChromeTrace>[0], cpus: number, p: KernelProfile): void {
-  writeFileSync(path, JSON.stringify(toChromeTrace(records, { cpus, title: `dio ${p.name}` })));
-}
+const SHARD_HELP = 'run only shard i of n (0 <= i < n): point k when k mod n = i; prints a JSON document for dio merge (needs --format json)';
 
 /**
  * Run the dio CLI; resolves to the exit code. `workerEntry` is the JavaScript
@@ -83,30 +88,38 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
     .option('--profiles <list>', 'kernel profiles by name or .json file', 'linux-6.5,linux-6.6-rc1')
     .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
-    .option('--runtime <time>', 'simulated runtime per point (fio time syntax)', '500ms')
+    .option('--runtime <time>', 'simulated runtime per point, after the ramp (fio time syntax)', COMPARE_DEFAULTS.runtime)
+    .option('--ramp-time <time>', "simulated time per point before its stats start (fio's ramp_time)", COMPARE_DEFAULTS.rampTime)
     .option('--seed <n>', 'random seed', '1')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
+    .option('--shard <i/n>', SHARD_HELP)
+    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; shard?: string }) => {
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
-      const runtime = parseTimeNs(o.runtime);
-      if (!runtime.ok || runtime.value <= 0) throw new UsageError(`--runtime: ${runtime.ok ? `'${o.runtime}' must be more than 0` : runtime.error}`);
+      const runtimeNs = parsePositiveTime('--runtime', o.runtime);
+      const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
-      const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d));
+      const shard = shardOption(o.shard, o.format);
+      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed });
+      const mine = shardTasks(tasks, shard);
+      const bar = progress(io, mine.length, o.quiet === true);
+      const cells = await runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
-      if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
-      if (o.format === 'json') {
-        const runtimeNs = runtime.value;
-        const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
-        io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
+      // the plotter (vega) is loaded only when asked for: it is most of the bundle
+      if (o.plot !== undefined) writeFileSync(o.plot, await (await import('./plot')).plotSvg(cells));
+      if (shard !== null) {
+        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells));
         return;
       }
-      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, runtime ${o.runtime} per point, seed ${seed}`);
+      if (o.format === 'json') {
+        io.out(compareJson(cells, seed, runtimeNs, rampNs));
+        return;
+      }
+      io.out(compareHeading(o.engine, o.rampTime, o.runtime, seed));
       io.out(formatTable(cells, profiles));
     });
 
@@ -120,7 +133,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
+    .option('--shard <i/n>', SHARD_HELP)
+    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string; shard?: string }) => {
       const text = readFileSync(file, 'utf8');
       parseJobFile(text, file); // the file's own errors first, at their lines
       const axes = parseSetArgs(o.set);
@@ -129,15 +143,21 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const jobs = parseJobs(o.jobs);
       const points = setProduct(axes);
       for (const p of points) parsePoint(text, file, p); // every combination is a valid job file before anything runs
+      const shard = shardOption(o.shard, o.format);
       const tasks = sweepTasks(text, file, points, profiles, seed);
-      const bar = progress(io, tasks.length, o.quiet === true);
-      const cells = await runCells('sweep', tasks, workerEntry, jobs, (d) => bar.update(d));
+      const mine = shardTasks(tasks, shard);
+      const bar = progress(io, mine.length, o.quiet === true);
+      const cells = await runCells('sweep', mine, workerEntry, jobs, (d) => bar.update(d));
       bar.stop();
+      if (shard !== null) {
+        io.out(sweepShardJson(shard, tasks.length, { file, jobSha256: sha256(text), axes, profiles, seed }, cells));
+        return;
+      }
       if (o.format === 'json') {
         io.out(sweepJson(cells, seed));
         return;
       }
-      io.out(`dio sweep: ${file}, ${points.length} combination(s) x ${profiles.length} profile(s), seed ${seed}`);
+      io.out(sweepHeading(file, points.length, profiles.length, seed));
       io.out(formatSweepTable(cells, profiles));
     });
 
@@ -151,18 +171,24 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--seed <n>', 'random seed', '1')
       .option('--quiet', 'no progress bar');
 
-  jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
-    .option('--trace <out.json>', 'write a Perfetto/Chrome trace')
-    .option('--output-format <fmt>', 'normal, json or json+', 'normal')
-    .action((file: string, o: JobFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+  // the trace options of `run --trace` and `trace`
+  const traceOptions = (c: Command): Command =>
+    c
+      .addOption(new Option('--trace-format <fmt>', 'trace file format: Chrome/Perfetto JSON, or Perfetto protobuf (smaller, for long traces)').choices(['json', 'proto']).default('json'))
+      .option('--trace-window <start,end>', 'record only this window of simulated time (fio time units, e.g. 100ms,110ms)');
 
-  jobFileCommand('trace', 'run a fio job file and write a Perfetto/Chrome JSON trace')
-    .requiredOption('--out <trace.json>', 'trace file')
-    .action((file: string, o: JobFileOptions & { out: string }) => {
-      const { profile, res } = simulateJobFile(io, file, o, true);
-      writeTrace(o.out, res.stack.sim.tracer.records, res.stack.sim.cpus.length, profile);
-      io.err(`dio: wrote ${res.stack.sim.tracer.records.length} trace records to ${o.out} (open in ui.perfetto.dev)`);
-    });
+  traceOptions(
+    jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
+      .option('--trace <out.json>', 'write a Perfetto trace')
+      .option('--output-format <fmt>', 'normal, json or json+', 'normal'),
+  ).action((file: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+
+  traceOptions(jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)').requiredOption('--out <trace.json>', 'trace file')).action(
+    (file: string, o: JobFileOptions & TraceFileOptions & { out: string }) => {
+      const { traceRecords } = simulateJobFile(io, file, o, o.out);
+      io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
+    },
+  );
 
   program
     .command('calibrate')
@@ -176,6 +202,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--quiet', 'no progress bar')
     .action((files: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
       const base = loadProfile(o.profile);
+      parsePositiveTime('--runtime', o.runtime);
       const points = files.map((f) => pointFromFioJson(readFileSync(f, 'utf8'), f, o.runtime));
       const iters = Number(o.iterations);
       if (!Number.isInteger(iters) || iters < 1) throw new UsageError(`--iterations: '${o.iterations}' must be a positive integer`);
@@ -197,17 +224,18 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .description('deterministic simulation testing: random stacks and workloads per seed, every invariant checked')
     .option('--seeds <n>', 'how many seeds', '1000')
     .option('--from <seed>', 'first seed', '1')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--shard <i/n>', SHARD_HELP)
     .option('--quiet', 'no progress bar')
-    .action((o: { seeds: string; from: string; quiet?: boolean }) => {
-      const n = Number(o.seeds);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--seeds: '${o.seeds}' must be a positive integer`);
-      const from = parseSeed(o.from);
-      const bar = progress(io, n, o.quiet === true);
-      const summary = fuzz(from, n, (d) => bar.update(d));
-      bar.stop();
-      for (const line of formatSummary(summary)) io.out(line);
-      if (summary.failed.length > 0) throw new FuzzFailed(`${summary.failed.length} of ${n} seeds failed`);
-    });
+    .action((o: FuzzOptions) => fuzzCommand(io, o));
+
+  program
+    .command('merge')
+    .description('merge the documents of --shard runs into what the unsharded run prints')
+    .argument('<shard.json...>')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .addOption(new Option('--format <fmt>', 'json (as --format json prints) or text (the table, the fuzz summary)').choices(['json', 'text']).default('json'))
+    .action((files: string[], o: { out?: string; format: 'json' | 'text' }) => mergeCommand((s) => io.out(s), files, o));
 
   try {
     // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'

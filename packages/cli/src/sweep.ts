@@ -96,10 +96,13 @@ export function sweepCell(t: SweepTask): SweepCell {
   return { point: t.point, profile: t.profile.name, iops, clat_ns: mergedClat(clats) };
 }
 
+/** The line above the table. */
+export const sweepHeading = (file: string, combinations: number, profiles: number, seed: number): string => `dio sweep: ${file}, ${combinations} combination(s) x ${profiles} profile(s), seed ${seed}`;
+
 const us = (ns: number): string => `${(ns / 1000).toFixed(1)} us`;
 
 /** The sweep's table: one row per point; one IOPS column per profile, then one p99 clat column per profile. */
-export function formatSweepTable(cells: readonly SweepCell[], profiles: readonly KernelProfile[]): string {
+export function formatSweepTable(cells: readonly SweepCell[], profiles: readonly Pick<KernelProfile, 'name'>[]): string {
   const options = cells[0]?.point.map(([o]) => o) ?? [];
   const head = [...options, ...profiles.map((p) => `IOPS ${p.name}`), ...profiles.map((p) => `p99 clat ${p.name}`)];
   const rows: string[][] = [];

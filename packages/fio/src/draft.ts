@@ -108,6 +108,11 @@ export function finishDraft(
     const at = d.setAt.get('iodepth_batch_complete_min') ?? d.setAt.get('iodepth_batch_complete_max') ?? source;
     throw new FioJobError(at.file, at.line, `iodepth_batch_complete_min (${f.iodepthBatchCompleteMin}) is larger than iodepth_batch_complete_max (${f.iodepthBatchCompleteMax})`, 'iodepth_batch_complete_min');
   }
+  // fio runs a time_based job with no runtime until it is killed; a simulation must end
+  if (f.timeBased && f.runtimeNs === 0 && f.numberIos === 0) {
+    const at = d.setAt.get('time_based') ?? source;
+    throw new FioJobError(at.file, at.line, `job '${f.name}': time_based=1 with no runtime would never end (set runtime= or number_ios=)`, 'time_based');
+  }
   if (d.latLogBare) f.writeLatLog = f.name;
   return { ...f, source, groupId: 0, options, globalOptions };
 }

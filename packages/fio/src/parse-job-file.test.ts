@@ -67,7 +67,7 @@ describe('parseJobFile', () => {
   });
 
   it('handles bare flags, write_lat_log and percentile_list', () => {
-    const [j] = parseJobFile('[lat]\nsize=1m\ntime_based\nnorandommap\nwrite_lat_log\npercentile_list=50:99.9\nioengine=io_uring\nhipri\n', 'l.fio');
+    const [j] = parseJobFile('[lat]\nsize=1m\ntime_based\nruntime=1s\nnorandommap\nwrite_lat_log\npercentile_list=50:99.9\nioengine=io_uring\nhipri\n', 'l.fio');
     expect(j).toMatchObject({ timeBased: true, norandommap: true, writeLatLog: 'lat', percentileList: [50, 99.9], percentilePrecision: 2, hipri: true });
     expect(j?.options.find((o) => o.name === 'time_based')).toEqual({ name: 'time_based', value: '' });
     const [k] = parseJobFile('[k]\nsize=1m\nwrite_lat_log=foo\n', 'k.fio');
@@ -102,6 +102,8 @@ describe('parseJobFile', () => {
     ['[]\n', 1, undefined, 'job.fio:1: empty section name'],
     ['[w]\n=4\n', 2, undefined, undefined],
     ['\n\n[w]\nrw=write\n', 3, undefined, "job.fio:3: job 'w' has no size (set size= or filesize=)"],
+    ['[w]\nsize=1m\ntime_based=1\n', 3, 'time_based', "job.fio:3: job 'w': time_based=1 with no runtime would never end (set runtime= or number_ios=)"],
+    ['[w]\nsize=1m\ntime_based=1\nruntime=0\n', 3, 'time_based', "job.fio:3: job 'w': time_based=1 with no runtime would never end (set runtime= or number_ios=)"],
     ['[w]\nsize=1m\nfixedbufs=1\n', 3, 'fixedbufs', 'job.fio:3: option \'fixedbufs\' is not valid for ioengine=psync (only io_uring)'],
     ['[w]\nsize=1m\niodepth=4\niodepth_batch_complete_min=3\niodepth_batch_complete_max=2\n', 4, 'iodepth_batch_complete_min', undefined],
     ['[global]\nsize=1m\n', 0, undefined, 'job.fio: no jobs defined'],

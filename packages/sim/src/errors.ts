@@ -36,6 +36,24 @@ export class DeadlockError extends ChainError {
   override readonly name = 'DeadlockError';
 }
 
+/**
+ * A simulation that makes no progress in virtual time: `steps` events,
+ * generator steps or zero-cost charges in a row at the same `now` (e.g. a
+ * profile whose costs are all 0 with no device latency, so a loop never
+ * lets time pass and the run would never end). `spinning` names the
+ * contexts seen spinning and the event callbacks they ran under.
+ */
+export class LivelockError extends SimError {
+  override readonly name = 'LivelockError';
+  constructor(
+    readonly now: number,
+    readonly steps: number,
+    readonly spinning: readonly string[],
+  ) {
+    super(`livelock: ${steps} steps at simulated time ${now} ns without time advancing; spinning: ${spinning.join('; ')} (are the profile's costs and latencies all 0?)`);
+  }
+}
+
 /** One task left in uninterruptible sleep when the simulation ran out of events. */
 export interface HungTask {
   /** Task name, e.g. `fio/0` or `kworker/0:1`. */

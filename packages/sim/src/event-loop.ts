@@ -3,7 +3,7 @@
  * ordered by `(time, seq)`, `run` / `step` / `stop`, and tracepoint emission.
  * @module
  */
-import type { HungTask } from './errors';
+import { type HungTask, LivelockError } from './errors';
 import { EventQueue, type EventFn, type EventHandle } from './event-queue';
 import { current } from './requests';
 import type { Ns } from './time';
@@ -27,6 +27,11 @@ export interface RunResult {
   readonly asleep: readonly HungTask[];
 }
 
+/** Default of `EventLoop.livelockSteps`. */
+export const DEFAULT_LIVELOCK_STEPS = 1_000_000;
+/** Steps the watchdog watches past the limit to name what spins. */
+const LIVELOCK_SAMPLE = 256;
+
 /** Clock, events and tracing: the base layer of `Simulator`, not used on its own. */
 export abstract class EventLoop {
   /** Virtual time, ns. */
@@ -46,6 +51,17 @@ export abstract class EventLoop {
   protected inEvent = false;
   /** @internal Engine work an event callback left for right after it returns (see `afterEvent`). */
   protected afterEventPending = false;
+  /**
+   * The livelock watchdog's limit: this many steps (events, generator steps,
+   * zero-cost charges) in a row at the same `now` throw a `LivelockError`.
+   */
+  livelockSteps = DEFAULT_LIVELOCK_STEPS;
+  /** @internal The watchdog: the `now` it counts steps at, how many, and what spun past the limit. */
+  private spinAt = -1;
+  private spinSteps = 0;
+  private spinSeen: Set<string> | null = null;
+  /** @internal The callback of the event running (for the watchdog's message). */
+  private eventFn: EventFn | null = null;
 
   constructor(tracing: boolean) {
     this.tracing = tracing;
@@ -99,10 +115,13 @@ export abstract class EventLoop {
   /** Call an event's callback, then the engine work it left for after it. */
   private runEvent(fn: EventFn, arg: unknown): void {
     this.inEvent = true;
+    this.eventFn = fn;
     try {
+      this.spinCheck();
       fn(arg);
     } finally {
       this.inEvent = false;
+      this.eventFn = null;
     }
     if (this.afterEventPending) this.afterEvent();
   }
@@ -137,6 +156,30 @@ export abstract class EventLoop {
       this.eventsRun++;
       this.runEvent(e.fn, e.arg);
     }
+  }
+
+  /**
+   * The livelock watchdog, called for each step that may leave time where it
+   * is (an event, a generator step, a zero-cost charge): counts the steps in
+   * a row at one `now`; past `livelockSteps` it watches a few more to name
+   * the contexts and event callbacks that spin, then throws `LivelockError`.
+   */
+  protected spinCheck(): void {
+    if (this.now !== this.spinAt) {
+      this.spinAt = this.now;
+      this.spinSteps = 0;
+      this.spinSeen = null;
+      return;
+    }
+    if (++this.spinSteps >= this.livelockSteps) this.spinning();
+  }
+
+  private spinning(): void {
+    const c = current.ctx;
+    const fn = this.eventFn;
+    const seen = (this.spinSeen ??= new Set());
+    seen.add(`${c?.describe() ?? 'no context'} in event callback ${fn === null ? '(none: run from outside run())' : fn.name || '(anonymous)'}`);
+    if (this.spinSteps >= this.livelockSteps + LIVELOCK_SAMPLE) throw new LivelockError(this.now, this.spinSteps, [...seen]);
   }
 
   /** Make `run` return after the current event. */

@@ -4,16 +4,12 @@
  * per-context CPU accounting, and the requests a generator yields.
  * @module
  */
-import type { Blocker, Waitable } from './blocker';
-import type { ExecContext, InjectedRun, KGen } from './context';
-import type { Cpu } from './cpu';
+import type { Blocker, Cpu, Engine, ExecContext, InjectedRun, KGen, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
+import type { CostModel } from './costs';
 import { InvalidContextError } from './errors';
 import type { EventFn } from './event-queue';
 import { EventLoop } from './event-loop';
-import { current, type Request } from './requests';
-import type { SpinLock } from './spinlock';
-import type { Task } from './task';
-import type { Simulator } from './simulator';
+import { current } from './requests';
 import type { Ns } from './time';
 
 /** A negative, fractional or NaN CPU time: always a bug in the caller (a missing cost, a bad subtraction, an unrounded ratio). */
@@ -34,8 +30,9 @@ class SleepTimer implements Waitable {
 }
 
 /** Context execution: a layer of `Simulator`, not used on its own. */
-export abstract class Executor extends EventLoop {
+export abstract class Executor extends EventLoop implements Engine {
   abstract readonly cpus: readonly Cpu[];
+  abstract readonly costs: CostModel;
   /** @internal live (not exited) tasks */
   protected readonly live = new Set<Task>();
   /** @internal nesting depth of `advance` */
@@ -46,6 +43,10 @@ export abstract class Executor extends EventLoop {
   protected abstract block(task: Task, on: Waitable, state: 'S' | 'D', timeout: Ns): void;
   /** @internal __schedule() (core-sched). */
   protected abstract reschedule(cpu: Cpu): void;
+  /** try_to_wake_up() (core-sched). */
+  abstract wakeUpTask(t: Task, reason: WakeReason): boolean;
+  /** @internal spin_unlock (interrupts). */
+  abstract releaseSpinlock(ctx: ExecContext, l: SpinLockState, irqrestore: boolean): void;
   /** @internal irq_exit() (interrupts). */
   protected abstract irqExit(cpu: Cpu): void;
   /** @internal back to whatever an interrupt interrupted (interrupts). */
@@ -57,7 +58,7 @@ export abstract class Executor extends EventLoop {
     const prevCtx = current.ctx;
     const prevSim = current.sim;
     current.ctx = ctx;
-    current.sim = this as unknown as Simulator; // every Executor is a Simulator
+    current.sim = this;
     this.depth++;
     try {
       if (ctx.handler !== null) {
@@ -83,6 +84,7 @@ export abstract class Executor extends EventLoop {
       }
       const gens = ctx.gens;
       for (;;) {
+        this.spinCheck();
         const r = (gens[gens.length - 1] as KGen<unknown>).next(value);
         if (r.done === true) {
           gens.pop();
@@ -146,7 +148,10 @@ export abstract class Executor extends EventLoop {
   charge(ns: number): boolean {
     const ctx = current.ctx;
     if (!(ns > 0)) {
-      if (ns === 0) return true;
+      if (ns === 0) {
+        this.spinCheck(); // a zero-cost charge leaves time where it is
+        return true;
+      }
       throw badSpend(ctx, ns);
     }
     if (!Number.isInteger(ns)) throw badSpend(ctx, ns);
@@ -296,7 +301,7 @@ export abstract class Executor extends EventLoop {
 
   // ---- spinlocks --------------------------------------------------------------
 
-  protected acquireSpinlock(ctx: ExecContext, l: SpinLock, irqsave: boolean): void {
+  protected acquireSpinlock(ctx: ExecContext, l: SpinLockState, irqsave: boolean): void {
     l.holder = ctx;
     ctx.atomic++;
     if (irqsave) ctx.irqsOff++;

@@ -4,12 +4,10 @@
  * (honouring a pending reschedule), and spin_unlock's hand-over and irq restore.
  * @module
  */
-import { ExecContext, type KGen } from './context';
-import type { Cpu, IrqWork } from './cpu';
+import { type Cpu, ExecContext, type IrqWork, type KGen, type SpinLockState } from './context';
 import { SchedCore } from './core-sched';
 import type { EventFn } from './event-queue';
 import { current } from './requests';
-import type { SpinLock } from './spinlock';
 
 /** Interrupt contexts: a layer of `Simulator`, not used on its own. */
 export abstract class Interrupts extends SchedCore {
@@ -184,7 +182,7 @@ export abstract class Interrupts extends SchedCore {
   }
 
   /** @internal spin_unlock: release, hand over to the first spinner, honour a pending reschedule. */
-  releaseSpinlock(ctx: ExecContext, l: SpinLock, irqrestore: boolean): void {
+  releaseSpinlock(ctx: ExecContext, l: SpinLockState, irqrestore: boolean): void {
     l.holder = null;
     ctx.atomic--;
     if (irqrestore) ctx.irqsOff--;

@@ -13,23 +13,24 @@
  * ```
  * @module
  */
-import type { Waitable } from './blocker';
+import { Cpu, type KGen, Task, type TaskWork, type Waitable } from './context';
 import { type CostModel, defaultCosts } from './costs';
-import type { KGen } from './context';
-import { Cpu } from './cpu';
 import type { HungTask } from './errors';
 import { Affinity } from './affinity';
-import { current } from './requests';
+import { current, currentEngine } from './requests';
 import { Rng } from './rng';
 import { defaultSchedParams, type SchedParams } from './sched';
-import { Task, type TaskWork } from './task';
 
 export type { RunResult } from './event-loop';
-export { runTaskWork } from './task-work';
 
 /** The reschedule IPI's handler: nothing past its entry cost (the return path finds the task_work). */
 function ipiHandler(): null {
   return null;
+}
+
+/** The simulator running the current code. */
+export function currentSim(): Simulator {
+  return currentEngine() as Simulator; // only a Simulator runs simulated code (Executor.advance sets current.sim)
 }
 
 /** Options of a simulation. */
@@ -42,6 +43,8 @@ export interface SimOptions {
   readonly costs?: Partial<CostModel>;
   /** Record trace events (default off: tracing off costs nothing). */
   readonly trace?: boolean;
+  /** Livelock watchdog: steps in a row at the same virtual time before a `LivelockError`. Default 1,000,000. */
+  readonly livelockSteps?: number;
 }
 
 /** Options of {@link Simulator.spawn}. */
@@ -77,6 +80,10 @@ export class Simulator extends Affinity {
     this.cpus = Array.from({ length: n }, (_, i) => new Cpu(i, this));
     this.sched = { ...defaultSchedParams, ...opts.sched };
     this.costs = { ...defaultCosts, ...opts.costs };
+    if (opts.livelockSteps !== undefined) {
+      if (!Number.isInteger(opts.livelockSteps) || opts.livelockSteps < 1) throw new RangeError(`livelockSteps must be a positive integer, got ${opts.livelockSteps}`);
+      this.livelockSteps = opts.livelockSteps;
+    }
   }
 
   /** The next number of the per-simulation sequence `name` (1, 2, …): ids that are the same in every run of a seed. */

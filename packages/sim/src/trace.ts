@@ -4,6 +4,10 @@
  * the engine adds scheduling events and per-CPU execution slices. Recording
  * happens only when tracing is on: callers guard with `if (sim.tracing)`, so
  * with tracing off nothing is allocated.
+ *
+ * Records collect in `Tracer.records`, or, after `Tracer.stream(sink)`, flow
+ * to a sink (a file writer) as soon as each is final, so a trace of any
+ * length takes bounded memory.
  * @module
  */
 import type { Ns } from './time';
@@ -50,16 +54,108 @@ export interface NestedSlice {
   last: TraceRecord | null;
 }
 
-/** Collects records in memory. */
+/** Where a streaming `Tracer` hands its records (see `Tracer.stream`). */
+export interface TraceSink {
+  /** One record, final (its duration and arguments will not change), in the order they were recorded. */
+  record(r: TraceRecord): void;
+  /** The trace is complete. */
+  end(): void;
+}
+
+/**
+ * Records waiting in a streaming tracer before one that is still open is
+ * cut short (see `Tracer.stream`): enough that no slice of a short trace is
+ * ever cut, so its output is the same as from `records`.
+ */
+export const TRACE_MAX_PENDING = 1 << 16;
+
+/** Collects records in memory, or streams them to a sink. */
 export class Tracer {
+  /** Every record so far (stays empty once `stream` was called). */
   readonly records: TraceRecord[] = [];
   /** Last slice per CPU, so back-to-back slices of one context merge. */
   private readonly lastSlice = new Map<number, TraceRecord>();
   /** Open nested slices per task pid, outermost first. */
   private readonly nested = new Map<number, NestedSlice[]>();
+  /** Streaming: where final records go, and the records not final yet (from `head`), oldest first. */
+  private sink: TraceSink | null = null;
+  private readonly pending: TraceRecord[] = [];
+  private head = 0;
+  /** Streaming: open nested slices by their (shared) args object, to tell whether a `B` record is final. */
+  private readonly openByArgs = new Map<object, NestedSlice>();
+  /** Streaming: records that may wait before the oldest open one is cut. */
+  maxPending = TRACE_MAX_PENDING;
+
+  /**
+   * Stream records to `sink` from now on instead of keeping them in
+   * `records`. A record goes out once it is final: a CPU slice once the next
+   * slice on its CPU starts (it can no longer grow), a nested `B` slice once
+   * `nestedEnd` set its args, anything else at once, always in recording
+   * order. Memory stays bounded however long the run: when more than
+   * `maxPending` records wait behind one still open (a context running
+   * alone on its CPU for a long time), that one goes out as it stands and
+   * the next stretch of CPU time starts a new record (a nested slice cut
+   * this way has no args yet). Call `finish` at the end of the run.
+   */
+  stream(sink: TraceSink): void {
+    if (this.records.length > 0 || this.sink !== null) throw new Error('Tracer.stream: call it once, before anything is recorded');
+    this.sink = sink;
+  }
+
+  /** Streaming: records recorded but not handed to the sink yet. */
+  get pendingRecords(): number {
+    return this.pending.length - this.head;
+  }
+
+  /** Streaming: hand every pending record to the sink and end it. */
+  finish(): void {
+    const sink = this.sink;
+    if (sink === null) return;
+    for (let i = this.head; i < this.pending.length; i++) sink.record(this.pending[i] as TraceRecord);
+    this.pending.length = 0;
+    this.head = 0;
+    sink.end();
+  }
 
   add(r: TraceRecord): void {
-    this.records.push(r);
+    if (this.sink === null) this.records.push(r);
+    else {
+      this.pending.push(r);
+      this.drain(this.sink);
+    }
+  }
+
+  /** Streaming: hand the final records at the head of `pending` to the sink. */
+  private drain(sink: TraceSink): void {
+    const q = this.pending;
+    while (this.head < q.length) {
+      const r = q[this.head] as TraceRecord;
+      if (!this.isFinal(r)) {
+        if (q.length - this.head <= this.maxPending) break;
+        this.cut(r);
+      }
+      sink.record(r);
+      this.head++;
+      if (this.head >= 4096 && this.head * 2 >= q.length) {
+        q.splice(0, this.head);
+        this.head = 0;
+      }
+    }
+  }
+
+  private isFinal(r: TraceRecord): boolean {
+    if (r.ph === 'X') return this.lastSlice.get(r.cpu) !== r;
+    if (r.ph === 'B') return r.args === undefined || !this.openByArgs.has(r.args);
+    return true;
+  }
+
+  /** Stop `r` (still open) from growing: the next stretch of its context starts a new record. */
+  private cut(r: TraceRecord): void {
+    if (r.ph === 'X') this.lastSlice.delete(r.cpu);
+    else if (r.args !== undefined) {
+      const n = this.openByArgs.get(r.args);
+      if (n !== undefined && n.last === r) n.last = null;
+    }
   }
 
   /** Record a CPU slice `[ts, ts+dur)` for a context, merging with an adjacent one of the same context. */
@@ -70,8 +166,8 @@ export class Tracer {
     if (merged) last.dur = (last.dur ?? 0) + dur;
     else {
       const r: TraceRecord = { ph: 'X', ts, dur, cpu, ctx, kind, pid, name: kind === 'task' ? ctx : `${kind}:${ctx}` };
-      this.records.push(r);
       this.lastSlice.set(cpu, r);
+      this.add(r);
     }
     if (kind !== 'task' || this.nested.size === 0) return;
     const open = this.nested.get(pid);
@@ -83,8 +179,8 @@ export class Tracer {
       if (merged && l !== null && l.cpu === cpu && l.ts + (l.dur ?? 0) === ts) l.dur = (l.dur ?? 0) + dur;
       else {
         const r: TraceRecord = { ph: 'B', ts, dur, cpu, ctx, kind, pid, name: n.name, args: n.args };
-        this.records.push(r);
         n.last = r;
+        this.add(r);
       }
     }
   }
@@ -95,6 +191,7 @@ export class Tracer {
     const open = this.nested.get(pid);
     if (open === undefined) this.nested.set(pid, [n]);
     else open.push(n);
+    if (this.sink !== null) this.openByArgs.set(n.args, n);
     return n;
   }
 
@@ -105,11 +202,18 @@ export class Tracer {
     open.pop();
     if (open.length === 0) this.nested.delete(n.pid);
     if (args !== undefined) Object.assign(n.args, args);
+    if (this.sink !== null) {
+      this.openByArgs.delete(n.args);
+      this.drain(this.sink);
+    }
   }
 
   clear(): void {
     this.records.length = 0;
     this.lastSlice.clear();
     this.nested.clear();
+    this.pending.length = 0;
+    this.head = 0;
+    this.openByArgs.clear();
   }
 }

@@ -4,7 +4,7 @@
  * simulation, and return fio's result structure.
  * @module
  */
-import { Completion, type HungTask, type KGen, Rng, sleep } from '@dio/sim';
+import { Completion, type HungTask, type KGen, Rng, sleep, type TraceSink } from '@dio/sim';
 import type { GenPlace } from '../gen/io-gen';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
@@ -17,8 +17,14 @@ import { buildStack, type Stack } from './stack';
 /** Options of a run. */
 export interface RunOptions {
   readonly seed: number;
-  /** Collect trace records (for `dio trace` / `--trace`). */
+  /** Collect trace records in `stack.sim.tracer.records`. */
   readonly trace?: boolean;
+  /**
+   * Stream the trace instead (for `dio trace` / `--trace`): called with the
+   * machine's CPU count once the stack is built, it returns the sink that
+   * receives every record as it becomes final, and is ended after the run.
+   */
+  readonly traceTo?: (cpus: number) => TraceSink;
   /** Report timestamp (ms since the epoch); fixed by default so output is reproducible. */
   readonly timestampMs?: number;
   readonly globalOptions?: readonly FioOptionEcho[];
@@ -88,8 +94,9 @@ function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress:
 /** Run `jobs` concurrently on one machine built from `profile`. */
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
-  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace ?? false, minCpus: maxCpu + 1 });
+  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1 });
   const sim = stack.sim;
+  if (opts.traceTo !== undefined) sim.tracer.stream(opts.traceTo(sim.cpus.length));
   const results: RecordingJobResult[] = [];
   const logs: (JobLogs | null)[] = [];
   let n = 0;
@@ -115,6 +122,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   }
   const t0 = performance.now();
   const r = runWithProgress(sim, jobs, opts.onProgress);
+  sim.tracer.finish();
   const wallMs = performance.now() - t0;
   const dev = stack.dev;
   const runtimeMs = Math.max(1, ...results.map((x) => x.jobRuntimeNs / 1e6));

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { LivelockError } from './errors';
+import { Simulator } from './simulator';
+
+function thrown(sim: Simulator): unknown {
+  try {
+    sim.run();
+  } catch (e) {
+    return e;
+  }
+  return null;
+}
+
+describe('livelock watchdog', () => {
+  it('a task whose loop never lets time pass (zero-cost charges) is a LivelockError naming the task', () => {
+    const sim = new Simulator({ livelockSteps: 1000, costs: { syscall: 0 } });
+    sim.spawn('spinner', function* () {
+      yield 10;
+      for (;;) sim.charge(sim.costs.syscall);
+    });
+    const e = thrown(sim) as LivelockError;
+    expect(e).toBeInstanceOf(LivelockError);
+    expect(e.steps).toBeGreaterThanOrEqual(1000);
+    expect(e.spinning).toEqual(["task 'spinner' on cpu0 in event callback spendEnd"]);
+    expect(e.message).toMatch(/^livelock: \d+ steps at simulated time \d+ ns without time advancing; spinning: task 'spinner'/);
+  });
+
+  it('a generator yielding 0 forever, and events re-arming themselves at the same time, are caught too', () => {
+    const sim = new Simulator({ livelockSteps: 500 });
+    sim.spawn('yield0', function* () {
+      for (;;) yield 0;
+    });
+    expect(thrown(sim)).toBeInstanceOf(LivelockError);
+
+    const ev = new Simulator({ livelockSteps: 500 });
+    const poll = (): void => {
+      ev.after(0, poll);
+    };
+    ev.at(5, poll);
+    const e = thrown(ev) as LivelockError;
+    expect(e.now).toBe(5);
+    expect(e.spinning).toEqual(['no context in event callback poll']);
+  });
+
+  it('work that lets time pass, however long, is not a livelock; many events at one time below the limit are fine', () => {
+    const sim = new Simulator({ livelockSteps: 100 });
+    let n = 0;
+    sim.spawn('busy', function* () {
+      for (; n < 10_000; n++) yield 1;
+    });
+    for (let i = 0; i < 99; i++) sim.at(20_000, () => undefined);
+    expect(sim.run().reason).toBe('idle');
+    expect(n).toBe(10_000);
+  });
+
+  it('rejects a bad limit', () => {
+    expect(() => new Simulator({ livelockSteps: 0 })).toThrow(RangeError);
+  });
+});
