@@ -8,52 +8,65 @@ import { FRand, FRAND32_MAX } from './frand';
 const M64 = (1n << 64n) - 1n;
 const ZIPF_MAX_GEN = 10_000_000;
 
-/** lib/hash.h: jhash() (Bob Jenkins' lookup2, as the old kernel jhash). */
+const rol32 = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
+
+/**
+ * lib/hash.h: jhash(): the kernel's lookup3 hash, with fio's JHASH_INITVAL
+ * (0x61C88647, read from fio 3.33's code; the kernel uses 0xdeadbeef).
+ */
 export function jhash(key: Uint8Array, initval: number): number {
-  let a = 0x9e3779b9;
-  let b = 0x9e3779b9;
-  let c = initval >>> 0;
+  let a = (0x61c88647 + key.length + initval) >>> 0;
+  let b = a;
+  let c = a;
+  // __jhash_mix()
   const mix = (): void => {
-    a = (a - b - c) ^ (c >>> 13);
-    b = (b - c - a) ^ (a << 8);
-    c = (c - a - b) ^ (b >>> 13);
-    a = (a - b - c) ^ (c >>> 12);
-    b = (b - c - a) ^ (a << 16);
-    c = (c - a - b) ^ (b >>> 5);
-    a = (a - b - c) ^ (c >>> 3);
-    b = (b - c - a) ^ (a << 10);
-    c = (c - a - b) ^ (b >>> 15);
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
+    a = ((a - c) ^ rol32(c, 4)) >>> 0;
+    c = (c + b) >>> 0;
+    b = ((b - a) ^ rol32(a, 6)) >>> 0;
+    a = (a + c) >>> 0;
+    c = ((c - b) ^ rol32(b, 8)) >>> 0;
+    b = (b + a) >>> 0;
+    a = ((a - c) ^ rol32(c, 16)) >>> 0;
+    c = (c + b) >>> 0;
+    b = ((b - a) ^ rol32(a, 19)) >>> 0;
+    a = (a + c) >>> 0;
+    c = ((c - b) ^ rol32(b, 4)) >>> 0;
+    b = (b + a) >>> 0;
   };
   const k = (i: number): number => key[i] ?? 0;
-  const word = (i: number): number => (k(i) + (k(i + 1) << 8) + (k(i + 2) << 16) + ((k(i + 3) << 24) >>> 0)) >>> 0;
+  const word = (i: number): number => (k(i) | (k(i + 1) << 8) | (k(i + 2) << 16) | (k(i + 3) << 24)) >>> 0;
   let i = 0;
   let len = key.length;
-  while (len >= 12) {
+  while (len > 12) {
     a = (a + word(i)) >>> 0;
     b = (b + word(i + 4)) >>> 0;
     c = (c + word(i + 8)) >>> 0;
     mix();
-    i += 12;
     len -= 12;
+    i += 12;
   }
-  c = (c + key.length) >>> 0;
-  // the switch's fall-through: byte j of the tail goes to a (0-3), b (4-7) or c (8-10, shifted by one byte)
+  if (len === 0) return c;
+  // the switch's fall-through: tail byte j goes to a (0-3), b (4-7) or c (8-11)
   for (let j = len - 1; j >= 0; j--) {
-    const v = k(i + j);
-    if (j >= 8) c = (c + ((v << (8 * (j - 7))) >>> 0)) >>> 0;
-    else if (j >= 4) b = (b + ((v << (8 * (j - 4))) >>> 0)) >>> 0;
-    else a = (a + ((v << (8 * j)) >>> 0)) >>> 0;
+    const v = (k(i + j) << (8 * (j % 4))) >>> 0;
+    if (j >= 8) c = (c + v) >>> 0;
+    else if (j >= 4) b = (b + v) >>> 0;
+    else a = (a + v) >>> 0;
   }
-  mix();
+  // __jhash_final()
+  c = ((c ^ b) - rol32(b, 14)) >>> 0;
+  a = ((a ^ c) - rol32(c, 11)) >>> 0;
+  b = ((b ^ a) - rol32(a, 25)) >>> 0;
+  c = ((c ^ b) - rol32(b, 16)) >>> 0;
+  a = ((a ^ c) - rol32(c, 4)) >>> 0;
+  b = ((b ^ a) - rol32(a, 14)) >>> 0;
+  c = ((c ^ b) - rol32(b, 24)) >>> 0;
   return c;
 }
 
-/** lib/hash.h: __hash_u64() (val * GOLDEN_RATIO_PRIME, 64-bit). */
+/** lib/hash.h: __hash_u64(): val * GOLDEN_RATIO_64. */
 export function hashU64(val: bigint): bigint {
-  return (val * 0x9e37fffffffc0001n) & M64;
+  return (val * 0x61c8864680b583ebn) & M64;
 }
 
 /** A generator of block indexes in [0, nranges). */
@@ -119,7 +132,7 @@ export class Pareto implements BlockDist {
 
 const GAUSS_ITERS = 12;
 
-/** lib/gauss.c: gauss_init() / gauss_next(). */
+/** lib/gauss.c: gauss_init() / gauss_next() (as fio 3.33's code computes them). */
 export class Gauss implements BlockDist {
   private readonly rand: FRand;
   private readonly stddev: number;
@@ -128,27 +141,29 @@ export class Gauss implements BlockDist {
   constructor(private readonly nranges: number, dev: number, center: number, seed: number) {
     this.rand = new FRand(BigInt(seed >>> 0));
     let stddev = 0;
-    if (dev !== 0.0) {
-      stddev = Math.ceil((nranges * dev) / 100.0);
-      if (stddev > Math.floor(nranges / 2)) stddev = Math.floor(nranges / 2);
-    }
+    if (dev !== 0.0) stddev = Math.min(Math.ceil(dev * 0.01 * nranges), Math.floor(nranges / 2));
     this.stddev = stddev;
-    this.randOff = center === -1 ? 0n : BigInt(Math.trunc(nranges * (center - 0.5)));
+    // an int, read back as unsigned 32 bits
+    this.randOff = center === -1 ? 0n : BigInt(Math.trunc(nranges * (center - 0.5)) >>> 0);
   }
 
   // gauss_dev()
   private dev(): number {
-    if (this.stddev === 0) return 0;
     const r = this.rand.rand32();
-    const vr = Math.trunc(this.stddev * (r / (FRAND32_MAX + 1.0)));
+    const vr = Math.trunc(this.stddev * (r / (FRAND32_MAX + 1.0))) | 0;
     return vr - Math.floor(this.stddev / 2);
   }
 
   next(): number {
+    const n = BigInt(this.nranges);
     let sum = 0n;
-    for (let i = 0; i < GAUSS_ITERS; i++) sum = (sum + BigInt(this.dev())) & M64;
-    sum = ((sum + BigInt(GAUSS_ITERS - 1)) & M64) / BigInt(GAUSS_ITERS);
-    sum = hashU64(sum);
-    return Number(((sum + this.randOff) & M64) % BigInt(this.nranges));
+    for (let i = 0; i < GAUSS_ITERS; i++) sum += BigInt(this.rand.rand32()) % (n + 1n);
+    sum = (sum + BigInt(GAUSS_ITERS - 1)) / BigInt(GAUSS_ITERS);
+    if (this.stddev !== 0) {
+      let dev = this.dev();
+      while (((sum + BigInt(dev)) & M64) >= n) dev = Math.trunc(dev / 2);
+      sum = (sum + BigInt(dev)) & M64;
+    }
+    return Number(((hashU64(sum) + this.randOff) & M64) % n);
   }
 }
