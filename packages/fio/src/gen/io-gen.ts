@@ -12,6 +12,7 @@ import { type BlockDist, Gauss, jhash, Pareto, Zipf } from './dists';
 import type { FRand } from './frand';
 import type { PerDdir, ZoneSplitEntry } from './io-options';
 import { RatePacer } from '../pace/rate';
+import { Lfsr } from './lfsr';
 import { FIO_RAND, fioRandSeeds, streamOf } from './rand-seeds';
 
 /** One I/O to issue. */
@@ -101,6 +102,8 @@ export class FioIoGen {
   private readonly seeds: bigint[];
   private readonly use64: boolean;
   private readonly map: Axmap | null;
+  /** random_generator=lfsr: fio's LFSR instead of the Tausworthe stream and the map. */
+  private readonly lfsr: Lfsr | null;
   private readonly dist: BlockDist | null;
   private readonly zones: readonly (readonly ZoneIndex[])[] | null;
   private readonly doesRead: boolean;
@@ -164,7 +167,9 @@ export class FioIoGen {
     const uniform = dist.kind === 'random';
     // init.c: "Any use of blockalign= turns off randommap"
     const aligned = io.blockalign.some((v) => v > 0);
-    this.map = this.random && !job.norandommap && uniform && !aligned ? new Axmap(Math.floor(mapSize / this.rwMinBs)) : null;
+    const blocks = Math.floor(mapSize / this.rwMinBs);
+    this.lfsr = this.random && io.randomGenerator === 'lfsr' ? new Lfsr(blocks, this.seeds[FIO_RAND.BLOCK_OFF] ?? 0n) : null;
+    this.map = this.random && this.lfsr === null && !job.norandommap && uniform && !aligned ? new Axmap(blocks) : null;
     // filesetup.c: __init_rand_distribution()
     this.dist = null;
     this.zones = null;
@@ -226,6 +231,7 @@ export class FioIoGen {
     this.lastPos[R] = this.lastPos[W] = this.fileOffset;
     this.lastStart[R] = this.lastStart[W] = -1;
     this.map?.reset();
+    this.lfsr?.reset();
   }
 
   /** Whether the job has issued all its I/O. */
@@ -340,6 +346,7 @@ export class FioIoGen {
 
   // io_u.c: __get_next_rand_offset()
   private randBlock(lastb: number): number | null {
+    if (this.lfsr !== null) return this.lfsr.next();
     const st = this.randomState;
     let b = Math.floor(lastb * (st.rand() / st.maxPlusOne()));
     const map = this.map;

@@ -58,7 +58,7 @@ describe('block size and offset options', () => {
     ['size=50%\n', 2, 'size'],
     ['size=1m\nrw=randread:0\n', 3, 'rw'],
     ['size=1m\npercentage_random=101\n', 3, 'percentage_random'],
-    ['size=1m\nrandom_generator=lfsr\n', 3, 'random_generator'],
+    ['size=1m\nrandom_generator=xorshift\n', 3, 'random_generator'],
   ])('rejects %j at line %i', (body, line, option) => {
     const e = errorOf(body);
     expect(e.line).toBe(line);

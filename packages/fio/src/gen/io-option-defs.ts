@@ -118,5 +118,4 @@ export function finishIoOptions(d: JobDraft, source: SourceLocation): void {
   if (io.zonesize > 0 && io.zonemode === 'none') fail('zonesize', 'zonesize needs zonemode=strided (fio: --zonemode=none and --zonesize are not compatible)');
   if (io.zonemode === 'strided' && io.zonesize === 0) fail('zonemode', 'zonemode=strided needs zonesize=');
   if (io.sizePercent !== undefined && f.filesize === undefined) fail('size', `size=${io.sizePercent}% needs filesize= (the size of the file it is a percentage of)`);
-  if (io.randomGenerator === 'lfsr') fail('random_generator', 'random_generator=lfsr is not supported by dio (use tausworthe or tausworthe64)');
 }

@@ -120,7 +120,12 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     res.error = -e;
     return;
   }
-  const gen = new FioIoGen(job, plan, place);
+  let gen: FioIoGen;
+  try {
+    gen = new FioIoGen(job, plan, place);
+  } catch (e) {
+    throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${(e as Error).message}`);
+  }
   const start = sim.now;
   gen.nowUs = () => Math.floor((sim.now - start) / 1000);
   const pace = job.pace;
