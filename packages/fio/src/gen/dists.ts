@@ -69,6 +69,11 @@ export function hashU64(val: bigint): bigint {
   return (val * 0x61c8864680b583ebn) & M64;
 }
 
+// zipf_next() / pareto_next(): the drawn rank, hashed so hot blocks spread, then offset
+function spread(val: number, randOff: number, nranges: number): number {
+  return Number((hashU64(BigInt(val)) + BigInt(randOff)) % BigInt(nranges));
+}
+
 /** A generator of block indexes in [0, nranges). */
 export interface BlockDist {
   next(): number;
@@ -107,7 +112,7 @@ export class Zipf implements BlockDist {
     if (randZ < 1.0) val = 1;
     else if (randZ < 1.0 + 0.5 ** this.theta) val = 2;
     else val = 1 + Math.floor(n * (eta * randUni - eta + 1.0) ** alpha);
-    return Number((hashU64(BigInt(val - 1)) + BigInt(this.randOff)) % BigInt(n));
+    return spread(val - 1, this.randOff, n);
   }
 }
 
@@ -126,7 +131,7 @@ export class Pareto implements BlockDist {
   next(): number {
     const r = this.rand.rand32() / FRAND32_MAX;
     const n = Math.floor((this.nranges - 1) * r ** this.paretoPow);
-    return Number((hashU64(BigInt(n)) + BigInt(this.randOff)) % BigInt(this.nranges));
+    return spread(n, this.randOff, this.nranges);
   }
 }
 

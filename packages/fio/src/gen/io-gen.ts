@@ -279,8 +279,8 @@ export class FioIoGen {
     if (job.io.zonemode === 'strided' && job.io.zonesize > 0) this.setupStridedZone(d);
     const off = this.getNextOffset(d);
     if (off === null) return null;
-    const { offset, isRandom, busyOk } = off;
-    let len = this.getNextBuflen(d, offset, isRandom);
+    const { offset, busyOk } = off;
+    let len = this.getNextBuflen(d, offset);
     if (len === 0) return null;
     if (offset + len > this.file.realSize) return null;
     if (this.random && this.map !== null) len = this.markRandomMap(d, offset, len, busyOk);
@@ -400,7 +400,7 @@ export class FioIoGen {
   }
 
   // io_u.c: get_next_block() + get_next_offset()
-  private getNextOffset(d: Dir): { offset: number; isRandom: boolean; busyOk: boolean } | null {
+  private getNextOffset(d: Dir): { offset: number; busyOk: boolean } | null {
     let rwSeqHit = false;
     if (this.ddirSeqNr > 0 && --this.seqNrLeft === 0) {
       rwSeqHit = true;
@@ -408,14 +408,12 @@ export class FioIoGen {
     }
     let rel: number | null = null;
     let b: number | null = null;
-    let isRandom = false;
     let busyOk = false;
     if (rwSeqHit) {
       if (this.random) {
         const perc = this.job.io.percentageRandom[d];
         if (perc === 100 || this.seqRandState[d].between(1, 100) <= perc) {
           b = this.randBlockOrReset(d);
-          isRandom = true;
           if (b === null) return null;
         } else {
           busyOk = true;
@@ -445,7 +443,7 @@ export class FioIoGen {
     if (offset >= this.file.ioSize) return null;
     const abs = offset + this.fileOffset;
     if (abs >= this.file.realSize) return null;
-    return { offset: abs, isRandom, busyOk };
+    return { offset: abs, busyOk };
   }
 
   // io_u.c: io_u_fits()
@@ -454,14 +452,13 @@ export class FioIoGen {
   }
 
   // io_u.c: get_next_buflen()
-  private getNextBuflen(d: Dir, offset: number, _isRandom: boolean): number {
+  private getNextBuflen(d: Dir, offset: number): number {
     const minbs = this.minBs[d];
     const maxbs = this.maxBs[d];
     if (minbs === maxbs) return minbs;
     if (!this.fits(offset, minbs)) return 0;
     const st = this.bsState[d];
     const split = this.job.io.bssplit?.[d];
-    const pow2 = (minbs & (minbs - 1)) === 0;
     let buflen = 0;
     for (let tries = 0; ; tries++) {
       if (split === undefined) {
@@ -478,10 +475,11 @@ export class FioIoGen {
           if (r / perc <= lim && this.fits(offset, buflen)) break;
         }
       }
-      if (!this.job.io.bsUnaligned) buflen = pow2 ? buflen - (buflen % minbs) : buflen - (buflen % minbs);
+      // buflen &= ~(minbs - 1) for a power of two, buflen -= buflen % minbs otherwise: the same
+      if (!this.job.io.bsUnaligned) buflen -= buflen % minbs;
       if (buflen > maxbs) buflen = maxbs;
       if (this.fits(offset, buflen)) return buflen;
-      if (tries > 10_000) return 0;
+      if (tries > 10_000) return 0; // fio would spin forever; end the pass instead
     }
   }
 

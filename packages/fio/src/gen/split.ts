@@ -88,7 +88,8 @@ export function parseZoneSplit(raw: string, kb: KbBase, absolute: boolean): Pars
     const r = splitParseDdir(s, kb, absolute, 256);
     if (!r.ok) return r;
     if (r.value.length === 0) return { ok: false, error: 'empty zone list' };
-    const access = r.value.map((e) => (e.val1 > 255 ? e.val1 % 256 : e.val1));
+    // zone_split.access_perc is a uint8_t
+    const access = r.value.map((e) => e.val1 % 256);
     const sizes = r.value.map((e) => e.val2);
     const accessSum = access.reduce((a, b) => a + b, 0);
     const sizeSum = absolute ? 0 : sizes.filter((p) => p !== MISSING).reduce((a, b) => a + b, 0);
