@@ -57,5 +57,7 @@ export const PACE_OPTION_DEFS: readonly OptionDef[] = [
   def('ratecycle', () => zParsed((s) => parseTimeNs(s, 'ms')), (f, v) => setPace(f, { ratecycleNs: v })),
   def('thinktime', usec, (f, v) => setPace(f, { thinktimeNs: v })),
   def('thinktime_spin', usec, (f, v) => setPace(f, { thinktimeSpinNs: v })),
+  // fio's default; offload would add submitter threads dio does not run
+  def('io_submit_mode', () => zChoice({ inline: 'inline' } as const, { offload: 'io_submit_mode=offload is not supported: dio runs fio\'s inline submission (remove it)' }), () => undefined),
   def('thinktime_blocks', () => zParsed(parseInteger), (f, v) => setPace(f, { thinktimeBlocks: Math.max(1, v) })),
 ];

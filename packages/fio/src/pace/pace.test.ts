@@ -17,6 +17,11 @@ describe('ordering', () => {
     expect(out.every((j) => j.error === 0 && j.write.totalIos + j.read.totalIos === 256)).toBe(true);
   });
 
+  it('io_submit_mode=inline is fio\'s default; offload is refused at its line', () => {
+    expect(parseJobFile(`${head}[a]\nsize=1m\nio_submit_mode=inline\n`, 'job.fio')).toHaveLength(1);
+    expect(() => parseJobFile(`${head}[a]\nsize=1m\nio_submit_mode=offload\n`, 'job.fio')).toThrow(/job\.fio:8: .*offload is not supported/);
+  });
+
   it('wait_for must name another job', () => {
     expect(() => parseJobFile(`${head}[a]\nsize=1m\nwait_for=nope\n`, 'job.fio')).toThrow(FioJobError);
   });
