@@ -5,7 +5,7 @@
  * @module
  */
 import type { JobFields } from '../draft';
-import { def, type OptionDef } from '../option-def';
+import { def, intIn, type OptionDef } from '../option-def';
 import { zChoice, zFlag, zParsed, zValue } from '../schemas';
 import { parseInteger, parseSize, parseTimeNs, type KbBase, type Parsed } from '../units';
 import type { PerDdir } from '../gen/io-options';
@@ -57,6 +57,11 @@ export const PACE_OPTION_DEFS: readonly OptionDef[] = [
   def('ratecycle', () => zParsed((s) => parseTimeNs(s, 'ms')), (f, v) => setPace(f, { ratecycleNs: v })),
   def('thinktime', usec, (f, v) => setPace(f, { thinktimeNs: v })),
   def('thinktime_spin', usec, (f, v) => setPace(f, { thinktimeSpinNs: v })),
+  def('flow', () => intIn(0), (f, v) => setPace(f, { flow: v })),
+  def('flow_id', () => intIn(0), (f, v) => setPace(f, { flowId: v })),
+  def('flow_sleep', usec, (f, v) => setPace(f, { flowSleepNs: v })),
+  // fio 3.33's token-based flow control no longer reads the watermark
+  def('flow_watermark', () => intIn(0), () => undefined),
   // fio's default; offload would add submitter threads dio does not run
   def('io_submit_mode', () => zChoice({ inline: 'inline' } as const, { offload: 'io_submit_mode=offload is not supported: dio runs fio\'s inline submission (remove it)' }), () => undefined),
   def('thinktime_blocks', () => zParsed(parseInteger), (f, v) => setPace(f, { thinktimeBlocks: Math.max(1, v) })),

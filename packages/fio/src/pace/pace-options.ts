@@ -38,6 +38,12 @@ export interface FioPaceOptions {
   readonly thinktimeSpinNs: number;
   /** `thinktime_blocks`: think after this many completed I/Os. */
   readonly thinktimeBlocks: number;
+  /** `flow`: this job's weight in its flow group (0 = no flow control). */
+  readonly flow: number;
+  /** `flow_id`: the flow group. */
+  readonly flowId: number;
+  /** `flow_sleep` in ns: how long a throttled job sleeps (0: it spins). */
+  readonly flowSleepNs: number;
 }
 
 /** fio's defaults. */
@@ -56,4 +62,7 @@ export const DEFAULT_PACE_OPTIONS: FioPaceOptions = {
   thinktimeNs: 0,
   thinktimeSpinNs: 0,
   thinktimeBlocks: 1,
+  flow: 0,
+  flowId: 0,
+  flowSleepNs: 0,
 };

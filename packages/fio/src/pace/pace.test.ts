@@ -79,6 +79,13 @@ describe('rate and think time', () => {
     expect(long?.read.totalIos).toBeLessThanOrEqual(32);
   });
 
+  it('flow: jobs of one flow_id issue in proportion to their weights', () => {
+    const [a, b] = run('[a]\nrw=randread\nsize=64m\nflow=3\nflow_sleep=20\nruntime=20ms\ntime_based\n[b]\nrw=randread\nsize=64m\nflow=1\nflow_sleep=20\nruntime=20ms\ntime_based\n');
+    const ratio = (a?.read.totalIos ?? 0) / (b?.read.totalIos ?? 1);
+    expect(ratio).toBeGreaterThan(2.7);
+    expect(ratio).toBeLessThan(3.3);
+  });
+
   it('rate_min ends a job that cannot keep the rate with EIO', () => {
     const [j] = run('[m]\nrw=randread\nsize=64m\nrate_iops=100\nrate_iops_min=1000\nruntime=4s\ntime_based\n');
     expect(j?.error).toBe(5);

@@ -7,7 +7,7 @@
  */
 import type { Layout } from '@dio/fs';
 import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
-import { charge, currentTask, type KGen, sleep } from '@dio/sim';
+import { charge, currentTask, type KGen, sleep, wait } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { LatLogSample } from '../lat-log';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
@@ -18,6 +18,7 @@ import { SyncEngine } from './engine-sync';
 import { jobFilePath } from '../files/file-options';
 import { planFile } from '../gen/file-plan';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
+import { type FlowGroup, FlowMember } from '../pace/flow';
 import { MinRateCheck } from '../pace/rate';
 import type { IoU } from './io-u';
 import type { Stack } from './stack';
@@ -35,6 +36,8 @@ export interface JobLogs {
 /** Shared by the jobs of a run: set `stopped` to end every job (fio's fio_terminate_threads(), for exitall). */
 export interface RunControl {
   stopped: boolean;
+  /** The flow groups of the run (flow=, flow_id=). */
+  readonly flows?: ReadonlyMap<number, FlowGroup>;
 }
 
 /** fio's EIO: the error a job ends with when rate_min is not met. */
@@ -134,6 +137,8 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const doneIos = [0, 0];
   const doneBytes = [0, 0];
   let thinkPending = false;
+  const flowGroup = pace.flow > 0 ? ctl.flows?.get(pace.flowId) : undefined;
+  const flow = flowGroup === undefined ? null : new FlowMember(flowGroup, pace.flow);
   const rampEnd = start + job.rampTimeNs;
   const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
   const free = [...ious].reverse();
@@ -260,6 +265,21 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         continue;
       }
     }
+    if (flow !== null && flow.exceeded()) {
+      // do_io(): a job ahead of its flow share sleeps flow_sleep (after io_u_quiesce()) or spins;
+      // dio's spin waits until another job of the group issues (same I/O, no CPU burnt)
+      if (pace.flowSleepNs > 0) {
+        yield* quiesce();
+        yield sleep(pace.flowSleepNs);
+      } else {
+        if (pendingCommit > 0) {
+          submitted(yield* engine.commit());
+          pendingCommit = 0;
+        }
+        yield wait(flow.moved, { state: 'S', timeout: Math.max(1, Math.min(1_000_000, end - sim.now)) });
+      }
+      continue;
+    }
     if (minRate.active && now >= rampEnd) {
       // backend.c: check_min_rate()
       // fio logs "<job>: rate_min=... not met" and ends the job with EIO
@@ -350,6 +370,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       pendingCommit = 0;
     }
   }
+  flow?.leave();
   const stop = Math.min(sim.now, end);
   res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
   // backend.c: cleanup_pending_aio() — reap what is still in flight; it counts

@@ -9,6 +9,7 @@ import type { GenPlace } from '../gen/io-gen';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
+import { flowGroups } from '../pace/flow';
 import { jobDependencies } from '../pace/ordering';
 import { type JobLogs, type RunControl, runJobTask } from './job-runner';
 import type { KernelProfile } from './profile';
@@ -103,7 +104,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   const deps = jobDependencies(jobs);
   const ordered = jobs.some((j, i) => (deps[i]?.length ?? 0) > 0 || j.pace.startdelayNs > 0 || j.pace.exitall);
   const gates: JobGate[] = jobs.map((j) => ({ remaining: j.numjobs, done: new Completion(`fio job ${j.name} done`) }));
-  const ctl: RunControl = { stopped: false };
+  const ctl: RunControl = { stopped: false, flows: flowGroups(jobs) };
   for (const [i, job] of jobs.entries()) {
     const waitOn = (deps[i] ?? []).map((k) => gates[k] as JobGate);
     for (let clone = 0; clone < job.numjobs; clone++) {
