@@ -4,5 +4,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-process.argv.splice(2, 0, join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'cli', 'src', 'bin.ts'));
+const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'cli', 'src', 'bin.ts');
+process.argv.splice(2, 0, entry);
+// the bundle runs from node_modules/.cache: this lets the CLI find its own dependencies' files (report assets)
+globalThis.__dioSourceEntry = entry;
 await import('./run-ts.mjs');

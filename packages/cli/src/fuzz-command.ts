@@ -6,8 +6,8 @@
  */
 import { cpuUsage } from 'node:process';
 import { failedMessage, failureLine, formatSummary, fuzz, type FuzzFailure, fuzzJson, fuzzShard } from './dst/fuzz';
-import { FuzzFailed, UsageError } from './errors';
-import { parseSeed } from './profile-arg';
+import { FuzzFailed } from './errors';
+import { parseCount, parseSeed } from './profile-arg';
 import type { Io } from './main';
 import { progress } from './progress';
 import { shardIndices, shardOption } from './shard';
@@ -35,8 +35,7 @@ export function throughputLine(seeds: number, cpuMicros: number, wallMs: number)
 
 /** Run `dio fuzz`. */
 export function fuzzCommand(io: Io, o: FuzzOptions): void {
-  const n = Number(o.seeds);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--seeds: '${o.seeds}' must be a positive integer`);
+  const n = parseCount('--seeds', o.seeds, 1e12);
   const from = parseSeed(o.from);
   const shard = shardOption(o.shard, o.format);
   const runs = shard === null ? n : shardIndices(n, shard).length;

@@ -6,9 +6,10 @@
  * or repeated shard indices are named.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { ZodError } from 'zod';
-import { compareHeading, compareJson, type CompareResult, formatTable } from './compare';
+import type { UserFs } from './user-fs';
+import { type CompareCell, compareHeading, compareJson, formatTable } from './compare';
+import type { Provenance } from './report/provenance';
 import { failedMessage, formatSummary, fuzzJson, fuzzSummary, type FuzzSummary } from './dst/fuzz';
 import { FuzzFailed, UsageError } from './errors';
 import { shardDocs, shardEnvelope, type CompareWork, type ShardDoc, type SweepWork } from './shard-doc';
@@ -23,8 +24,8 @@ export interface ShardInput {
 
 /** Shards put back together. */
 export type Merged =
-  | { readonly command: 'compare'; readonly work: CompareWork; readonly cells: readonly CompareResult[] }
-  | { readonly command: 'sweep'; readonly work: SweepWork; readonly cells: readonly SweepCell[] }
+  | { readonly command: 'compare'; readonly work: CompareWork; readonly cells: readonly CompareCell[]; readonly provenance: Provenance }
+  | { readonly command: 'sweep'; readonly work: SweepWork; readonly cells: readonly SweepCell[]; readonly provenance: Provenance }
   | { readonly command: 'fuzz'; readonly summary: FuzzSummary };
 
 const fail = (msg: string): never => {
@@ -50,7 +51,6 @@ const fileList = (files: readonly string[]): string => (files.length <= 8 ? file
 
 /** Parse every input and check they are the shards of one run: same command, version, count and work; each index once. */
 function readShards(inputs: readonly ShardInput[]): { file: string; doc: ShardDoc }[] {
-  if (inputs.length === 0) fail('give the shard documents to merge');
   const envs = inputs.map(({ file, text }) => {
     let json: unknown;
     try {
@@ -103,6 +103,20 @@ function inOrder<R>(docs: readonly { file: string; doc: { dio_shard: { index: nu
   return out;
 }
 
+/**
+ * The provenance of the run: every shard's must agree but for the machine it
+ * ran on (a cluster's nodes differ); the merged output carries shard 0's.
+ */
+function sameProvenance(docs: readonly { file: string; doc: { dio_shard: { index: number }; provenance: Provenance } }[]): Provenance {
+  const first = [...docs].sort((a, b) => a.doc.dio_shard.index - b.doc.dio_shard.index)[0];
+  if (first === undefined) return fail('no shards');
+  const key = (p: Provenance): string => JSON.stringify({ ...p, machine: '' });
+  for (const { file, doc } of docs) {
+    if (key(doc.provenance) !== key(first.doc.provenance)) fail(`${first.file} and ${file} differ in provenance (command line, workload or profiles)`);
+  }
+  return first.doc.provenance;
+}
+
 /** Merge the shard documents of one run. */
 export function mergeShards(inputs: readonly ShardInput[]): Merged {
   const docs = readShards(inputs);
@@ -110,11 +124,11 @@ export function mergeShards(inputs: readonly ShardInput[]): Merged {
   switch (first?.dio_shard.command) {
     case 'compare': {
       const d = docs as { file: string; doc: Extract<ShardDoc, { dio_shard: { command: 'compare' } }> }[];
-      return { command: 'compare', work: first.dio_shard.work as CompareWork, cells: inOrder(d) };
+      return { command: 'compare', work: first.dio_shard.work as CompareWork, cells: inOrder(d) as unknown as CompareCell[], provenance: sameProvenance(d) };
     }
     case 'sweep': {
       const d = docs as { file: string; doc: Extract<ShardDoc, { dio_shard: { command: 'sweep' } }> }[];
-      return { command: 'sweep', work: first.dio_shard.work as SweepWork, cells: inOrder(d) };
+      return { command: 'sweep', work: first.dio_shard.work as SweepWork, cells: inOrder(d) as unknown as SweepCell[], provenance: sameProvenance(d) };
     }
     case 'fuzz': {
       const d = docs.map((x) => x.doc as Extract<ShardDoc, { dio_shard: { command: 'fuzz' } }>);
@@ -133,10 +147,10 @@ export function mergeShards(inputs: readonly ShardInput[]): Merged {
 export function renderMerged(m: Merged, format: 'json' | 'text'): string {
   switch (m.command) {
     case 'compare':
-      return format === 'json' ? compareJson(m.cells, m.work.seed, m.work.runtime_ns, m.work.ramp_time_ns) : `${compareHeading(m.work.engine, m.work.ramp_time, m.work.runtime, m.work.seed)}\n${formatTable(m.cells, m.work.profiles)}`;
+      return format === 'json' ? compareJson(m.cells, m.work.seed, m.work.runtime_ns, m.work.ramp_time_ns, m.provenance) : `${compareHeading({ engine: m.work.engine, rampTime: m.work.ramp_time, runtime: m.work.runtime, profiles: m.work.profiles }, m.work.seed)}\n${formatTable(m.cells, m.work.profiles)}`;
     case 'sweep': {
       const combinations = m.work.set.reduce((a, s) => a * s.values.length, 1);
-      return format === 'json' ? sweepJson(m.cells, m.work.seed) : `${sweepHeading(m.work.file, combinations, m.work.profiles.length, m.work.seed)}\n${formatSweepTable(m.cells, m.work.profiles)}`;
+      return format === 'json' ? sweepJson(m.cells, m.work.seed, m.provenance) : `${sweepHeading(m.work.file, combinations, m.work.profiles.length, m.work.seed)}\n${formatSweepTable(m.cells, m.work.profiles)}`;
     }
     case 'fuzz':
       return format === 'json' ? fuzzJson(m.summary) : formatSummary(m.summary).join('\n');
@@ -144,10 +158,10 @@ export function renderMerged(m: Merged, format: 'json' | 'text'): string {
 }
 
 /** `dio merge`: read, merge, print (or write `out`); a merged fuzz campaign with failing seeds exits 1, as the unsharded run. */
-export function mergeCommand(print: (s: string) => void, files: readonly string[], o: { out?: string; format: 'json' | 'text' }): void {
-  const m = mergeShards(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+export function mergeCommand(print: (s: string) => void, fs: UserFs, files: readonly string[], o: { out?: string; format: 'json' | 'text' }): void {
+  const m = mergeShards(files.map((file) => ({ file, text: fs.read(file, 'shard document') })));
   const text = renderMerged(m, o.format);
   if (o.out === undefined) print(text);
-  else writeFileSync(o.out, `${text}\n`);
+  else fs.write(o.out, `${text}\n`, 'merged output');
   if (m.command === 'fuzz' && m.summary.failed.length > 0) throw new FuzzFailed(failedMessage(m.summary));
 }

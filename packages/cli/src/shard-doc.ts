@@ -7,7 +7,8 @@
  */
 import type { KernelProfile } from '@dio/fio';
 import { z } from 'zod';
-import type { CompareCell, CompareResult } from './compare';
+import type { CompareCell } from './compare';
+import type { Provenance } from './report/provenance';
 import type { FuzzTally } from './dst/fuzz';
 import { profileIds, type Shard, shardHeader, shardJson, withIndices } from './shard';
 import type { SweepCell } from './sweep';
@@ -27,8 +28,11 @@ const sweepWork = z.object({ file: z.string(), job_sha256: z.string(), set: z.ar
 /** What defines a fuzz campaign: seeds [from, from + seeds). */
 const fuzzWork = z.object({ from: int, seeds: int.positive() });
 
-const compareResult = z.object({ qd: int, policy: z.string(), profile: z.string(), iops: z.number(), clat_ns: clat });
-const sweepResult = z.object({ point: z.array(z.tuple([z.string(), z.string()])), profile: z.string(), iops: z.number(), clat_ns: clat });
+// a cell's report figures (stage table, completion contexts, clat buckets) pass through as the shard wrote them
+const compareResult = z.object({ qd: int, policy: z.string(), profile: z.string(), iops: z.number(), clat_ns: clat }).passthrough();
+const sweepResult = z.object({ point: z.array(z.tuple([z.string(), z.string()])), profile: z.string(), iops: z.number(), clat_ns: clat }).passthrough();
+/** Where the results came from (see report/provenance.ts); shards of one run agree on it but for the machine. */
+const provenance = z.object({ dio_version: z.string(), command: z.string(), workload: z.string(), seed: int, profiles: z.array(z.object({ name: z.string(), json: z.string() })), machine: z.string() });
 const fuzzFailure = z.object({ seed: int, case: z.string(), failures: z.array(z.string()), failureCount: int, traceHash: z.string() });
 const fuzzTally = z.object({ writes: int, deadlocksReported: int, coverage: z.record(z.number()), failed: z.array(fuzzFailure), traceHashes: z.array(z.string()) });
 
@@ -37,8 +41,8 @@ export const shardEnvelope = z.object({ dio_shard: z.object({ command: z.enum(['
 
 /** Each command's shard document. */
 export const shardDocs = {
-  compare: z.object({ dio_shard: header('compare', compareWork), results: indexed(compareResult) }),
-  sweep: z.object({ dio_shard: header('sweep', sweepWork), results: indexed(sweepResult) }),
+  compare: z.object({ dio_shard: header('compare', compareWork), provenance, results: indexed(compareResult) }),
+  sweep: z.object({ dio_shard: header('sweep', sweepWork), provenance, results: indexed(sweepResult) }),
   fuzz: z.object({ dio_shard: header('fuzz', fuzzWork), results: fuzzTally }),
 };
 
@@ -51,15 +55,15 @@ export type CompareWork = z.infer<typeof compareWork>;
 export type SweepWork = z.infer<typeof sweepWork>;
 
 /** `dio compare --shard`: the shard's cells (without the wall-clock rate, which differs run to run). */
-export function compareShardJson(shard: Shard, points: number, w: Omit<CompareWork, 'profiles'> & { profiles: readonly KernelProfile[] }, cells: readonly CompareCell[]): string {
-  const results = cells.map(({ qd, policy, profile, iops, clat_ns }): CompareResult => ({ qd, policy, profile, iops, clat_ns }));
-  return shardJson(shardHeader('compare', shard, points, { ...w, profiles: profileIds(w.profiles) }), withIndices(results, shard));
+export function compareShardJson(shard: Shard, points: number, w: Omit<CompareWork, 'profiles'> & { profiles: readonly KernelProfile[] }, cells: readonly CompareCell[], prov: Provenance): string {
+  const results = cells.map(({ simIosPerSec: _, ...cell }) => cell);
+  return shardJson(shardHeader('compare', shard, points, { ...w, profiles: profileIds(w.profiles) }), withIndices(results, shard), prov);
 }
 
 /** `dio sweep --shard`: the shard's cells. */
-export function sweepShardJson(shard: Shard, points: number, w: { file: string; jobSha256: string; axes: readonly SetAxis[]; profiles: readonly KernelProfile[]; seed: number }, cells: readonly SweepCell[]): string {
+export function sweepShardJson(shard: Shard, points: number, w: { file: string; jobSha256: string; axes: readonly SetAxis[]; profiles: readonly KernelProfile[]; seed: number }, cells: readonly SweepCell[], prov: Provenance): string {
   const work: SweepWork = { file: w.file, job_sha256: w.jobSha256, set: w.axes.map((a) => ({ option: a.option, values: [...a.values] })), profiles: profileIds(w.profiles), seed: w.seed };
-  return shardJson(shardHeader('sweep', shard, points, work), withIndices(cells, shard));
+  return shardJson(shardHeader('sweep', shard, points, work), withIndices(cells, shard), prov);
 }
 
 /** `dio fuzz --shard`: the shard's tally of seeds [from, from + seeds). */

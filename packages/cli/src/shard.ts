@@ -91,8 +91,8 @@ export function withIndices<R>(results: readonly R[], shard: Shard): IndexedResu
 }
 
 /** A shard document: the header, then the shard's results (indexed points, or a fuzz tally). */
-export function shardJson(header: ShardHeader, results: unknown): string {
-  return JSON.stringify({ dio_shard: header, results }, null, 2);
+export function shardJson(header: ShardHeader, results: unknown, provenance?: unknown): string {
+  return JSON.stringify({ dio_shard: header, ...(provenance !== undefined && { provenance }), results }, null, 2);
 }
 
 /** The `--shard` option of a command: null without one; a shard needs `--format json` (the document dio merge reads). */

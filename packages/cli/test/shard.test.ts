@@ -1,7 +1,8 @@
 /**
  * `--shard i/n` and `dio merge` across processes: a sweep run as 1, 3 and 7
  * shards, each shard its own `node dio.mjs` process (one bundle, built once),
- * merges to the byte-identical JSON of the unsharded run; so does a small
+ * merges to the byte-identical JSON of the unsharded run; so do a small
+ * comparison in 3 shards (in this process) and a small
  * fuzz campaign in 3 processes (the 300-seed campaign is in
  * shard-fuzz.test.ts, in-process). Bad merges give one-line errors naming
  * the files.
@@ -88,6 +89,22 @@ describe('--shard i/n', () => {
     expect(m.err).toBe('');
     expect(m.out).toBe(whole);
     expect(JSON.parse(whole)).toMatchObject({ from: 501, seeds: 12, failed: [] });
+  }, 120_000);
+
+  it('a comparison as 3 shards (in this process) merges to the bytes of the unsharded run, JSON and table', async () => {
+    let out = '';
+    const run = async (...argv: string[]): Promise<string> => {
+      out = '';
+      expect(await main(argv, { out: (s) => (out += `${s}\n`), err: () => {}, isTTY: false })).toBe(0);
+      return out;
+    };
+    const args = ['compare', '--qd', '1,4', '--runtime', '5ms', '--ramp-time', '1ms', '--quiet', '--jobs', '1'];
+    const json = await run(...args, '--format', 'json');
+    const table = await run(...args);
+    const files = [0, 1, 2].map((i) => join(dir, `compare-${i}-of-3.json`));
+    for (const [i, f] of files.entries()) writeFileSync(f, await run(...args, '--format', 'json', '--shard', `${i}/3`));
+    expect((await merge(...files)).out).toBe(json);
+    expect((await merge('--format', 'text', ...files)).out).toBe(table);
   }, 120_000);
 
   it('refuses bad merges in one line naming the files', async () => {

@@ -245,8 +245,14 @@ export abstract class SchedCore extends Executor {
     }
     if (next !== prev) {
       next.nvcsw++;
-      let cost = this.costs.contextSwitch;
-      if (prev === null && this.now - cpu.idleSince >= this.sched.idleResidencyNs) cost += this.costs.idleExit;
+      const costs = this.costTable;
+      let cost = costs.contextSwitch;
+      const idleExit = prev === null && this.now - cpu.idleSince >= this.sched.idleResidencyNs ? costs.idleExit : 0;
+      cost += idleExit;
+      if (this.stages !== null) {
+        this.stages.addNamed(next.ctx, 'contextSwitch', costs.contextSwitch);
+        if (idleExit > 0) this.stages.addNamed(next.ctx, 'idleExit', idleExit);
+      }
       next.ctx.spendLeft += cost;
       next.ctx.sysDebt += cost;
       if (this.tracing) {

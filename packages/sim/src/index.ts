@@ -32,6 +32,8 @@ export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall
 export { runTaskWork } from './task-work';
 export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';
+export { StageAccounting, STAGES, COST_NAMES, CONTEXT_CLASSES, WORKQUEUE_HOP_STAGES, type CostName, type ContextClass, type StageName } from './stages';
+export { CpuWindows, UTIL_CLASSES, type UtilClass } from './cpu-windows';
 export { Tracer, TRACE_MAX_PENDING, type NestedSlice, type TraceRecord, type TraceArgs, type TraceSink } from './trace';
 export { toChromeTrace, toFtraceText, ChromeTraceConverter, ChromeJsonTraceWriter, type ChromeEvent, type ChromeTraceOptions } from './trace-export';
 export { PerfettoProtoTraceWriter, PERFETTO_FIELDS, TYPE_SLICE_BEGIN, TYPE_SLICE_END, TYPE_INSTANT } from './trace-proto';

@@ -113,13 +113,14 @@ export abstract class Interrupts extends SchedCore {
     let idleExit = 0;
     if (top !== null) this.suspend(top);
     else {
-      if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) idleExit = this.costs.idleExit;
+      if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) idleExit = this.costTable.idleExit;
       cpu.idleSince = Number.POSITIVE_INFINITY; // awake now: a task switched in after this IRQ pays no second idle exit
     }
     const ctx = new ExecContext(kind, w.name, cpu, null, null);
     ctx.handler = w;
     ctx.entryCost = w.entryCost ?? 0;
     ctx.spendLeft = idleExit;
+    if (this.stages !== null && idleExit > 0) this.stages.addNamed(ctx, 'idleExit', idleExit);
     cpu.irqStack.push(ctx);
     if (this.tracing) {
       current.ctx = ctx;
@@ -131,7 +132,7 @@ export abstract class Interrupts extends SchedCore {
 
   /** The softirq loop on `cpu` as interrupt work named `name`, with the softirq entry cost. */
   private softirqLoopWork(cpu: Cpu, name: string): IrqWork {
-    return { name, fn: (cpu.softirqLoop ??= () => this.softirqLoopNow(cpu)), entryCost: this.costs.softirq };
+    return { name, fn: (cpu.softirqLoop ??= () => this.softirqLoopNow(cpu)), entryCost: this.costTable.softirq };
   }
 
   // kernel/softirq.c: __do_softirq()

@@ -11,7 +11,9 @@ import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
 import { flowGroups } from '../pace/flow';
 import { jobDependencies } from '../pace/ordering';
-import { type JobLogs, type RunControl, runJobTask } from './job-runner';
+import { checkFilesFit } from './device-fit';
+import { type RunControl, runJobTask } from './job-runner';
+import { JobLogger, wantsLogs } from './job-logger';
 import type { KernelProfile } from './profile';
 import { buildStack, type Stack } from './stack';
 
@@ -35,13 +37,15 @@ export interface RunOptions {
    * a fraction; results are identical with or without it.
    */
   readonly onProgress?: (fraction: number) => void;
+  /** Account CPU time per named cost (`stack.sim.stages`) and per CPU in windows of this many ns (`stack.sim.cpuWindows`); results are the same. */
+  readonly accounting?: { readonly stages?: boolean; readonly cpuWindowNs?: number };
 }
 
 /** What a run produced. */
 export interface RunOutput {
   readonly result: FioRunResult;
-  /** Per job, when write_lat_log was set. */
-  readonly logs: readonly (JobLogs | null)[];
+  /** Per job (clone), when it writes logs (write_lat_log, write_bw_log, …): see `logFiles`. */
+  readonly logs: readonly (JobLogger | null)[];
   readonly stack: Stack;
   /** Wall-clock ms the simulation took. */
   readonly wallMs: number;
@@ -95,11 +99,12 @@ function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress:
 /** Run `jobs` concurrently on one machine built from `profile`. */
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
-  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1 });
+  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1, ...opts.accounting });
+  checkFilesFit(jobs, stack);
   const sim = stack.sim;
   if (opts.traceTo !== undefined) sim.tracer.stream(opts.traceTo(sim.cpus.length));
   const results: RecordingJobResult[] = [];
-  const logs: (JobLogs | null)[] = [];
+  const logs: (JobLogger | null)[] = [];
   let n = 0;
   const deps = jobDependencies(jobs);
   const ordered = jobs.some((j, i) => (deps[i]?.length ?? 0) > 0 || j.pace.startdelayNs > 0 || j.pace.exitall);
@@ -110,7 +115,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
       const place = jobPlace(job, clone, jobNumber, sim.rng);
-      const log: JobLogs | null = job.writeLatLog !== undefined ? { slat: [], clat: [], lat: [] } : null;
+      const log = wantsLogs(job) ? new JobLogger(job, jobNumber + 1) : null;
       const res = createJobResult(job, 0);
       const body = runJobTask(stack, job, jobNumber, res, place, log, ctl);
       const t = sim.spawn('fio', ordered ? gated(body, job, waitOn, gates[i] as JobGate, ctl) : body, {
@@ -144,7 +149,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     timestampMs: opts.timestampMs ?? 0,
     jobs: results,
     diskUtil: [{ ...disk, inQueue: disk.readTicks + disk.writeTicks, util: busy }],
-    globalOptions: opts.globalOptions ?? [],
+    globalOptions: opts.globalOptions ?? jobs[0]?.globalOptions ?? [],
   };
   return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung };
 }
