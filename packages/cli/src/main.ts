@@ -3,7 +3,7 @@
  * @module
  */
 import { basename } from 'node:path';
-import { COMMAND_LINE, formatOutput, logFiles, parseFormats, parseJobFile, PROFILES, runJobs } from '@dio/fio';
+import { COMMAND_LINE, defaultExpandContext, formatOutput, logFiles, parseFormats, parseJobFile, PROFILES, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
@@ -42,8 +42,10 @@ export interface Io {
 
 /** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows. */
 function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}) {
-  const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile);
   const profile = loadProfile(o.profile, files);
+  // ${VAR} from the environment, $ncpus from the simulated machine
+  const base = defaultExpandContext();
+  const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile, { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } });
   const seed = parseSeed(o.seed);
   const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);

@@ -17,6 +17,7 @@
 export { FioJobError, type SourceLocation } from './errors';
 export type { FioJob, FioOptionEcho, BlockSizes, RwMode, IoEngineName, SyncMode, FallocateMode, OutputFormat } from './job';
 export { parseJobFile } from './parse-job-file';
+export { defaultExpandContext, expandValue, type ExpandContext, type JobKeywords } from './expand';
 export { parseFioArgs, parseFormats, COMMAND_LINE, type FioInvocation, type FioArgsOptions } from './parse-args';
 export { parseSize, parseTimeNs, parseCpuList, parsePercentileList, type KbBase, type Parsed } from './units';
 export { OPTION_DEFS, type OptionDef } from './options';
