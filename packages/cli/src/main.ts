@@ -3,7 +3,7 @@
  * @module
  */
 import { basename } from 'node:path';
-import { COMMAND_LINE, formatOutput, logFiles, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type FioJob, type RunOptions } from '@dio/fio';
+import { COMMAND_LINE, defaultExpandContext, formatOutput, logFiles, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
@@ -27,7 +27,7 @@ import { parsePositiveTime, parseTime } from './time-arg';
 import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 import { type UserFs, userFs } from './user-fs';
-import { version } from '../package.json';
+import { DIO_VERSION } from './version';
 
 /**
  * Where the command writes: stdout, stderr, and whether stderr is a terminal
@@ -43,7 +43,13 @@ export interface Io {
 
 /** Parse a job file and run it on a profile (see `simulateJobs`). */
 function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}) {
-  return simulateJobs(io, files, parseJobFile(files.read(jobFile, 'job file'), jobFile), o, tracePath, accounting);
+  return simulateJobs(io, files, parseJobFile(files.read(jobFile, 'job file'), jobFile, expandFor(loadProfile(o.profile, files))), o, tracePath, accounting);
+}
+
+/** `${VAR}` from the environment, `$ncpus` from the simulated machine. */
+function expandFor(profile: KernelProfile): ExpandContext {
+  const base = defaultExpandContext();
+  return { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } };
 }
 
 /** Run jobs on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows; `run` adds the wall-clock cap and the global options. */
@@ -81,12 +87,12 @@ interface RunCmdOptions extends JobFileOptions, TraceFileOptions {
 
 /** `dio run`: fio's command line (job files, `--name` jobs, `--runtime`, `--section`, `--parse-only`); the exit code. */
 function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly string[], o: RunCmdOptions): number {
-  const readFile = (p: string): string => files.read(p, 'job file');
-  if (args.includes('--parse-only')) return parseOnly(io, args, readFile);
+  const fioArgs = { readFile: (p: string): string => files.read(p, 'job file'), expand: expandFor(loadProfile(o.profile, files)) };
+  if (args.includes('--parse-only')) return parseOnly(io, args, fioArgs);
   const formats = parseFormats(o.outputFormat, { file: COMMAND_LINE, line: 0 });
   if (o.terseVersion !== '3') throw new UsageError(`--terse-version: '${o.terseVersion}' is not supported (dio writes terse version 3)`);
   checkPictureOptions(o);
-  const inv = parseFioArgs(args, { readFile });
+  const inv = parseFioArgs(args, fioArgs);
   const wallMs = wallTimeoutMs(o.wallTimeout);
   warnJobs(io, inv.jobs);
   const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }) });
@@ -97,7 +103,7 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly s
   // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
   if (o.output !== undefined) files.write(o.output, text, 'report');
   else io.out(text);
-  for (const [path, log] of logFiles(res.logs)) files.write(path, log, 'log');
+  for (const [path, log, what] of logFiles(res.logs)) files.write(path, log, what);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
   return 0;
@@ -123,7 +129,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
   const files = userFs(io.cwd ?? process.cwd());
   const program = new Command('dio')
     .description('Emulate the Linux async O_DIRECT write path and compare DIO completion policies')
-    .version(version, '-V, --version')
+    .version(DIO_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
@@ -282,7 +288,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('-o, --out <out.html>', 'the HTML file to write')
     .option('--plot <out.svg|out.png>', 'also (or only) write the IOPS and p99 plot of a compare or sweep')
     .action((file: string, o: { out?: string; plot?: string }) => reportFromFile(files, file, { report: o.out, plot: o.plot }));
-  example(reportCmd, 'dio compare --format json > results.json && dio report results.json -o report.html');
+  example(reportCmd, 'dio report results.json -o report.html  (results.json from dio compare --format json)');
 
   const calibrateCmd = program
     .command('calibrate')

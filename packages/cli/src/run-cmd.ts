@@ -4,13 +4,13 @@
  * warnings of a run.
  * @module
  */
-import { checkFioArgs, jobWarnings, type FioJob, type RunOutput } from '@dio/fio';
+import { checkFioArgs, jobWarnings, type FioArgsOptions, type FioJob, type RunOutput } from '@dio/fio';
 import type { Io } from './main';
 import { parsePositiveTime } from './time-arg';
 
 /** `--parse-only`: every problem of the command line and its job files, one line each; the exit code (1 if any). */
-export function parseOnly(io: Io, args: readonly string[], readFile: (path: string) => string): number {
-  const { errors } = checkFioArgs(args, { readFile });
+export function parseOnly(io: Io, args: readonly string[], opts: FioArgsOptions): number {
+  const { errors } = checkFioArgs(args, opts);
   for (const e of errors) io.err(`dio: ${e.message}`);
   return errors.length > 0 ? 1 : 0;
 }

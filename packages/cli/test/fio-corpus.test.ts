@@ -32,13 +32,11 @@ const REFUSED_BY_DESIGN: Readonly<Record<string, RegExp>> = {
 
 /**
  * fio runs these; dio refuses them until the options land (issue 17's
- * job-file options: verify, rate, stonewall). Move each to the runnable set
- * when its option is implemented.
+ * job-file options: verify). Move each to the runnable set when its option
+ * is implemented.
  */
 const PENDING_OPTIONS: Readonly<Record<string, RegExp>> = {
   'verify-crc32c.fio': /^verify-crc32c\.fio:9: verify=crc32c: fio's option 'verify' is not implemented by dio: remove it$/,
-  'rate-limited.fio': /^rate-limited\.fio:8: rate_iops=1000: fio's option 'rate_iops' is not implemented by dio/,
-  'stonewall-seq-then-rand.fio': /^stonewall-seq-then-rand\.fio:14: stonewall: fio's option 'stonewall' is not implemented by dio/,
 };
 
 /** fio refuses these too (its "Bad option", "failed parsing"). */

@@ -21,6 +21,7 @@ export { parseFioArgs, checkFioArgs, parseFormats, COMMAND_LINE, type FioInvocat
 export { emulationBlockers, assertEmulated, jobWarnings } from './blockers';
 export { IGNORED_OPTIONS } from './ignored-options';
 export { FIO_GENERAL_OPTIONS, FIO_ENGINE_OPTIONS } from './fio-known-options';
+export { defaultExpandContext, expandValue, type ExpandContext, type JobKeywords } from './expand';
 export { parseSize, parseTimeNs, parseCpuList, parsePercentileList, type KbBase, type Parsed } from './units';
 export { OPTION_DEFS, type OptionDef } from './options';
 export {
@@ -55,8 +56,8 @@ export { PROFILES, PROFILE_FOR_POLICY, shippedProfile, profileForPolicy, CALIBRA
 export { parseProfile, profileByName, ProfileError, MAX_COST_NS, MAX_TIME_NS, BLK_MQ_MAX_DEPTH } from './run/profile-schema';
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
 export { buildStack, policyFor, type Stack } from './run/stack';
-export { JobSetupError, jobFile, fileLayout, type StopFlag } from './run/job-runner';
-export { JobLogger, logFiles, type LogKind } from './run/job-logger';
+export { JobSetupError, jobFile, fileLayout } from './run/job-runner';
+export { JobLogger, logFiles, type LogKind, type LogFile } from './run/job-logger';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';
 export type { IoU } from './run/io-u';
 export type { JobDraft, JobFields } from './draft';

@@ -3,6 +3,7 @@
  * @module
  */
 import { emulationBlockers } from './blockers';
+import type { ExpandContext } from './expand';
 import { COMMAND_LINE, FioJobError, type SourceLocation } from './errors';
 import type { FioJob, FioOptionEcho, OutputFormat } from './job';
 import { addJobFile } from './parse-job-file';
@@ -29,6 +30,8 @@ export interface FioInvocation {
 export interface FioArgsOptions {
   /** Reads a job file given as a positional argument; without it, job files are an error. */
   readonly readFile?: (path: string) => string;
+  /** The environment for `${VAR}` and the machine for fio's `$keywords` in job files (default: this process's). */
+  readonly expand?: ExpandContext;
 }
 
 const FORMATS: Readonly<Record<string, OutputFormat>> = { normal: 'normal', json: 'json', 'json+': 'json+', terse: 'terse' };
@@ -135,7 +138,7 @@ function parseInvocation(argv: readonly string[], opts: FioArgsOptions, sink: Er
         throw new FioJobError(f.at.file, f.at.line, `cannot read job file '${f.path}': ${e instanceof Error ? e.message : String(e)}`);
       }
     });
-    if (text !== undefined) addJobFile(builder, text, f.path, { ...(sections === undefined ? {} : { sections }), sink });
+    if (text !== undefined) addJobFile(builder, text, f.path, { ...(sections === undefined ? {} : { sections }), ...(opts.expand === undefined ? {} : { expand: opts.expand }), sink });
   }
   if (!builder.hasJobs) {
     sink(new FioJobError(COMMAND_LINE, 0, 'no jobs defined (use --name=<job> or a job file)'));

@@ -2,8 +2,9 @@
  * parseJobFile(): an fio job file to resolved jobs.
  * @module
  */
-import { parseIni } from './ini';
 import { FioJobError } from './errors';
+import { defaultExpandContext, type ExpandContext, expandValue } from './expand';
+import { parseIni } from './ini';
 import type { FioJob } from './job';
 import { byLine, caught, JobBuilder, lookupOption, throwError, type ErrorSink, type RawOption } from './resolve';
 
@@ -13,6 +14,8 @@ export interface JobFileOptions {
   readonly sections?: readonly string[];
   /** Where errors go (thrown by default). */
   readonly sink?: ErrorSink;
+  /** The environment for `${VAR}` and the machine for `$pagesize` / `$ncpus` / `$mb_memory` (default: this process's). */
+  readonly expand?: ExpandContext;
 }
 
 /**
@@ -23,12 +26,18 @@ export interface JobFileOptions {
  */
 export function addJobFile(builder: JobBuilder, text: string, fileName: string, opts: JobFileOptions = {}): void {
   const sink = opts.sink ?? throwError;
+  const expand = opts.expand ?? defaultExpandContext();
   for (const section of parseIni(text, fileName, sink)) {
     const isGlobal = section.name === 'global';
     if (!isGlobal && opts.sections !== undefined && !opts.sections.includes(section.name)) continue;
     let failed = section.failed;
     const raw = section.entries.flatMap((e): RawOption[] => {
-      const o = caught(sink, () => lookupOption(e.key, e.value, { file: fileName, line: e.line }));
+      const o = caught(sink, () => {
+        // init.c: ${VAR} and fio's $keywords in values
+        const x = e.value === undefined ? undefined : expandValue(e.value, expand);
+        if (x !== undefined && !x.ok) throw new FioJobError(fileName, e.line, `option '${e.key}': ${x.error}`, e.key);
+        return lookupOption(e.key, x?.value, { file: fileName, line: e.line });
+      });
       if (o === undefined) failed = true;
       return o === undefined ? [] : [o];
     });
@@ -45,6 +54,7 @@ export function addJobFile(builder: JobBuilder, text: string, fileName: string, 
  *
  * @param text the job file's contents
  * @param fileName used in error messages (`job.fio:7: ...`)
+ * @param expand the environment for `${VAR}` and the machine for `$pagesize` / `$ncpus` / `$mb_memory`
  * @returns the jobs in file order, with fio's defaults applied
  * @throws FioJobError for the first (by line) syntax error, unsupported
  *   option, bad value or inconsistent job, with the file and line
@@ -55,10 +65,10 @@ export function addJobFile(builder: JobBuilder, text: string, fileName: string, 
  * job.iodepth; // 4
  * ```
  */
-export function parseJobFile(text: string, fileName: string): FioJob[] {
+export function parseJobFile(text: string, fileName: string, expand: ExpandContext = defaultExpandContext()): FioJob[] {
   const errors: FioJobError[] = [];
   const builder = new JobBuilder((e) => errors.push(e));
-  addJobFile(builder, text, fileName, { sink: (e) => errors.push(e) });
+  addJobFile(builder, text, fileName, { sink: (e) => errors.push(e), expand });
   const jobs = builder.hasJobs ? builder.finish(fileName) : [];
   const [first] = byLine(errors);
   if (first !== undefined) throw first;

@@ -33,6 +33,7 @@ export function caught<T>(sink: ErrorSink, f: () => T): T | undefined {
     return undefined;
   }
 }
+import { assignGroups, jobDependencies } from './pace/ordering';
 
 /** An option looked up and located, not yet applied. */
 export interface RawOption {
@@ -158,6 +159,8 @@ export class JobBuilder {
   finish(where: string): FioJob[] {
     if (this.pending.length === 0) throw new FioJobError(where, 0, 'no jobs defined');
     const globalEcho: readonly FioOptionEcho[] = [...this.globalEcho];
-    return this.pending.flatMap((p) => (p.failed ? [] : (caught(this.sink, () => finishDraft(p.draft, p.source, p.echo, globalEcho)) ?? [])));
+    const jobs = assignGroups(this.pending.flatMap((p) => (p.failed ? [] : (caught(this.sink, () => finishDraft(p.draft, p.source, p.echo, globalEcho)) ?? []))));
+    caught(this.sink, () => jobDependencies(jobs)); // wait_for= must name a job
+    return jobs;
   }
 }
