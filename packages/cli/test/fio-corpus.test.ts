@@ -89,7 +89,8 @@ describe('fio job-file corpus', () => {
     expect(json.jobs.length).toBeGreaterThan(0);
     for (const j of json.jobs) {
       expect(j.read.total_ios + j.write.total_ios).toBeGreaterThan(0);
-      expect(j.job_runtime).toBeLessThanOrEqual(5);
+      // ms; a group_reporting report adds up its jobs' runtimes, as fio (4 jobs at most in this corpus)
+      expect(j.job_runtime).toBeLessThanOrEqual(5 * 4);
     }
   });
 
