@@ -52,12 +52,13 @@ export function memoryChild(name: string, ios: number, traceRuntime: string): vo
   console.log(JSON.stringify(r));
 }
 
-/** In the parent: run every case in a child process started from `entry`; print a line each; false if one is over the goal. */
-export function memoryRuns(entry: string, ios: number, traceRuntime: string): boolean {
+/** In the parent: run every case (or those in `only`) in a child process started from `entry`; print a line each; false if one failed or is over the goal. */
+export function memoryRuns(entry: string, ios: number, traceRuntime: string, only: readonly string[] | null = null): boolean {
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   console.log(`peak RSS per run, each in its own process (goal: under ${PEAK_RSS_GOAL_MB} MB):`);
   let ok = true;
-  for (const name of Object.keys(CASES)) {
+  for (const name of only ?? Object.keys(CASES)) {
+    if (CASES[name] === undefined) throw new Error(`--only: unknown run '${name}' (${Object.keys(CASES).join(', ')})`);
     const p = spawnSync(process.execPath, [entry, '--memory-child', name, '--ios', String(ios), '--trace-runtime', traceRuntime], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const line = p.stdout.trim().split('\n').pop() ?? '';
     if (p.status !== 0 || !line.startsWith('{')) {

@@ -12,9 +12,9 @@
  * of `--trace-runtime T` simulated (default 10s), each in a child process,
  * with its peak RSS (see ./memory.ts): memory must be flat in the number of
  * I/Os, under 256 MB. `--ios 100000 --trace-runtime 50ms` is a CI-size run;
- * `--memory-only` skips the throughput part.
+ * `--memory-only` skips the throughput part, `--only io_uring,trace` picks runs.
  *
- * Run: pnpm --filter @dio/cli bench [-- --ios N] [--trace-runtime T] [--memory-only]
+ * Run: pnpm --filter @dio/cli bench [-- --ios N] [--trace-runtime T] [--memory-only] [--only a,b]
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -81,9 +81,10 @@ const ios = Number(arg('--ios') ?? 10_000_000);
 const traceRuntime = arg('--trace-runtime') ?? '10s';
 if (!Number.isInteger(ios) || ios < 1) throw new Error(`--ios: '${arg('--ios')}' must be a positive integer`);
 const child = arg('--memory-child');
+const only = arg('--only')?.split(',') ?? null;
 
 if (child !== undefined) memoryChild(child, ios, traceRuntime);
-else if (process.argv.includes('--memory-only')) process.exitCode = memoryRuns(process.argv[1] ?? '', ios, traceRuntime) ? 0 : 1;
+else if (process.argv.includes('--memory-only')) process.exitCode = memoryRuns(process.argv[1] ?? '', ios, traceRuntime, only) ? 0 : 1;
 else throughput();
 
 /** Simulated I/Os per second against the bare engine, memory after runs of growing length, then the per-engine memory runs. */

@@ -296,6 +296,13 @@ describe('trace window', () => {
     }
     const cut = got.filter((r) => r.ph === 'X' && !records.includes(r));
     expect(cut.length).toBeGreaterThan(0);
+    // every span and flow end has its begin in the window
+    for (const [b, e] of [['b', 'e'], ['s', 'f']] as const) {
+      const begun = new Set(got.filter((r) => r.ph === b).map((r) => r.id));
+      const ends = got.filter((r) => r.ph === e);
+      expect(ends.length).toBeGreaterThan(0);
+      for (const r of ends) expect(begun.has(r.id)).toBe(true);
+    }
     expect(() => traceWindow(w, 5, 5)).toThrow(RangeError);
   });
 });
