@@ -3,7 +3,7 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, latLogFileName, formatLatLog, parseJobFile, runJobs } from '@dio/fio';
+import { formatJson, formatNormal, parseJobFile, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
@@ -17,6 +17,7 @@ import { progress } from './progress';
 import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
 import { parsePositiveTime } from './time-arg';
 import { openTraceFile, type TraceFileOptions } from './trace-file';
+import { latLogFiles } from './lat-log-files';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 
 /** Where the command writes: stdout, stderr, and whether stderr is a terminal (for the progress bar). */
@@ -26,19 +27,27 @@ export interface Io {
   isTTY: boolean;
 }
 
-/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given. */
-function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined) {
+/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given, and its latency logs with `latLogs`. */
+function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, latLogs: boolean) {
   const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
   const profile = loadProfile(o.profile);
   const seed = parseSeed(o.seed);
   const trace = tracePath === undefined ? null : openTraceFile(tracePath, o, `dio ${profile.name}`);
+  const logs = latLogs ? latLogFiles() : null;
   const bar = progress(io, 100, o.quiet === true);
   try {
-    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)) });
-    return { jobs, res, traceRecords: trace?.records() ?? 0 };
+    const res = runJobs(jobs, profile, {
+      seed,
+      ...(trace ? { traceTo: trace.traceTo } : {}),
+      ...(logs ? { latLogTo: logs.latLogTo } : {}),
+      timestampMs: Date.now(),
+      onProgress: (f) => bar.update(Math.round(f * 100)),
+    });
+    return { res, traceRecords: trace?.records() ?? 0 };
   } finally {
     bar.stop();
     trace?.close();
+    logs?.close();
   }
 }
 
@@ -52,13 +61,8 @@ interface JobFileOptions {
 function runCmd(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }): void {
   const fmt = o.outputFormat;
   if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { jobs, res } = simulateJobFile(io, jobFile, o, o.trace);
+  const { res } = simulateJobFile(io, jobFile, o, o.trace, true);
   io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
-  res.logs.forEach((l, i) => {
-    const job = jobs[Math.min(i, jobs.length - 1)];
-    if (l === null || job?.writeLatLog === undefined) return;
-    for (const kind of ['slat', 'clat', 'lat'] as const) writeFileSync(latLogFileName(job.writeLatLog, kind, i + 1, job.perJobLogs), formatLatLog(l[kind], { logOffset: job.logOffset }));
-  });
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   // fio reports a job's error and exits non-zero; so does dio
   const failed = res.result.jobs.filter((j) => j.error !== 0);
@@ -163,7 +167,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
 
   traceOptions(jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)').requiredOption('--out <trace.json>', 'trace file')).action(
     (file: string, o: JobFileOptions & TraceFileOptions & { out: string }) => {
-      const { traceRecords } = simulateJobFile(io, file, o, o.out);
+      const { traceRecords } = simulateJobFile(io, file, o, o.out, false);
       io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
     },
   );

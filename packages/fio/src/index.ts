@@ -39,7 +39,7 @@ export { formatJson, runJson, jobJson, type JsonFormatOptions } from './format-j
 export { printFioJson, jInt, jFloat, jStr, jObj, jArr, type FioJsonValue } from './json-writer';
 export { formatNormal, type NormalFormatOptions } from './format-normal';
 export { formatJobHeader } from './job-header';
-export { formatLatLog, latLogFileName, type LatLogSample, type LatLogKind, type LatLogOptions } from './lat-log';
+export { formatLatLog, formatLatLogLine, latLogFileName, type LatLogSample, type LatLogKind, type LatLogOptions } from './lat-log';
 export { num2str, type N2sUnit } from './num2str';
 export { cFixed } from './cfmt';
 export { ctime } from './ctime';
@@ -49,7 +49,7 @@ export { PROFILES, PROFILE_FOR_POLICY, CALIBRATED_COSTS, LINUX_6_5, LINUX_6_6_RC
 export { parseProfile, profileByName, ProfileError } from './run/profile-schema';
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
 export { buildStack, policyFor, type Stack } from './run/stack';
-export { JobSetupError, jobFile, fileLayout, type JobLogs } from './run/job-runner';
+export { JobSetupError, jobFile, fileLayout, type JobLogs, type LatLogSink } from './run/job-runner';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';
 export type { IoU } from './run/io-u';
 export type { JobDraft, JobFields } from './draft';

@@ -30,14 +30,17 @@ export interface LatLogOptions {
   readonly logOffset?: boolean;
 }
 
-/** The lines of a latency log (`%lu, %ld, %u, %llu[, %llu], %u`). */
+/** One line of a latency log (`%lu, %ld, %u, %llu[, %llu], %u` and a newline). */
+export function formatLatLogLine(s: LatLogSample, opts: LatLogOptions = {}): string {
+  const t = Math.floor(s.timeMs);
+  const v = Math.trunc(s.valueNs);
+  return opts.logOffset === true ? `${t}, ${v}, ${s.ddir}, ${s.bs}, ${s.offset}, ${s.prio}\n` : `${t}, ${v}, ${s.ddir}, ${s.bs}, ${s.prio}\n`;
+}
+
+/** The lines of a latency log. */
 export function formatLatLog(samples: readonly LatLogSample[], opts: LatLogOptions = {}): string {
   let out = '';
-  for (const s of samples) {
-    const t = Math.floor(s.timeMs);
-    const v = Math.trunc(s.valueNs);
-    out += opts.logOffset === true ? `${t}, ${v}, ${s.ddir}, ${s.bs}, ${s.offset}, ${s.prio}\n` : `${t}, ${v}, ${s.ddir}, ${s.bs}, ${s.prio}\n`;
-  }
+  for (const s of samples) out += formatLatLogLine(s, opts);
   return out;
 }
 

@@ -21,11 +21,16 @@ import type { Stack } from './stack';
 /** fio's bw_avg_time / iops_avg_time default: one bandwidth and IOPS sample per 500 ms. */
 const AVG_TIME_NS = 500_000_000;
 
+/** Where a latency log's samples go: an array, or a writer streaming them to the log file. */
+export interface LatLogSink {
+  push(s: LatLogSample): void;
+}
+
 /** Latency log samples of one job, when write_lat_log is set. */
 export interface JobLogs {
-  readonly slat: LatLogSample[];
-  readonly clat: LatLogSample[];
-  readonly lat: LatLogSample[];
+  readonly slat: LatLogSink;
+  readonly clat: LatLogSink;
+  readonly lat: LatLogSink;
 }
 
 /** Thrown for a job the emulator cannot run (with the job's location). */

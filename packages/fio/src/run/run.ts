@@ -6,6 +6,7 @@
  */
 import { type HungTask, Rng, type TraceSink } from '@dio/sim';
 import type { FioJob, FioOptionEcho } from '../job';
+import type { LatLogSample } from '../lat-log';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
 import { type JobLogs, runJobTask } from './job-runner';
@@ -23,6 +24,12 @@ export interface RunOptions {
    * receives every record as it becomes final, and is ended after the run.
    */
   readonly traceTo?: (cpus: number) => TraceSink;
+  /**
+   * Where the latency logs of a job with write_lat_log go (`jobNumber`
+   * 0-based across clones), e.g. writers streaming them to their files; by
+   * default arrays, returned in `RunOutput.logs`.
+   */
+  readonly latLogTo?: (job: FioJob, jobNumber: number) => JobLogs;
   /** Report timestamp (ms since the epoch); fixed by default so output is reproducible. */
   readonly timestampMs?: number;
   readonly globalOptions?: readonly FioOptionEcho[];
@@ -37,7 +44,7 @@ export interface RunOptions {
 /** What a run produced. */
 export interface RunOutput {
   readonly result: FioRunResult;
-  /** Per job, when write_lat_log was set. */
+  /** Per job, when write_lat_log was set: arrays of samples, or the sinks `latLogTo` gave. */
   readonly logs: readonly (JobLogs | null)[];
   readonly stack: Stack;
   /** Wall-clock ms the simulation took. */
@@ -87,7 +94,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
       const rng = jobRng(job, clone, jobNumber, sim.rng);
-      const log: JobLogs | null = job.writeLatLog !== undefined ? { slat: [], clat: [], lat: [] } : null;
+      const log: JobLogs | null = job.writeLatLog === undefined ? null : (opts.latLogTo?.(job, jobNumber) ?? { slat: [] as LatLogSample[], clat: [] as LatLogSample[], lat: [] as LatLogSample[] });
       const res = createJobResult(job, 0);
       const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, rng, log), {
         cpusAllowed: job.cpusAllowed ?? sim.cpus.map((c) => c.id),
