@@ -127,6 +127,10 @@ if (!(patched > stock)) { console.error('patched should beat stock'); process.ex
   const help = execFileSync(join(dir, 'node_modules', '.bin', 'dio'), ['--help'], { cwd: dir, encoding: 'utf8' });
   if (!/compare/.test(help)) throw new Error(`dio --help: ${help}`);
   step('@dio/fio runs a job; the installed `dio` bin starts');
+  // the report inlines vega from the installed dependencies; the PNG plot loads resvg's prebuilt binary package
+  execFileSync(join(dir, 'node_modules', '.bin', 'dio'), ['compare', '--qd', '1', '--ramp-time', '0', '--runtime', '2ms', '--quiet', '--jobs', '1', '--report', 'r.html', '--plot', 'p.png'], { cwd: dir, stdio: 'inherit' });
+  if (!readFileSync(join(dir, 'r.html'), 'utf8').includes('vegaEmbed') || readFileSync(join(dir, 'p.png')).subarray(1, 4).toString() !== 'PNG') throw new Error('dio compare --report/--plot from the tarballs');
+  step('the installed `dio` writes an HTML report and a PNG plot');
   console.log('consumer stack OK');
 } finally {
   if (keep) console.log(`kept ${dir}`);

@@ -23,3 +23,11 @@ cat > "$dir/package.json" <<JSON
 }
 JSON
 skeleton_configs "$dir" '"src", "test"'
+# a main that takes its arguments as every example does (examples/shared/args.ts), unless there is one
+[ -e "$dir/src/main.ts" ] || cat > "$dir/src/main.ts" <<TS
+import { runExample, seed as seedArg, time } from '../../shared/args';
+
+await runExample('@dio-example/$name', [time('runtime', '100ms'), seedArg('1')], ([runtime, seed]) => {
+  console.log(\`$name: runtime \${runtime.text}, seed \${seed}\`);
+});
+TS

@@ -1,21 +1,13 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point from source at full speed: bundles it with
-// esbuild (resolving @dio/* packages to their src through the "@dio/source"
-// export condition, so nothing needs building first) and imports the bundle.
+// Runs a TypeScript entry point from source at full speed: imports its bundle
+// (bundle-cache.mjs: built by esbuild, with @dio/* packages resolved to their
+// src through the "@dio/source" export condition, and rebuilt only when the
+// sources change), so nothing needs building first.
 // Usage: node scripts/run-ts.mjs <entry.ts> [args...]
-import { bundleFromSource } from './bundle-source.mjs';
-import { mkdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cachedBundle } from './bundle-cache.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = resolve(process.argv[2] ?? '');
-const out = join(root, 'node_modules', '.cache', 'dio', `${basename(entry, '.ts')}-${process.pid}.mjs`);
-mkdirSync(dirname(out), { recursive: true });
-await bundleFromSource(entry, out);
+const out = await cachedBundle(resolve(process.argv[2] ?? ''));
 process.argv.splice(1, 2, out);
-try {
-  await import(pathToFileURL(out).href);
-} finally {
-  rmSync(out, { force: true });
-}
+await import(pathToFileURL(out).href);

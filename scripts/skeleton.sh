@@ -17,5 +17,5 @@ skeleton_configs() {
   "include": [$include]
 }
 JSON
-  printf "export { default } from '../../vitest.shared';\n" > "$dir/vitest.config.ts"
+  printf "export { default } from '../../vitest.shared.ts';\n" > "$dir/vitest.config.ts"
 }

@@ -30,16 +30,26 @@ describe('extractSnippets', () => {
 const PACKAGES = ['sim', 'kiocb', 'blockdev', 'workqueue', 'fs', 'iomap', 'io-uring', 'aio', 'fio', 'cli'];
 
 describe('package READMEs', () => {
-  it.each(PACKAGES)('@dio/%s: install line, a runnable example, what it mirrors', (p) => {
+  it.each(PACKAGES)('@dio/%s: how to use it today (not on the registry), a runnable example, what it mirrors', (p) => {
     const file = `packages/${p}/README.md`;
     const text = readFileSync(join(ROOT, file), 'utf8');
-    expect(text).toMatch(new RegExp(`pnpm add (-g )?@dio/${p}\\b`));
+    expect(text).toMatch(/not on the npm registry yet/i);
+    expect(text).toMatch(p === 'cli' ? /pnpm dio <command>/ : new RegExp(`scripts/new-example\\.sh my-tool "[^"]+" ${p}\\b`));
+    expect(text).toMatch(new RegExp(`pnpm pack[\\s\\S]*npm install[^\\n]*dio-${p === 'cli' ? '' : `${p}-`}`));
     expect(snippets.some((s) => s.file === file)).toBe(true);
     expect(text).toMatch(/^## .*(mirror|modell?ed)/im); // a section mapping the code to the kernel (or tool) source
   });
 });
 
 describe('documentation snippets', () => {
+  it('docs/guides/extend.md says how to run its snippets: a new-example.sh package depending on every @dio package they import', () => {
+    const text = readFileSync(join(ROOT, 'docs/guides/extend.md'), 'utf8');
+    const cmd = /scripts\/new-example\.sh \S+ "[^"]*" ([a-z -]+)\n/.exec(text);
+    const deps = new Set(cmd?.[1]?.trim().split(/\s+/));
+    const imported = new Set(snippets.filter((s) => s.file === 'docs/guides/extend.md').flatMap((s) => [...s.code.matchAll(/from '@dio\/([a-z-]+)'/g)].map((m) => m[1])));
+    expect(imported.size).toBeGreaterThan(3);
+    for (const p of imported) expect(deps, `@dio/${p}`).toContain(p);
+  });
 
   it.each(snippets.map((s): [string, Snippet] => [`${s.file}:${s.line}`, s]))('%s type-checks and runs', async (_where, s) => {
     expect(diags.get(s)).toEqual([]);

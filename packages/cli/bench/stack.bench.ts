@@ -1,10 +1,12 @@
 /**
- * Full-stack throughput: simulated I/Os per wall-second for the series' job
- * (io_uring, QD16, 4 KiB randwrite, workqueue policy, tracing off), the
- * engine's events per I/O, and — in the same run — the engine's bare event
- * rate on a pure schedule/pop workload, so the ratio is machine-independent.
- * Rates are given per wall-second and per CPU-second of this process (the
- * second is what one core delivers when the machine is shared).
+ * Full-stack throughput: simulated I/Os per wall-second and per CPU-second of
+ * this process (the second is what one core delivers when the machine is
+ * shared) for the series' job (QD16, 4 KiB randwrite, linux-6.5's workqueue
+ * policy, tracing off) through io_uring, libaio and psync side by side, with
+ * the engine events and the generators created per I/O and the garbage
+ * collector's share of the time; and, in the same run, the engine's bare
+ * event rate on a pure schedule/pop workload, so the ratio is
+ * machine-independent.
  *
  * Memory: RSS after runs of growing length, and the process's peak RSS.
  * Then one run of each engine path (io_uring, libaio, psync, pvsync2,
@@ -16,6 +18,7 @@
  *
  * Run: pnpm --filter @dio/cli bench [-- --ios N] [--trace-runtime T] [--memory-only] [--only a,b]
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { LINUX_6_5, parseFioArgs, runJobs } from '@dio/fio';
@@ -54,21 +57,56 @@ function bareEngine(events: number): Rate {
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function stack(extra: readonly string[], runtime = '1h'): Rate & { eventsPerIo: number; ios: number; rssMb: number; heapMb: number } {
-  const inv = parseFioArgs([...seriesJobArgs(16, 'io_uring', runtime), ...extra]);
+type Engine = 'io_uring' | 'libaio' | 'psync';
+
+async function stack(extra: readonly string[], runtime = '1h', engine: Engine = 'io_uring'): Promise<Rate & { eventsPerIo: number; ios: number; rssMb: number; heapMb: number; gcShare: number }> {
+  const inv = parseFioArgs([...seriesJobArgs(16, engine, runtime), ...extra]);
+  let gcMs = 0;
+  const gcs = new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) gcMs += e.duration;
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const r = timed(() => runJobs(inv.jobs, LINUX_6_5, { seed: 1 }));
+  await new Promise((resolve) => setTimeout(resolve, 20)); // GC entries are delivered once the run yields to the event loop
+  gcs.disconnect();
   const out = r.value;
   // live heap with the finished run still referenced (its histograms, maps, queues)
   gc();
   const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
   return {
     heapMb,
+    gcShare: gcMs / r.wallMs,
     perWallSec: out.ios / (r.wallMs / 1000),
     perCpuSec: out.ios / (r.cpuMs / 1000),
     eventsPerIo: out.stack.sim.eventsRun / Math.max(1, out.ios),
     ios: out.ios,
     rssMb: process.memoryUsage().rss / 2 ** 20,
   };
+}
+
+/**
+ * Generators created per I/O by a short run of `engine`: every generator
+ * resumed at least once, counted by a wrapper on the generators' shared
+ * `next` (which `yield*` calls too), in place for that run only.
+ */
+function generatorsPerIo(engine: Engine): number {
+  const proto = Object.getPrototypeOf(function* () {}).prototype as { next: (this: object, v: unknown) => unknown };
+  const next = proto.next;
+  const seen = new WeakSet<object>();
+  let created = 0;
+  proto.next = function (this: object, v: unknown): unknown {
+    if (!seen.has(this)) {
+      seen.add(this);
+      created++;
+    }
+    return next.call(this, v);
+  };
+  try {
+    const out = runJobs(parseFioArgs(seriesJobArgs(16, engine, '50ms')).jobs, LINUX_6_5, { seed: 1 });
+    return created / Math.max(1, out.ios);
+  } finally {
+    proto.next = next;
+  }
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -85,20 +123,29 @@ const only = arg('--only')?.split(',') ?? null;
 
 if (child !== undefined) memoryChild(child, ios, traceRuntime);
 else if (process.argv.includes('--memory-only')) process.exitCode = memoryRuns(process.argv[1] ?? '', ios, traceRuntime, only) ? 0 : 1;
-else throughput();
+else await throughput();
 
-/** Simulated I/Os per second against the bare engine, memory after runs of growing length, then the per-engine memory runs. */
-function throughput(): void {
-  stack([], '20ms'); // warm up
+/** Simulated I/Os per second per engine against the bare engine, memory after runs of growing length, then the per-engine memory runs. */
+async function throughput(): Promise<void> {
+  const ENGINES: readonly Engine[] = ['io_uring', 'libaio', 'psync'];
+  for (const e of ENGINES) await stack([], '20ms', e); // warm up
   bareEngine(500_000);
   const bare = bareEngine(3_000_000);
-  const s = stack([], '500ms');
+  const runs: { e: Engine; s: Awaited<ReturnType<typeof stack>> }[] = [];
+  for (const e of ENGINES) runs.push({ e, s: await stack([], '500ms', e) });
+  const gens = ENGINES.map(generatorsPerIo); // after the timed runs: the wrapper slows what follows it
+  const s = (runs[0] as (typeof runs)[number]).s;
   const ratio = s.perCpuSec / bare.perCpuSec;
-  console.log(`full stack (io_uring QD16, linux-6.5, tracing off): ${fmt(s.perWallSec)} simulated I/Os per wall-second, ${fmt(s.perCpuSec)} per CPU-second (${s.eventsPerIo.toFixed(1)} engine events per I/O)`);
+  console.log('full stack, QD16 4 KiB randwrite, linux-6.5, tracing off, 500 ms simulated per engine:');
+  const rows = [['ioengine', 'I/Os per wall-second', 'I/Os per CPU-second', 'events per I/O', 'generators per I/O', 'GC share of wall time']];
+  runs.forEach(({ e, s: x }, i) => rows.push([e, fmt(x.perWallSec), fmt(x.perCpuSec), x.eventsPerIo.toFixed(2), (gens[i] as number).toFixed(2), `${(x.gcShare * 100).toFixed(1)}%`]));
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  for (const r of rows) console.log(`  ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join('  ')}`);
   console.log(`engine bare event rate in the same run:             ${fmt(bare.perWallSec)} events per wall-second, ${fmt(bare.perCpuSec)} per CPU-second`);
-  console.log(`ratio of simulated I/O rate to bare event rate:     ${ratio.toFixed(4)} (one I/O costs as much time as ${(1 / ratio).toFixed(0)} bare engine events)`);
+  console.log(`ratio of io_uring's I/O rate to bare event rate:    ${ratio.toFixed(4)} (one I/O costs as much time as ${(1 / ratio).toFixed(0)} bare engine events)`);
   console.log(`target: 1,000,000 I/Os per wall-second on one core — ${s.perCpuSec >= 1e6 ? 'met' : `not met (${(s.perCpuSec / 1e6).toFixed(2)}x of it per CPU-second)`}`);
-  const steps = [100_000, 400_000, 1_600_000].map((n) => stack([`--number_ios=${n}`]));
+  const steps = [];
+  for (const n of [100_000, 400_000, 1_600_000]) steps.push(await stack([`--number_ios=${n}`]));
   console.log(`memory after ${steps.map((x) => `${fmt(x.ios)} I/Os: heap ${x.heapMb.toFixed(1)} MB, RSS ${x.rssMb.toFixed(0)} MB`).join('; ')}; peak RSS ${peakMb().toFixed(0)} MB`);
-  if (!memoryRuns(process.argv[1] ?? '', ios, traceRuntime)) process.exitCode = 1;
+  if (!memoryRuns(process.argv[1] ?? '', ios, traceRuntime, only)) process.exitCode = 1;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { main } from './main';
 import { cellWorkerMain, isCellWorker } from './parallel';
+import { userCwd } from './user-fs';
 
 // `dio … | head` closes the pipe early: that is not an error
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -17,6 +18,7 @@ else {
       out: (s) => process.stdout.write(`${s}\n`),
       err: (s) => process.stderr.write(`${s}\n`),
       isTTY: process.stderr.isTTY === true,
+      cwd: userCwd(),
     },
     entry,
   );

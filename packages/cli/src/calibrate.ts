@@ -7,9 +7,11 @@
  * the fio job its JSON describes ("job options"), simulated on the profile.
  * @module
  */
-import { type FioJob, type KernelProfile, parseFioArgs, runJobs } from '@dio/fio';
+import { COMMAND_LINE, type FioJob, FioJobError, JobSetupError, type KernelProfile, MAX_COST_NS, MAX_TIME_NS, parseFioArgs, runJobs } from '@dio/fio';
+import { errnoName } from '@dio/kiocb';
 import type { CostModel, DistSpec } from '@dio/sim';
-import { UsageError } from './errors';
+import { JobFailed, UsageError } from './errors';
+import { mergedJobOptions, parseFioJson } from './fio-json';
 
 /** One measured point from a fio JSON result. */
 export interface MeasuredPoint {
@@ -37,53 +39,77 @@ export interface PointFit {
 
 const HOP_COSTS: readonly (keyof CostModel)[] = ['queueWork', 'workItem', 'contextSwitch'];
 
-/** Extract the point of a fio JSON result (first job with I/O); `simRuntime` replaces the measured runtime. */
+/** Options fio's JSON echoes that dio sets itself (runtime) or that describe fio's file set-up only. */
+const SKIPPED = new Set(['name', 'runtime', 'fallocate', 'overwrite', 'randrepeat']);
+
+/**
+ * Extract the point of a fio JSON result (first job with I/O): the job's
+ * options merged over the file's global options, as fio runs it;
+ * `simRuntime` replaces the measured runtime. Errors name `source`.
+ */
 export function pointFromFioJson(text: string, source: string, simRuntime: string): MeasuredPoint {
-  let j: unknown;
-  try {
-    j = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${source}: not JSON: ${(e as Error).message}`);
-  }
-  const jobs = (j as { jobs?: unknown }).jobs;
-  if (!Array.isArray(jobs) || jobs.length === 0) throw new UsageError(`${source}: no "jobs" array (is this fio --output-format=json output?)`);
-  const job = jobs[0] as { jobname?: string; 'job options'?: Record<string, string>; write?: { iops?: number; clat_ns?: { mean?: number } }; read?: { iops?: number; clat_ns?: { mean?: number } } };
-  const opts = job['job options'];
-  if (opts === undefined) throw new UsageError(`${source}: jobs[0] has no "job options"`);
+  const r = parseFioJson(text, source);
+  const job = r.jobs[0];
+  if (job === undefined) throw new UsageError(`${source}: jobs: has no jobs`);
   const dir = (job.write?.iops ?? 0) >= (job.read?.iops ?? 0) ? job.write : job.read;
   const iops = dir?.iops ?? 0;
   if (!(iops > 0)) throw new UsageError(`${source}: jobs[0] did no I/O`);
+  const opts = mergedJobOptions(r, 0);
   const args = [`--name=${job.jobname ?? 'job'}`];
-  for (const [k, v] of Object.entries(opts)) {
-    if (k === 'name' || k === 'runtime' || k === 'fallocate' || k === 'overwrite' || k === 'randrepeat') continue;
-    args.push(v === '' ? `--${k}` : `--${k}=${v}`);
+  const paths = [''];
+  for (const [k, { value, path }] of opts) {
+    if (SKIPPED.has(k)) continue;
+    args.push(value === '' ? `--${k}` : `--${k}=${value}`);
+    paths.push(path);
   }
   args.push(`--runtime=${simRuntime}`, '--time_based=1');
-  if (!('size' in opts) && !('filesize' in opts)) args.push('--size=1g');
-  const inv = parseFioArgs(args);
+  if (!opts.has('size') && !opts.has('filesize')) args.push('--size=1g');
+  let inv: ReturnType<typeof parseFioArgs>;
+  try {
+    inv = parseFioArgs(args);
+  } catch (e) {
+    if (!(e instanceof FioJobError)) throw e;
+    const at = e.file === COMMAND_LINE ? paths[e.line - 1] : undefined;
+    throw new UsageError(at !== undefined && at !== '' ? `${source}: ${at}: ${e.reason}` : `${source}: ${e.reason}`);
+  }
   const fj = inv.jobs[0];
   if (fj === undefined) throw new UsageError(`${source}: no job`);
   return { source, job: fj, iops, clatMeanNs: dir?.clat_ns?.mean ?? 0 };
 }
 
 /** The profile with the knobs applied. */
-export function applyFit(base: KernelProfile, f: CalibrationFit): KernelProfile {
+export function applyFit(base: KernelProfile, f: CalibrationFit, name = `${base.name}+calibrated`): KernelProfile {
   const costs: Record<string, number> = {};
   for (const [k, v] of Object.entries(base.costs)) {
     if (typeof v !== 'number') continue;
     const hop = (HOP_COSTS as readonly string[]).includes(k);
-    costs[k] = Math.max(0, Math.round(v * (hop ? f.hopScale : f.cpuScale)));
+    costs[k] = Math.min(MAX_COST_NS, Math.max(0, Math.round(v * (hop ? f.hopScale : f.cpuScale))));
   }
-  const lat: DistSpec = { kind: 'lognormal', mean: Math.round(f.deviceLatencyNs), stddev: Math.round(f.deviceLatencyNs * 0.2) };
-  return { ...base, name: `${base.name}+calibrated`, costs, device: { ...base.device, write_latency: lat, read_latency: lat } };
+  // within what a profile file may hold, so the written profile loads
+  const mean = Math.min(MAX_TIME_NS, Math.max(1, Math.round(f.deviceLatencyNs)));
+  const lat: DistSpec = { kind: 'lognormal', mean, stddev: Math.round(mean * 0.2) };
+  return { ...base, name, costs, device: { ...base.device, write_latency: lat, read_latency: lat } };
+}
+
+/** Run one point; a job that cannot be set up or fails is an error naming the point's file, never a zero. */
+function runPoint(pt: MeasuredPoint, p: KernelProfile, seed: number): ReturnType<typeof runJobs> {
+  let out: ReturnType<typeof runJobs>;
+  try {
+    out = runJobs([pt.job], p, { seed });
+  } catch (e) {
+    if (e instanceof JobSetupError) throw new UsageError(`${pt.source}: ${e.message.replace(/^command line:\d+: /, '')}`);
+    throw e;
+  }
+  const failed = out.result.jobs.find((j) => j.error !== 0);
+  if (failed !== undefined) throw new JobFailed(`${pt.source}: job '${failed.name}' failed: error=${failed.error} (${errnoName(-failed.error)})`);
+  return out;
 }
 
 /** Simulated IOPS and mean clat of every point under `p`. */
 function model(points: readonly MeasuredPoint[], p: KernelProfile, seed: number): { iops: number; clat: number }[] {
   return points.map((pt) => {
-    const out = runJobs([pt.job], p, { seed });
-    const r = out.result.jobs[0];
-    if (r === undefined) return { iops: 0, clat: 0 };
+    const r = runPoint(pt, p, seed).result.jobs[0];
+    if (r === undefined) throw new UsageError(`${pt.source}: no job result`);
     const d = r.write.totalIos >= r.read.totalIos ? r.write : r.read;
     return { iops: d.runtimeNs > 0 ? d.totalIos / (d.runtimeNs / 1e9) : 0, clat: d.clat.mean };
   });
@@ -118,7 +144,7 @@ function nelderMead(f: (x: number[]) => number, x0: number[], iters: number): nu
 }
 
 /** Fit the knobs to the points, starting from `base`. */
-export function calibrate(points: readonly MeasuredPoint[], base: KernelProfile, opts: { seed: number; iterations: number; onStep?: () => void }): { fit: CalibrationFit; profile: KernelProfile; points: PointFit[] } {
+export function calibrate(points: readonly MeasuredPoint[], base: KernelProfile, opts: { seed: number; iterations: number; onStep?: () => void; name?: string }): { fit: CalibrationFit; profile: KernelProfile; points: PointFit[] } {
   if (points.length === 0) throw new UsageError('calibrate: give at least one fio JSON result');
   const baseLat = (base.device.write_latency?.kind === 'lognormal' ? base.device.write_latency.mean : undefined) ?? base.device.completion_nsec ?? 10_000;
   const toFit = (x: number[]): CalibrationFit => ({ cpuScale: Math.exp(x[0] ?? 0), hopScale: Math.exp(x[1] ?? 0), deviceLatencyNs: baseLat * Math.exp(x[2] ?? 0) });
@@ -133,7 +159,7 @@ export function calibrate(points: readonly MeasuredPoint[], base: KernelProfile,
     }, 0);
   };
   const best = toFit(nelderMead(loss, [0, 0, 0], opts.iterations));
-  const profile = applyFit(base, best);
+  const profile = applyFit(base, best, opts.name);
   const m = model(points, profile, opts.seed);
   return {
     fit: best,

@@ -4,6 +4,10 @@
  * @module
  */
 import { type KernelProfile, parseFioArgs, runJobs } from '@dio/fio';
+import { errnoName } from '@dio/kiocb';
+import { JobFailed } from './errors';
+import { type CellAccounting, cellAccounting } from './report/accounting';
+import type { Provenance } from './report/provenance';
 
 /** Completion latency figures of one point, ns. */
 export interface ClatSummary {
@@ -13,13 +17,17 @@ export interface ClatSummary {
   readonly 'p99.9': number;
 }
 
-/** One cell of the comparison. */
-export interface CompareCell {
+/** One cell's simulated result: what the table and the JSON print. */
+export interface CompareResult {
   readonly qd: number;
   readonly policy: string;
   readonly profile: string;
   readonly iops: number;
   readonly clat_ns: ClatSummary;
+}
+
+/** One cell of the comparison (with the report's figures: stage table, completion contexts, clat buckets). */
+export interface CompareCell extends CompareResult, CellAccounting {
   /** Simulated I/Os per wall-clock second for this cell. */
   readonly simIosPerSec: number;
 }
@@ -29,21 +37,24 @@ export interface CompareOptions {
   readonly qds: readonly number[];
   readonly profiles: readonly KernelProfile[];
   readonly engine: 'io_uring' | 'libaio' | 'psync' | 'pvsync2';
-  /** fio runtime string (e.g. `500ms`, `2s`). */
+  /** fio runtime string (e.g. `500ms`, `2s`): measured time per point, after the ramp. */
   readonly runtime: string;
+  /** fio ramp_time string (`0` for none): run this long before the stats start, per point. */
+  readonly rampTime: string;
   readonly seed: number;
   /** Called after each cell (progress). */
   readonly onCell?: (done: number, total: number) => void;
 }
 
-/** The fio command line of the series (Jens Axboe's, with the runtime and depth substituted). */
-export function seriesJobArgs(qd: number, engine: string, runtime: string): string[] {
+/** The fio command line of the series (Jens Axboe's, with the runtime, ramp and depth substituted). */
+export function seriesJobArgs(qd: number, engine: string, runtime: string, rampTime = '0'): string[] {
   return [
     '--name=dio-write',
     '--filename=/data1/file',
     '--size=1g',
     '--time_based=1',
     `--runtime=${runtime}`,
+    `--ramp_time=${rampTime}`,
     '--bs=4096',
     '--rw=randwrite',
     '--norandommap',
@@ -54,33 +65,73 @@ export function seriesJobArgs(qd: number, engine: string, runtime: string): stri
   ];
 }
 
+/**
+ * The default per point: a ramp past the start-up transient (the first ~8 ms
+ * run ~10% fast), then the shortest measured runtime that keeps every cell of
+ * the default table within `precisionPct` of a 1 s steady-state run, over
+ * seeds (test/compare-precision.test.ts, against a reference made by
+ * `pnpm --filter @dio/cli compare:reference`).
+ */
+export const COMPARE_DEFAULTS = { rampTime: '10ms', runtime: '120ms', precisionPct: 0.3 } as const;
+
+/** What the line above the table says: the grid's engine, ramp, runtime and profiles. */
+export interface HeadingOptions extends Pick<CompareOptions, 'rampTime' | 'runtime'> {
+  readonly engine: string;
+  readonly profiles: readonly { readonly name: string }[];
+}
+
+/**
+ * The header's note on precision: stated only where the test proves it, for
+ * the default ramp and runtime on the series' grid (io_uring, stock vs patched).
+ */
+export function precisionNote(o: HeadingOptions): string {
+  const series = o.profiles.length === 2 && o.profiles.every((p, i) => p.name === SERIES_PAIR[i]);
+  const proven = series && o.engine === 'io_uring' && o.rampTime === COMPARE_DEFAULTS.rampTime && o.runtime === COMPARE_DEFAULTS.runtime;
+  return proven ? ` (±${COMPARE_DEFAULTS.precisionPct}% of steady state)` : '';
+}
+
+/**
+ * Where an async DIO write completion of `engine` actually runs under
+ * `profile`: the profile's policy names what iomap would do with
+ * IOCB_DIO_CALLER_COMP, but only io_uring on a kernel that sets the flag
+ * (6.6-rc1) hands completions back to the caller; everyone else's go
+ * through the workqueue (linux-6.6 is `caller` code with a `workqueue` path).
+ */
+export function completionPath(profile: KernelProfile, engine: string): string {
+  if (profile.policy !== 'caller') return profile.policy;
+  return engine === 'io_uring' && profile.ioUringCallerComp ? 'caller' : 'workqueue';
+}
+
 /** One cell as sent to a worker: everything it needs, structured-cloneable. */
-export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' | 'seed'> {
+export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed'> {
   readonly qd: number;
   readonly profile: KernelProfile;
 }
 
 /** The cells of the grid in output order: for each QD, each profile. */
 export function compareTasks(o: CompareOptions): CompareTask[] {
-  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, runtime: o.runtime, seed: o.seed })));
+  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed: o.seed })));
 }
 
 /** Run one cell. */
-export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'seed'>): CompareCell {
-  const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime));
-  const out = runJobs(inv.jobs, profile, { seed: o.seed });
+export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed'>): CompareCell {
+  const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime, o.rampTime));
+  const out = runJobs(inv.jobs, profile, { seed: o.seed, accounting: { stages: true } });
   const job = out.result.jobs[0];
   if (job === undefined) throw new Error('no job result');
+  // a point whose job failed (say, io_uring_setup refusing the depth) is an error, never a 0 in the table
+  if (job.error !== 0) throw new JobFailed(`QD ${qd} on ${profile.name} (${o.engine}): the job failed: error=${job.error} (${errnoName(-job.error)})`);
   const w = job.write;
   const secs = w.runtimeNs / 1e9;
   const clat = w.clat;
   return {
     qd,
-    policy: profile.policy,
+    policy: completionPath(profile, o.engine),
     profile: profile.name,
     iops: secs > 0 ? w.totalIos / secs : 0,
     clat_ns: { mean: clat.mean, p50: clat.percentile(50), p99: clat.percentile(99), 'p99.9': clat.percentile(99.9) },
     simIosPerSec: out.wallMs > 0 ? (out.ios / out.wallMs) * 1000 : 0,
+    ...cellAccounting(out.stack.sim, w.totalIos, [clat]),
   };
 }
 
@@ -95,6 +146,12 @@ export function compare(o: CompareOptions): CompareCell[] {
     o.onCell?.(i + 1, tasks.length);
     return cell;
   });
+}
+
+/** `--format json`: `{ results: [{ qd, policy, profile, iops, clat_ns, cpu_ns_per_io, completions, clat_bins }], seed, runtime_ns, ramp_time_ns, provenance }`. */
+export function compareJson(cells: readonly CompareCell[], seed: number, runtimeNs: number, rampNs: number, provenance?: Provenance): string {
+  const results = cells.map(({ qd, policy, profile, iops, clat_ns, cpu_ns_per_io, completions, clat_bins }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns, cpu_ns_per_io, completions, clat_bins }));
+  return JSON.stringify({ results, seed, runtime_ns: runtimeNs, ramp_time_ns: rampNs, ...(provenance !== undefined && { provenance }) }, null, 2);
 }
 
 /** IOPS as the series' table prints them: `157K`, `1.02M`. */
@@ -113,7 +170,7 @@ const SERIES_PAIR = ['linux-6.5', 'linux-6.6-rc1'] as const;
  * is headed `QD | Stock (linux-6.5) | Patched (linux-6.6-rc1) | Diff`; any
  * other profiles by their names (`Diff <name>`).
  */
-export function formatTable(cells: readonly CompareCell[], profiles: readonly KernelProfile[]): string {
+export function formatTable(cells: readonly CompareResult[], profiles: readonly Pick<KernelProfile, 'name'>[]): string {
   const names = profiles.map((p) => p.name);
   const series = names.length === 2 && names[0] === SERIES_PAIR[0] && names[1] === SERIES_PAIR[1];
   const heads = series ? [`Stock (${names[0]})`, `Patched (${names[1]})`] : names;
@@ -127,6 +184,10 @@ export function formatTable(cells: readonly CompareCell[], profiles: readonly Ke
   }
   return renderTable(rows);
 }
+
+/** The line above the table. */
+export const compareHeading = (o: HeadingOptions, seed: number): string =>
+  `dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, ramp ${o.rampTime} + runtime ${o.runtime} per point${precisionNote(o)}, seed ${seed}`;
 
 /** Rows (the first is the header) as a `a | b | c` table: the first column right-aligned, the last unpadded. */
 export function renderTable(rows: readonly (readonly string[])[]): string {

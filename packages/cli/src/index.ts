@@ -1,5 +1,5 @@
 /**
- * @dio/cli — the `dio` command: `compare`, `sweep`, `run`, `trace`, `calibrate`, `fuzz`.
+ * @dio/cli — the `dio` command: `compare`, `sweep`, `run`, `trace`, `calibrate`, `fuzz`, `merge`.
  * @module
  */
 export { main, type Io } from './main';
@@ -8,3 +8,5 @@ export { formatSweepTable, sweepCell, sweepJson, sweepTasks, type SweepCell, typ
 export { applyPoint, parsePoint, parseSetArgs, setProduct, type SetAxis, type SetPoint } from './sweep-set';
 export { loadProfile, profilesForPolicies } from './profile-arg';
 export { UsageError, userMessage } from './errors';
+export { parseShard, shardIndices, type Shard } from './shard';
+export { mergeShards, renderMerged, type Merged, type ShardInput } from './merge';

@@ -2,52 +2,58 @@
  * The `dio` command line.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { formatJson, formatNormal, parseJobFile, runJobs } from '@dio/fio';
+import { basename } from 'node:path';
+import { COMMAND_LINE, formatOutput, logFiles, parseFormats, parseJobFile, PROFILES, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
-import { compareTasks, formatTable } from './compare';
-import { fuzz, formatSummary } from './dst/fuzz';
+import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTable } from './compare';
 import { runCells } from './parallel';
-import { plotSvg } from './plot';
-import { FuzzFailed, JobFailed, UsageError, userMessage } from './errors';
-import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
+import { compareReport, sweepReport } from './report/grid';
+import { checkPictureOptions, compareWorkload, cpuWindowFor, jobWorkload, reportFromFile, runReport, traceSummary, writeGridPictures, writeReport } from './report/outputs';
+import { provenance } from './report/provenance';
+import { Interrupted, JobFailed, UsageError, userMessage } from './errors';
+import { fuzzCommand, type FuzzOptions } from './fuzz-command';
+import { interruptible } from './interrupt';
+import { mergeCommand } from './merge';
+import { oneLine } from './one-line';
+import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
-import { formatSweepTable, sweepJson, sweepTasks } from './sweep';
-import { parsePositiveTime } from './time-arg';
+import { sha256, shardOption, shardTasks } from './shard';
+import { compareShardJson, sweepShardJson } from './shard-doc';
+import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
+import { parsePositiveTime, parseTime } from './time-arg';
 import { openTraceFile, type TraceFileOptions } from './trace-file';
-import { latLogFiles } from './lat-log-files';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
+import { type UserFs, userFs } from './user-fs';
+import { version } from '../package.json';
 
-/** Where the command writes: stdout, stderr, and whether stderr is a terminal (for the progress bar). */
+/**
+ * Where the command writes: stdout, stderr, and whether stderr is a terminal
+ * (for the progress bar); `cwd` is where relative paths start (default: the
+ * process's working directory).
+ */
 export interface Io {
   out(s: string): void;
   err(s: string): void;
   isTTY: boolean;
+  cwd?: string;
 }
 
-/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given, and its latency logs with `latLogs`. */
-function simulateJobFile(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, latLogs: boolean) {
-  const jobs = parseJobFile(readFileSync(jobFile, 'utf8'), jobFile);
-  const profile = loadProfile(o.profile);
+/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows. */
+function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}) {
+  const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile);
+  const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
-  const trace = tracePath === undefined ? null : openTraceFile(tracePath, o, `dio ${profile.name}`);
-  const logs = latLogs ? latLogFiles() : null;
+  const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
+  const acc = { stages: accounting.stages === true, ...(accounting.report === true && { cpuWindowNs: cpuWindowFor(jobs) }) };
   try {
-    const res = runJobs(jobs, profile, {
-      seed,
-      ...(trace ? { traceTo: trace.traceTo } : {}),
-      ...(logs ? { latLogTo: logs.latLogTo } : {}),
-      timestampMs: Date.now(),
-      onProgress: (f) => bar.update(Math.round(f * 100)),
-    });
-    return { res, traceRecords: trace?.records() ?? 0 };
+    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)), accounting: acc });
+    return { jobs, profile, seed, res, traceRecords: trace?.records() ?? 0 };
   } finally {
     bar.stop();
     trace?.close();
-    logs?.close();
   }
 }
 
@@ -58,16 +64,40 @@ interface JobFileOptions {
   quiet?: boolean;
 }
 
-function runCmd(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }): void {
-  const fmt = o.outputFormat;
-  if (!['normal', 'json', 'json+'].includes(fmt)) throw new UsageError(`--output-format: '${fmt}' must be normal, json or json+`);
-  const { res } = simulateJobFile(io, jobFile, o, o.trace, true);
-  io.out(fmt === 'normal' ? formatNormal(res.result) : formatJson(res.result, { plus: fmt === 'json+' }));
+/** Options of `run` on top of `JobFileOptions`. */
+interface RunCmdOptions extends JobFileOptions, TraceFileOptions {
+  trace?: string;
+  outputFormat: string;
+  terseVersion: string;
+  output?: string;
+  report?: string;
+}
+
+function runCmd(io: Io, files: UserFs, argv: readonly string[], jobFile: string, o: RunCmdOptions): void {
+  const formats = parseFormats(o.outputFormat, { file: COMMAND_LINE, line: 0 });
+  if (o.terseVersion !== '3') throw new UsageError(`--terse-version: '${o.terseVersion}' is not supported (dio writes terse version 3)`);
+  checkPictureOptions(o);
+  const { jobs, profile, seed, res } = simulateJobFile(io, files, jobFile, o, o.trace, { report: o.report !== undefined });
+  if (o.report !== undefined) writeReport(files, o.report, runReport(argv, jobFile, jobs, profile, seed, res));
+  const text = formatOutput(res.result, formats);
+  // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
+  if (o.output !== undefined) files.write(o.output, text, 'report');
+  else io.out(text);
+  for (const [path, log] of logFiles(res.logs)) files.write(path, log, 'log');
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
-  // fio reports a job's error and exits non-zero; so does dio
+  throwJobErrors(res);
+}
+
+/** fio reports a job's error and exits non-zero; so does every dio command. */
+function throwJobErrors(res: ReturnType<typeof runJobs>): void {
   const failed = res.result.jobs.filter((j) => j.error !== 0);
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
+
+const SHARD_HELP = 'run only shard i of n (0 <= i < n): point k when k mod n = i; prints a JSON document for dio merge (needs --format json)';
+
+/** One example per command, in its --help. */
+const example = (cmd: Command, line: string): Command => cmd.addHelpText('after', `\nExample:\n  ${line}`);
 
 /**
  * Run the dio CLI; resolves to the exit code. `workerEntry` is the JavaScript
@@ -75,44 +105,66 @@ function runCmd(io: Io, jobFile: string, o: JobFileOptions & TraceFileOptions & 
  * everything on this thread.
  */
 export async function main(argv: readonly string[], io: Io, workerEntry: URL | null = null): Promise<number> {
+  const files = userFs(io.cwd ?? process.cwd());
   const program = new Command('dio')
     .description('Emulate the Linux async O_DIRECT write path and compare DIO completion policies')
+    .version(version, '-V, --version')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+      // commander's `error: …` (and its `(Did you mean …?)` line) as dio's one line
+      outputError: (s, write) => write(`dio: ${oneLine(s.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' '))}`),
+    })
+    .addHelpText('after', `\nProfiles: ${Object.keys(PROFILES).join(', ')} (or a profile .json file)\n\nExample:\n  dio compare --qd 1,16 --profiles linux-6.5,linux-6.19`);
 
-  program
+  const compare = program
     .command('compare')
     .description('the IOCB_DIO_CALLER_COMP table: 4 KiB randwrite, io_uring, fio pinned to one CPU, stock vs patched')
     .option('--qd <list>', 'queue depths', '1,2,4,8,16')
     .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
-    .option('--profiles <list>', 'kernel profiles by name or .json file', 'linux-6.5,linux-6.6-rc1')
+    .option('--profiles <list>', 'kernel profiles by name or .json file (default: "linux-6.5,linux-6.6-rc1")')
     .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
-    .option('--runtime <time>', 'simulated runtime per point (fio time syntax)', '500ms')
+    .option('--runtime <time>', 'simulated runtime per point, after the ramp (fio time syntax)', COMPARE_DEFAULTS.runtime)
+    .option('--ramp-time <time>', "simulated time per point before its stats start (fio's ramp_time)", COMPARE_DEFAULTS.rampTime)
     .option('--seed <n>', 'random seed', '1')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .option('--plot <out.svg>', 'also write IOPS and p99 latency vs QD as an SVG plot')
-    .action(async (o: { qd: string; policies?: string; profiles: string; engine: 'io_uring'; runtime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string }) => {
-      const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles);
+    .option('--plot <out.svg|out.png>', 'also write IOPS and p99 latency vs QD as an SVG or PNG plot')
+    .option('--report <out.html>', 'also write a self-contained HTML report (charts, CPU time by stage, provenance)')
+    .option('--shard <i/n>', SHARD_HELP)
+    .action(async (o: { qd: string; policies?: string; profiles?: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string; shard?: string }) => {
+      checkPictureOptions(o);
+      if (o.policies !== undefined && o.profiles !== undefined) throw new UsageError('--policies and --profiles both choose the profiles: give one of them');
+      const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles ?? 'linux-6.5,linux-6.6-rc1', files);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
       const runtimeNs = parsePositiveTime('--runtime', o.runtime);
+      const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
-      const bar = progress(io, qds.length * profiles.length, o.quiet === true);
-      const cells = await runCells('compare', compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, seed }), workerEntry, jobs, (d) => bar.update(d));
-      bar.stop();
-      if (o.plot !== undefined) writeFileSync(o.plot, await plotSvg(cells));
-      if (o.format === 'json') {
-        const results = cells.map(({ qd, policy, profile, iops, clat_ns }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns }));
-        io.out(JSON.stringify({ results, seed, runtime_ns: runtimeNs }, null, 2));
+      const shard = shardOption(o.shard, o.format);
+      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed });
+      const mine = shardTasks(tasks, shard);
+      const bar = progress(io, mine.length, o.quiet === true);
+      const cells = await interruptible((signal) => runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
+      const prov = provenance(argv, compareWorkload(o.engine, o.rampTime, o.runtime, seed), seed, profiles);
+      if (shard !== null) {
+        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells, prov));
         return;
       }
-      io.out(`dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, runtime ${o.runtime} per point, seed ${seed}`);
+      await writeGridPictures(files, o, compareReport(cells, profiles.map((p) => p.name), o.engine, seed, prov));
+      if (o.format === 'json') {
+        io.out(compareJson(cells, seed, runtimeNs, rampNs, prov));
+        return;
+      }
+      io.out(compareHeading({ ...o, profiles }, seed));
       io.out(formatTable(cells, profiles));
     });
 
-  program
+  example(compare, 'dio compare --qd 1,4,16 --profiles linux-6.5,linux-6.19 --runtime 200ms');
+
+  const sweep = program
     .command('sweep')
     .description('run a fio job file across every combination of --set option values and kernel profiles')
     .argument('<job.fio>')
@@ -122,26 +174,40 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .option('--quiet', 'no progress bar')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
-    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string }) => {
-      const text = readFileSync(file, 'utf8');
-      parseJobFile(text, file); // the file's own errors first, at their lines
+    .option('--plot <out.svg|out.png>', 'also write IOPS and p99 latency per point as an SVG or PNG plot')
+    .option('--report <out.html>', 'also write a self-contained HTML report (charts, CPU time by stage, provenance)')
+    .option('--shard <i/n>', SHARD_HELP)
+    .action(async (file: string, o: { set: string[]; profiles: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string; shard?: string }) => {
+      checkPictureOptions(o);
+      const text = files.read(file, 'job file');
+      const parsed = parseJobFile(text, file); // the file's own errors first, at their lines
       const axes = parseSetArgs(o.set);
-      const profiles = parseProfileList(o.profiles);
+      const profiles = parseProfileList(o.profiles, files);
       const seed = parseSeed(o.seed);
       const jobs = parseJobs(o.jobs);
       const points = setProduct(axes);
       for (const p of points) parsePoint(text, file, p); // every combination is a valid job file before anything runs
+      const shard = shardOption(o.shard, o.format);
       const tasks = sweepTasks(text, file, points, profiles, seed);
-      const bar = progress(io, tasks.length, o.quiet === true);
-      const cells = await runCells('sweep', tasks, workerEntry, jobs, (d) => bar.update(d));
-      bar.stop();
-      if (o.format === 'json') {
-        io.out(sweepJson(cells, seed));
+      const mine = shardTasks(tasks, shard);
+      const bar = progress(io, mine.length, o.quiet === true);
+      const cells = await interruptible((signal) => runCells('sweep', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
+      const sets = axes.length > 0 ? ` across ${axes.map((a) => `${a.option}=${a.values.join(',')}`).join(' ')}` : '';
+      const prov = provenance(argv, jobWorkload(file, parsed, seed, sets), seed, profiles);
+      if (shard !== null) {
+        io.out(sweepShardJson(shard, tasks.length, { file, jobSha256: sha256(text), axes, profiles, seed }, cells, prov));
         return;
       }
-      io.out(`dio sweep: ${file}, ${points.length} combination(s) x ${profiles.length} profile(s), seed ${seed}`);
+      await writeGridPictures(files, o, sweepReport(cells, profiles.map((p) => p.name), seed, prov));
+      if (o.format === 'json') {
+        io.out(sweepJson(cells, seed, prov));
+        return;
+      }
+      io.out(sweepHeading(file, points.length, profiles.length, seed));
       io.out(formatSweepTable(cells, profiles));
     });
+
+  example(sweep, 'dio sweep job.fio --set iodepth=1,8,32 --profiles linux-6.5,linux-6.19');
 
   // `run` and `trace`: a job file simulated on a profile with a seed
   const jobFileCommand = (name: string, description: string): Command =>
@@ -159,20 +225,39 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .addOption(new Option('--trace-format <fmt>', 'trace file format: Chrome/Perfetto JSON, or Perfetto protobuf (smaller, for long traces)').choices(['json', 'proto']).default('json'))
       .option('--trace-window <start,end>', 'record only this window of simulated time (fio time units, e.g. 100ms,110ms)');
 
-  traceOptions(
+  const run = traceOptions(
     jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
-      .option('--trace <out.json>', 'write a Perfetto trace')
-      .option('--output-format <fmt>', 'normal, json or json+', 'normal'),
-  ).action((file: string, o: JobFileOptions & TraceFileOptions & { trace?: string; outputFormat: string }) => runCmd(io, file, o));
+      .option('--trace <out.json>', 'write a Perfetto trace (streamed to the file as it runs)')
+      .option('--output-format <fmt>', 'normal, json, json+ or terse (comma-separated for several)', 'normal')
+      .option('--terse-version <n>', 'terse output version (3)', '3')
+      .option('--output <file>', 'write the report to this file instead of stdout')
+      .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)'),
+  ).action((file: string, o: RunCmdOptions) => runCmd(io, files, argv, file, o));
+  example(run, 'dio run job.fio --profile linux-6.19 --output-format json');
 
-  traceOptions(jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)').requiredOption('--out <trace.json>', 'trace file')).action(
-    (file: string, o: JobFileOptions & TraceFileOptions & { out: string }) => {
-      const { traceRecords } = simulateJobFile(io, file, o, o.out, false);
-      io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
-    },
-  );
+  const trace = traceOptions(
+    jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)')
+      .option('--out <trace.json>', 'trace file')
+      .option('--summary', 'print the completion contexts and CPU time per I/O by stage (no trace file needed)'),
+  ).action((file: string, o: JobFileOptions & TraceFileOptions & { out?: string; summary?: boolean }) => {
+    if (o.out === undefined && o.summary !== true) throw new UsageError('trace: give --out <trace.json>, --summary, or both');
+    const { res, traceRecords } = simulateJobFile(io, files, file, o, o.out, { stages: o.summary === true });
+    if (o.summary === true) for (const line of traceSummary(res)) io.out(line);
+    if (o.out !== undefined) io.err(`dio: wrote ${traceRecords} trace records to ${o.out} (open in ui.perfetto.dev)`);
+    throwJobErrors(res);
+  });
+  example(trace, 'dio trace job.fio --out trace.json --profile linux-6.6-rc1');
 
-  program
+  const reportCmd = program
+    .command('report')
+    .description('turn saved `compare`/`sweep --format json` (or fio/`dio run` json/json+) output into a self-contained HTML report')
+    .argument('<results.json>')
+    .option('-o, --out <out.html>', 'the HTML file to write')
+    .option('--plot <out.svg|out.png>', 'also (or only) write the IOPS and p99 plot of a compare or sweep')
+    .action((file: string, o: { out?: string; plot?: string }) => reportFromFile(files, file, { report: o.out, plot: o.plot }));
+  example(reportCmd, 'dio compare --format json > results.json && dio report results.json -o report.html');
+
+  const calibrateCmd = program
     .command('calibrate')
     .description('fit the cost table to fio JSON results from your machine and write a profile')
     .argument('<fio.json...>')
@@ -182,18 +267,18 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--iterations <n>', 'optimizer iterations', '40')
     .option('--seed <n>', 'random seed', '1')
     .option('--quiet', 'no progress bar')
-    .action((files: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
-      const base = loadProfile(o.profile);
+    .action((inputs: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
+      const base = loadProfile(o.profile, files);
       parsePositiveTime('--runtime', o.runtime);
-      const points = files.map((f) => pointFromFioJson(readFileSync(f, 'utf8'), f, o.runtime));
-      const iters = Number(o.iterations);
-      if (!Number.isInteger(iters) || iters < 1) throw new UsageError(`--iterations: '${o.iterations}' must be a positive integer`);
+      const points = inputs.map((f) => pointFromFioJson(files.read(f, 'fio JSON result'), f, o.runtime));
+      const iters = parseCount('--iterations', o.iterations, 10_000);
       const bar = progress(io, iters * 2 + 4, o.quiet === true);
       let steps = 0;
-      const r = calibrate(points, base, { seed: parseSeed(o.seed), iterations: iters, onStep: () => bar.update(++steps) });
+      // named after its file, so two calibrated profiles side by side get their own columns
+      const r = calibrate(points, base, { seed: parseSeed(o.seed), iterations: iters, onStep: () => bar.update(++steps), name: `${shippedRoot(base)}+${basename(o.out)}` });
       bar.stop();
-      const { name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
-      writeFileSync(o.out, `${JSON.stringify({ extends: shippedRoot(base), name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device }, null, 2)}\n`);
+      const { name, description, version: kernel, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
+      files.write(o.out, `${JSON.stringify({ extends: shippedRoot(base), name, description, version: kernel, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device }, null, 2)}\n`, 'profile');
       io.out(`fit: cpu costs x${r.fit.cpuScale.toFixed(3)}, completion-hop costs x${r.fit.hopScale.toFixed(3)}, device latency ${(r.fit.deviceLatencyNs / 1000).toFixed(2)} us`);
       io.out('point | QD | measured IOPS | model IOPS | error');
       for (const p of r.points) io.out(`${p.source} | ${p.iodepth} | ${Math.round(p.measuredIops)} | ${Math.round(p.modelIops)} | ${p.errorPct >= 0 ? '+' : ''}${p.errorPct.toFixed(1)}%`);
@@ -201,32 +286,43 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       io.out(`wrote ${o.out}`);
     });
 
-  program
+  example(calibrateCmd, 'dio calibrate qd1.json qd16.json --out mine.json && dio compare --profiles linux-6.6,mine.json');
+
+  const fuzzCmd = program
     .command('fuzz')
     .description('deterministic simulation testing: random stacks and workloads per seed, every invariant checked')
     .option('--seeds <n>', 'how many seeds', '1000')
     .option('--from <seed>', 'first seed', '1')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--shard <i/n>', SHARD_HELP)
     .option('--quiet', 'no progress bar')
-    .action((o: { seeds: string; from: string; quiet?: boolean }) => {
-      const n = Number(o.seeds);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--seeds: '${o.seeds}' must be a positive integer`);
-      const from = parseSeed(o.from);
-      const bar = progress(io, n, o.quiet === true);
-      const summary = fuzz(from, n, (d) => bar.update(d));
-      bar.stop();
-      for (const line of formatSummary(summary)) io.out(line);
-      if (summary.failed.length > 0) throw new FuzzFailed(`${summary.failed.length} of ${n} seeds failed`);
-    });
+    .action((o: FuzzOptions) => fuzzCommand(io, o));
+  example(fuzzCmd, 'dio fuzz --seeds 200 --from 1000');
 
+  const mergeCmd = program
+    .command('merge')
+    .description('merge the documents of --shard runs into what the unsharded run prints')
+    .argument('<shard.json...>')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .addOption(new Option('--format <fmt>', 'json (as --format json prints) or text (the table, the fuzz summary)').choices(['json', 'text']).default('json'))
+    .action((inputs: string[], o: { out?: string; format: 'json' | 'text' }) => mergeCommand((s) => io.out(s), files, inputs, o));
+  example(mergeCmd, 'dio merge shard-0.json shard-1.json shard-2.json -o all.json');
+
+  // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
+  const args = argv.filter((a) => a !== '--');
+  if (args.length === 0) {
+    io.err(`dio: no command: use one of ${program.commands.map((c) => c.name()).join(', ')} (dio --help)`);
+    return 2;
+  }
   try {
-    // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'
-    await program.parseAsync(['node', 'dio', ...argv.filter((a) => a !== '--')]);
+    await program.parseAsync(['node', 'dio', ...args]);
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    // a usage error commander found (already printed as one dio: line): 2; --help and --version: 0
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     const msg = userMessage(e);
     if (msg === null) throw e;
-    io.err(`dio: ${msg}`);
-    return 1;
+    io.err(`dio: ${oneLine(msg)}`);
+    return e instanceof Interrupted ? 130 : 1;
   }
 }

@@ -74,7 +74,9 @@ export function cellWorkerMain(): void {
  * Run `tasks` of one kind on up to `workers` threads started from `entry` (a
  * built or bundled JavaScript file whose entry point calls cellWorkerMain in
  * workers), or on this thread when `entry` is null or workers ≤ 1. Results
- * come back in task order; `onCell(done, total)` reports progress.
+ * come back in task order; `onCell(done, total)` reports progress. When
+ * `signal` aborts, the workers are terminated and the promise rejects with
+ * the signal's reason.
  */
 export async function runCells<K extends CellKind>(
   kind: K,
@@ -82,6 +84,7 @@ export async function runCells<K extends CellKind>(
   entry: URL | null,
   workers = availableParallelism(),
   onCell?: (done: number, total: number) => void,
+  signal?: AbortSignal,
 ): Promise<CellKinds[K]['cell'][]> {
   const out = new Array<CellKinds[K]['cell']>(tasks.length);
   const n = Math.min(workers, tasks.length);
@@ -97,8 +100,17 @@ export async function runCells<K extends CellKind>(
   let next = 0;
   let done = 0;
   const started: Worker[] = [];
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal === undefined) return;
+    const stop = (): void => reject(signal.reason as Error);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+  aborted.catch(() => {}); // only a rejection seen through the race below matters
   try {
-    await Promise.all(
+    await Promise.race([
+      aborted,
+      Promise.all(
       Array.from({ length: n }, () => {
         const w = new Worker(entry, { workerData: { mark: MARK } });
         started.push(w);
@@ -121,7 +133,8 @@ export async function runCells<K extends CellKind>(
           feed();
         });
       }),
-    );
+      ),
+    ]);
   } finally {
     // on an error, stop the other workers instead of waiting for their cells
     await Promise.all(started.map((w) => w.terminate()));

@@ -1,29 +1,33 @@
 /**
- * `dio compare --plot out.svg`: IOPS and p99 completion latency against queue
- * depth, one line per profile, rendered headless with vega-lite.
+ * `--plot out.svg|out.png`: IOPS and p99 completion latency against queue
+ * depth (or the swept option), one line per kernel in its fixed colour, dash
+ * and marker, titled with the workload — the report's own chart specs,
+ * rendered headless by vega (SVG) and resvg (PNG), no browser.
  * @module
  */
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { CompareCell } from './compare';
+import { UsageError } from './errors';
+import type { UserFs } from './user-fs';
+import { svgToPng } from './report/assets';
+import type { GridReport } from './report/model';
+import { plotSpec } from './report/specs';
 
-/** The vega-lite spec of a comparison. */
-export function plotSpec(cells: readonly CompareCell[]): TopLevelSpec {
-  const values = cells.map((c) => ({ qd: c.qd, profile: `${c.profile} (${c.policy})`, kiops: c.iops / 1000, p99us: c.clat_ns.p99 / 1000 }));
-  const x = { field: 'qd', type: 'quantitative' as const, title: 'queue depth', scale: { type: 'log' as const, base: 2 } };
-  const color = { field: 'profile', type: 'nominal' as const, title: 'kernel', legend: { labelLimit: 400 } };
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    data: { values },
-    hconcat: [
-      { width: 320, height: 220, title: 'IOPS', mark: { type: 'line', point: true }, encoding: { x, y: { field: 'kiops', type: 'quantitative', title: 'KIOPS' }, color } },
-      { width: 320, height: 220, title: 'p99 completion latency', mark: { type: 'line', point: true }, encoding: { x, y: { field: 'p99us', type: 'quantitative', title: 'clat p99 (µs)' }, color } },
-    ],
-  };
+/** Render a vega-lite spec to an SVG document. */
+export async function specToSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  return view.toSVG();
 }
 
-/** Render the comparison as an SVG document. */
-export async function plotSvg(cells: readonly CompareCell[]): Promise<string> {
-  const view = new View(parse(compile(plotSpec(cells)).spec), { renderer: 'none' });
-  return view.toSVG();
+/** The plot of a report as an SVG document. */
+export function plotSvg(r: GridReport, title: string): Promise<string> {
+  return specToSvg(plotSpec(r, title));
+}
+
+/** Write the plot to `path`: PNG when it ends in .png, SVG when in .svg. */
+export async function writePlot(files: UserFs, path: string, r: GridReport, title: string): Promise<void> {
+  const svg = await plotSvg(r, title);
+  if (/\.png$/i.test(path)) files.write(path, svgToPng(svg), 'plot');
+  else if (/\.svg$/i.test(path)) files.write(path, svg, 'plot');
+  else throw new UsageError(`--plot: '${path}' must end in .svg or .png`);
 }

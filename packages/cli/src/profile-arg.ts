@@ -2,14 +2,15 @@
  * `--profile` / `--profiles` / `--policies` arguments: shipped names or JSON files.
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { type KernelProfile, parseProfile, PROFILE_FOR_POLICY, profileByName, PROFILES } from '@dio/fio';
+import { type KernelProfile, parseProfile, profileForPolicy, PROFILES, shippedProfile } from '@dio/fio';
 import { UsageError } from './errors';
+import { type UserFs, userFs } from './user-fs';
 
-/** A shipped profile name, or a path to a profile JSON file. */
-export function loadProfile(arg: string): KernelProfile {
-  if (PROFILES[arg] !== undefined) return profileByName(arg);
-  if (arg.endsWith('.json')) return parseProfile(readFileSync(arg, 'utf8'), arg);
+/** A shipped profile name, or a path to a profile JSON file (read through `files`, relative to the user's directory). */
+export function loadProfile(arg: string, files: UserFs = userFs(process.cwd())): KernelProfile {
+  const shipped = shippedProfile(arg);
+  if (shipped !== undefined) return shipped;
+  if (arg.endsWith('.json')) return parseProfile(files.read(arg, 'profile'), arg);
   throw new UsageError(`unknown profile '${arg}': use one of ${Object.keys(PROFILES).join(', ')} or a .json file`);
 }
 
@@ -20,22 +21,32 @@ export function loadProfile(arg: string): KernelProfile {
  */
 export function shippedRoot(p: KernelProfile): string {
   const root = p.name.split('+')[0] ?? '';
-  if (PROFILES[root] !== undefined) return root;
+  if (shippedProfile(root) !== undefined) return root;
   return Object.values(PROFILES).find((x) => x.version === p.version)?.name ?? 'linux-6.5';
 }
 
-/** `--profiles a,b.json` → profiles, in order. */
-export function parseProfileList(list: string): KernelProfile[] {
-  return list.split(',').map((s) => loadProfile(s.trim()));
+/** `--profiles a,b.json` → profiles, in order; two with the same name would share a column, so they are refused. */
+export function parseProfileList(list: string, files?: UserFs): KernelProfile[] {
+  const args = list.split(',').map((s) => s.trim());
+  const profiles = args.map((a) => loadProfile(a, files));
+  const seen = new Map<string, string>();
+  profiles.forEach((p, i) => {
+    const arg = args[i] ?? '';
+    const first = seen.get(p.name);
+    if (first !== undefined) throw new UsageError(`--profiles: '${first}' and '${arg}' are both named '${p.name}': give each profile file its own "name"`);
+    seen.set(p.name, arg);
+  });
+  return profiles;
 }
 
 /** `--policies workqueue,caller` → the default profile of each policy. */
 export function profilesForPolicies(list: string): KernelProfile[] {
-  return list.split(',').map((p) => {
-    const name = (PROFILE_FOR_POLICY as Record<string, string>)[p.trim()];
+  const names = list.split(',').map((p) => {
+    const name = profileForPolicy(p.trim());
     if (name === undefined) throw new UsageError(`unknown policy '${p}': use workqueue, caller or inline`);
-    return profileByName(name);
+    return name;
   });
+  return parseProfileList(names.join(','));
 }
 
 /** `--qd 1,2,4` → numbers. */
@@ -52,10 +63,14 @@ export function parseSeed(s: string): number {
   return n;
 }
 
+/** `--iterations 40` → an integer in 1..max (a larger one is refused, not run for ever). */
+export function parseCount(flag: string, s: string, max: number): number {
+  const n = Number(s);
+  if (!/^\s*\d+\s*$/.test(s) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new UsageError(`${flag}: '${s}' must be an integer in 1..${max}`);
+  return n;
+}
+
 /** `--jobs 4` → a positive integer; undefined when not given (one worker per CPU). */
 export function parseJobs(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs: '${s}' must be a positive integer`);
-  return n;
+  return s === undefined ? undefined : parseCount('--jobs', s, 1024);
 }

@@ -23,7 +23,8 @@ export function progress(io: { isTTY: boolean }, total: number, quiet: boolean, 
   let bar: SingleBar | null = null;
   const show = (): void => {
     if (bar !== null) return;
-    bar = new SingleBar({ format: 'dio [{bar}] {value}/{total} | {duration_formatted}', stream, hideCursor: true });
+    // the cursor stays visible: a Ctrl-C during a run on the main thread ends the process before any handler could show it again
+    bar = new SingleBar({ format: 'dio [{bar}] {value}/{total} | {duration_formatted}', stream, hideCursor: false });
     bar.start(total, done);
   };
   // the main thread is idle while workers run a sweep: the timer shows the bar;

@@ -7,7 +7,9 @@
 import { DDIRS, type KernelProfile, type LatencySource, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { type ClatSummary, kiops, renderTable } from './compare';
+import { type CellAccounting, cellAccounting, mergedBins } from './report/accounting';
 import { JobFailed, UsageError, userMessage } from './errors';
+import type { Provenance } from './report/provenance';
 import { parsePoint, pointLabel, type SetPoint } from './sweep-set';
 
 /** One point of a sweep, as sent to a worker: everything it needs, structured-cloneable. */
@@ -20,8 +22,8 @@ export interface SweepTask {
   readonly seed: number;
 }
 
-/** The result of one point. */
-export interface SweepCell {
+/** The result of one point (with the report's figures: stage table, completion contexts, clat buckets). */
+export interface SweepCell extends CellAccounting {
   readonly point: SetPoint;
   readonly profile: string;
   /** I/Os per simulated second, every job and direction together. */
@@ -50,15 +52,13 @@ function binPercentile(bins: readonly (readonly [number, number])[], total: numb
 function mergedClat(sources: readonly LatencySource[]): ClatSummary {
   const [only] = sources;
   if (sources.length === 1 && only !== undefined) return { mean: only.mean, p50: only.percentile(50), p99: only.percentile(99), 'p99.9': only.percentile(99.9) };
-  const merged = new Map<number, number>();
   let total = 0;
   let sum = 0;
   for (const s of sources) {
     total += s.count;
     sum += s.mean * s.count;
-    for (const [v, c] of s.bins()) merged.set(v, (merged.get(v) ?? 0) + c);
   }
-  const bins = [...merged].sort((a, b) => a[0] - b[0]);
+  const bins = mergedBins(sources);
   const at = (p: number): number => binPercentile(bins, total, p);
   return { mean: total > 0 ? sum / total : 0, p50: at(50), p99: at(99), 'p99.9': at(99.9) };
 }
@@ -67,7 +67,7 @@ function mergedClat(sources: readonly LatencySource[]): ClatSummary {
 function runPoint(t: SweepTask): ReturnType<typeof runJobs> {
   const jobs = parsePoint(t.text, t.file, t.point);
   try {
-    return runJobs(jobs, t.profile, { seed: t.seed });
+    return runJobs(jobs, t.profile, { seed: t.seed, accounting: { stages: true } });
   } catch (e) {
     const msg = userMessage(e);
     if (msg === null || t.point.length === 0) throw e;
@@ -84,22 +84,27 @@ export function sweepCell(t: SweepTask): SweepCell {
     throw new JobFailed(failed.map((j) => `job '${j.name}' failed on ${t.profile.name}${where}: error=${j.error} (${errnoName(-j.error)})`).join('; '));
   }
   let iops = 0;
+  let ios = 0;
   const clats: LatencySource[] = [];
   for (const j of out.result.jobs) {
     for (const d of DDIRS) {
       const r = j[d];
       if (r.totalIos === 0) continue;
       if (r.runtimeNs > 0) iops += r.totalIos / (r.runtimeNs / 1e9);
+      ios += r.totalIos;
       clats.push(r.clat);
     }
   }
-  return { point: t.point, profile: t.profile.name, iops, clat_ns: mergedClat(clats) };
+  return { point: t.point, profile: t.profile.name, iops, clat_ns: mergedClat(clats), ...cellAccounting(out.stack.sim, ios, clats) };
 }
+
+/** The line above the table. */
+export const sweepHeading = (file: string, combinations: number, profiles: number, seed: number): string => `dio sweep: ${file}, ${combinations} combination(s) x ${profiles} profile(s), seed ${seed}`;
 
 const us = (ns: number): string => `${(ns / 1000).toFixed(1)} us`;
 
 /** The sweep's table: one row per point; one IOPS column per profile, then one p99 clat column per profile. */
-export function formatSweepTable(cells: readonly SweepCell[], profiles: readonly KernelProfile[]): string {
+export function formatSweepTable(cells: readonly SweepCell[], profiles: readonly Pick<KernelProfile, 'name'>[]): string {
   const options = cells[0]?.point.map(([o]) => o) ?? [];
   const head = [...options, ...profiles.map((p) => `IOPS ${p.name}`), ...profiles.map((p) => `p99 clat ${p.name}`)];
   const rows: string[][] = [];
@@ -115,8 +120,16 @@ function jsonValue(v: string): number | string {
   return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
 }
 
-/** `--format json`: `{ results: [{ set, profile, iops, clat_ns }], seed }`. */
-export function sweepJson(cells: readonly SweepCell[], seed: number): string {
-  const results = cells.map((c) => ({ set: Object.fromEntries(c.point.map(([o, v]) => [o, jsonValue(v)])), profile: c.profile, iops: Math.round(c.iops), clat_ns: c.clat_ns }));
-  return JSON.stringify({ results, seed }, null, 2);
+/** `--format json`: `{ results: [{ set, profile, iops, clat_ns, cpu_ns_per_io, completions, clat_bins }], seed, provenance }`. */
+export function sweepJson(cells: readonly SweepCell[], seed: number, provenance?: Provenance): string {
+  const results = cells.map((c) => ({
+    set: Object.fromEntries(c.point.map(([o, v]) => [o, jsonValue(v)])),
+    profile: c.profile,
+    iops: Math.round(c.iops),
+    clat_ns: c.clat_ns,
+    cpu_ns_per_io: c.cpu_ns_per_io,
+    completions: c.completions,
+    clat_bins: c.clat_bins,
+  }));
+  return JSON.stringify({ results, seed, ...(provenance !== undefined && { provenance }) }, null, 2);
 }

@@ -12,3 +12,10 @@ export function parsePositiveTime(option: string, text: string): number {
   if (t.value <= 0) throw new UsageError(`${option}: '${text}' must be more than 0`);
   return t.value;
 }
+
+/** A fio-style time that may be 0 (`--ramp-time 0`), in ns. */
+export function parseTime(option: string, text: string): number {
+  const t = parseTimeNs(text);
+  if (!t.ok) throw new UsageError(`${option}: ${t.error}`);
+  return t.value;
+}

@@ -5,10 +5,10 @@
  * however long the run.
  * @module
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { parseTimeNs } from '@dio/fio';
 import { ChromeJsonTraceWriter, PerfettoProtoTraceWriter, traceWindow, type TraceSink } from '@dio/sim';
 import { UsageError } from './errors';
+import type { UserFs } from './user-fs';
 
 /** The trace options of `trace` and `run`. */
 export interface TraceFileOptions {
@@ -36,27 +36,27 @@ export interface TraceFile {
   close(): void;
 }
 
-/** Check the options and open `path` for writing (before the run, so a bad path fails at once). */
-export function openTraceFile(path: string, o: TraceFileOptions, title: string): TraceFile {
+/** Check the options and open `path` for writing (before the run, so a bad path fails at once) through the user's files. */
+export function openTraceFile(files: UserFs, path: string, o: TraceFileOptions, title: string): TraceFile {
   const format = o.traceFormat ?? 'json';
   if (format !== 'json' && format !== 'proto') throw new UsageError(`--trace-format: '${format}' must be json or proto`);
   const window = o.traceWindow === undefined ? null : parseTraceWindow(o.traceWindow);
-  const fd = openSync(path, 'w');
+  const out = files.open(path, 'trace');
   let writer: ChromeJsonTraceWriter | PerfettoProtoTraceWriter | null = null;
   let closed = false;
   return {
     traceTo: (cpus) => {
       writer =
         format === 'json'
-          ? new ChromeJsonTraceWriter((chunk) => writeSync(fd, chunk), { cpus, title })
-          : new PerfettoProtoTraceWriter((chunk) => writeSync(fd, chunk), { cpus, title });
+          ? new ChromeJsonTraceWriter((chunk) => out.write(chunk), { cpus, title })
+          : new PerfettoProtoTraceWriter((chunk) => out.write(chunk), { cpus, title });
       return window === null ? writer : traceWindow(writer, window[0], window[1]);
     },
     records: () => writer?.records ?? 0,
     close: () => {
       if (closed) return;
       closed = true;
-      closeSync(fd);
+      out.close();
     },
   };
 }

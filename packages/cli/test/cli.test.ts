@@ -106,7 +106,7 @@ iodepth=4
     expect(r3.code).toBe(1);
     expect(r3.err.split('\n').filter(Boolean)).toHaveLength(1);
     expect((await cli('run', join(dir, 'missing.fio'))).code).toBe(1);
-    expect((await cli('bogus-command')).code).toBe(1);
+    expect((await cli('bogus-command')).code).toBe(2);
   });
 });
 

@@ -66,6 +66,10 @@ export function newDraft(name: string): JobDraft {
       slatPercentiles: false,
       logOffset: false,
       perJobLogs: true,
+      logAvgMsec: 0,
+      logMaxValue: false,
+      logHistMsec: 0,
+      logHistCoarseness: 0,
     },
     engineOptions: [],
     setAt: new Map(),
@@ -104,5 +108,9 @@ export function finishDraft(
     throw new FioJobError(at.file, at.line, `job '${f.name}': time_based=1 with no runtime would never end (set runtime= or number_ios=)`, 'time_based');
   }
   if (d.latLogBare) f.writeLatLog = f.name;
+  // a bare write_bw_log / write_iops_log / write_hist_log is stored as '': fio names the log after the job
+  if (f.writeBwLog === '') f.writeBwLog = f.name;
+  if (f.writeIopsLog === '') f.writeIopsLog = f.name;
+  if (f.writeHistLog === '') f.writeHistLog = f.name;
   return { ...f, source, groupId: 0, options, globalOptions };
 }

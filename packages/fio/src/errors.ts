@@ -35,6 +35,9 @@ export class FioJobError extends Error {
   }
 }
 
+/** The `file` of errors about command-line arguments (their `line` is the 1-based argument index). */
+export const COMMAND_LINE = 'command line';
+
 /** Where an option or section came from. */
 export interface SourceLocation {
   /** Job file name, or `"command line"`. */

@@ -7,6 +7,7 @@
 import { fioPercentileKey } from '@dio/sim';
 import { ctime } from './ctime';
 import { calcDist, calcLat, cpuPercent, ddirRuntimeMs, nsToMs, totalRwIos } from './dist';
+import { reportedJobs } from './group-report';
 import { groupStats, percentOfAgg, perSecond, type GroupStats } from './group-stats';
 import type { FioOptionEcho } from './job';
 import { jArr, jFloat, jInt, jObj, jStr, printFioJson, type FioJsonValue } from './json-writer';
@@ -25,7 +26,8 @@ export interface JsonFormatOptions {
 
 type Entries = (readonly [string, FioJsonValue])[];
 
-const echo = (opts: readonly FioOptionEcho[]): FioJsonValue => jObj(opts.map((o) => [o.name, jStr(o.value)] as const));
+/** stat.c: json_add_job_opts() — bare options have no value and are left out (the object stays, maybe empty). */
+const echo = (opts: readonly FioOptionEcho[]): FioJsonValue => jObj(opts.filter((o) => o.bare !== true).map((o) => [o.name, jStr(o.value)] as const));
 
 /** stat.c: add_ddir_lat_json(). */
 function latJson(src: LatencySource, withPercentiles: boolean, list: readonly number[], plus: boolean): FioJsonValue {
@@ -41,7 +43,7 @@ function latJson(src: LatencySource, withPercentiles: boolean, list: readonly nu
     const sorted = [...list].sort((a, b) => a - b);
     e.push(['percentile', jObj(sorted.map((p) => [fioPercentileKey(p), jInt(Math.round(src.percentile(p)))] as const))]);
   }
-  if (plus) {
+  if (plus && src.count > 0) {
     const bins = [...src.bins()].sort((a, b) => a[0] - b[0]).filter(([, c]) => c > 0);
     e.push(['bins', jObj(bins.map(([v, c]) => [Math.round(v).toString(), jInt(c)] as const))]);
   }
@@ -160,7 +162,8 @@ function diskJson(d: DiskUtil): FioJsonValue {
 
 /** The whole report as fio's typed JSON tree (see `printFioJson`). */
 export function runJson(run: FioRunResult, opts: JsonFormatOptions = {}): FioJsonValue {
-  const groups = groupStats(run.jobs);
+  const jobs = reportedJobs(run.jobs);
+  const groups = groupStats(jobs);
   const e: Entries = [
     ['fio version', jStr(run.fioVersion)],
     ['timestamp', jInt(Math.floor(run.timestampMs / 1000))],
@@ -168,7 +171,7 @@ export function runJson(run: FioRunResult, opts: JsonFormatOptions = {}): FioJso
     ['time', jStr(ctime(run.timestampMs, opts.utcOffsetMinutes ?? 0))],
   ];
   if (run.globalOptions.length > 0) e.push(['global options', echo(run.globalOptions)]);
-  e.push(['jobs', jArr(run.jobs.map((j) => jobJson(j, groups.get(j.groupId), opts)))]);
+  e.push(['jobs', jArr(jobs.map((j) => jobJson(j, groups.get(j.groupId), opts)))]);
   if (run.diskUtil.length > 0) e.push(['disk_util', jArr(run.diskUtil.map(diskJson))]);
   return jObj(e);
 }

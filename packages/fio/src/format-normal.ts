@@ -6,6 +6,7 @@
 import { cFloat } from './cfmt';
 import { ctime } from './ctime';
 import { calcDist, calcLat, cpuPercent, totalRwIos } from './dist';
+import { reportedJobs } from './group-report';
 import { groupStats, type GroupStats } from './group-stats';
 import { LAT_M_LABELS, LAT_NU_LABELS } from './lat-buckets';
 import { showDdirStatus, showSyncStatus, SIG_FIGS } from './normal-ddir';
@@ -101,10 +102,11 @@ export function showDiskUtil(d: DiskUtil): string {
  * block, then each group's "Run status" lines, then "Disk stats".
  */
 export function formatNormal(run: FioRunResult, opts: NormalFormatOptions = {}): string {
-  const groups = groupStats(run.jobs);
+  const jobs = reportedJobs(run.jobs);
+  const groups = groupStats(jobs);
   const timeText = ctime(run.timestampMs, opts.utcOffsetMinutes ?? 0);
   let out = '';
-  for (const j of run.jobs) out += showJobNormal(j, groups.get(j.groupId), timeText);
+  for (const j of jobs) out += showJobNormal(j, groups.get(j.groupId), timeText);
   for (const id of [...groups.keys()].sort((a, b) => a - b)) {
     const g = groups.get(id);
     if (g !== undefined) out += showGroupStats(g);

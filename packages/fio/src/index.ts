@@ -17,7 +17,7 @@
 export { FioJobError, type SourceLocation } from './errors';
 export type { FioJob, FioOptionEcho, BlockSizes, RwMode, IoEngineName, SyncMode, FallocateMode, OutputFormat } from './job';
 export { parseJobFile } from './parse-job-file';
-export { parseFioArgs, COMMAND_LINE, type FioInvocation, type FioArgsOptions } from './parse-args';
+export { parseFioArgs, parseFormats, COMMAND_LINE, type FioInvocation, type FioArgsOptions } from './parse-args';
 export { parseSize, parseTimeNs, parseCpuList, parsePercentileList, type KbBase, type Parsed } from './units';
 export { OPTION_DEFS, type OptionDef } from './options';
 export {
@@ -38,18 +38,22 @@ export { createJobResult, reportSettings, type RecordingJobResult, type Recordin
 export { formatJson, runJson, jobJson, type JsonFormatOptions } from './format-json';
 export { printFioJson, jInt, jFloat, jStr, jObj, jArr, type FioJsonValue } from './json-writer';
 export { formatNormal, type NormalFormatOptions } from './format-normal';
+export { formatTerse } from './format-terse';
+export { formatOutput } from './format-output';
+export { reportedJobs } from './group-report';
 export { formatJobHeader } from './job-header';
-export { formatLatLog, formatLatLogLine, latLogFileName, type LatLogSample, type LatLogKind, type LatLogOptions } from './lat-log';
+export { formatLatLog, logLine, latLogFileName, type LatLogSample, type LatLogKind, type LatLogOptions } from './lat-log';
 export { num2str, type N2sUnit } from './num2str';
 export { cFixed } from './cfmt';
 export { ctime } from './ctime';
 export { groupStats, type GroupStats, type GroupDirStats } from './group-stats';
 export type { KernelProfile, PolicyName } from './run/profile';
-export { PROFILES, PROFILE_FOR_POLICY, CALIBRATED_COSTS, LINUX_6_5, LINUX_6_6_RC1, LINUX_6_6, LINUX_6_19 } from './run/profiles';
-export { parseProfile, profileByName, ProfileError } from './run/profile-schema';
+export { PROFILES, PROFILE_FOR_POLICY, shippedProfile, profileForPolicy, CALIBRATED_COSTS, LINUX_6_5, LINUX_6_6_RC1, LINUX_6_6, LINUX_6_19 } from './run/profiles';
+export { parseProfile, profileByName, ProfileError, MAX_COST_NS, MAX_TIME_NS, BLK_MQ_MAX_DEPTH } from './run/profile-schema';
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
 export { buildStack, policyFor, type Stack } from './run/stack';
-export { JobSetupError, jobFile, fileLayout, type JobLogs, type LatLogSink } from './run/job-runner';
+export { JobSetupError, jobFile, fileLayout } from './run/job-runner';
+export { JobLogger, logFiles, type LogKind } from './run/job-logger';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';
 export type { IoU } from './run/io-u';
 export type { JobDraft, JobFields } from './draft';

@@ -36,6 +36,25 @@ export class IoStat implements SampleSummary {
     this.s += delta * (v - this.m);
   }
 
+  /**
+   * stat.c: sum_stat(…, pure_sum=true) — how fio merges the bandwidth and
+   * IOPS stats of a reporting group: the first member's are taken as they
+   * are, later members' min, max, mean, squared-deviation sum and sample
+   * count add on (the group's rate is the sum of its jobs' rates). Checked
+   * against fio 3.33: two jobs whose bw logs hold 6 samples each (min 43248
+   * and 43664, max 50880 and 50976) report bw_min 86912, bw_max 101856,
+   * bw_mean the sum of the means, bw_samples 12, bw_dev √((S₁+S₂)/11).
+   */
+  sumMerge(o: IoStat): void {
+    if (o.n === 0) return;
+    const first = this.n === 0;
+    this.lo = first ? o.lo : this.lo + o.lo;
+    this.hi = first ? o.hi : this.hi + o.hi;
+    this.m = first ? o.m : this.m + o.m;
+    this.s = first ? o.s : this.s + o.s;
+    this.n += o.n;
+  }
+
   /** Number of samples. */
   get samples(): number {
     return this.n;

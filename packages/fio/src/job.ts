@@ -19,8 +19,8 @@ export type SyncMode = 'none' | 'sync' | 'dsync';
 /** fio's `fallocate` option. */
 export type FallocateMode = 'none' | 'native' | 'posix' | 'keep' | 'truncate';
 
-/** fio's `--output-format` values dio produces (`terse` is not supported). */
-export type OutputFormat = 'normal' | 'json' | 'json+';
+/** fio's `--output-format` values dio produces (`terse` is terse version 3). */
+export type OutputFormat = 'normal' | 'json' | 'json+' | 'terse';
 
 /** One option as written, echoed by fio's JSON "job options": canonical fio name, raw value (`""` when bare). */
 export interface FioOptionEcho {
@@ -28,6 +28,8 @@ export interface FioOptionEcho {
   readonly name: string;
   /** The value as written, without surrounding blanks; `""` for a bare option. */
   readonly value: string;
+  /** A bare option (`time_based`): fio lists it with no value, and its JSON leaves it out. */
+  readonly bare?: true;
 }
 
 /** Block sizes per direction, as fio's `bs=r,w,t`. */
@@ -131,6 +133,20 @@ export interface FioJob {
   readonly slatPercentiles: boolean;
   /** `write_lat_log` prefix (the job name when given bare); absent = no latency logs. */
   readonly writeLatLog?: string;
+  /** `write_bw_log` prefix (the job name when given bare); absent = no bandwidth log. */
+  readonly writeBwLog?: string;
+  /** `write_iops_log` prefix (the job name when given bare); absent = no IOPS log. */
+  readonly writeIopsLog?: string;
+  /** `write_hist_log` prefix (the job name when given bare); absent = no clat histogram log. */
+  readonly writeHistLog?: string;
+  /** `log_avg_msec` (0 = one log line per I/O). */
+  readonly logAvgMsec: number;
+  /** `log_max_value`: windowed logs show the window's maximum instead of its mean. */
+  readonly logMaxValue: boolean;
+  /** `log_hist_msec` (0 = the histogram log stays empty). */
+  readonly logHistMsec: number;
+  /** `log_hist_coarseness` (0–6): histogram log bins are 2^coarseness fio buckets each. */
+  readonly logHistCoarseness: number;
   /** `log_offset`: latency log lines carry the I/O offset. */
   readonly logOffset: boolean;
   /** `per_job_logs` (default true): log file names carry the job number. */

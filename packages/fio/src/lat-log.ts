@@ -30,25 +30,29 @@ export interface LatLogOptions {
   readonly logOffset?: boolean;
 }
 
-/** One line of a latency log (`%lu, %ld, %u, %llu[, %llu], %u` and a newline). */
-export function formatLatLogLine(s: LatLogSample, opts: LatLogOptions = {}): string {
-  const t = Math.floor(s.timeMs);
-  const v = Math.trunc(s.valueNs);
-  return opts.logOffset === true ? `${t}, ${v}, ${s.ddir}, ${s.bs}, ${s.offset}, ${s.prio}\n` : `${t}, ${v}, ${s.ddir}, ${s.bs}, ${s.prio}\n`;
+/**
+ * iolog.c: flush_samples() — one line of a latency, bandwidth or IOPS log
+ * (`%lu, %ld, %u, %llu[, %llu], %u`): time in ms, value, direction, block
+ * size, the offset with `log_offset=1`, priority.
+ */
+export function logLine(timeMs: number, value: number, ddir: number, bs: number, offset: number, prio: number, logOffset: boolean): string {
+  const head = `${Math.floor(timeMs)}, ${Math.trunc(value)}, ${ddir}, ${bs}`;
+  return logOffset ? `${head}, ${offset}, ${prio}\n` : `${head}, ${prio}\n`;
 }
 
-/** The lines of a latency log. */
+/** The lines of a latency log (`%lu, %ld, %u, %llu[, %llu], %u`). */
 export function formatLatLog(samples: readonly LatLogSample[], opts: LatLogOptions = {}): string {
   let out = '';
-  for (const s of samples) out += formatLatLogLine(s, opts);
+  for (const s of samples) out += logLine(s.timeMs, s.valueNs, s.ddir, s.bs, s.offset, s.prio, opts.logOffset === true);
   return out;
 }
 
 /**
- * The file fio writes a latency log to: `<prefix>_<kind>.<jobNumber>.log`,
- * or `<prefix>_<kind>.log` when `per_job_logs=0`. `jobNumber` is 1-based
- * across all jobs (clones included).
+ * The file fio writes a log to: `<prefix>_<kind>.<jobNumber>.log`, or
+ * `<prefix>_<kind>.log` when `per_job_logs=0` (`kind` is `slat`, `clat`,
+ * `lat`, `bw`, `iops` or `clat_hist`). `jobNumber` is 1-based across all
+ * jobs (clones included).
  */
-export function latLogFileName(prefix: string, kind: LatLogKind, jobNumber: number, perJobLogs = true): string {
+export function latLogFileName(prefix: string, kind: LatLogKind | 'bw' | 'iops' | 'clat_hist', jobNumber: number, perJobLogs = true): string {
   return perJobLogs ? `${prefix}_${kind}.${jobNumber}.log` : `${prefix}_${kind}.log`;
 }

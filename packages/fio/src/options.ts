@@ -138,6 +138,13 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   }, { bare: true }),
   def('log_offset', bool, (f, v) => { f.logOffset = v; }),
   def('per_job_logs', bool, (f, v) => { f.perJobLogs = v; }),
+  def('write_bw_log', () => zOptionalString, (f, v) => { f.writeBwLog = v; }, { bare: true }),
+  def('write_iops_log', () => zOptionalString, (f, v) => { f.writeIopsLog = v; }, { bare: true }),
+  def('write_hist_log', () => zOptionalString, (f, v) => { f.writeHistLog = v; }, { bare: true }),
+  def('log_avg_msec', () => intIn(0), (f, v) => { f.logAvgMsec = v; }),
+  def('log_max_value', bool, (f, v) => { f.logMaxValue = v; }),
+  def('log_hist_msec', () => intIn(0), (f, v) => { f.logHistMsec = v; }),
+  def('log_hist_coarseness', () => intIn(0, 6), (f, v) => { f.logHistCoarseness = v; }),
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionDef> = new Map(

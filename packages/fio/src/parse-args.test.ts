@@ -40,9 +40,12 @@ describe('parseFioArgs', () => {
     expect(inv.globalOptions).toEqual([{ name: 'size', value: '2m' }]);
   });
 
+  it('accepts terse among the output formats', () => {
+    expect(parseFioArgs(['--name=a', '--size=1m', '--output-format=terse,json']).outputFormats).toEqual(['terse', 'json']);
+  });
+
   it.each([
     [['--name=a', '--size=1m', '--foo=1'], 3, 'foo', "command line:3: unsupported option 'foo'"],
-    [['--name=a', '--size=1m', '--output-format=terse'], 3, 'output-format', undefined],
     [['--name=a', '--size=1m', '--minimal'], 3, 'minimal', undefined],
     [['--name=a', '--size=1m', '--output-format=xml'], 3, 'output-format', undefined],
     [['--name=a', '--size=1m', '--iodepth'], 3, 'iodepth', "command line:3: option 'iodepth' requires a value"],

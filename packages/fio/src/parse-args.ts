@@ -2,13 +2,12 @@
  * parseFioArgs(): an fio command line to resolved jobs and output settings.
  * @module
  */
-import { FioJobError, type SourceLocation } from './errors';
+import { COMMAND_LINE, FioJobError, type SourceLocation } from './errors';
 import type { FioJob, FioOptionEcho, OutputFormat } from './job';
 import { parseJobFile } from './parse-job-file';
 import { JobBuilder, lookupOption, type RawOption } from './resolve';
 
-/** The `file` of errors about command-line arguments (their `line` is the 1-based argument index). */
-export const COMMAND_LINE = 'command line';
+export { COMMAND_LINE };
 
 /** What an fio command line asks for. */
 export interface FioInvocation {
@@ -28,15 +27,15 @@ export interface FioArgsOptions {
   readonly readFile?: (path: string) => string;
 }
 
-const FORMATS: Readonly<Record<string, OutputFormat>> = { normal: 'normal', json: 'json', 'json+': 'json+' };
+const FORMATS: Readonly<Record<string, OutputFormat>> = { normal: 'normal', json: 'json', 'json+': 'json+', terse: 'terse' };
 
-function parseFormats(value: string, at: SourceLocation): OutputFormat[] {
+/** fio's `--output-format` value (comma-separated formats); throws `FioJobError` at `at`. */
+export function parseFormats(value: string, at: SourceLocation): OutputFormat[] {
   const out: OutputFormat[] = [];
   for (const part of value.split(',')) {
     const f = part.trim();
-    if (f === 'terse') throw new FioJobError(at.file, at.line, 'output format terse is not supported (use normal, json or json+)', 'output-format');
     const fmt = Object.prototype.hasOwnProperty.call(FORMATS, f) ? FORMATS[f] : undefined;
-    if (fmt === undefined) throw new FioJobError(at.file, at.line, `invalid value '${value}' for option 'output-format': '${f}' is not one of normal, json, json+`, 'output-format');
+    if (fmt === undefined) throw new FioJobError(at.file, at.line, `invalid value '${value}' for option 'output-format': '${f}' is not one of normal, json, json+, terse`, 'output-format');
     if (!out.includes(fmt)) out.push(fmt);
   }
   return out;

@@ -59,6 +59,12 @@ export class PlatHistogram implements LatencySource {
     (this.plat[platValToIdx(ns)] as number)++;
   }
 
+  /** stat.c: sum_thread_stats() — adds `o`'s samples (histogram and moments) to this one. */
+  merge(o: PlatHistogram): void {
+    this.m.merge(o.m);
+    for (let i = 0; i < FIO_IO_U_PLAT_NR; i++) (this.plat[i] as number) += o.plat[i] as number;
+  }
+
   /** Number of samples (fio's N). */
   get count(): number {
     return this.m.n;
@@ -90,6 +96,11 @@ export class PlatHistogram implements LatencySource {
       if (sum >= want) return platIdxToVal(i);
     }
     return platIdxToVal(FIO_IO_U_PLAT_NR - 1);
+  }
+
+  /** A copy of the bucket counts (FIO_IO_U_PLAT_NR of them), for histogram logs. */
+  counts(): Float64Array {
+    return this.plat.slice();
   }
 
   /** json+ `bins`: `[plat_idx_to_val(i), count]` for every non-empty bucket, in order. */

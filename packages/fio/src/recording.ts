@@ -71,6 +71,7 @@ export function createJobResult(job: FioJob, pid: number): RecordingJobResult {
     pid,
     error: 0,
     members: 1,
+    groupReporting: job.groupReporting,
     ...(job.description === undefined ? {} : { description: job.description }),
     etaSec: 0,
     elapsedSec: 0,

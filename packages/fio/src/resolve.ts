@@ -5,9 +5,10 @@
  * gives it parse priority), so `size=1k` means the same wherever it sits.
  * @module
  */
-import { FioJobError, type SourceLocation } from './errors';
+import { COMMAND_LINE, FioJobError, type SourceLocation } from './errors';
 import { finishDraft, newDraft, type JobDraft } from './draft';
 import type { FioJob, FioOptionEcho } from './job';
+import { fioOptionEcho } from './option-echo';
 import { findOption, REJECTED_OPTIONS, type OptionDef } from './options';
 
 /** An option looked up and located, not yet applied. */
@@ -35,7 +36,8 @@ export function lookupOption(written: string, value: string | undefined, at: Sou
 
 /** The echo fio's JSON shows for these options (canonical names, raw values). */
 export function echoOf(opts: readonly RawOption[]): FioOptionEcho[] {
-  return opts.map((o) => ({ name: o.def.name, value: o.value ?? '' }));
+  const fromFile = opts.some((o) => o.at.file !== COMMAND_LINE);
+  return fioOptionEcho(opts.map((o) => ({ name: o.def.name, value: o.value })), fromFile);
 }
 
 function cloneDraft(d: JobDraft): JobDraft {

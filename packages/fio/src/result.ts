@@ -81,6 +81,8 @@ export interface JobResult {
   readonly error: number;
   /** Jobs merged into this report (1 unless group_reporting). */
   readonly members: number;
+  /** `group_reporting`: reported merged with the neighbouring jobs of its group (see `reportedJobs`). */
+  readonly groupReporting?: boolean;
   /** `description`, shown when non-empty. */
   readonly description?: string;
   /** ETA seconds at the end (JSON `eta`; 0 when done). */

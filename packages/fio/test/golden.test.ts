@@ -4,60 +4,9 @@ import { LatencyHistogram } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
 import { formatJson, formatNormal, parseFioArgs, parseJobFile } from '../src/index';
 import { FIXTURE_ARGV, fixtureRun } from './fixture-result';
+import { shapeOf } from './json-shape';
 
 const FIXTURE = readFileSync(fileURLToPath(new URL('./fixtures/fio-3.33-randwrite-io_uring-qd4.json', import.meta.url)), 'utf8');
-
-type Shape = { kind: 'int' | 'float' | 'string' } | { kind: 'object'; keys: [string, Shape][] } | { kind: 'array'; items: Shape[] };
-
-/** The shape of fio-printed JSON: key order at every level and each value's C type (int vs %f float vs string). */
-function shapeOf(text: string): Shape {
-  let i = 0;
-  const ws = (): void => {
-    while (/\s/.test(text[i] ?? '')) i++;
-  };
-  const str = (): string => {
-    const m = /^"((?:[^"\\]|\\.)*)"/.exec(text.slice(i));
-    if (m === null) throw new Error(`string expected at ${i}`);
-    i += m[0].length;
-    return m[1] ?? '';
-  };
-  const value = (): Shape => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const keys: [string, Shape][] = [];
-      ws();
-      if (text[i] === '}') return i++, { kind: 'object', keys };
-      for (;;) {
-        ws();
-        const k = str();
-        ws();
-        i++; // ':'
-        keys.push([k, value()]);
-        ws();
-        if (text[i++] === '}') return { kind: 'object', keys };
-      }
-    }
-    if (c === '[') {
-      i++;
-      const items: Shape[] = [];
-      ws();
-      if (text[i] === ']') return i++, { kind: 'array', items };
-      for (;;) {
-        items.push(value());
-        ws();
-        if (text[i++] === ']') return { kind: 'array', items };
-      }
-    }
-    if (c === '"') return str(), { kind: 'string' };
-    const m = /^-?\d+(\.\d+)?/.exec(text.slice(i));
-    if (m === null) throw new Error(`value expected at ${i}`);
-    i += m[0].length;
-    return { kind: m[1] === undefined ? 'int' : 'float' };
-  };
-  return value();
-}
 
 describe('golden: fio 3.33 JSON fixture', () => {
   it('formatJson reproduces the fixture byte for byte', () => {
@@ -83,21 +32,23 @@ describe('golden: fio 3.33 JSON fixture', () => {
     const fixtureOpts = (JSON.parse(FIXTURE) as { jobs: { 'job options': Record<string, string> }[] }).jobs[0]?.['job options'] ?? {};
     const body = Object.entries(fixtureOpts).filter(([k]) => k !== 'name').map(([k, v]) => `${k}=${v}`).join('\n');
     const [job] = parseJobFile(`[w]\n${body}\n`, 'w.fio');
-    expect(job?.options.map((o) => [o.name, o.value])).toEqual(Object.entries(fixtureOpts).filter(([k]) => k !== 'name'));
+    // in a job file fio sorts a section's options by priority first: filename (prio -1) comes last
+    const fromFile = Object.entries(fixtureOpts).filter(([k]) => k !== 'name');
+    expect(job?.options.map((o) => [o.name, o.value])).toEqual([...fromFile.filter(([k]) => k !== 'filename'), ...fromFile.filter(([k]) => k === 'filename')]);
     expect(FIXTURE_ARGV.length).toBeGreaterThan(0);
   });
 
-  it('json+ adds clat_ns bins (an empty object when N is 0) and stays valid JSON', () => {
+  it('json+ adds clat_ns bins only where N > 0 (fio_jsonplus_clat2csv needs that) and stays valid JSON', () => {
     const run = fixtureRun();
     const h = new LatencyHistogram();
     for (const v of [181, 41216, 41216, 76288, 2637824]) h.record(v);
     const job = run.jobs[0];
     if (job === undefined) throw new Error('no job');
     const text = formatJson({ ...run, jobs: [{ ...job, write: { ...job.write, clat: h } }] }, { plus: true });
-    const parsed = JSON.parse(text) as { jobs: { write: { clat_ns: { bins: Record<string, number>; N: number } }; read: { clat_ns: { bins: object } } }[] };
+    const parsed = JSON.parse(text) as { jobs: { write: { clat_ns: { bins: Record<string, number>; N: number } }; read: { clat_ns: { bins?: object } } }[] };
     const w = parsed.jobs[0]?.write.clat_ns;
     expect(Object.values(w?.bins ?? {}).reduce((a, b) => a + b, 0)).toBe(5);
-    expect(parsed.jobs[0]?.read.clat_ns.bins).toEqual({});
+    expect(parsed.jobs[0]?.read.clat_ns.bins).toBeUndefined();
     expect(text).toContain('"bins" : {\n');
   });
 

@@ -43,8 +43,8 @@ export function postReq(ctx: IoRingCtx, req: IoKiocb): void {
 export function* flushCompletions(ctx: IoRingCtx): KGen<void> {
   if (ctx.complReqs.length === 0) return;
   const reqs = ctx.complReqs.splice(0);
-  const cost = ctx.sim.costs.ioUringCqe;
   for (const r of reqs) {
+    const cost = ctx.sim.costs.ioUringCqe; // read per CQE: a read names the next spend for stage accounting
     if (!charge(cost)) yield cost;
     postReq(ctx, r);
   }
@@ -63,9 +63,8 @@ export function flushCompletionsNow(ctx: IoRingCtx): boolean {
   const reqs = ctx.complReqs;
   const n = reqs.length;
   if (n === 0) return true;
-  const cost = ctx.sim.costs.ioUringCqe;
   for (let i = 0; i < n; i++) {
-    if (!charge(cost)) {
+    if (!charge(ctx.sim.costs.ioUringCqe)) {
       reqs.splice(0, i);
       return false;
     }

@@ -69,8 +69,8 @@ function normalWorkAdd(ctx: IoRingCtx, req: IoKiocb): void {
 // io_uring/io_uring.c: io_handle_tw_list()
 /** Run the task_work items from `i` on as a plain call: items run, or the generator that continues where it must yield and returns it. */
 function runListNow(ctx: IoRingCtx, items: IoKiocb[], i: number): number | KGen<number> {
-  const cost = ctx.sim.costs.taskWorkRun;
   for (; i < items.length; i++) {
+    const cost = ctx.sim.costs.taskWorkRun; // read per item: a read names the next spend for stage accounting
     if (!charge(cost)) return runListAfterCharge(cost, ctx, items, i);
     const g = runItem(ctx, items[i] as IoKiocb);
     if (g !== null) return runListResume(g, ctx, items, i + 1);

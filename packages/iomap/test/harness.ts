@@ -6,7 +6,7 @@
 import { type Bio, type BlockDevice, NullBlk, type NullBlkOptions, REQ_FUA, REQ_OP_FLUSH, REQ_PREFLUSH } from '@dio/blockdev';
 import { DioFs, type FsInode, type Layout } from '@dio/fs';
 import { EIOCBQUEUED, type File, IOCB_DIO_CALLER_COMP, IOCB_WRITE, iocbFlags, IovIter, Kiocb, O_DIRECT, O_RDWR, type KiCompleteFn } from '@dio/kiocb';
-import { currentCtx, currentTask, type KGen, type SimOptions, Simulator, syscall, taskWorkRun, WaitQueue, waitEvent } from '@dio/sim';
+import { currentCtx, currentSim, currentTask, type KGen, type SimOptions, Simulator, syscall, taskWorkRun, WaitQueue, waitEvent } from '@dio/sim';
 import { type CompletionPolicy, iomapFileOperations } from '../src/index';
 
 /** Every bio the device was asked to do. */
@@ -115,7 +115,7 @@ function* submitRw(write: boolean, file: File, data: Uint8Array, pos: number, ca
     if (iocb.dioComplete !== null && iocb.kiFlags & IOCB_DIO_CALLER_COMP) {
       out.handedBack = true;
       const dc = iocb.dioComplete;
-      me.cpu.sim.taskWorkAdd(me, { name: 'io_req_rw_complete', fn: function* () { finish(yield* dc(iocb.private)); } }, 'TWA_SIGNAL');
+      currentSim().taskWorkAdd(me, { name: 'io_req_rw_complete', fn: function* () { finish(yield* dc(iocb.private)); } }, 'TWA_SIGNAL');
       return;
     }
     finish(res);

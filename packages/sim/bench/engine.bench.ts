@@ -5,6 +5,8 @@
  *   bare binary-heap event loop doing exactly the same schedule/pop work
  *   (target: ratio >= 0.5);
  * - the engine's `EventQueue` alone on the same work;
+ * - the same schedule as tasks that yield spends, one per CPU, so every event
+ *   also resumes a generator (what a layer's event costs);
  * - events per wall-second of a kernel-like workload (tasks spending and
  *   sleeping, interrupts, wake-ups, waits), for scale.
  *
@@ -127,6 +129,33 @@ function engine(events: number): number {
   return r.events / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * The same schedule as generators: TIMERS kthreads, one per CPU, each
+ * yielding spends of the same pseudo-random lengths. Another CPU's spend ends
+ * inside almost every spend, so each is an event that ends it and resumes
+ * the task's generator.
+ */
+function engineGenerators(events: number): { eps: number; events: number } {
+  const sim = new Simulator({ cpus: TIMERS });
+  let x = 12345;
+  const per = Math.ceil(events / TIMERS);
+  for (let i = 0; i < TIMERS; i++) {
+    sim.spawn(
+      `t${i}`,
+      function* () {
+        for (let k = 0; k < per; k++) {
+          x = (x * 1103515245 + 12345) & 0x7fffffff;
+          yield 1 + (x % 10_000);
+        }
+      },
+      { cpusAllowed: [i], kind: 'kthread' },
+    );
+  }
+  const t0 = performance.now();
+  const r = sim.run();
+  return { eps: r.events / ((performance.now() - t0) / 1000), events: r.events };
+}
+
 /** 8 tasks on 4 CPUs: spend, submit "I/O" completed by an IRQ, wait when 16 are in flight, sometimes sleep. */
 function workload(simNs: number): { eps: number; events: number } {
   const sim = new Simulator({ seed: 1, cpus: 4 });
@@ -168,22 +197,31 @@ for (let i = 0; i < 3; i++) {
   bare(N / 4);
   eventQueue(N / 4);
   engine(N / 4);
+  engineGenerators(N / 4);
 }
 const b: number[] = [];
 const e: number[] = [];
 const q: number[] = [];
+const g: number[] = [];
+let genEvents = 0;
 for (let i = 0; i < ROUNDS; i++) {
   b.push(bare(N));
   e.push(eventQueue(N));
   q.push(engine(N));
+  const r = engineGenerators(N);
+  g.push(r.eps);
+  genEvents = r.events;
 }
 const bm = median(b);
 const em = median(e);
 const qm = median(q);
+const gm = median(g);
 const w = workload(100_000_000);
 const f = (x: number): string => `${(x / 1e6).toFixed(2)}M`.padStart(7);
 console.log(`schedule/pop work: ${TIMERS} self-rescheduling timers, ${N} events, median of ${ROUNDS} interleaved rounds`);
 console.log(`  bare binary heap:           ${f(bm)} events/s`);
 console.log(`  engine (sim.at + sim.run):  ${f(qm)} events/s   ratio to bare heap ${(qm / bm).toFixed(2)} (target >= 0.5)`);
 console.log(`  engine EventQueue alone:    ${f(em)} events/s   ratio to bare heap ${(em / bm).toFixed(2)}`);
+console.log(`  engine, each event a spend ending in a generator resume (${TIMERS} tasks on ${TIMERS} CPUs, ${genEvents} events):`);
+console.log(`                              ${f(gm)} events/s   ratio to bare heap ${(gm / bm).toFixed(2)}`);
 console.log(`kernel-like workload (8 tasks, 4 CPUs, IRQs, waits): ${f(w.eps)} events/s over ${w.events} events`);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { KGen } from './context';
-import type { Cpu } from './cpu';
+import type { Cpu } from './context';
 import { condResched, sleep } from './requests';
 import { Simulator } from './simulator';
 import { SpinLock, spinLock, spinUnlock } from './spinlock';
-import { taskSchedRuntime, type Task } from './task';
+import { taskSchedRuntime, type Task } from './context';
 
 const ZERO = { contextSwitch: 0, idleExit: 0, syscall: 0, hardirq: 0, softirq: 0 };
 

@@ -4,10 +4,9 @@
  * on, and moving it off a CPU it may no longer use.
  * @module
  */
-import type { Cpu } from './cpu';
+import type { Cpu, Task } from './context';
 import type { EventFn } from './event-queue';
 import { Interrupts } from './interrupts';
-import type { Task } from './task';
 
 /** CPU affinity: a layer of `Simulator`, not used on its own. */
 export abstract class Affinity extends Interrupts {

@@ -1,20 +1,207 @@
 /**
- * Execution contexts: what a CPU runs. A task has one for its whole life;
- * each hardirq and softirq run gets a fresh one stacked above the task it
- * interrupted (hardirq > softirq > task).
+ * The engine's state, as the layers above see it: execution contexts
+ * (`ExecContext`), the tasks and CPUs they belong to (`Task`, `Cpu`), what
+ * code running in them yields (`Request`), what a task can sleep on
+ * (`Waitable`), and the engine as those reach it (`Engine`).
+ *
+ * These types refer to one another (a CPU runs contexts, a context belongs
+ * to a task and a CPU, a task sleeps on a waitable that names tasks), so they
+ * share one file, as the kernel's `include/linux/sched.h` holds
+ * `task_struct` and its neighbours: every other file of the engine imports
+ * this one and it imports only the base layer (see docs/engine.md, "Layers").
+ * Engine-internal state; read-only to simulated code.
  * @module
  */
-import type { Cpu, IrqWork } from './cpu';
+import type { CostModel } from './costs';
 import type { EventHandle } from './event-queue';
-import type { Request } from './requests';
-import type { SpinLock } from './spinlock';
-import type { Task } from './task';
+import { RunQueue } from './sched';
+import type { Ns } from './time';
+import type { NestedSlice, TraceArgs } from './trace';
 
-/** The kind of context code runs in: `in_task()`, `in_softirq()`, `in_hardirq()`. */
-export type CtxKind = 'task' | 'softirq' | 'hardirq';
+// ---- what simulated code yields -----------------------------------------------
 
 /** Simulated kernel (or user) code: a generator that yields requests to the engine. */
 export type KGen<R = void> = Generator<Request, R, unknown>;
+
+/** How a wait ended. */
+export type WakeReason = 'woken' | 'timeout' | 'signal';
+
+export interface WaitRequest {
+  readonly op: 'wait';
+  readonly on: Waitable & { enqueueWaiter(t: Task): void; dequeueWaiter(t: Task): void };
+  readonly state: 'S' | 'D';
+  readonly timeout: Ns;
+}
+export interface SleepRequest {
+  readonly op: 'sleep';
+  readonly ns: Ns;
+}
+export interface MutexRequest {
+  readonly op: 'mutex_lock';
+  readonly m: MutexState;
+}
+export interface RwSemRequest {
+  readonly op: 'down_read' | 'down_write';
+  readonly s: RwSemState;
+}
+export interface SpinRequest {
+  readonly op: 'spin_lock';
+  readonly l: SpinLockState;
+  readonly irqsave: boolean;
+}
+export interface SchedRequest {
+  /** `cond_resched()`: a voluntary preemption point; `schedule`: give up the CPU but stay runnable. */
+  readonly op: 'cond_resched' | 'yield';
+}
+
+/** Everything a generator may yield. */
+export type Request = number | WaitRequest | SleepRequest | MutexRequest | RwSemRequest | SpinRequest | SchedRequest;
+
+/** A sleeping mutex as the engine takes it for `mutex_lock` (`Mutex` is one). */
+export interface MutexState extends Waitable {
+  owner: Task | null;
+  readonly waiters: Task[];
+}
+
+/** A rwsem as the engine takes it for `down_read` / `down_write` (`RwSem` is one). */
+export interface RwSemState extends Waitable {
+  tryAcquire(t: Task, write: boolean): boolean;
+  readonly waiters: { task: Task; write: boolean }[];
+}
+
+/** A spinlock as the engine hands it over (`SpinLock` is one). */
+export interface SpinLockState {
+  readonly name: string;
+  holder: ExecContext | null;
+  /** Contexts busy-waiting for it, in arrival order. */
+  readonly spinners: ExecContext[];
+}
+
+// ---- what a task sleeps on --------------------------------------------------------
+
+/**
+ * Something that can make a blocked task runnable again. A `Task` blocks the
+ * chain only if it is itself asleep; an `Agent` (a device, a timer, the
+ * hardware) always makes progress by itself, so a chain ending there is no deadlock.
+ */
+export type Blocker = Task | Agent;
+
+/** A non-task actor that progresses on its own (device, timer, IRQ). */
+export interface Agent {
+  readonly agent: string;
+}
+
+/** Anything a task can sleep on. */
+export interface Waitable {
+  /** Human-readable name used in error chains and hung-task reports. */
+  readonly name: string;
+  /** Who must act before a waiter can proceed. */
+  blockers(): Iterable<Blocker>;
+}
+
+// ---- the engine, as the layers above reach it --------------------------------------------
+
+/**
+ * The part of the simulator that code below it and the locks and wait queues
+ * use (`Simulator` implements it; `currentSim()` returns the whole of it):
+ * waking a task from any context, handing a spinlock over, the cost table
+ * and tracing.
+ */
+export interface Engine {
+  /** Virtual time, ns. */
+  readonly now: Ns;
+  readonly costs: CostModel;
+  /** True when trace records are collected. */
+  readonly tracing: boolean;
+  /** Charge CPU time to the running context without a yield; false means yield it (see `charge`). */
+  charge(ns: number): boolean;
+  /** try_to_wake_up(). */
+  wakeUpTask(t: Task, reason: WakeReason): boolean;
+  /** spin_unlock(): release, hand over, restore interrupts. */
+  releaseSpinlock(ctx: ExecContext, l: SpinLockState, irqrestore: boolean): void;
+  traceNestedBegin(name: string): NestedSlice | null;
+  traceNestedEnd(n: NestedSlice | null, args?: TraceArgs): void;
+}
+
+// ---- CPUs -------------------------------------------------------------------
+
+/**
+ * Interrupt work: a handler run in hardirq or softirq context. `fn` is a
+ * generator function, or a plain call that returns null when the handler
+ * finished without yielding, else the generator that finishes it (the
+ * `…Now` pattern).
+ */
+export interface IrqWork {
+  readonly name: string;
+  readonly fn: () => KGen<unknown> | null;
+  /**
+   * CPU time the handler costs before `fn` is called, charged by the engine
+   * exactly as `if (!charge(ns)) yield ns` at the top of the handler would
+   * be — but with no generator when it cannot be charged at once. Default 0.
+   */
+  readonly entryCost?: number;
+}
+
+/** CPU time by context, ns (what `/proc/stat` splits it into). */
+export interface CpuTimes {
+  user: number;
+  sys: number;
+  hardirq: number;
+  softirq: number;
+}
+
+/** One CPU. Engine state; read-only to simulated code. */
+export class Cpu {
+  /** Interrupt contexts stacked above the current task, innermost last. */
+  readonly irqStack: ExecContext[] = [];
+  /** The task owning the task-level context, or null when idle. */
+  curr: Task | null = null;
+  readonly rq = new RunQueue<Task>();
+  /** TIF_NEED_RESCHED on the current task. */
+  needResched = false;
+  /** @internal */ sliceEv: EventHandle | null = null;
+  /** @internal */ sliceTask: Task | null = null;
+  /** @internal */ kickEv: EventHandle | null = null;
+  /** @internal */ irqEv: EventHandle | null = null;
+  /** @internal an event callback raised a hardirq here, entered once the callback returns */
+  irqDeferred = false;
+  /** @internal the softirq loop on this CPU as a plain call (made once, not a closure per softirq run) */
+  softirqLoop: (() => KGen<unknown> | null) | null = null;
+  /** Hardirqs raised while interrupts were off or another hardirq ran. */
+  readonly pendingHardirqs: IrqWork[] = [];
+  /** Raised softirqs, run at irq_exit or local_bh_enable. */
+  readonly pendingSoftirqs: IrqWork[] = [];
+  /** When the CPU last went idle. */
+  idleSince = 0;
+  readonly times: CpuTimes = { user: 0, sys: 0, hardirq: 0, softirq: 0 };
+
+  constructor(
+    readonly id: number,
+    readonly sim: Engine,
+  ) {}
+
+  /** The context running now, or null when idle. */
+  top(): ExecContext | null {
+    const s = this.irqStack;
+    if (s.length > 0) return s[s.length - 1] as ExecContext;
+    return this.curr ? this.curr.ctx : null;
+  }
+
+  /** Nothing running and nothing queued. */
+  get idle(): boolean {
+    return this.curr === null && this.irqStack.length === 0 && this.rq.length === 0;
+  }
+
+  /** True while an interrupt context is running or stacked. */
+  get inInterrupt(): boolean {
+    return this.irqStack.length > 0;
+  }
+}
+
+// ---- execution contexts ------------------------------------------------------------
+
+/** The kind of context code runs in: `in_task()`, `in_softirq()`, `in_hardirq()`. */
+export type CtxKind = 'task' | 'softirq' | 'hardirq';
 
 /** Injected work on a context and the state of the spend it interrupted (see `ExecContext.injected`). */
 export interface InjectedRun {
@@ -54,13 +241,13 @@ export class ExecContext {
   /** > 0 while local interrupts are disabled (spin_lock_irqsave). */
   irqsOff = 0;
   /** Set while busy-waiting for a spinlock held elsewhere. */
-  spinningOn: SpinLock | null = null;
+  spinningOn: SpinLockState | null = null;
   /** Whether the awaited spinlock was requested with irqsave. */
   spinIrqsave = false;
   /** Value handed to the generator when it is next resumed. */
   resumeValue: unknown = undefined;
   /** Spinlocks held, innermost last (for error chains). */
-  readonly heldSpinlocks: SpinLock[] = [];
+  readonly heldSpinlocks: SpinLockState[] = [];
   /** @internal the interrupt handler this context runs, until it is called (the body is then its generator, if any). */
   handler: IrqWork | null = null;
   /** @internal the handler's entry cost, until charged (see `IrqWork.entryCost`). */
@@ -90,4 +277,111 @@ export class ExecContext {
     if (this.kind === 'task') return `task '${this.label}'${where}`;
     return `${this.kind} '${this.label}'${where}`;
   }
+}
+
+// ---- tasks ----------------------------------------------------------------
+
+/**
+ * Task states as `ps` shows them: R runnable or running, S interruptible
+ * sleep, D uninterruptible sleep, X exited.
+ */
+export type TaskState = 'R' | 'S' | 'D' | 'X';
+
+/** One task_work callback (kernel/task_work.c `struct callback_head`). */
+export interface TaskWork {
+  readonly name: string;
+  /** Runs in the task's own context, in process context. */
+  readonly fn: () => KGen<unknown>;
+}
+
+/** nice → weight, kernel/sched/core.c sched_prio_to_weight[]. */
+const PRIO_TO_WEIGHT = [
+  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904, 3906, 3121, 2501,
+  1991, 1586, 1277, 1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+];
+
+/** Load weight of a nice level (−20…19). */
+export function niceToWeight(nice: number): number {
+  const i = Math.max(-20, Math.min(19, Math.round(nice))) + 20;
+  return PRIO_TO_WEIGHT[i] as number;
+}
+
+/** A simulated task (`struct task_struct`). Fields are engine state; treat as read-only. */
+export class Task {
+  readonly ctx: ExecContext;
+  state: TaskState = 'R';
+  /** The CPU it last ran on or is queued on. */
+  cpu: Cpu;
+  /** True while it is the CPU's current task. */
+  onCpu = false;
+  /** > 0 while executing kernel code (inside a syscall); kthreads are always in the kernel. */
+  inKernel: number;
+  /** CFS virtual runtime (ns scaled by weight). */
+  vruntime = 0;
+  /** When it last got the CPU. */
+  execStart = 0;
+  readonly weight: number;
+  /** What it is sleeping on, while asleep. */
+  waitingOn: Waitable | null = null;
+  sleptAt = 0;
+  timeoutEv: EventHandle | null = null;
+  /** Pending task_work, oldest first. */
+  readonly taskWorks: TaskWork[] = [];
+  /** TIF_NOTIFY_SIGNAL: task_work was added with TWA_SIGNAL(_NO_IPI). */
+  notifySignal = false;
+  /** TIF_NOTIFY_RESUME: task_work was added with TWA_RESUME; it runs on the next return to user mode. */
+  notifyResume = false;
+  /** Sequence of the last enqueue, for FIFO among equal vruntimes. */
+  enqSeq = 0;
+  /** User and system CPU time consumed, ns. */
+  utime = 0;
+  stime = 0;
+  /** Number of context switches into this task. */
+  nvcsw = 0;
+  /**
+   * Scheduler hooks (the kernel's wq_worker_sleeping / wq_worker_running for
+   * kworkers): `sleeping` when the task blocks, `running` when it next gets
+   * the CPU after having blocked.
+   */
+  schedHooks: { sleeping(): void; running(): void } | null = null;
+  /** @internal the task blocked since it last ran (for schedHooks.running). */
+  hookSlept = false;
+  /** @internal set_cpus_allowed_ptr() left it running on a CPU it may no longer use: the migration stopper moves it at its next chance. */
+  migratePending = false;
+  /** `cpus_mask`: the CPUs it may run on. Change it with `Simulator.setCpusAllowed`. */
+  cpusAllowed: readonly number[];
+  /** Value returned by the body when it finished. */
+  result: unknown = undefined;
+  /** `task_struct->plug`: the block layer's active plug (a @dio/blockdev `BlkPlug`), or null. */
+  plug: object | null = null;
+
+  constructor(
+    readonly pid: number,
+    readonly name: string,
+    body: KGen<unknown>,
+    cpu: Cpu,
+    cpusAllowed: readonly number[],
+    readonly kind: 'user' | 'kthread',
+    nice: number,
+  ) {
+    this.ctx = new ExecContext('task', name, null, this, body);
+    this.cpu = cpu;
+    this.cpusAllowed = cpusAllowed;
+    this.inKernel = kind === 'kthread' ? 1 : 0;
+    this.weight = niceToWeight(nice);
+  }
+
+  toString(): string {
+    return `${this.name}[${this.pid}]`;
+  }
+}
+
+// kernel/sched/core.c: task_sched_runtime()
+/**
+ * `t`'s CPU time so far (`se.sum_exec_runtime`: user + system), including the
+ * part of a burn (`spend`) in progress that has run by now.
+ */
+export function taskSchedRuntime(t: Task): Ns {
+  const c = t.ctx;
+  return t.stime + t.utime + (c.spendEv !== null ? t.cpu.sim.now - c.spendStart : 0);
 }

@@ -5,17 +5,12 @@
  * picks — running TIF_NOTIFY_SIGNAL/RESUME task_work on the way to user mode.
  * @module
  */
-import type { Waitable } from './blocker';
-import type { KGen } from './context';
-import type { CostModel } from './costs';
-import type { Cpu } from './cpu';
+import type { Cpu, KGen, Task, Waitable, WakeReason } from './context';
 import { detectDeadlock } from './deadlock';
 import type { EventFn } from './event-queue';
 import { Executor } from './executor';
-import type { WakeReason } from './requests';
 import { schedVslice } from './fork';
 import { idealSlice, type SchedParams } from './sched';
-import type { Task } from './task';
 import { runTaskWork } from './task-work';
 import type { Ns } from './time';
 
@@ -25,7 +20,6 @@ const MAX_DEPTH = 32;
 /** Scheduling: a layer of `Simulator`, not used on its own. */
 export abstract class SchedCore extends Executor {
   abstract readonly sched: SchedParams;
-  abstract readonly costs: CostModel;
   private readonly kickFn: EventFn = (c) => this.onKick(c as Cpu);
   private readonly sliceFn: EventFn = (c) => this.onSliceEnd(c as Cpu);
   private readonly timeoutFn: EventFn = (t) => this.onTimeout(t as Task);
@@ -251,8 +245,14 @@ export abstract class SchedCore extends Executor {
     }
     if (next !== prev) {
       next.nvcsw++;
-      let cost = this.costs.contextSwitch;
-      if (prev === null && this.now - cpu.idleSince >= this.sched.idleResidencyNs) cost += this.costs.idleExit;
+      const costs = this.costTable;
+      let cost = costs.contextSwitch;
+      const idleExit = prev === null && this.now - cpu.idleSince >= this.sched.idleResidencyNs ? costs.idleExit : 0;
+      cost += idleExit;
+      if (this.stages !== null) {
+        this.stages.addNamed(next.ctx, 'contextSwitch', costs.contextSwitch);
+        if (idleExit > 0) this.stages.addNamed(next.ctx, 'idleExit', idleExit);
+      }
       next.ctx.spendLeft += cost;
       next.ctx.sysDebt += cost;
       if (this.tracing) {

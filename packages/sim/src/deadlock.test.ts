@@ -4,7 +4,7 @@ import { Mutex, mutexLock, mutexUnlock } from './mutex';
 import { currentTask, sleep } from './requests';
 import { Simulator } from './simulator';
 import { SpinLock, spinLock } from './spinlock';
-import type { Task } from './task';
+import type { Task } from './context';
 import { wait, WaitQueue } from './waitqueue';
 
 function thrown(sim: Simulator): unknown {

@@ -5,9 +5,8 @@
  * themselves in uninterruptible sleep — nothing can ever wake it.
  * @module
  */
-import type { Blocker, Waitable } from './blocker';
+import { type Blocker, Task, type Waitable } from './context';
 import { DeadlockError } from './errors';
-import { Task } from './task';
 
 const MAX_DEPTH = 64;
 

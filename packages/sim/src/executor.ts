@@ -4,16 +4,14 @@
  * per-context CPU accounting, and the requests a generator yields.
  * @module
  */
-import type { Blocker, Waitable } from './blocker';
-import type { ExecContext, InjectedRun, KGen } from './context';
-import type { Cpu } from './cpu';
+import type { Blocker, Cpu, Engine, ExecContext, InjectedRun, KGen, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
+import type { CostModel } from './costs';
 import { InvalidContextError } from './errors';
 import type { EventFn } from './event-queue';
 import { EventLoop } from './event-loop';
-import { current, type Request } from './requests';
-import type { SpinLock } from './spinlock';
-import type { Task } from './task';
-import type { Simulator } from './simulator';
+import { current } from './requests';
+import type { CpuWindows } from './cpu-windows';
+import type { StageAccounting } from './stages';
 import type { Ns } from './time';
 
 /** A negative, fractional or NaN CPU time: always a bug in the caller (a missing cost, a bad subtraction, an unrounded ratio). */
@@ -34,18 +32,29 @@ class SleepTimer implements Waitable {
 }
 
 /** Context execution: a layer of `Simulator`, not used on its own. */
-export abstract class Executor extends EventLoop {
+export abstract class Executor extends EventLoop implements Engine {
   abstract readonly cpus: readonly Cpu[];
+  abstract readonly costs: CostModel;
+  /** The cost table itself (`costs` is a view of it that names each read when stage accounting is on). */
+  abstract readonly costTable: CostModel;
   /** @internal live (not exited) tasks */
   protected readonly live = new Set<Task>();
   /** @internal nesting depth of `advance` */
   protected depth = 0;
   private readonly spendEnd: EventFn = (c) => this.onSpendEnd(c as ExecContext);
+  /** CPU time per named cost and context (`SimOptions.stages`), or null. */
+  stages: StageAccounting | null = null;
+  /** Per-CPU utilisation by context in time windows (`SimOptions.cpuWindowNs`), or null. */
+  cpuWindows: CpuWindows | null = null;
 
   /** @internal put `task` to sleep on `on` and switch away (core-sched). */
   protected abstract block(task: Task, on: Waitable, state: 'S' | 'D', timeout: Ns): void;
   /** @internal __schedule() (core-sched). */
   protected abstract reschedule(cpu: Cpu): void;
+  /** try_to_wake_up() (core-sched). */
+  abstract wakeUpTask(t: Task, reason: WakeReason): boolean;
+  /** @internal spin_unlock (interrupts). */
+  abstract releaseSpinlock(ctx: ExecContext, l: SpinLockState, irqrestore: boolean): void;
   /** @internal irq_exit() (interrupts). */
   protected abstract irqExit(cpu: Cpu): void;
   /** @internal back to whatever an interrupt interrupted (interrupts). */
@@ -57,7 +66,7 @@ export abstract class Executor extends EventLoop {
     const prevCtx = current.ctx;
     const prevSim = current.sim;
     current.ctx = ctx;
-    current.sim = this as unknown as Simulator; // every Executor is a Simulator
+    current.sim = this;
     this.depth++;
     try {
       if (ctx.handler !== null) {
@@ -65,7 +74,8 @@ export abstract class Executor extends EventLoop {
         const cost = ctx.entryCost;
         if (cost > 0) {
           ctx.entryCost = 0;
-          if (!this.charge(cost)) {
+          if (this.stages !== null) this.stages.addNamed(ctx, ctx.kind === 'hardirq' ? 'hardirq' : 'softirq', cost);
+          if (!this.chargeQuiet(cost)) {
             ctx.spendLeft = cost; // as `yield cost` would: the charge just found the spend cannot run ahead
             this.startSpend(ctx);
             return;
@@ -109,6 +119,7 @@ export abstract class Executor extends EventLoop {
         if (typeof req === 'number') {
           if (req > 0) {
             if (!Number.isInteger(req)) throw badSpend(ctx, req);
+            if (this.stages !== null) this.stages.add(ctx, req);
             // Run ahead: with no event due before the spend ends, nothing can interrupt it, so
             // finish it now instead of through the queue (same result, far fewer events).
             const end = this.now + req;
@@ -145,6 +156,13 @@ export abstract class Executor extends EventLoop {
    * when the caller must `yield ns` instead.
    */
   charge(ns: number): boolean {
+    if (!this.chargeQuiet(ns)) return false;
+    if (this.stages !== null && ns > 0) this.stages.add(current.ctx as ExecContext, ns);
+    return true;
+  }
+
+  /** `charge` without the stage accounting (for costs the engine names itself). */
+  private chargeQuiet(ns: number): boolean {
     const ctx = current.ctx;
     if (!(ns > 0)) {
       if (ns === 0) {
@@ -212,8 +230,10 @@ export abstract class Executor extends EventLoop {
       cpu.times.sys += sys;
       t.utime += ns - sys;
       cpu.times.user += ns - sys;
+      if (this.cpuWindows !== null) this.cpuWindows.add(cpu.id, ctx, this.now, ns - sys, sys);
     } else if (ctx.kind === 'hardirq') cpu.times.hardirq += ns;
     else cpu.times.softirq += ns;
+    if (this.cpuWindows !== null && ctx.kind !== 'task') this.cpuWindows.add(cpu.id, ctx, this.now, 0, ns);
   }
 
   /** Handle a non-spend request. Returns true to continue the generator at once. */
@@ -300,7 +320,7 @@ export abstract class Executor extends EventLoop {
 
   // ---- spinlocks --------------------------------------------------------------
 
-  protected acquireSpinlock(ctx: ExecContext, l: SpinLock, irqsave: boolean): void {
+  protected acquireSpinlock(ctx: ExecContext, l: SpinLockState, irqsave: boolean): void {
     l.holder = ctx;
     ctx.atomic++;
     if (irqsave) ctx.irqsOff++;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KGen } from './context';
 import { condResched, shouldResched, sleep } from './requests';
 import { Simulator } from './simulator';
-import type { Task } from './task';
+import type { Task } from './context';
 import { WaitQueue } from './waitqueue';
 
 const ZERO = { contextSwitch: 0, idleExit: 0, syscall: 0, hardirq: 0, softirq: 0 };

@@ -3,7 +3,7 @@
  * sched_vslice(), the START_DEBIT half of place_entity()).
  * @module
  */
-import type { Cpu } from './cpu';
+import type { Cpu } from './context';
 import type { SchedParams } from './sched';
 
 // kernel/sched/fair.c: __sched_period()

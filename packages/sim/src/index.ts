@@ -16,40 +16,24 @@ export { EventQueue, type EventFn, type EventHandle } from './event-queue';
 export { Rng } from './rng';
 export { makeSampler, distMean, DistributionError, type DistSpec, type Sampler } from './distribution';
 export { SimError, ChainError, InvalidContextError, DeadlockError, LivelockError, type HungTask } from './errors';
-export type { Blocker, Agent, Waitable } from './blocker';
+export type { Blocker, Agent, Waitable } from './context';
 export { ExecContext, type CtxKind, type KGen } from './context';
-export { Task, niceToWeight, taskSchedRuntime, type TaskState, type TaskWork } from './task';
-export { Cpu, type IrqWork, type CpuTimes } from './cpu';
+export { Task, niceToWeight, taskSchedRuntime, type TaskState, type TaskWork } from './context';
+export { Cpu, type IrqWork, type CpuTimes } from './context';
 export { RunQueue, defaultSchedParams, idealSlice, type SchedParams, type PreemptModel } from './sched';
-export {
-  spend,
-  charge,
-  sleep,
-  condResched,
-  shouldResched,
-  schedYield,
-  currentCtx,
-  tryCurrentCtx,
-  currentSim,
-  currentTask,
-  mightSleep,
-  type Request,
-  type WakeReason,
-  type WaitRequest,
-  type SleepRequest,
-  type MutexRequest,
-  type RwSemRequest,
-  type SpinRequest,
-  type SchedRequest,
-} from './requests';
+export type { Request, WakeReason, WaitRequest, SleepRequest, MutexRequest, RwSemRequest, SpinRequest, SchedRequest } from './context';
+export { spend, charge, sleep, condResched, shouldResched, schedYield, currentCtx, tryCurrentCtx, currentTask, mightSleep } from './requests';
 export { WaitQueue, Completion, wait, waitEvent, type WaitOptions } from './waitqueue';
 export { Mutex, mutexLock, mutexUnlock, mutexTrylock } from './mutex';
 export { RwSem, downRead, downReadNow, downWrite, upRead, upWrite, downReadTrylock, downWriteTrylock } from './rwsem';
 export { SpinLock, spinLock, spinUnlock } from './spinlock';
-export { Simulator, runTaskWork, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
+export { Simulator, currentSim, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
 export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';
+export { runTaskWork } from './task-work';
 export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';
+export { StageAccounting, STAGES, COST_NAMES, CONTEXT_CLASSES, WORKQUEUE_HOP_STAGES, type CostName, type ContextClass, type StageName } from './stages';
+export { CpuWindows, UTIL_CLASSES, type UtilClass } from './cpu-windows';
 export { Tracer, TRACE_MAX_PENDING, type NestedSlice, type TraceRecord, type TraceArgs, type TraceSink } from './trace';
 export { toChromeTrace, toFtraceText, ChromeTraceConverter, ChromeJsonTraceWriter, type ChromeEvent, type ChromeTraceOptions } from './trace-export';
 export { PerfettoProtoTraceWriter, PERFETTO_FIELDS, TYPE_SLICE_BEGIN, TYPE_SLICE_END, TYPE_INSTANT } from './trace-proto';

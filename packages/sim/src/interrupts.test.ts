@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Cpu } from './cpu';
+import type { Cpu } from './context';
 import { currentCtx } from './requests';
 import { Simulator } from './simulator';
 import { SpinLock, spinLock, spinUnlock } from './spinlock';

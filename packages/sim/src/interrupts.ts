@@ -4,12 +4,10 @@
  * (honouring a pending reschedule), and spin_unlock's hand-over and irq restore.
  * @module
  */
-import { ExecContext, type KGen } from './context';
-import type { Cpu, IrqWork } from './cpu';
+import { type Cpu, ExecContext, type IrqWork, type KGen, type SpinLockState } from './context';
 import { SchedCore } from './core-sched';
 import type { EventFn } from './event-queue';
 import { current } from './requests';
-import type { SpinLock } from './spinlock';
 
 /** Interrupt contexts: a layer of `Simulator`, not used on its own. */
 export abstract class Interrupts extends SchedCore {
@@ -115,13 +113,14 @@ export abstract class Interrupts extends SchedCore {
     let idleExit = 0;
     if (top !== null) this.suspend(top);
     else {
-      if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) idleExit = this.costs.idleExit;
+      if (this.now - cpu.idleSince >= this.sched.idleResidencyNs) idleExit = this.costTable.idleExit;
       cpu.idleSince = Number.POSITIVE_INFINITY; // awake now: a task switched in after this IRQ pays no second idle exit
     }
     const ctx = new ExecContext(kind, w.name, cpu, null, null);
     ctx.handler = w;
     ctx.entryCost = w.entryCost ?? 0;
     ctx.spendLeft = idleExit;
+    if (this.stages !== null && idleExit > 0) this.stages.addNamed(ctx, 'idleExit', idleExit);
     cpu.irqStack.push(ctx);
     if (this.tracing) {
       current.ctx = ctx;
@@ -133,7 +132,7 @@ export abstract class Interrupts extends SchedCore {
 
   /** The softirq loop on `cpu` as interrupt work named `name`, with the softirq entry cost. */
   private softirqLoopWork(cpu: Cpu, name: string): IrqWork {
-    return { name, fn: (cpu.softirqLoop ??= () => this.softirqLoopNow(cpu)), entryCost: this.costs.softirq };
+    return { name, fn: (cpu.softirqLoop ??= () => this.softirqLoopNow(cpu)), entryCost: this.costTable.softirq };
   }
 
   // kernel/softirq.c: __do_softirq()
@@ -184,7 +183,7 @@ export abstract class Interrupts extends SchedCore {
   }
 
   /** @internal spin_unlock: release, hand over to the first spinner, honour a pending reschedule. */
-  releaseSpinlock(ctx: ExecContext, l: SpinLock, irqrestore: boolean): void {
+  releaseSpinlock(ctx: ExecContext, l: SpinLockState, irqrestore: boolean): void {
     l.holder = null;
     ctx.atomic--;
     if (irqrestore) ctx.irqsOff--;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KGen } from './context';
-import type { Cpu, IrqWork } from './cpu';
+import type { Cpu, IrqWork } from './context';
 import { InvalidContextError } from './errors';
 import { charge, currentCtx, sleep } from './requests';
 import { Simulator } from './simulator';

@@ -2,13 +2,12 @@
  * Sleeping mutex (kernel/locking/mutex.c): FIFO hand-off to waiters.
  * @module
  */
-import type { Blocker, Waitable } from './blocker';
+import type { Blocker, MutexRequest, MutexState, Task } from './context';
 import { DeadlockError } from './errors';
-import { currentCtx, currentTask, mightSleep, type MutexRequest } from './requests';
-import type { Task } from './task';
+import { currentCtx, currentTask, mightSleep } from './requests';
 
 /** `struct mutex`. */
-export class Mutex implements Waitable {
+export class Mutex implements MutexState {
   owner: Task | null = null;
   /** @internal */
   readonly waiters: Task[] = [];

@@ -1,5 +1,6 @@
 /**
- * What simulated code yields to the engine, and the `current` pointers.
+ * The `current` pointers and the helpers that build what simulated code
+ * yields to the engine (the `Request` types are in context.ts).
  *
  * A bare number is `spend(ns)`: burn that much CPU time in the current
  * context (preemptible by interrupts). Everything else is a request object.
@@ -8,54 +9,13 @@
  * JavaScript stack shows the call chain.
  * @module
  */
-import type { Waitable } from './blocker';
-import type { ExecContext } from './context';
-import type { Cpu } from './cpu';
+import type { Cpu, Engine, ExecContext, SchedRequest, SleepRequest, Task } from './context';
 import { InvalidContextError } from './errors';
-import type { Mutex } from './mutex';
-import type { RwSem } from './rwsem';
-import type { Simulator } from './simulator';
-import type { SpinLock } from './spinlock';
-import type { Task } from './task';
 import type { Ns } from './time';
-
-/** How a wait ended. */
-export type WakeReason = 'woken' | 'timeout' | 'signal';
-
-export interface WaitRequest {
-  readonly op: 'wait';
-  readonly on: Waitable & { enqueueWaiter(t: Task): void; dequeueWaiter(t: Task): void };
-  readonly state: 'S' | 'D';
-  readonly timeout: Ns;
-}
-export interface SleepRequest {
-  readonly op: 'sleep';
-  readonly ns: Ns;
-}
-export interface MutexRequest {
-  readonly op: 'mutex_lock';
-  readonly m: Mutex;
-}
-export interface RwSemRequest {
-  readonly op: 'down_read' | 'down_write';
-  readonly s: RwSem;
-}
-export interface SpinRequest {
-  readonly op: 'spin_lock';
-  readonly l: SpinLock;
-  readonly irqsave: boolean;
-}
-export interface SchedRequest {
-  /** `cond_resched()`: a voluntary preemption point; `schedule`: give up the CPU but stay runnable. */
-  readonly op: 'cond_resched' | 'yield';
-}
-
-/** Everything a generator may yield. */
-export type Request = number | WaitRequest | SleepRequest | MutexRequest | RwSemRequest | SpinRequest | SchedRequest;
 
 interface Current {
   ctx: ExecContext | null;
-  sim: Simulator | null;
+  sim: Engine | null;
 }
 /** @internal the context whose generator is executing right now. */
 export const current: Current = { ctx: null, sim: null };
@@ -72,8 +32,8 @@ export function tryCurrentCtx(): ExecContext | null {
   return current.ctx;
 }
 
-/** The simulator running the current code. */
-export function currentSim(): Simulator {
+/** The engine running the current code (`currentSim()` gives the whole simulator). */
+export function currentEngine(): Engine {
   const s = current.sim;
   if (s === null) throw new Error('not inside simulated code');
   return s;

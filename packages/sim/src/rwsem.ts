@@ -3,13 +3,12 @@
  * writer blocks new readers. This is `i_rwsem`.
  * @module
  */
-import type { Blocker, Waitable } from './blocker';
+import type { Blocker, RwSemRequest, RwSemState, Task } from './context';
 import { DeadlockError } from './errors';
-import { currentCtx, currentTask, mightSleep, type RwSemRequest } from './requests';
-import type { Task } from './task';
+import { currentCtx, currentTask, mightSleep } from './requests';
 
 /** `struct rw_semaphore`. */
-export class RwSem implements Waitable {
+export class RwSem implements RwSemState {
   writer: Task | null = null;
   /**
    * @internal tasks holding it shared, oldest first, with `readCounts[i]` holds

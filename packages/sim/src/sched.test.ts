@@ -6,7 +6,7 @@ import { idealSlice, defaultSchedParams } from './sched';
 import { Simulator } from './simulator';
 import { SpinLock, spinLock, spinUnlock } from './spinlock';
 import { syscall } from './syscall';
-import type { Task } from './task';
+import type { Task } from './context';
 
 const ZERO = { contextSwitch: 0, idleExit: 0, syscall: 0, hardirq: 0, softirq: 0 };
 const MS = 1_000_000;

@@ -5,7 +5,6 @@
  * slice expiry at tick boundaries.
  * @module
  */
-import type { Task } from './task';
 
 /**
  * Kernel preemption model (CONFIG_PREEMPT_*). `full`: kernel code is
@@ -49,9 +48,15 @@ function removeAt<T>(a: T[], i: number): void {
   else a.splice(i, 1);
 }
 
-/** A CPU's queue of runnable tasks that are not running. */
-export class RunQueue {
-  private readonly tasks: Task[] = [];
+/** What a run queue orders: a task's CFS virtual runtime and enqueue sequence. */
+export interface Schedulable {
+  vruntime: number;
+  enqSeq: number;
+}
+
+/** A CPU's queue of runnable tasks that are not running (`Cpu.rq` is a `RunQueue<Task>`). */
+export class RunQueue<T extends Schedulable = Schedulable> {
+  private readonly tasks: T[] = [];
   /** cfs_rq->min_vruntime: monotonic floor of the queue's vruntimes. */
   minVruntime = 0;
   private seq = 0;
@@ -60,12 +65,12 @@ export class RunQueue {
     return this.tasks.length;
   }
 
-  enqueue(t: Task): void {
+  enqueue(t: T): void {
     t.enqSeq = this.seq++;
     this.tasks.push(t);
   }
 
-  remove(t: Task): boolean {
+  remove(t: T): boolean {
     const i = this.tasks.indexOf(t);
     if (i < 0) return false;
     removeAt(this.tasks, i);
@@ -82,20 +87,20 @@ export class RunQueue {
     let v = currVruntime ?? Number.POSITIVE_INFINITY;
     const ts = this.tasks;
     for (let i = 0; i < ts.length; i++) {
-      const x = (ts[i] as Task).vruntime;
+      const x = (ts[i] as T).vruntime;
       if (x < v) v = x;
     }
     if (v !== Number.POSITIVE_INFINITY && v > this.minVruntime) this.minVruntime = v;
   }
 
   /** Dequeue the task with the smallest vruntime (FIFO among equals). */
-  pickNext(): Task | undefined {
+  pickNext(): T | undefined {
     const ts = this.tasks;
     if (ts.length === 0) return undefined;
     let bi = 0;
-    let best = ts[0] as Task;
+    let best = ts[0] as T;
     for (let i = 1; i < ts.length; i++) {
-      const t = ts[i] as Task;
+      const t = ts[i] as T;
       if (t.vruntime < best.vruntime || (t.vruntime === best.vruntime && t.enqSeq < best.enqSeq)) {
         best = t;
         bi = i;
@@ -107,7 +112,7 @@ export class RunQueue {
   }
 
   /** The runnable tasks, for inspection. */
-  list(): readonly Task[] {
+  list(): readonly T[] {
     return this.tasks;
   }
 }

@@ -13,23 +13,26 @@
  * ```
  * @module
  */
-import type { Waitable } from './blocker';
+import { Cpu, type KGen, Task, type TaskWork, type Waitable } from './context';
 import { type CostModel, defaultCosts } from './costs';
-import type { KGen } from './context';
-import { Cpu } from './cpu';
+import { CpuWindows } from './cpu-windows';
+import { namedCosts, StageAccounting } from './stages';
 import type { HungTask } from './errors';
 import { Affinity } from './affinity';
-import { current } from './requests';
+import { current, currentEngine } from './requests';
 import { Rng } from './rng';
 import { defaultSchedParams, type SchedParams } from './sched';
-import { Task, type TaskWork } from './task';
 
 export type { RunResult } from './event-loop';
-export { runTaskWork } from './task-work';
 
 /** The reschedule IPI's handler: nothing past its entry cost (the return path finds the task_work). */
 function ipiHandler(): null {
   return null;
+}
+
+/** The simulator running the current code. */
+export function currentSim(): Simulator {
+  return currentEngine() as Simulator; // only a Simulator runs simulated code (Executor.advance sets current.sim)
 }
 
 /** Options of a simulation. */
@@ -42,6 +45,10 @@ export interface SimOptions {
   readonly costs?: Partial<CostModel>;
   /** Record trace events (default off: tracing off costs nothing). */
   readonly trace?: boolean;
+  /** Account CPU time per named cost and context (`sim.stages`); results are the same either way. */
+  readonly stages?: boolean;
+  /** Bin each CPU's busy time by context into windows of this many ns (`sim.cpuWindows`); results are the same either way. */
+  readonly cpuWindowNs?: number;
   /** Livelock watchdog: steps in a row at the same virtual time before a `LivelockError`. Default 1,000,000. */
   readonly livelockSteps?: number;
 }
@@ -67,6 +74,7 @@ export class Simulator extends Affinity {
   readonly cpus: readonly Cpu[];
   readonly sched: SchedParams;
   readonly costs: CostModel;
+  readonly costTable: CostModel;
   /** Counters of `nextId`, one object per sequence so a call is one map lookup (no `set`). */
   private readonly ids = new Map<string, { n: number }>();
   private nextPid = 1;
@@ -78,7 +86,10 @@ export class Simulator extends Affinity {
     if (!Number.isInteger(n) || n < 1 || n > 4096) throw new RangeError(`cpus must be 1..4096, got ${n}`);
     this.cpus = Array.from({ length: n }, (_, i) => new Cpu(i, this));
     this.sched = { ...defaultSchedParams, ...opts.sched };
-    this.costs = { ...defaultCosts, ...opts.costs };
+    this.costTable = { ...defaultCosts, ...opts.costs };
+    if (opts.stages === true) this.stages = new StageAccounting(() => this.now);
+    this.costs = this.stages !== null ? namedCosts(this.costTable, this.stages) : this.costTable;
+    if (opts.cpuWindowNs !== undefined) this.cpuWindows = new CpuWindows(n, opts.cpuWindowNs);
     if (opts.livelockSteps !== undefined) {
       if (!Number.isInteger(opts.livelockSteps) || opts.livelockSteps < 1) throw new RangeError(`livelockSteps must be a positive integer, got ${opts.livelockSteps}`);
       this.livelockSteps = opts.livelockSteps;
@@ -198,6 +209,6 @@ export class Simulator extends Affinity {
    */
   private kickProcess(t: Task): void {
     if (!t.onCpu || t.inKernel > 0 || current.ctx?.cpu === t.cpu) return;
-    this.raiseIrqWork(t.cpu, { name: 'ipi', fn: ipiHandler, entryCost: this.costs.hardirq });
+    this.raiseIrqWork(t.cpu, { name: 'ipi', fn: ipiHandler, entryCost: this.costTable.hardirq });
   }
 }

@@ -4,12 +4,12 @@
  * Sleeping while one is held is an InvalidContextError.
  * @module
  */
-import type { ExecContext } from './context';
+import type { ExecContext, SpinLockState, SpinRequest } from './context';
 import { DeadlockError } from './errors';
-import { currentCtx, currentSim, type SpinRequest } from './requests';
+import { currentCtx, currentEngine } from './requests';
 
 /** `spinlock_t`. */
-export class SpinLock {
+export class SpinLock implements SpinLockState {
   holder: ExecContext | null = null;
   /** @internal contexts busy-waiting for it, in arrival order. */
   readonly spinners: ExecContext[] = [];
@@ -38,5 +38,5 @@ export function spinLock(l: SpinLock, irqsave = false): SpinRequest {
 export function spinUnlock(l: SpinLock, irqrestore = false): void {
   const c = currentCtx();
   if (l.holder !== c) throw new Error(`spin_unlock('${l.name}') by ${c.describe()}, which does not hold it`);
-  currentSim().releaseSpinlock(c, l, irqrestore);
+  currentEngine().releaseSpinlock(c, l, irqrestore);
 }

@@ -3,10 +3,9 @@
  * task_work runs and a pending reschedule is honoured.
  * @module
  */
-import type { KGen } from './context';
-import { charge, condResched, currentSim, currentTask } from './requests';
+import type { KGen, Task } from './context';
+import { charge, condResched, currentEngine, currentTask } from './requests';
 import { runTaskWork } from './task-work';
-import type { Task } from './task';
 
 /**
  * Run `body` as a system call from a user task: pays `costs.syscall`, runs in
@@ -15,7 +14,7 @@ import type { Task } from './task';
 export function* syscall<R>(body: KGen<R>): KGen<R> {
   const t = currentTask();
   t.inKernel++;
-  if (!charge(currentSim().costs.syscall)) yield currentSim().costs.syscall;
+  if (!charge(currentEngine().costs.syscall)) yield currentEngine().costs.syscall;
   const r = yield* body;
   if (exitWorkPending(t)) yield* exitToUserMode(); // its generator only when there is something to do
   t.inKernel--;

@@ -3,9 +3,8 @@
  * (Queueing them is `Simulator.taskWorkAdd`.)
  * @module
  */
-import type { KGen } from './context';
-import { currentSim } from './requests';
-import type { Task } from './task';
+import type { KGen, Task } from './context';
+import { currentEngine } from './requests';
 
 // kernel/task_work.c: task_work_run()
 /**
@@ -18,7 +17,7 @@ export function* runTaskWork(t: Task): KGen<number> {
   t.notifyResume = false;
   let w = t.taskWorks.shift();
   if (w === undefined) return 0;
-  const sim = currentSim();
+  const sim = currentEngine();
   const span = sim.tracing ? sim.traceNestedBegin('task_work_run') : null;
   let n = 0;
   while (w !== undefined) {

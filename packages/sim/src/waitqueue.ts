@@ -2,10 +2,8 @@
  * Wait queues (include/linux/wait.h) and `wait_event`-style helpers.
  * @module
  */
-import type { Blocker, Waitable } from './blocker';
-import type { KGen } from './context';
-import { currentCtx, mightSleep, type WaitRequest, type WakeReason } from './requests';
-import type { Task } from './task';
+import type { Blocker, KGen, Task, Waitable, WaitRequest, WakeReason } from './context';
+import { currentCtx, mightSleep } from './requests';
 import type { Ns } from './time';
 
 /** Options of a wait. */

@@ -9,29 +9,17 @@ import type { Layout } from '@dio/fs';
 import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
 import { charge, currentTask, type KGen, type Rng } from '@dio/sim';
 import type { FioJob } from '../job';
-import type { LatLogSample } from '../lat-log';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
 import type { Engine, EngineEnv } from './engine';
 import { IoUringEngine } from './engine-io-uring';
 import { LibaioEngine } from './engine-libaio';
 import { SyncEngine } from './engine-sync';
 import { type IoU, OffsetGen } from './io-u';
+import type { JobLogger, LogDdir } from './job-logger';
 import type { Stack } from './stack';
 
 /** fio's bw_avg_time / iops_avg_time default: one bandwidth and IOPS sample per 500 ms. */
 const AVG_TIME_NS = 500_000_000;
-
-/** Where a latency log's samples go: an array, or a writer streaming them to the log file. */
-export interface LatLogSink {
-  push(s: LatLogSample): void;
-}
-
-/** Latency log samples of one job, when write_lat_log is set. */
-export interface JobLogs {
-  readonly slat: LatLogSink;
-  readonly clat: LatLogSink;
-  readonly lat: LatLogSink;
-}
 
 /** Thrown for a job the emulator cannot run (with the job's location). */
 export class JobSetupError extends Error {
@@ -79,7 +67,7 @@ function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
  * Run `job` as the current task until its runtime or I/O count is done.
  * Fills `res` (and `logs`, if given).
  */
-export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, rng: Rng, logs: JobLogs | null): KGen<void> {
+export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, rng: Rng, logs: JobLogger | null): KGen<void> {
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
@@ -108,6 +96,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const gen = new OffsetGen(job, rng, size);
   const start = sim.now;
   const rampEnd = start + job.rampTimeNs;
+  sim.stages?.startAt(rampEnd); // the stage table counts what fio's stats count
   const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
   const ioLimit = job.numberIos > 0 ? job.numberIos : job.timeBased ? Number.POSITIVE_INFINITY : Math.floor((size - job.offset) / bs) * job.loops;
   const free = [...ious].reverse();
@@ -115,7 +104,16 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   let issued = 0;
   let writesSinceSync = 0;
   const syncEvery = job.fsync || job.fdatasync;
-  let nextSample = rampEnd + AVG_TIME_NS;
+  // bw_avg_time / iops_avg_time: log_avg_msec when that log is written; a log
+  // without log_avg_msec takes one sample per I/O instead (per_unit_log())
+  const bwLog = logs?.has('bw') === true;
+  const iopsLog = logs?.has('iops') === true;
+  const bwAvgNs = bwLog && job.logAvgMsec > 0 ? job.logAvgMsec * 1e6 : AVG_TIME_NS;
+  const iopsAvgNs = iopsLog && job.logAvgMsec > 0 ? job.logAvgMsec * 1e6 : AVG_TIME_NS;
+  const bwPerIo = bwLog && job.logAvgMsec === 0;
+  const iopsPerIo = iopsLog && job.logAvgMsec === 0;
+  let nextBw = bwPerIo ? Number.POSITIVE_INFINITY : rampEnd + bwAvgNs;
+  let nextIops = iopsPerIo ? Number.POSITIVE_INFINITY : rampEnd + iopsAvgNs;
   // per direction (0 read, 1 write): bytes and I/Os in the current averaging window
   const winBytes = [0, 0];
   const winIos = [0, 0];
@@ -131,23 +129,31 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const recordSlat = !engine.syncIo && !(job.ioengine === 'io_uring' && job.sqthreadPoll);
 
   const dirOf = (io: IoU): RecordingDirection => (io.ddir === 'read' ? res.read : res.write);
-  const sample = (now: number): void => {
-    while (now >= nextSample && nextSample <= end) {
-      const secs = AVG_TIME_NS / 1e9;
-      // stat.c: add_bw_samples() / add_iops_samples(), one sample per direction the job does
-      if (nextSample > rampEnd) {
-        if (doesRead) {
-          res.read.bw.record((winBytes[0] as number) / 1024 / secs);
-          res.read.iops.record((winIos[0] as number) / secs);
-        }
-        if (doesWrite) {
-          res.write.bw.record((winBytes[1] as number) / 1024 / secs);
-          res.write.iops.record((winIos[1] as number) / secs);
-        }
+  // stat.c: __add_samples() — one sample per direction the job does each
+  // interval; a log with log_avg_msec gets the interval's rate where it moved
+  const addSamples = (at: number, avgNs: number, win: number[], kind: 'bw' | 'iops'): void => {
+    const secs = avgNs / 1e9;
+    const ms = avgNs / 1e6;
+    if (at > rampEnd) {
+      for (const w of [0, 1] as const) {
+        if (w === 0 ? !doesRead : !doesWrite) continue;
+        const amount = win[w] as number;
+        const d = w === 0 ? res.read : res.write;
+        if (kind === 'bw') d.bw.record(amount / 1024 / secs);
+        else d.iops.record(amount / secs);
+        if (logs !== null && amount > 0) logs.sample(kind, at - start, w, 0, 0, kind === 'bw' ? Math.floor(Math.floor((amount * 1000) / ms) / 1024) : Math.floor((amount * 1000) / ms));
       }
-      winBytes[0] = winBytes[1] = 0;
-      winIos[0] = winIos[1] = 0;
-      nextSample += AVG_TIME_NS;
+    }
+    win[0] = win[1] = 0;
+  };
+  const sample = (now: number): void => {
+    while (now >= nextBw && nextBw <= end) {
+      addSamples(nextBw, bwAvgNs, winBytes, 'bw');
+      nextBw += bwAvgNs;
+    }
+    while (now >= nextIops && nextIops <= end) {
+      addSamples(nextIops, iopsAvgNs, winIos, 'iops');
+      nextIops += iopsAvgNs;
     }
   };
   // io_u.c: io_completed() / account_io_completion()
@@ -175,13 +181,24 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     res.latency.record(clat);
     d.totalIos++;
     d.ioBytes += io.res;
-    const w = io.ddir === 'read' ? 0 : 1;
+    const w: LogDdir = io.ddir === 'read' ? 0 : 1;
     (winBytes[w] as number) += io.res;
     (winIos[w] as number)++;
     if (logs !== null) {
-      const base = { timeMs: (now - start) / 1e6, ddir: io.ddir === 'read' ? (0 as const) : (1 as const), bs: io.len, offset: io.offset, prio: 0 };
-      logs.clat.push({ ...base, valueNs: clat });
-      logs.lat.push({ ...base, valueNs: lat });
+      const t = now - start;
+      logs.sample('clat', t, w, io.len, io.offset, clat);
+      logs.sample('lat', t, w, io.len, io.offset, lat);
+      // stat.c: add_bw_sample() / add_iops_sample() for a log without log_avg_msec: this I/O's rate
+      if (bwPerIo) {
+        const rate = clat > 0 ? Math.floor((io.res * 1e6) / clat) : 0;
+        d.bw.record(rate);
+        logs.sample('bw', t, w, io.len, io.offset, rate);
+      }
+      if (iopsPerIo) {
+        d.iops.record(1);
+        logs.sample('iops', t, w, io.len, io.offset, 1);
+      }
+      logs.histSample(t, w, io.len, d.clat);
     }
   };
   const submitted = (list: readonly IoU[]): void => {
@@ -192,7 +209,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       if (io.issueTime < rampEnd || io.ddir === 'sync') continue;
       const slat = io.issueTime - io.startTime;
       dirOf(io).slat.record(slat);
-      if (logs !== null) logs.slat.push({ timeMs: (io.issueTime - start) / 1e6, valueNs: slat, ddir: io.ddir === 'read' ? 0 : 1, bs: io.len, offset: io.offset, prio: 0 });
+      if (logs !== null) logs.sample('slat', io.issueTime - start, io.ddir === 'read' ? 0 : 1, io.len, io.offset, slat);
     }
   };
   // the accounting after getevents() and the user-space reap cost
@@ -281,6 +298,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   if (pendingCommit > 0) submitted(yield* engine.commit());
   while (inflight > 0) yield* reap(inflight);
   for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs + (sim.now - stop) : 0;
+  logs?.finish(sim.now - start);
   yield* engine.cleanup();
   res.usrNs = me.utime;
   res.sysNs = me.stime;

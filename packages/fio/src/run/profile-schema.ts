@@ -1,22 +1,46 @@
 /**
  * Loading kernel profiles from JSON: validated with zod, errors name the
  * field. A profile file may `extends` a shipped profile and override parts.
+ *
+ * This schema is the one place a profile is validated: every value the
+ * device, the filesystem or the engine would reject at run time (null_blk's
+ * option checks in blockdev options.ts, a distribution's parameters, a bad
+ * `badblocks` command) is rejected here, with its field path, and so are
+ * values that would overflow the nanosecond clock or allocate gigabytes.
  * @module
  */
+import { Badblocks } from '@dio/blockdev';
 import { z } from 'zod';
 import type { KernelProfile } from './profile';
-import { PROFILES } from './profiles';
+import { PROFILES, shippedProfile } from './profiles';
 
-const dist = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('fixed'), value: z.number().nonnegative() }),
-  z.object({ kind: z.literal('uniform'), min: z.number().nonnegative(), max: z.number().nonnegative() }),
-  z.object({ kind: z.literal('exponential'), mean: z.number().positive(), min: z.number().nonnegative().optional() }),
-  z.object({ kind: z.literal('normal'), mean: z.number(), stddev: z.number().nonnegative(), min: z.number().nonnegative().optional() }),
-  z.object({ kind: z.literal('lognormal'), mean: z.number().positive(), stddev: z.number().nonnegative(), min: z.number().nonnegative().optional() }),
-  z.object({ kind: z.literal('empirical'), samples: z.array(z.number().nonnegative()).min(1) }),
-]);
+/** Longest time one cost, latency or scheduler period may be: 10 s of simulated time. */
+export const MAX_TIME_NS = 10_000_000_000;
+/** Longest per-operation CPU cost: 1 s (a real one is ns to µs). */
+export const MAX_COST_NS = 1_000_000_000;
+/** blk-mq's BLK_MQ_MAX_DEPTH: blk_mq_alloc_tag_set() caps a queue's depth there. */
+export const BLK_MQ_MAX_DEPTH = 10_240;
+/** The filesystem's block size: a device block may not be larger (DioFs refuses it). */
+const FS_BLOCK_SIZE = 4096;
 
-const ns = z.number().int().nonnegative();
+const time = (max = MAX_TIME_NS) => z.number().finite().nonnegative().max(max, `must be at most ${max} ns`);
+const ns = z.number().int('must be an integer number of ns').nonnegative().max(MAX_COST_NS, `must be at most ${MAX_COST_NS} ns`);
+const positiveMean = z.number().min(1, 'must be at least 1 ns').max(MAX_TIME_NS, `must be at most ${MAX_TIME_NS} ns`);
+
+// @dio/sim distribution.ts: makeSampler()'s checks, plus bounds that keep every draw a safe integer
+const dist = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('fixed'), value: time() }).strict(),
+    z.object({ kind: z.literal('uniform'), min: time(), max: time() }).strict(),
+    z.object({ kind: z.literal('exponential'), mean: positiveMean, min: time().optional() }).strict(),
+    z.object({ kind: z.literal('normal'), mean: z.number().min(-MAX_TIME_NS).max(MAX_TIME_NS), stddev: time(), min: time().optional() }).strict(),
+    z.object({ kind: z.literal('lognormal'), mean: positiveMean, stddev: time(), min: time().optional() }).strict(),
+    z.object({ kind: z.literal('empirical'), samples: z.array(time()).min(1).max(100_000) }).strict(),
+  ])
+  .superRefine((d, ctx) => {
+    if (d.kind === 'uniform' && d.min > d.max) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `min ${d.min} exceeds max ${d.max}`, path: ['min'] });
+    if (d.kind === 'lognormal' && d.stddev > 10 * d.mean) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be at most 10 times the mean (larger draws overflow the clock)', path: ['stddev'] });
+  });
 
 const costs = z
   .object({
@@ -53,36 +77,54 @@ const sched = z
     latencyNs: ns,
     minGranularityNs: ns.min(1),
     wakeupGranularityNs: ns,
-    tickNs: ns.min(1),
+    // HZ from 10000 down to 1: a finer tick floods the engine with events
+    tickNs: ns.min(100_000, 'must be at least 100000 ns (HZ=10000)'),
     idleResidencyNs: ns,
   })
   .partial()
   .strict();
 
+/** A configfs badblocks command, checked by the parser the device uses. */
+const badblock = z
+  .string()
+  .max(200)
+  .superRefine((cmd, ctx) => {
+    try {
+      new Badblocks().store(cmd);
+    } catch (e) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
+    }
+  });
+
+// @dio/blockdev options.ts: resolveOptions()'s checks, with upper bounds
 const device = z
   .object({
-    gb: z.number().positive(),
-    bs: z.number().int().positive(),
-    max_sectors: z.number().int().positive(),
-    submit_queues: z.number().int().positive(),
-    hw_queue_depth: z.number().int().positive(),
+    gb: z.number().min(1 / 1024, 'must be at least 1/1024 (1 MiB)').max(1 << 20, 'must be at most 1048576 (1 PiB)'),
+    bs: z
+      .number()
+      .int()
+      .refine((b) => b >= 512 && b <= FS_BLOCK_SIZE && (b & (b - 1)) === 0, `must be a power of two in 512..${FS_BLOCK_SIZE} (the filesystem's block size)`),
+    max_sectors: z.number().int().min(1).max(65_536),
+    submit_queues: z.number().int().min(1),
+    hw_queue_depth: z.number().int().min(1).max(BLK_MQ_MAX_DEPTH, `must be at most ${BLK_MQ_MAX_DEPTH} (BLK_MQ_MAX_DEPTH)`),
     shared_tags: z.boolean(),
     irqmode: z.union([z.enum(['none', 'softirq', 'timer', 'hardirq']), z.literal(0), z.literal(1), z.literal(2)]),
-    completion_nsec: ns,
+    completion_nsec: z.number().int().nonnegative().max(MAX_TIME_NS),
     latency: dist,
     read_latency: dist,
     write_latency: dist,
     flush_latency: dist,
-    parallelism: z.number().int().nonnegative(),
-    mbps: z.number().nonnegative(),
+    parallelism: z.number().int().nonnegative().max(1_000_000),
+    // MiB/s: 0 is no limit; below 1 MiB/s one request would take longer than the clock can count
+    mbps: z.number().refine((m) => m === 0 || (m >= 1 && m <= 10_000_000), 'must be 0 (no limit) or 1..10000000 MiB/s'),
     poll_queues: z.number().int().nonnegative(),
-    poll_nsec: ns,
+    poll_nsec: z.number().int().min(1).max(MAX_COST_NS),
     memory_backed: z.boolean(),
     write_cache: z.boolean(),
-    cache_size: z.number().nonnegative(),
+    cache_size: z.number().nonnegative().max(1 << 20),
     fua: z.boolean(),
     discard: z.boolean(),
-    badblocks: z.array(z.string()),
+    badblocks: z.array(badblock).max(10_000),
     badblocks_once: z.boolean(),
     badblocks_partial_io: z.boolean(),
   })
@@ -92,9 +134,9 @@ const device = z
 const profileFile = z
   .object({
     extends: z.string().optional(),
-    name: z.string().min(1).optional(),
-    description: z.string().optional(),
-    version: z.string().optional(),
+    name: z.string().min(1).max(200).optional(),
+    description: z.string().max(10_000).optional(),
+    version: z.string().max(200).optional(),
     policy: z.enum(['workqueue', 'caller', 'inline']).optional(),
     writeThroughCache: z.boolean().optional(),
     ioUringCallerComp: z.boolean().optional(),
@@ -110,11 +152,30 @@ export class ProfileError extends Error {
   override readonly name = 'ProfileError';
 }
 
+const shippedNames = (): string => Object.keys(PROFILES).join(', ');
+
 /** Resolve a profile by shipped name. */
 export function profileByName(name: string): KernelProfile {
-  const p = PROFILES[name];
-  if (p === undefined) throw new ProfileError(`unknown profile '${name}' (shipped: ${Object.keys(PROFILES).join(', ')})`);
+  const p = shippedProfile(name);
+  if (p === undefined) throw new ProfileError(`unknown profile '${name}' (shipped: ${shippedNames()})`);
   return p;
+}
+
+/** A field problem in a merged profile: [path, message]. */
+type Problem = readonly [string, string];
+
+/**
+ * The checks that span fields, on the profile as merged with what it
+ * extends (null_blk's resolveOptions() and null_validate_conf()).
+ */
+function crossFieldProblems(p: KernelProfile): Problem | null {
+  const d = p.device;
+  const bs = d.bs ?? 512;
+  if (((d.max_sectors ?? 2560) * 512) % bs !== 0) return ['device.max_sectors', `${d.max_sectors} sectors is not a multiple of bs ${bs}`];
+  // null_blk: null_validate_conf() caps submit_queues and poll_queues at nr_cpu_ids
+  if ((d.submit_queues ?? 1) > p.cpus) return ['device.submit_queues', `must be at most cpus (${p.cpus})`];
+  if ((d.poll_queues ?? 0) > p.cpus) return ['device.poll_queues', `must be at most cpus (${p.cpus})`];
+  return null;
 }
 
 /** Parse and validate profile JSON text (from `where`, for messages). */
@@ -133,9 +194,9 @@ export function parseProfile(text: string, where: string): KernelProfile {
   }
   const f = r.data;
   const baseName = f.extends ?? 'linux-6.5';
-  const base = PROFILES[baseName];
-  if (base === undefined) throw new ProfileError(`${where}: field 'extends': unknown profile '${baseName}' (shipped: ${Object.keys(PROFILES).join(', ')})`);
-  return {
+  const base = shippedProfile(baseName);
+  if (base === undefined) throw new ProfileError(`${where}: field 'extends': unknown profile '${baseName}' (shipped: ${shippedNames()})`);
+  const p: KernelProfile = {
     name: f.name ?? `${base.name}+${where}`,
     description: f.description ?? base.description,
     version: f.version ?? base.version,
@@ -147,4 +208,7 @@ export function parseProfile(text: string, where: string): KernelProfile {
     costs: { ...base.costs, ...(f.costs as object) },
     device: { ...base.device, ...(f.device as object) },
   };
+  const problem = crossFieldProblems(p);
+  if (problem !== null) throw new ProfileError(`${where}: field '${problem[0]}': ${problem[1]}`);
+  return p;
 }

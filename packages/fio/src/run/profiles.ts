@@ -64,7 +64,8 @@ export const SCHED_6_5: Partial<SchedParams> = { preempt: 'voluntary' };
 
 /** The device: an Optane-class NVMe drive, write latency lognormal. */
 export const DEVICE: NullBlkOptions = {
-  gb: 16,
+  /** A 1.6 TB P5800X: the store is sparse (only written sectors take memory), so `size=100g` jobs cost nothing extra. */
+  gb: 1600,
   bs: 512,
   irqmode: 'hardirq',
   submit_queues: 8,
@@ -122,13 +123,29 @@ export const LINUX_6_19: KernelProfile = {
   ioUringCallerComp: false,
 };
 
-/** Shipped profiles by name. */
-export const PROFILES: Readonly<Record<string, KernelProfile>> = {
-  'linux-6.5': LINUX_6_5,
-  'linux-6.6-rc1': LINUX_6_6_RC1,
-  'linux-6.6': LINUX_6_6,
-  'linux-6.19': LINUX_6_19,
-};
+/**
+ * Shipped profiles by name: a null-prototype object, so a name such as
+ * `toString` or `__proto__` finds nothing. Look names up with
+ * {@link shippedProfile}.
+ */
+export const PROFILES: Readonly<Record<string, KernelProfile>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, KernelProfile>, {
+    'linux-6.5': LINUX_6_5,
+    'linux-6.6-rc1': LINUX_6_6_RC1,
+    'linux-6.6': LINUX_6_6,
+    'linux-6.19': LINUX_6_19,
+  }),
+);
+
+/** The shipped profile called `name`, or undefined (own names only: `constructor` is not one). */
+export function shippedProfile(name: string): KernelProfile | undefined {
+  return Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
+}
 
 /** The default profile for each policy name. */
 export const PROFILE_FOR_POLICY = { workqueue: 'linux-6.5', caller: 'linux-6.6-rc1', inline: 'linux-6.19' } as const;
+
+/** The default profile name of a policy name, or undefined (own names only). */
+export function profileForPolicy(policy: string): string | undefined {
+  return Object.hasOwn(PROFILE_FOR_POLICY, policy) ? PROFILE_FOR_POLICY[policy as keyof typeof PROFILE_FOR_POLICY] : undefined;
+}

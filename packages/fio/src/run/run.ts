@@ -6,10 +6,11 @@
  */
 import { type HungTask, Rng, type TraceSink } from '@dio/sim';
 import type { FioJob, FioOptionEcho } from '../job';
-import type { LatLogSample } from '../lat-log';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
-import { type JobLogs, runJobTask } from './job-runner';
+import { checkFilesFit } from './device-fit';
+import { runJobTask } from './job-runner';
+import { JobLogger, wantsLogs } from './job-logger';
 import type { KernelProfile } from './profile';
 import { buildStack, type Stack } from './stack';
 
@@ -24,12 +25,6 @@ export interface RunOptions {
    * receives every record as it becomes final, and is ended after the run.
    */
   readonly traceTo?: (cpus: number) => TraceSink;
-  /**
-   * Where the latency logs of a job with write_lat_log go (`jobNumber`
-   * 0-based across clones), e.g. writers streaming them to their files; by
-   * default arrays, returned in `RunOutput.logs`.
-   */
-  readonly latLogTo?: (job: FioJob, jobNumber: number) => JobLogs;
   /** Report timestamp (ms since the epoch); fixed by default so output is reproducible. */
   readonly timestampMs?: number;
   readonly globalOptions?: readonly FioOptionEcho[];
@@ -39,13 +34,15 @@ export interface RunOptions {
    * a fraction; results are identical with or without it.
    */
   readonly onProgress?: (fraction: number) => void;
+  /** Account CPU time per named cost (`stack.sim.stages`) and per CPU in windows of this many ns (`stack.sim.cpuWindows`); results are the same. */
+  readonly accounting?: { readonly stages?: boolean; readonly cpuWindowNs?: number };
 }
 
 /** What a run produced. */
 export interface RunOutput {
   readonly result: FioRunResult;
-  /** Per job, when write_lat_log was set: arrays of samples, or the sinks `latLogTo` gave. */
-  readonly logs: readonly (JobLogs | null)[];
+  /** Per job (clone), when it writes logs (write_lat_log, write_bw_log, …): see `logFiles`. */
+  readonly logs: readonly (JobLogger | null)[];
   readonly stack: Stack;
   /** Wall-clock ms the simulation took. */
   readonly wallMs: number;
@@ -84,17 +81,18 @@ function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress:
 /** Run `jobs` concurrently on one machine built from `profile`. */
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
-  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1 });
+  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1, ...opts.accounting });
+  checkFilesFit(jobs, stack);
   const sim = stack.sim;
   if (opts.traceTo !== undefined) sim.tracer.stream(opts.traceTo(sim.cpus.length));
   const results: RecordingJobResult[] = [];
-  const logs: (JobLogs | null)[] = [];
+  const logs: (JobLogger | null)[] = [];
   let n = 0;
   for (const job of jobs) {
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
       const rng = jobRng(job, clone, jobNumber, sim.rng);
-      const log: JobLogs | null = job.writeLatLog === undefined ? null : (opts.latLogTo?.(job, jobNumber) ?? { slat: [] as LatLogSample[], clat: [] as LatLogSample[], lat: [] as LatLogSample[] });
+      const log = wantsLogs(job) ? new JobLogger(job, jobNumber + 1) : null;
       const res = createJobResult(job, 0);
       const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, rng, log), {
         cpusAllowed: job.cpusAllowed ?? sim.cpus.map((c) => c.id),
@@ -127,7 +125,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     timestampMs: opts.timestampMs ?? 0,
     jobs: results,
     diskUtil: [{ ...disk, inQueue: disk.readTicks + disk.writeTicks, util: busy }],
-    globalOptions: opts.globalOptions ?? [],
+    globalOptions: opts.globalOptions ?? jobs[0]?.globalOptions ?? [],
   };
   return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung };
 }

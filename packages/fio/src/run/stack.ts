@@ -35,9 +35,10 @@ export function policyFor(p: KernelProfile): CompletionPolicy {
 }
 
 /** Build the machine. `minCpus` grows it to fit a job's cpus_allowed. */
-export function buildStack(profile: KernelProfile, opts: { seed: number; trace?: boolean; minCpus?: number }): Stack {
+export function buildStack(profile: KernelProfile, opts: { seed: number; trace?: boolean; minCpus?: number; stages?: boolean; cpuWindowNs?: number }): Stack {
   const cpus = Math.max(profile.cpus, opts.minCpus ?? 1);
-  const sim = new Simulator({ seed: opts.seed, cpus, sched: profile.sched, costs: profile.costs, trace: opts.trace ?? false });
+  const { stages, cpuWindowNs } = opts;
+  const sim = new Simulator({ seed: opts.seed, cpus, sched: profile.sched, costs: profile.costs, trace: opts.trace ?? false, ...(stages !== undefined && { stages }), ...(cpuWindowNs !== undefined && { cpuWindowNs }) });
   const dev = new NullBlk(sim, { name: 'nullb0', ...profile.device });
   const fs = new DioFs(sim, dev, { fops: iomapFileOperations(policyFor(profile)) });
   const files = new FdTable();

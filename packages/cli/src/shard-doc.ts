@@ -1,0 +1,72 @@
+/**
+ * The shard documents `--shard i/n --format json` prints, per command: what
+ * defines the work (shards merge only when it is equal) and the results.
+ * The zod schemas are what `dio merge` accepts; the builders what the
+ * commands write.
+ * @module
+ */
+import type { KernelProfile } from '@dio/fio';
+import { z } from 'zod';
+import type { CompareCell } from './compare';
+import type { Provenance } from './report/provenance';
+import type { FuzzTally } from './dst/fuzz';
+import { profileIds, type Shard, shardHeader, shardJson, withIndices } from './shard';
+import type { SweepCell } from './sweep';
+import type { SetAxis } from './sweep-set';
+
+const int = z.number().int();
+const profileId = z.object({ name: z.string(), sha256: z.string() });
+const clat = z.object({ mean: z.number(), p50: z.number(), p99: z.number(), 'p99.9': z.number() });
+const header = <C extends string, W extends z.ZodTypeAny>(command: C, work: W) =>
+  z.object({ command: z.literal(command), version: z.string(), index: int.nonnegative(), count: int.positive(), points: int.nonnegative(), work });
+const indexed = <R extends z.ZodTypeAny>(result: R) => z.array(z.object({ index: int.nonnegative(), result }));
+
+/** What defines a comparison. */
+const compareWork = z.object({ qd: z.array(int), profiles: z.array(profileId), engine: z.string(), runtime: z.string(), runtime_ns: z.number(), ramp_time: z.string(), ramp_time_ns: z.number(), seed: int });
+/** What defines a sweep: the job file (its text by hash), the `--set` axes, the profiles, the seed. */
+const sweepWork = z.object({ file: z.string(), job_sha256: z.string(), set: z.array(z.object({ option: z.string(), values: z.array(z.string()) })), profiles: z.array(profileId), seed: int });
+/** What defines a fuzz campaign: seeds [from, from + seeds). */
+const fuzzWork = z.object({ from: int, seeds: int.positive() });
+
+// a cell's report figures (stage table, completion contexts, clat buckets) pass through as the shard wrote them
+const compareResult = z.object({ qd: int, policy: z.string(), profile: z.string(), iops: z.number(), clat_ns: clat }).passthrough();
+const sweepResult = z.object({ point: z.array(z.tuple([z.string(), z.string()])), profile: z.string(), iops: z.number(), clat_ns: clat }).passthrough();
+/** Where the results came from (see report/provenance.ts); shards of one run agree on it but for the machine. */
+const provenance = z.object({ dio_version: z.string(), command: z.string(), workload: z.string(), seed: int, profiles: z.array(z.object({ name: z.string(), json: z.string() })), machine: z.string() });
+const fuzzFailure = z.object({ seed: int, case: z.string(), failures: z.array(z.string()), failureCount: int, traceHash: z.string() });
+const fuzzTally = z.object({ writes: int, deadlocksReported: int, coverage: z.record(z.number()), failed: z.array(fuzzFailure), traceHashes: z.array(z.string()) });
+
+/** The header fields every version of a shard document has: checked first, so shards of other versions are named as such. */
+export const shardEnvelope = z.object({ dio_shard: z.object({ command: z.enum(['compare', 'sweep', 'fuzz']), version: z.string(), index: int.nonnegative(), count: int.positive() }) });
+
+/** Each command's shard document. */
+export const shardDocs = {
+  compare: z.object({ dio_shard: header('compare', compareWork), provenance, results: indexed(compareResult) }),
+  sweep: z.object({ dio_shard: header('sweep', sweepWork), provenance, results: indexed(sweepResult) }),
+  fuzz: z.object({ dio_shard: header('fuzz', fuzzWork), results: fuzzTally }),
+};
+
+/** A parsed shard document. */
+export type ShardDoc = { [C in keyof typeof shardDocs]: z.infer<(typeof shardDocs)[C]> }[keyof typeof shardDocs];
+
+/** The work of a comparison. */
+export type CompareWork = z.infer<typeof compareWork>;
+/** The work of a sweep. */
+export type SweepWork = z.infer<typeof sweepWork>;
+
+/** `dio compare --shard`: the shard's cells (without the wall-clock rate, which differs run to run). */
+export function compareShardJson(shard: Shard, points: number, w: Omit<CompareWork, 'profiles'> & { profiles: readonly KernelProfile[] }, cells: readonly CompareCell[], prov: Provenance): string {
+  const results = cells.map(({ simIosPerSec: _, ...cell }) => cell);
+  return shardJson(shardHeader('compare', shard, points, { ...w, profiles: profileIds(w.profiles) }), withIndices(results, shard), prov);
+}
+
+/** `dio sweep --shard`: the shard's cells. */
+export function sweepShardJson(shard: Shard, points: number, w: { file: string; jobSha256: string; axes: readonly SetAxis[]; profiles: readonly KernelProfile[]; seed: number }, cells: readonly SweepCell[], prov: Provenance): string {
+  const work: SweepWork = { file: w.file, job_sha256: w.jobSha256, set: w.axes.map((a) => ({ option: a.option, values: [...a.values] })), profiles: profileIds(w.profiles), seed: w.seed };
+  return shardJson(shardHeader('sweep', shard, points, work), withIndices(cells, shard), prov);
+}
+
+/** `dio fuzz --shard`: the shard's tally of seeds [from, from + seeds). */
+export function fuzzShardJson(shard: Shard, from: number, seeds: number, tally: FuzzTally): string {
+  return shardJson(shardHeader('fuzz', shard, seeds, { from, seeds }), tally);
+}
