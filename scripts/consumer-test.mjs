@@ -90,7 +90,7 @@ export function run(policy: CompletionPolicy): { sync: number; uring: number; ai
     const ev = yield* ioGetevents(ctx, 1, 1, null);
     if (typeof ev === 'number') throw new Error('io_getevents: ' + ev);
     out.aio = ev[0]?.res ?? -1;
-    out.completedIn = ctx.completedIn;
+    out.completedIn = [...ctx.completedIn.keys()]; // contexts that completed events (a Map of counts)
   }, { cpusAllowed: [0] });
   sim.run();
   out.now = sim.now;

@@ -80,7 +80,7 @@ describe.skipIf(!present)('dio report in chromium', () => {
   const runHtml = join(dir, 'run.html');
 
   beforeAll(async () => {
-    const json = await cli('compare', '--qd', '1,4,16', '--runtime', '10ms', '--quiet', '--jobs', '1', '--format', 'json', '--report', compareHtml);
+    const json = await cli('compare', '--qd', '1,4,16', '--ramp-time', '2ms', '--runtime', '10ms', '--quiet', '--jobs', '1', '--format', 'json', '--report', compareHtml);
     writeFileSync(join(dir, 'compare.json'), json);
     await cli('report', join(dir, 'compare.json'), '-o', savedHtml);
     await cli('sweep', jobFile, '--set', 'iodepth=1,4', '--profiles', 'linux-6.5,linux-6.6-rc1,linux-6.19', '--quiet', '--jobs', '1', '--report', sweepHtml);

@@ -60,7 +60,7 @@ function gridSections(r: GridReport): Section[] {
     { id: 'clat', title: 'Completion latency', note: 'Switch between p50 and p99 below the chart.', spec: clatSpec(r, true) },
   ];
   if (r.points.some((p) => p.cpu_ns_per_io !== undefined)) {
-    s.push({ id: 'stages', title: 'Where the microseconds go', note: 'CPU time per I/O on every CPU, by stage of the path, from the simulation’s own accounting of each named cost. The workqueue hop is queue_work + work item + the kworker’s context switches.', spec: stagesSpec(r, STAGE_NAMES) });
+    s.push({ id: 'stages', title: 'Where the microseconds go', note: 'CPU time per I/O on every CPU, by stage of the path, from the simulation’s own accounting of each named cost. The workqueue hop is queue_work + work item + context switch (at depth fio never sleeps, so every switch is the hop’s).', spec: stagesSpec(r, STAGE_NAMES) });
   }
   if (r.points.some((p) => p.completions !== undefined)) {
     s.push({ id: 'completions', title: 'Where completions run', note: 'Share of iomap dio completions run in hardirq, softirq, a kworker, or the issuer (io_uring task_work, or the syscall itself for sync engines).', spec: completionsSpec(r, CONTEXT_CLASSES) });

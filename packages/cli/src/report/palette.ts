@@ -54,7 +54,7 @@ export const STAGE_COLORS: Readonly<Record<string, string>> = {
   softirq: '#ff9896',
   queue_work: '#ff7f0e',
   'context switch': '#ffbb78',
-  'idle exit': '#c7c7c7',
+  'idle exit': '#dbdb8d',
   'work item': '#e377c2',
   task_work: '#9467bd',
   CQE: '#17becf',

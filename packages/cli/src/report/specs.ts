@@ -126,7 +126,7 @@ export function clatSpec(r: GridReport, interactive: boolean, size = { width: 46
 const barLabel = (r: GridReport, profile: string, x: number | string): string => `${profile} @ ${r.xNumeric ? `${r.xTitle === 'queue depth' ? 'QD' : `${r.xTitle}=`}${x}` : x}`;
 
 /** Horizontal stacked bars, one per kernel and x, of `parts` (fixed colours), named `name`. */
-function stackedBars(r: GridReport, name: string, title: string, xTitle: string, parts: readonly string[], colors: Readonly<Record<string, string>>, value: (p: GridReport['points'][number]) => Readonly<Record<string, number>> | undefined, format: string): Spec {
+function stackedBars(r: GridReport, name: string, title: string, xTitle: string, parts: readonly string[], colors: Readonly<Record<string, string>>, value: (p: GridReport['points'][number]) => Readonly<Record<string, number>> | undefined, format: { readonly tooltip: string; readonly axis: string }): Spec {
   const bars = r.points.map((p) => barLabel(r, p.profile, p.x));
   const values: Row[] = r.points.flatMap((p) => {
     const v = value(p) ?? {};
@@ -143,22 +143,22 @@ function stackedBars(r: GridReport, name: string, title: string, xTitle: string,
     mark: { type: 'bar' },
     encoding: {
       y: { field: 'bar', type: 'nominal', title: null, sort: bars },
-      x: { field: 'v', type: 'quantitative', title: xTitle, stack: 'zero' },
+      x: { field: 'v', type: 'quantitative', title: xTitle, stack: 'zero', axis: { format: format.axis } },
       color: { field: 'part', type: 'nominal', title: null, scale: { domain: present, range: present.map((s) => colors[s] ?? '#888') }, legend: { orient: 'bottom', columns: 6 } },
       order: { field: 'order' },
-      tooltip: [{ field: 'bar', title: 'point' }, { field: 'part' }, { field: 'v', format }],
+      tooltip: [{ field: 'bar', title: 'point' }, { field: 'part' }, { field: 'v', format: format.tooltip }],
     },
   } as Spec;
 }
 
 /** "Where the microseconds go": CPU time per I/O by stage, per kernel and x. */
 export function stagesSpec(r: GridReport, stages: readonly string[]): Spec {
-  return stackedBars(r, 'stages', 'where the microseconds go: CPU time per I/O by stage', 'CPU time per I/O (ns, every CPU)', stages, STAGE_COLORS, (p) => p.cpu_ns_per_io, '.1f');
+  return stackedBars(r, 'stages', 'where the microseconds go: CPU time per I/O by stage', 'CPU time per I/O (ns, every CPU)', stages, STAGE_COLORS, (p) => p.cpu_ns_per_io, { tooltip: '.1f', axis: '~s' });
 }
 
 /** The share of dio completions per context, per kernel and x. */
 export function completionsSpec(r: GridReport, classes: readonly string[]): Spec {
-  return stackedBars(r, 'completions', 'where completions run: share of dio completions per context', 'share of completions', classes, CONTEXT_COLORS, (p) => p.completions, '.1%');
+  return stackedBars(r, 'completions', 'where completions run: share of dio completions per context', 'share of completions', classes, CONTEXT_COLORS, (p) => p.completions, { tooltip: '.1%', axis: '.0%' });
 }
 
 /** fio histogram buckets `[ns, count]` as CDF rows: `{ us, share }` with share the fraction of I/Os at or below. */
