@@ -47,7 +47,7 @@ describe('trace files', () => {
     expect((await cli('trace', job, '--out', out, '--trace-window', '100us')).err).toBe("dio: --trace-window: '100us' must be start,end (e.g. 100ms,110ms)\n");
     expect((await cli('run', job, '--trace', out, '--trace-window', 'x,1ms')).err).toMatch(/^dio: --trace-window: start: /);
     const f = await cli('trace', job, '--out', out, '--trace-format', 'xml');
-    expect(f.code).toBe(1);
+    expect(f.code).not.toBe(0);
     expect(f.err).toMatch(/xml/);
   });
 });
