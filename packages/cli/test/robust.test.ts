@@ -62,7 +62,7 @@ describe('filesystem errors: one line naming the path and the problem', () => {
 
   it('a write_lat_log path that cannot be written', async () => {
     put('log.fio', `${jobText}write_lat_log=adir/x/lat\n`);
-    await failsWith(['run', 'log.fio'], /cannot write latency log 'adir\/x\/lat_slat\.1\.log': no such file or directory/);
+    await failsWith(['run', 'log.fio'], /cannot write log 'adir\/x\/lat_slat\.1\.log': no such file or directory/);
   });
 
   it('under pnpm, the user\'s directory is INIT_CWD (pnpm runs root scripts in the workspace root)', () => {
@@ -194,7 +194,7 @@ describe('the command line', () => {
   it('commander\'s errors are dio: lines (exit 2), not error: lines', async () => {
     await failsWith(['compare', '--frobnicate'], /^dio: unknown option '--frobnicate'$/, 2);
     await failsWith(['run'], /^dio: missing required argument 'job\.fio'$/, 2);
-    await failsWith([], /^dio: no command: use one of compare, sweep, run, trace, calibrate, fuzz/, 2);
+    await failsWith([], /^dio: no command: use one of compare, sweep, run, trace, report, calibrate, fuzz/, 2);
     await failsWith(['compare', '--engine', 'spdk'], /^dio: option '--engine <name>' argument 'spdk' is invalid/, 2);
   });
 
