@@ -3,7 +3,7 @@
  * @module
  */
 import { basename } from 'node:path';
-import { COMMAND_LINE, formatOutput, logFiles, parseFormats, parseJobFile, PROFILES, runJobs } from '@dio/fio';
+import { COMMAND_LINE, defaultExpandContext, formatOutput, logFiles, parseFormats, parseJobFile, PROFILES, runJobs } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
@@ -26,7 +26,7 @@ import { parsePositiveTime, parseTime } from './time-arg';
 import { openTraceFile, type TraceFileOptions } from './trace-file';
 import { parseSetArgs, parsePoint, setProduct } from './sweep-set';
 import { type UserFs, userFs } from './user-fs';
-import { version } from '../package.json';
+import { DIO_VERSION } from './version';
 
 /**
  * Where the command writes: stdout, stderr, and whether stderr is a terminal
@@ -42,8 +42,10 @@ export interface Io {
 
 /** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows. */
 function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}) {
-  const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile);
   const profile = loadProfile(o.profile, files);
+  // ${VAR} from the environment, $ncpus from the simulated machine
+  const base = defaultExpandContext();
+  const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile, { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } });
   const seed = parseSeed(o.seed);
   const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
@@ -83,7 +85,7 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], jobFile: string,
   // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
   if (o.output !== undefined) files.write(o.output, text, 'report');
   else io.out(text);
-  for (const [path, log] of logFiles(res.logs)) files.write(path, log, 'log');
+  for (const [path, log, what] of logFiles(res.logs)) files.write(path, log, what);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
 }
@@ -108,7 +110,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
   const files = userFs(io.cwd ?? process.cwd());
   const program = new Command('dio')
     .description('Emulate the Linux async O_DIRECT write path and compare DIO completion policies')
-    .version(version, '-V, --version')
+    .version(DIO_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
@@ -255,7 +257,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('-o, --out <out.html>', 'the HTML file to write')
     .option('--plot <out.svg|out.png>', 'also (or only) write the IOPS and p99 plot of a compare or sweep')
     .action((file: string, o: { out?: string; plot?: string }) => reportFromFile(files, file, { report: o.out, plot: o.plot }));
-  example(reportCmd, 'dio compare --format json > results.json && dio report results.json -o report.html');
+  example(reportCmd, 'dio report results.json -o report.html  (results.json from dio compare --format json)');
 
   const calibrateCmd = program
     .command('calibrate')

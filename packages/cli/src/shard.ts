@@ -16,11 +16,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { KernelProfile } from '@dio/fio';
-import { version } from '../package.json';
+import { DIO_VERSION } from './version';
 import { UsageError } from './errors';
 
-/** The dio version a shard document records (all @dio packages release together). */
-export const DIO_VERSION: string = version;
 
 /** Shard `index` (from 0) of `count`. */
 export interface Shard {

@@ -16,6 +16,7 @@ const put = (name: string, text: string): string => {
   return p;
 };
 mkdirSync(join(dir, 'adir'));
+mkdirSync(join(dir, 'adir.svg'));
 mkdirSync(join(dir, 'dir.json'));
 const jobText = '[w]\nsize=64m\nrw=randwrite\nbs=4k\ndirect=1\nioengine=io_uring\niodepth=2\ntime_based=1\nruntime=1ms\n';
 const job = put('job.fio', jobText);
@@ -52,7 +53,7 @@ describe('filesystem errors: one line naming the path and the problem', () => {
     [['run', 'job.fio', '--trace', 'adir', '--quiet'], /cannot write trace 'adir': is a directory/],
     [['trace', 'job.fio', '--out', 'adir'], /cannot write trace 'adir': is a directory/],
     [['trace', 'job.fio', '--out', 'nodir/t.json'], /cannot write trace 'nodir\/t\.json': no such file or directory/],
-    [['compare', '--qd', '1', '--runtime', '1ms', '--plot', 'adir'], /cannot write plot 'adir': is a directory/],
+    [['compare', '--qd', '1', '--runtime', '1ms', '--plot', 'adir.svg'], /cannot write plot 'adir.svg': is a directory/],
     [['run', 'job.fio', '--trace', 'bad\u0000name'], /cannot write trace 'bad\\u0000name': not a valid path/],
   ])('%j', async (argv, re) => failsWith(argv, re));
 
@@ -62,7 +63,7 @@ describe('filesystem errors: one line naming the path and the problem', () => {
 
   it('a write_lat_log path that cannot be written', async () => {
     put('log.fio', `${jobText}write_lat_log=adir/x/lat\n`);
-    await failsWith(['run', 'log.fio'], /cannot write log 'adir\/x\/lat_slat\.1\.log': no such file or directory/);
+    await failsWith(['run', 'log.fio'], /cannot write (latency )?log 'adir\/x\/lat_slat\.1\.log': no such file or directory/);
   });
 
   it('under pnpm, the user\'s directory is INIT_CWD (pnpm runs root scripts in the workspace root)', () => {
@@ -188,13 +189,13 @@ describe('the command line', () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/Profiles: linux-6\.5, linux-6\.6-rc1, linux-6\.6, linux-6\.19/);
-    for (const c of ['compare', 'sweep', 'run', 'trace', 'calibrate', 'fuzz']) expect((await cli(c, '--help')).out).toMatch(new RegExp(`Example:\\n  dio ${c} `));
+    for (const c of ['compare', 'sweep', 'run', 'trace', 'report', 'calibrate', 'fuzz', 'merge']) expect((await cli(c, '--help')).out).toMatch(new RegExp(`Example:\\n  dio ${c} `));
   });
 
   it('commander\'s errors are dio: lines (exit 2), not error: lines', async () => {
     await failsWith(['compare', '--frobnicate'], /^dio: unknown option '--frobnicate'$/, 2);
     await failsWith(['run'], /^dio: missing required argument 'job\.fio'$/, 2);
-    await failsWith([], /^dio: no command: use one of compare, sweep, run, trace, report, calibrate, fuzz/, 2);
+    await failsWith([], /^dio: no command: use one of compare, sweep, run, trace, report, calibrate, fuzz, merge \(dio --help\)$/, 2);
     await failsWith(['compare', '--engine', 'spdk'], /^dio: option '--engine <name>' argument 'spdk' is invalid/, 2);
   });
 

@@ -5,6 +5,11 @@
  */
 import { FIO_PERCENTILES } from '@dio/sim';
 import { FioJobError, type SourceLocation } from './errors';
+import { DEFAULT_IO_OPTIONS } from './gen/io-options';
+import { finishIoOptions } from './gen/io-option-defs';
+import { DEFAULT_FILE_OPTIONS } from './files/file-options';
+import { DEFAULT_PACE_OPTIONS } from './pace/pace-options';
+import { DEFAULT_ENGINE_OPTIONS } from './run/engine-options';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -70,6 +75,10 @@ export function newDraft(name: string): JobDraft {
       logMaxValue: false,
       logHistMsec: 0,
       logHistCoarseness: 0,
+      io: DEFAULT_IO_OPTIONS,
+      pace: DEFAULT_PACE_OPTIONS,
+      files: DEFAULT_FILE_OPTIONS,
+      engineOpts: DEFAULT_ENGINE_OPTIONS,
     },
     engineOptions: [],
     setAt: new Map(),
@@ -93,6 +102,7 @@ export function finishDraft(
       throw new FioJobError(e.at.file, e.at.line, `option '${e.option}' is not valid for ioengine=${f.ioengine} (only ${e.engines.join(', ')})`, e.option);
     }
   }
+  finishIoOptions(d, source);
   if (f.size === undefined && f.filesize === undefined) {
     throw new FioJobError(source.file, source.line, `job '${f.name}' has no size (set size= or filesize=)`);
   }

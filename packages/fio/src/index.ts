@@ -17,6 +17,7 @@
 export { FioJobError, type SourceLocation } from './errors';
 export type { FioJob, FioOptionEcho, BlockSizes, RwMode, IoEngineName, SyncMode, FallocateMode, OutputFormat } from './job';
 export { parseJobFile } from './parse-job-file';
+export { defaultExpandContext, expandValue, type ExpandContext, type JobKeywords } from './expand';
 export { parseFioArgs, parseFormats, COMMAND_LINE, type FioInvocation, type FioArgsOptions } from './parse-args';
 export { parseSize, parseTimeNs, parseCpuList, parsePercentileList, type KbBase, type Parsed } from './units';
 export { OPTION_DEFS, type OptionDef } from './options';
@@ -53,7 +54,7 @@ export { parseProfile, profileByName, ProfileError, MAX_COST_NS, MAX_TIME_NS, BL
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
 export { buildStack, policyFor, type Stack } from './run/stack';
 export { JobSetupError, jobFile, fileLayout } from './run/job-runner';
-export { JobLogger, logFiles, type LogKind } from './run/job-logger';
+export { JobLogger, logFiles, type LogKind, type LogFile } from './run/job-logger';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';
 export type { IoU } from './run/io-u';
 export type { JobDraft, JobFields } from './draft';

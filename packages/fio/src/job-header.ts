@@ -4,6 +4,7 @@
  * the version, and `Starting N process(es)`.
  * @module
  */
+import { blockSizes } from './gen/io-gen';
 import type { FioJob } from './job';
 import { SIG_FIGS } from './normal-ddir';
 import { num2str } from './num2str';
@@ -15,8 +16,9 @@ export function formatJobHeader(jobs: readonly FioJob[], fioVersion = 'fio-3.33'
   let threads = false;
   for (const j of jobs) {
     const b = (n: number): string => num2str(n, SIG_FIGS, 1, true, 'byte');
-    const range = (n: number): string => `${b(n)}-${b(n)}`;
-    out += `${j.name}: (g=${j.groupId}): rw=${j.rw}, bs=(R) ${range(j.bs.read)}, (W) ${range(j.bs.write)}, (T) ${range(j.bs.trim)}, ioengine=${j.ioengine}, iodepth=${j.iodepth}\n`;
+    const { min, max } = blockSizes(j);
+    const range = (d: 0 | 1 | 2): string => `${b(min[d])}-${b(max[d])}`;
+    out += `${j.name}: (g=${j.groupId}): rw=${j.rw}, bs=(R) ${range(0)}, (W) ${range(1)}, (T) ${range(2)}, ioengine=${j.ioengine}, iodepth=${j.iodepth}\n`;
     if (j.numjobs > 1) out += '...\n';
     procs += j.numjobs;
     threads ||= j.thread;

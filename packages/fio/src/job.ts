@@ -5,6 +5,10 @@
  * @module
  */
 import type { SourceLocation } from './errors';
+import type { FioIoOptions } from './gen/io-options';
+import type { FioFileOptions } from './files/file-options';
+import type { FioPaceOptions } from './pace/pace-options';
+import type { FioEngineOptions } from './run/engine-options';
 import type { KbBase } from './units';
 
 /** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
@@ -45,7 +49,7 @@ export interface FioJob {
   readonly name: string;
   /** Where the job starts (its `[section]` line or its `--name` argument). */
   readonly source: SourceLocation;
-  /** Reporting group (0; dio does not support `stonewall`/`new_group`). */
+  /** Reporting group (fio's groupid: `stonewall` and `new_group` start a new one). */
   readonly groupId: number;
   /** `description`. */
   readonly description?: string;
@@ -151,6 +155,14 @@ export interface FioJob {
   readonly logOffset: boolean;
   /** `per_job_logs` (default true): log file names carry the job number. */
   readonly perJobLogs: boolean;
+  /** Block sizes, offsets and randomness (bssplit, bsrange, zones, random_distribution, ...). */
+  readonly io: FioIoOptions;
+  /** Ordering, rate and think time (stonewall, wait_for, rate, thinktime, ...). */
+  readonly pace: FioPaceOptions;
+  /** Directory, file naming and file handling (directory, filename_format, nrfiles, unlink, ...). */
+  readonly files: FioFileOptions;
+  /** Engine options (nonvectored, force_async, hipri_percentage, cmdprio*, numa_*). */
+  readonly engineOpts: FioEngineOptions;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

@@ -3,61 +3,16 @@
  * HOWTO / options.c), each with its zod value schema and how it sets the job.
  * @module
  */
-import type { SourceLocation } from './errors';
 import type { FallocateMode, IoEngineName, RwMode, SyncMode } from './job';
-import type { JobDraft, JobFields } from './draft';
-import { runSchema, zChoice, zFlag, zOptionalString, zParsed, zRange, type ValueSchema } from './schemas';
-import {
-  parseBool,
-  parseCpuList,
-  parseInteger,
-  parsePercentileList,
-  parseSize,
-  parseSizeTriple,
-  parseTimeNs,
-  type KbBase,
-  type Parsed,
-} from './units';
+import { runSchema, zChoice, zFlag, zOptionalString, zParsed } from './schemas';
+import { IO_OPTION_DEFS } from './gen/io-option-defs';
+import { PACE_OPTION_DEFS } from './pace/pace-option-defs';
+import { FILE_OPTION_DEFS } from './files/file-options';
+import { ENGINE_OPTION_DEFS } from './run/engine-options';
+import { bool, def, intIn, sizeMin1, time, type OptionDef } from './option-def';
+import { parseCpuList, parsePercentileList, parseSizeTriple, type KbBase, type Parsed } from './units';
 
-/** One accepted option: canonical fio name, aliases, and how it applies. */
-export interface OptionDef {
-  /** fio's canonical name (what JSON "job options" echoes). */
-  readonly name: string;
-  /** Other names fio accepts for it. */
-  readonly aliases: readonly string[];
-  /** Whether a bare `name` (no `=value`) is an error. */
-  readonly needsValue: boolean;
-  /** Parses `raw` and applies it to the draft; returns an error message on failure. */
-  apply(d: JobDraft, raw: string | undefined, at: SourceLocation): string | undefined;
-}
-
-interface DefExtra {
-  readonly aliases?: readonly string[];
-  readonly engines?: readonly IoEngineName[];
-  readonly bare?: boolean;
-}
-
-function def<T>(name: string, schema: (kb: KbBase) => ValueSchema<T>, set: (f: JobFields, v: T, d: JobDraft) => void, extra: DefExtra = {}): OptionDef {
-  return {
-    name,
-    aliases: extra.aliases ?? [],
-    needsValue: extra.bare !== true,
-    apply(d, raw, at) {
-      const r = runSchema(schema(d.fields.kbBase), raw);
-      if (!r.ok) return r.error;
-      set(d.fields, r.value, d);
-      d.setAt.set(name, at);
-      if (extra.engines !== undefined) d.engineOptions.push({ option: name, at, engines: extra.engines });
-      return undefined;
-    },
-  };
-}
-
-const intIn = (min: number, max?: number): ValueSchema<number> => zParsed(parseInteger).pipe(zRange(min, max));
-const size = (kb: KbBase): ValueSchema<number> => zParsed((s) => parseSize(s, kb));
-const sizeMin1 = (kb: KbBase): ValueSchema<number> => size(kb).pipe(zRange(1));
-const bool = (): ValueSchema<boolean> => zParsed(parseBool);
-const time = (): ValueSchema<number> => zParsed((s) => parseTimeNs(s, 's'));
+export type { OptionDef } from './option-def';
 
 const RW: Readonly<Record<string, RwMode>> = {
   read: 'read', write: 'write', randread: 'randread', randwrite: 'randwrite', rw: 'rw', readwrite: 'rw', randrw: 'randrw',
@@ -82,17 +37,20 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   def('name', () => zParsed((s) => (s === '' ? { ok: false, error: 'must not be empty' } : { ok: true, value: s })), (f, v) => { f.name = v; }),
   def('description', () => zOptionalString, (f, v) => { f.description = v; }),
   def('filename', () => zParsed(noColon('filename')), (f, v) => { f.filename = v; }),
-  def('size', sizeMin1, (f, v) => { f.size = v; }),
   def('filesize', sizeMin1, (f, v) => { f.filesize = v; }),
-  def('offset', size, (f, v) => { f.offset = v; }),
   def('bs', (kb) => zParsed((s) => {
     const r = parseSizeTriple(s, kb);
     return r.ok && r.value.includes(0) ? { ok: false, error: 'block size must not be 0' } : r;
   }), (f, [r, w, t]) => { f.bs = { read: r, write: w, trim: t }; }, { aliases: ['blocksize'] }),
   def('rw', () => zParsed((s) => {
-    if (s.includes(':')) return { ok: false, error: `'${s}': the ':<nr>' modifier is not supported` };
-    return runSchema(zChoice(RW, RW_UNSUPPORTED), s);
-  }), (f, v) => { f.rw = v; }, { aliases: ['readwrite'] }),
+    const colon = s.indexOf(':');
+    const mode = runSchema(zChoice(RW, RW_UNSUPPORTED), colon < 0 ? s : s.slice(0, colon));
+    return mode.ok ? { ok: true, value: { mode: mode.value, postfix: colon < 0 ? undefined : s.slice(colon + 1) } } : mode;
+  }), (f, v) => {
+    f.rw = v.mode;
+    const { rwPostfix: _, ...io } = f.io;
+    f.io = v.postfix === undefined ? io : { ...io, rwPostfix: v.postfix };
+  }, { aliases: ['readwrite'] }),
   def('rwmixread', () => intIn(0, 100), (f, v) => { f.rwmixread = v; }),
   def('rwmixwrite', () => intIn(0, 100), (f, v) => { f.rwmixread = 100 - v; }),
   def('ioengine', () => zChoice(ENGINES), (f, v) => { f.ioengine = v; }),
@@ -145,6 +103,10 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   def('log_max_value', bool, (f, v) => { f.logMaxValue = v; }),
   def('log_hist_msec', () => intIn(0), (f, v) => { f.logHistMsec = v; }),
   def('log_hist_coarseness', () => intIn(0, 6), (f, v) => { f.logHistCoarseness = v; }),
+  ...IO_OPTION_DEFS,
+  ...PACE_OPTION_DEFS,
+  ...FILE_OPTION_DEFS,
+  ...ENGINE_OPTION_DEFS,
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionDef> = new Map(
@@ -160,4 +122,5 @@ export function findOption(name: string): OptionDef | undefined {
 export const REJECTED_OPTIONS: Readonly<Record<string, string>> = {
   include: "'include' is not supported: put the options in this file",
   'output-format': "'output-format' is a command-line option (--output-format=...)",
+  userspace_reap: "'userspace_reap' is not supported: dio's libaio engine reaps with io_getevents (remove it)",
 };

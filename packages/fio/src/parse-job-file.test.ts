@@ -91,7 +91,7 @@ describe('parseJobFile', () => {
     ['[w]\nsize=1m\nbs=4q\n', 3, 'bs', "job.fio:3: invalid value '4q' for option 'bs': '4q' has an unknown size suffix 'q'"],
     ['[w]\nsize=1m\niodepth=0\n', 3, 'iodepth', "job.fio:3: invalid value '0' for option 'iodepth': must be at least 1"],
     ['[w]\nsize=1m\nrwmixread=101\n', 3, 'rwmixread', "job.fio:3: invalid value '101' for option 'rwmixread': must be at most 100"],
-    ['[w]\nsize=1m\nrw=randwrite:8\n', 3, 'rw', undefined],
+    ['[w]\nsize=1m\nrw=randwrite:0\n', 3, 'rw', undefined],
     ['[w]\nsize=1m\nrw=trim\n', 3, 'rw', undefined],
     ['[w]\nsize=1m\nioengine=mmap\n', 3, 'ioengine', undefined],
     ['[w]\nsize=1m\ndirect=yes\n', 3, 'direct', undefined],

@@ -10,6 +10,7 @@ import { finishDraft, newDraft, type JobDraft } from './draft';
 import type { FioJob, FioOptionEcho } from './job';
 import { fioOptionEcho } from './option-echo';
 import { findOption, REJECTED_OPTIONS, type OptionDef } from './options';
+import { assignGroups, jobDependencies } from './pace/ordering';
 
 /** An option looked up and located, not yet applied. */
 export interface RawOption {
@@ -85,6 +86,8 @@ export class JobBuilder {
   finish(where: string): FioJob[] {
     if (this.pending.length === 0) throw new FioJobError(where, 0, 'no jobs defined');
     const globalEcho: readonly FioOptionEcho[] = [...this.globalEcho];
-    return this.pending.map((p) => finishDraft(p.draft, p.source, p.echo, globalEcho));
+    const jobs = assignGroups(this.pending.map((p) => finishDraft(p.draft, p.source, p.echo, globalEcho)));
+    jobDependencies(jobs); // wait_for= must name a job
+    return jobs;
   }
 }

@@ -81,7 +81,7 @@ const TIME_US: Readonly<Record<string, number>> = {
  * parse.c: get_mult_time(). Returns nanoseconds. Without a suffix the value
  * is in `defaultUnit` (seconds for `runtime` and `ramp_time`).
  */
-export function parseTimeNs(raw: string, defaultUnit: 's' | 'us' = 's'): Parsed<number> {
+export function parseTimeNs(raw: string, defaultUnit: 's' | 'ms' | 'us' = 's'): Parsed<number> {
   const s = raw.trim();
   const m = /^([0-9]+)([a-z]*)$/i.exec(s);
   if (m === null) return fail(`'${raw}' is not a time`);

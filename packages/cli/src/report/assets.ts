@@ -19,11 +19,6 @@ function cliRequire(): NodeJS.Require {
   return createRequire(entry ?? fileURLToPath(import.meta.url));
 }
 
-/** The dio version (the CLI package's). */
-export function dioVersion(): string {
-  return (cliRequire()('@dio/cli/package.json') as { version: string }).version;
-}
-
 /** The directory of dependency `name` (its exports may not expose the file wanted). */
 function packageDir(req: NodeJS.Require, name: string): string {
   const main = req.resolve(name);

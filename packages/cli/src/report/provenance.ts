@@ -6,7 +6,7 @@
  */
 import { availableParallelism, cpus, arch, platform } from 'node:os';
 import type { KernelProfile } from '@dio/fio';
-import { dioVersion } from './assets';
+import { DIO_VERSION } from '../version';
 
 /** Provenance as printed in JSON. */
 export interface Provenance {
@@ -43,7 +43,7 @@ export function commandLine(argv: readonly string[]): string {
 export function provenance(argv: readonly string[], workload: string, seed: number, profiles: readonly KernelProfile[]): Provenance {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   return {
-    dio_version: dioVersion(),
+    dio_version: DIO_VERSION,
     command: commandLine(argv),
     workload,
     seed,

@@ -4,6 +4,7 @@
  * dio says so in one line, with the device size and how to grow it.
  * @module
  */
+import { planFile } from '../gen/file-plan';
 import { jobFile, JobSetupError } from './job-runner';
 import type { FioJob } from '../job';
 import type { Stack } from './stack';
@@ -18,10 +19,15 @@ export function checkFilesFit(jobs: readonly FioJob[], stack: Stack): void {
   const free = stack.fs.freeBlocks * bsz;
   const sizes = new Map<string, number>();
   let need = 0;
-  let n = 0;
   for (const job of jobs) {
     for (let clone = 0; clone < job.numjobs; clone++) {
-      const { path, size } = jobFile(job, n++);
+      const { path } = jobFile(job, clone);
+      let size: number;
+      try {
+        size = planFile(job, path, clone, undefined).realSize; // what the job creates (offset and size as fio)
+      } catch {
+        continue; // the job reports its own setup error when it starts
+      }
       const blocks = Math.ceil(size / bsz) * bsz;
       const had = sizes.get(path) ?? 0;
       if (blocks <= had) continue;

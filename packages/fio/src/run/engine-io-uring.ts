@@ -19,12 +19,15 @@ import {
   ioUringEnter,
   type IoUring,
   type IoUringEnv,
+  IOSQE_ASYNC,
   IOSQE_FIXED_FILE,
   prepFsync,
   prepRead,
   prepReadFixed,
+  prepReadv,
   prepWrite,
   prepWriteFixed,
+  prepWritev,
   queueExit,
   queueInitParams,
   registerBuffersUser,
@@ -47,6 +50,8 @@ export class IoUringEngine implements Engine {
   // queued io_us and the list the last commit returned, swapped per commit
   // (no array allocated per I/O on the hot path)
   private queued: IoU[] = [];
+  /** SQEs prepared since the last forced-async one. */
+  private prepped = 0;
   private committed: IoU[] = [];
   private readonly events: IoU[] = [];
 
@@ -109,9 +114,18 @@ export class IoUringEngine implements Engine {
     else if (e.fixedbufs) {
       if (io.ddir === 'write') prepWriteFixed(sqe, fd, io.buf, io.len, io.offset, io.index, addr);
       else prepReadFixed(sqe, fd, io.buf, io.len, io.offset, io.index, addr);
+    } else if (e.vectored === true) {
+      const iov = [{ addr, buf: io.buf, len: io.len }];
+      if (io.ddir === 'write') prepWritev(sqe, fd, iov, io.offset);
+      else prepReadv(sqe, fd, iov, io.offset);
     } else if (io.ddir === 'write') prepWrite(sqe, fd, io.buf, io.len, io.offset, addr);
     else prepRead(sqe, fd, io.buf, io.len, io.offset, addr);
     if (e.registerfiles) sqe.flags |= IOSQE_FIXED_FILE;
+    // fio_ioring_prep(): force_async=N punts every Nth request to io-wq
+    if ((e.forceAsync ?? 0) > 0 && ++this.prepped === e.forceAsync) {
+      this.prepped = 0;
+      sqe.flags |= IOSQE_ASYNC;
+    }
     sqeSetData64(sqe, io.index);
     this.queued.push(io);
     return 'queued';

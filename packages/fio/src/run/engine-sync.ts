@@ -8,12 +8,15 @@
 import { fdatasync, fsync, pread, pwrite } from '@dio/fs';
 import { EBADF, type FdTable, IovIter, RWF_HIPRI } from '@dio/kiocb';
 import { currentSim, type KGen } from '@dio/sim';
+import { FRand } from '../gen/frand';
 import type { Engine, EngineEnv, QueueResult } from './engine';
 import type { IoU } from './io-u';
 
 /** psync, pvsync2 and sync. */
 export class SyncEngine implements Engine {
   readonly syncIo = true;
+  /** engines/sync.c: sd->rand_state, init_rand(…, 0): seed 1 (hipri_percentage draws). */
+  private readonly hipriRand = new FRand(1n);
 
   constructor(
     readonly name: 'psync' | 'pvsync2' | 'sync',
@@ -38,7 +41,9 @@ export class SyncEngine implements Engine {
       io.res = yield* (this.datasync ? fdatasync(file) : fsync(file));
       return 'completed';
     }
-    const flags = this.name === 'pvsync2' && this.env.hipri ? RWF_HIPRI : 0;
+    // fio_pvsyncio2_queue(): RWF_HIPRI for hipri_percentage % of the I/Os
+    const pct = this.env.hipriPercentage ?? 100;
+    const flags = this.name === 'pvsync2' && this.env.hipri && (pct === 100 || this.hipriRand.between(1, 100) <= pct) ? RWF_HIPRI : 0;
     const iter = IovIter.ubuf(io.buf, io.len, 0x7f00_0000_0000 + io.index * Math.max(4096, io.len));
     io.res = io.ddir === 'write' ? yield* pwrite(file, iter, io.offset, flags) : yield* pread(file, iter, io.offset, flags);
     return 'completed';

@@ -43,6 +43,12 @@ export interface EngineEnv {
   readonly sqthreadPoll: boolean;
   /** `sqthread_poll_cpu`, if set: the CPU the SQPOLL thread is pinned to. */
   readonly sqthreadPollCpu?: number;
+  /** io_uring: READV/WRITEV instead of READ/WRITE (fio's nonvectored=0). */
+  readonly vectored?: boolean;
+  /** io_uring `force_async`: IOSQE_ASYNC on every Nth SQE. */
+  readonly forceAsync?: number;
+  /** pvsync2 `hipri_percentage`. */
+  readonly hipriPercentage?: number;
   /** The io_us by index (user_data / aio_data point here). */
   readonly ious: readonly IoU[];
 }

@@ -8,7 +8,7 @@ const job = (opts: string) => {
   if (j === undefined) throw new Error('no job');
   return j;
 };
-const text = (l: JobLogger): Record<string, string> => Object.fromEntries(l.files());
+const text = (l: JobLogger): Record<string, string> => Object.fromEntries(l.files().map(([path, body]) => [path, body]));
 const ms = 1e6;
 
 describe('JobLogger (iolog.c / stat.c log files)', () => {
@@ -55,6 +55,6 @@ describe('JobLogger (iolog.c / stat.c log files)', () => {
     a.histSample(50 * ms, 0, 4096, new PlatHistogram());
     a.sample('iops', 1 * ms, 0, 4096, 0, 1);
     b.sample('iops', 2 * ms, 0, 4096, 0, 1);
-    expect(Object.fromEntries(logFiles([a, null, b]))).toEqual({ 's_iops.log': '1, 1, 0, 4096, 0\n2, 1, 0, 4096, 0\n', 's_clat_hist.log': '' });
+    expect(logFiles([a, null, b])).toEqual([['s_iops.log', '1, 1, 0, 4096, 0\n2, 1, 0, 4096, 0\n', 'IOPS log'], ['s_clat_hist.log', '', 'histogram log']]);
   });
 });

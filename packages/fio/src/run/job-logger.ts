@@ -24,7 +24,14 @@ interface Window {
   last: number;
 }
 
+/** What each log is called in messages (an unwritable path, …). */
+const LOG_WHAT: Readonly<Record<LogKind, string>> = { slat: 'latency log', clat: 'latency log', lat: 'latency log', bw: 'bandwidth log', iops: 'IOPS log' };
+
+/** A log file: its path, its text, and what it is (`latency log`, …). */
+export type LogFile = readonly [path: string, text: string, what: string];
+
 interface ValueLog {
+  readonly what: string;
   readonly path: string;
   readonly lines: string[];
   readonly windows: readonly [Window, Window];
@@ -50,7 +57,7 @@ export class JobLogger {
     this.histStride = 1 << job.logHistCoarseness;
     const add = (kind: LogKind, prefix: string | undefined): void => {
       if (prefix === undefined) return;
-      this.logs.set(kind, { path: latLogFileName(prefix, kind, jobNumber, job.perJobLogs), lines: [], windows: [newWindow(), newWindow()] });
+      this.logs.set(kind, { what: LOG_WHAT[kind], path: latLogFileName(prefix, kind, jobNumber, job.perJobLogs), lines: [], windows: [newWindow(), newWindow()] });
     };
     for (const kind of ['slat', 'clat', 'lat'] as const) add(kind, job.writeLatLog);
     add('bw', job.writeBwLog);
@@ -137,9 +144,9 @@ export class JobLogger {
   }
 
   /** The files and their text (a histogram log without `log_hist_msec` is empty, as in fio). */
-  files(): [string, string][] {
-    const out: [string, string][] = [...this.logs.values()].map((l) => [l.path, l.lines.join('')]);
-    if (this.hist !== undefined) out.push([this.hist.path, this.hist.lines.join('')]);
+  files(): LogFile[] {
+    const out: LogFile[] = [...this.logs.values()].map((l) => [l.path, l.lines.join(''), l.what]);
+    if (this.hist !== undefined) out.push([this.hist.path, this.hist.lines.join(''), 'histogram log']);
     return out;
   }
 }
@@ -153,8 +160,10 @@ export function wantsLogs(job: FioJob): boolean {
  * Every log file of a run, in job order; logs of jobs that share a file
  * name (`per_job_logs=0`) go into that one file, one job after the other.
  */
-export function logFiles(loggers: readonly (JobLogger | null)[]): [string, string][] {
-  const files = new Map<string, string>();
-  for (const l of loggers) for (const [path, text] of l?.files() ?? []) files.set(path, (files.get(path) ?? '') + text);
-  return [...files];
+export function logFiles(loggers: readonly (JobLogger | null)[]): LogFile[] {
+  const files = new Map<string, LogFile>();
+  for (const l of loggers) {
+    for (const [path, text, what] of l?.files() ?? []) files.set(path, [path, (files.get(path)?.[1] ?? '') + text, what]);
+  }
+  return [...files.values()];
 }

@@ -7,30 +7,45 @@
  */
 import type { Layout } from '@dio/fs';
 import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
-import { charge, currentTask, type KGen, type Rng } from '@dio/sim';
+import { charge, currentTask, type KGen, sleep, wait } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
 import type { Engine, EngineEnv } from './engine';
 import { IoUringEngine } from './engine-io-uring';
 import { LibaioEngine } from './engine-libaio';
 import { SyncEngine } from './engine-sync';
-import { type IoU, OffsetGen } from './io-u';
+import { jobFilePath } from '../files/file-options';
+import { planFile } from '../gen/file-plan';
+import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
+import { type FlowGroup, FlowMember } from '../pace/flow';
+import { MinRateCheck } from '../pace/rate';
+import type { IoU } from './io-u';
 import type { JobLogger, LogDdir } from './job-logger';
 import type { Stack } from './stack';
 
 /** fio's bw_avg_time / iops_avg_time default: one bandwidth and IOPS sample per 500 ms. */
 const AVG_TIME_NS = 500_000_000;
 
+/** Shared by the jobs of a run: set `stopped` to end every job (fio's fio_terminate_threads(), for exitall). */
+export interface RunControl {
+  stopped: boolean;
+  /** The flow groups of the run (flow=, flow_id=). */
+  readonly flows?: ReadonlyMap<number, FlowGroup>;
+}
+
+/** fio's EIO: the error a job ends with when rate_min is not met. */
+const EIO = 5;
+
 /** Thrown for a job the emulator cannot run (with the job's location). */
 export class JobSetupError extends Error {
   override readonly name = 'JobSetupError';
 }
 
-/** The file a job uses and its size. */
-export function jobFile(job: FioJob, jobNumber: number): { path: string; size: number } {
+/** The file clone `jobnum` of a job uses (fio's `<name>.<jobnum>.0` unless filename / filename_format / directory say otherwise) and its size. */
+export function jobFile(job: FioJob, jobnum: number): { path: string; size: number } {
   const size = job.filesize ?? job.size;
-  if (size === undefined) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}' needs size= or filesize=`);
-  return { path: job.filename ?? `${job.name}.${jobNumber}.0`, size };
+  if (size === undefined && job.io.sizePercent === undefined) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}' needs size= or filesize=`);
+  return { path: jobFilePath(job.name, job.filename, job.files, jobnum), size: size ?? 0 };
 }
 
 /**
@@ -67,13 +82,21 @@ function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
  * Run `job` as the current task until its runtime or I/O count is done.
  * Fills `res` (and `logs`, if given).
  */
-export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, rng: Rng, logs: JobLogger | null): KGen<void> {
+export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, place: GenPlace, logs: JobLogger | null, ctl: RunControl = { stopped: false }): KGen<void> {
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
-  const { path, size } = jobFile(job, jobNumber);
+  const { path } = jobFile(job, place.subjob);
   if (!job.direct) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': buffered I/O (direct=0) is not emulated; dio models the O_DIRECT path (set direct=1)`);
-  if (stack.fs.lookup(path) === undefined) stack.fs.create(path, size, fileLayout(job));
+  const existing = stack.fs.lookup(path);
+  let plan;
+  try {
+    plan = planFile(job, path, place.subjob, existing?.iSize);
+  } catch (e) {
+    throw new JobSetupError(`${job.source.file}:${job.source.line}: ${(e as Error).message}`);
+  }
+  if (existing === undefined) stack.fs.create(path, plan.realSize, fileLayout(job));
+  else if (existing.iSize < plan.ioSize + plan.startOffset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${path} is ${existing.iSize} bytes, the job needs ${plan.ioSize + plan.startOffset}`);
   let flags = O_RDWR;
   if (job.direct) flags |= O_DIRECT;
   if (job.sync === 'sync') flags |= O_SYNC;
@@ -81,27 +104,39 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const file = stack.fs.open(path, flags);
   if (typeof file === 'number') throw new JobSetupError(`job '${job.name}': open ${path} failed (${file})`);
   const fd = stack.files.install(file);
-  const bs = Math.max(job.bs.read, job.bs.write);
-  if (size < bs + job.offset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': file size ${size} is smaller than bs ${bs}`);
+  const bs = Math.max(...blockSizes(job).max.slice(0, 2));
   const syncEngine = job.ioengine === 'psync' || job.ioengine === 'pvsync2' || job.ioengine === 'sync';
   const depth = syncEngine ? 1 : job.iodepth;
   const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: null }));
-  const env: EngineEnv = { fd, depth, hipri: job.hipri, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
+  const eo = job.engineOpts;
+  const env: EngineEnv = { fd, depth, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
   const engine = makeEngine(job, env, stack);
   const e = yield* engine.init();
   if (e < 0) {
     res.error = -e;
     return;
   }
-  const gen = new OffsetGen(job, rng, size);
+  let gen: FioIoGen;
+  try {
+    gen = new FioIoGen(job, plan, place);
+  } catch (e) {
+    throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${(e as Error).message}`);
+  }
   const start = sim.now;
+  gen.nowUs = () => Math.floor((sim.now - start) / 1000);
+  const pace = job.pace;
+  const minRate = new MinRateCheck(pace);
+  // completed reads and writes (fio's io_blocks / this_io_bytes), for thinktime and rate_min
+  const doneIos = [0, 0];
+  const doneBytes = [0, 0];
+  let thinkPending = false;
+  const flowGroup = pace.flow > 0 ? ctl.flows?.get(pace.flowId) : undefined;
+  const flow = flowGroup === undefined ? null : new FlowMember(flowGroup, pace.flow);
   const rampEnd = start + job.rampTimeNs;
   sim.stages?.startAt(rampEnd); // the stage table counts what fio's stats count
   const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
-  const ioLimit = job.numberIos > 0 ? job.numberIos : job.timeBased ? Number.POSITIVE_INFINITY : Math.floor((size - job.offset) / bs) * job.loops;
   const free = [...ious].reverse();
   let inflight = 0;
-  let issued = 0;
   let writesSinceSync = 0;
   const syncEvery = job.fsync || job.fdatasync;
   // bw_avg_time / iops_avg_time: log_avg_msec when that log is written; a log
@@ -171,8 +206,12 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     const d = dirOf(io);
     if (io.res < 0) {
       if (res.error === 0) res.error = -io.res;
+      if (pace.exitallOnError) ctl.stopped = true;
       return;
     }
+    const w0 = io.ddir === 'read' ? 0 : 1;
+    (doneIos[w0] as number)++;
+    (doneBytes[w0] as number) += io.res;
     if (io.res < io.len) d.shortIos++;
     const clat = now - io.issueTime;
     const lat = now - io.startTime;
@@ -225,9 +264,54 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     reaped(evs);
   };
 
+  // io_u.c: io_u_quiesce(): submit what is pending and reap everything in flight
+  const quiesce = function* (): KGen<void> {
+    if (pendingCommit > 0) {
+      submitted(yield* engine.commit());
+      pendingCommit = 0;
+    }
+    while (inflight > 0) yield* reap(inflight);
+  };
+
   for (;;) {
     const now = sim.now;
-    if (now >= end || issued >= ioLimit) break;
+    if (now >= end || gen.done || ctl.stopped) break;
+    if (thinkPending) {
+      // backend.c: handle_thinktime() after an I/O is queued, every thinktime_blocks completions
+      thinkPending = false;
+      if (((doneIos[0] as number) + (doneIos[1] as number)) % pace.thinktimeBlocks === 0) {
+        yield* quiesce();
+        const spin = Math.min(pace.thinktimeSpinNs, pace.thinktimeNs);
+        if (spin > 0) yield spin;
+        if (pace.thinktimeNs - spin > 0) yield sleep(pace.thinktimeNs - spin);
+        continue;
+      }
+    }
+    if (flow !== null && flow.exceeded()) {
+      // do_io(): a job ahead of its flow share sleeps flow_sleep (after io_u_quiesce()) or spins;
+      // dio's spin waits until another job of the group issues (same I/O, no CPU burnt)
+      if (pace.flowSleepNs > 0) {
+        yield* quiesce();
+        yield sleep(pace.flowSleepNs);
+      } else {
+        if (pendingCommit > 0) {
+          submitted(yield* engine.commit());
+          pendingCommit = 0;
+        }
+        yield wait(flow.moved, { state: 'S', timeout: Math.max(1, Math.min(1_000_000, end - sim.now)) });
+      }
+      continue;
+    }
+    if (minRate.active && now >= rampEnd) {
+      // backend.c: check_min_rate()
+      // fio logs "<job>: rate_min=... not met" and ends the job with EIO
+      const why = minRate.check(0, (now - start) / 1e6, doneBytes[0] as number, doneIos[0] as number) ?? minRate.check(1, (now - start) / 1e6, doneBytes[1] as number, doneIos[1] as number);
+      if (why !== undefined) {
+        res.error = EIO;
+        if (pace.exitallOnError) ctl.stopped = true;
+        break;
+      }
+    }
     const io = free.pop();
     if (io === undefined) {
       if (pendingCommit > 0) {
@@ -262,10 +346,27 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       io.ddir = 'sync';
       writesSinceSync = 0;
     } else {
-      io.ddir = gen.nextDdir();
-      io.offset = gen.nextOffset(io.len);
+      const piece = gen.next();
+      if (piece === null) {
+        free.push(io);
+        break;
+      }
+      io.ddir = piece.ddir;
+      io.offset = piece.offset;
+      io.len = piece.len;
       if (io.ddir === 'write') writesSinceSync++;
-      issued++;
+      thinkPending = pace.thinktimeNs > 0;
+      const waitUs = gen.takeSleepUs();
+      if (waitUs > 0) {
+        // rate_ddir(): io_u_quiesce() (inline submit mode), then sleep until the I/O is due
+        yield* quiesce();
+        yield sleep(waitUs * 1000);
+        if (sim.now >= end || ctl.stopped) {
+          free.push(io);
+          break;
+        }
+        io.startTime = sim.now;
+      }
     }
     // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
     if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);
@@ -291,6 +392,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       pendingCommit = 0;
     }
   }
+  flow?.leave();
   const stop = Math.min(sim.now, end);
   res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
   // backend.c: cleanup_pending_aio() — reap what is still in flight; it counts

@@ -4,12 +4,15 @@
  * simulation, and return fio's result structure.
  * @module
  */
-import { type HungTask, Rng, type TraceSink } from '@dio/sim';
+import { Completion, type HungTask, type KGen, Rng, sleep, type TraceSink } from '@dio/sim';
+import type { GenPlace } from '../gen/io-gen';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
 import type { DiskUtil, FioRunResult } from '../result';
+import { flowGroups } from '../pace/flow';
+import { jobDependencies } from '../pace/ordering';
 import { checkFilesFit } from './device-fit';
-import { runJobTask } from './job-runner';
+import { type RunControl, runJobTask } from './job-runner';
 import { JobLogger, wantsLogs } from './job-logger';
 import type { KernelProfile } from './profile';
 import { buildStack, type Stack } from './stack';
@@ -51,19 +54,34 @@ export interface RunOutput {
   readonly hung: readonly HungTask[];
 }
 
-/** fio's FIO_RANDSEED: the seed of every job when randrepeat=1 and no randseed is given. */
-const FIO_RANDSEED = 0xb1899bed;
+/**
+ * Where a job sits in the run, for its random streams: fio's thread number
+ * (1-based over jobs and clones) and clone index. `randrepeat=0` without
+ * `randseed` seeds from the run (fio reads the OS RNG; dio uses --seed, so
+ * runs stay reproducible).
+ */
+function jobPlace(job: FioJob, clone: number, jobNumber: number, simRng: Rng): GenPlace {
+  const r = simRng.fork(`fio/${job.name}/${jobNumber}`);
+  return { threadNumber: jobNumber + 1, subjob: clone, entropy: () => (BigInt(r.u32()) << 32n) | BigInt(r.u32()) };
+}
+
+/** A job (all its clones) that others may wait for: stonewall, wait_for. */
+interface JobGate {
+  remaining: number;
+  readonly done: Completion;
+}
 
 /**
- * The stream a job draws offsets and directions from, with fio's meaning:
- * `randseed=N` pins it to N (per clone); `randrepeat=1` (the default) makes
- * it the same on every run, whatever dio's --seed; `randrepeat=0` seeds it
- * from the run (fio uses the clock; dio uses --seed, so runs stay reproducible).
+ * backend.c: run_threads() for a job held back by stonewall / wait_for /
+ * startdelay: wait for the jobs before it, sleep the delay, run, then let
+ * its waiters go (and, with exitall, stop everyone).
  */
-function jobRng(job: FioJob, clone: number, jobNumber: number, simRng: Rng): Rng {
-  if (job.randseed !== undefined) return new Rng(job.randseed, `fio/${clone}`);
-  if (job.randrepeat) return new Rng(FIO_RANDSEED, `fio/${job.name}/${clone}`);
-  return simRng.fork(`fio/${job.name}/${jobNumber}`);
+function* gated(body: KGen<void>, job: FioJob, waitOn: readonly JobGate[], self: JobGate, ctl: RunControl): KGen<void> {
+  for (const g of waitOn) while (!g.done.isDone) yield* g.done.wait({ state: 'S' });
+  if (job.pace.startdelayNs > 0) yield sleep(job.pace.startdelayNs);
+  if (!ctl.stopped) yield* body;
+  if (job.pace.exitall) ctl.stopped = true;
+  if (--self.remaining === 0) self.done.completeAll();
 }
 
 /** sim.run(), in slices of simulated time when someone watches the progress. */
@@ -88,13 +106,19 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   const results: RecordingJobResult[] = [];
   const logs: (JobLogger | null)[] = [];
   let n = 0;
-  for (const job of jobs) {
+  const deps = jobDependencies(jobs);
+  const ordered = jobs.some((j, i) => (deps[i]?.length ?? 0) > 0 || j.pace.startdelayNs > 0 || j.pace.exitall);
+  const gates: JobGate[] = jobs.map((j) => ({ remaining: j.numjobs, done: new Completion(`fio job ${j.name} done`) }));
+  const ctl: RunControl = { stopped: false, flows: flowGroups(jobs) };
+  for (const [i, job] of jobs.entries()) {
+    const waitOn = (deps[i] ?? []).map((k) => gates[k] as JobGate);
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
-      const rng = jobRng(job, clone, jobNumber, sim.rng);
+      const place = jobPlace(job, clone, jobNumber, sim.rng);
       const log = wantsLogs(job) ? new JobLogger(job, jobNumber + 1) : null;
       const res = createJobResult(job, 0);
-      const t = sim.spawn('fio', runJobTask(stack, job, jobNumber, res, rng, log), {
+      const body = runJobTask(stack, job, jobNumber, res, place, log, ctl);
+      const t = sim.spawn('fio', ordered ? gated(body, job, waitOn, gates[i] as JobGate, ctl) : body, {
         cpusAllowed: job.cpusAllowed ?? sim.cpus.map((c) => c.id),
       });
       (res as { pid: number }).pid = t.pid;
