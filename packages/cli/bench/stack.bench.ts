@@ -8,12 +8,15 @@
  * event rate on a pure schedule/pop workload, so the ratio is
  * machine-independent.
  *
- * Memory: RSS after runs of growing length, and the process's peak RSS. With
- * `--ios N` it also runs one job of N I/Os and reports the peak RSS, to check
- * that memory is flat in the number of I/Os (the issue's 100M-I/O run under
- * 256 MB: run `--ios 100000000` for the real thing, ~20–30 min).
+ * Memory: RSS after runs of growing length, and the process's peak RSS.
+ * Then one run of each engine path (io_uring, libaio, psync, pvsync2,
+ * SQPOLL, IOPOLL) of `--ios N` I/Os (default 10,000,000) and one traced run
+ * of `--trace-runtime T` simulated (default 10s), each in a child process,
+ * with its peak RSS (see ./memory.ts): memory must be flat in the number of
+ * I/Os, under 256 MB. `--ios 100000 --trace-runtime 50ms` is a CI-size run;
+ * `--memory-only` skips the throughput part, `--only io_uring,trace` picks runs.
  *
- * Run: pnpm --filter @dio/cli bench [-- --ios 10000000]
+ * Run: pnpm --filter @dio/cli bench [-- --ios N] [--trace-runtime T] [--memory-only] [--only a,b]
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -21,6 +24,7 @@ import { runInNewContext } from 'node:vm';
 import { LINUX_6_5, parseFioArgs, runJobs } from '@dio/fio';
 import { Simulator } from '@dio/sim';
 import { seriesJobArgs } from '../src/compare';
+import { memoryChild, memoryRuns } from './memory';
 
 interface Rate {
   readonly perWallSec: number;
@@ -107,31 +111,41 @@ function generatorsPerIo(engine: Engine): number {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const peakMb = (): number => process.resourceUsage().maxRSS / 1024;
-const iosArg = process.argv.indexOf('--ios');
-const longIos = iosArg >= 0 ? Number(process.argv[iosArg + 1]) : 0;
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const ios = Number(arg('--ios') ?? 10_000_000);
+const traceRuntime = arg('--trace-runtime') ?? '10s';
+if (!Number.isInteger(ios) || ios < 1) throw new Error(`--ios: '${arg('--ios')}' must be a positive integer`);
+const child = arg('--memory-child');
+const only = arg('--only')?.split(',') ?? null;
 
-const ENGINES: readonly Engine[] = ['io_uring', 'libaio', 'psync'];
-for (const e of ENGINES) await stack([], '20ms', e); // warm up
-bareEngine(500_000);
-const bare = bareEngine(3_000_000);
-const runs: { e: Engine; s: Awaited<ReturnType<typeof stack>> }[] = [];
-for (const e of ENGINES) runs.push({ e, s: await stack([], '500ms', e) });
-const gens = ENGINES.map(generatorsPerIo); // after the timed runs: the wrapper slows what follows it
-const s = (runs[0] as (typeof runs)[number]).s;
-const ratio = s.perCpuSec / bare.perCpuSec;
-console.log('full stack, QD16 4 KiB randwrite, linux-6.5, tracing off, 500 ms simulated per engine:');
-const rows = [['ioengine', 'I/Os per wall-second', 'I/Os per CPU-second', 'events per I/O', 'generators per I/O', 'GC share of wall time']];
-runs.forEach(({ e, s: x }, i) => rows.push([e, fmt(x.perWallSec), fmt(x.perCpuSec), x.eventsPerIo.toFixed(2), (gens[i] as number).toFixed(2), `${(x.gcShare * 100).toFixed(1)}%`]));
-const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
-for (const r of rows) console.log(`  ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join('  ')}`);
-console.log(`engine bare event rate in the same run:             ${fmt(bare.perWallSec)} events per wall-second, ${fmt(bare.perCpuSec)} per CPU-second`);
-console.log(`ratio of io_uring's I/O rate to bare event rate:    ${ratio.toFixed(4)} (one I/O costs as much time as ${(1 / ratio).toFixed(0)} bare engine events)`);
-console.log(`target: 1,000,000 I/Os per wall-second on one core — ${s.perCpuSec >= 1e6 ? 'met' : `not met (${(s.perCpuSec / 1e6).toFixed(2)}x of it per CPU-second)`}`);
-const steps = [];
-for (const n of [100_000, 400_000, 1_600_000]) steps.push(await stack([`--number_ios=${n}`]));
-console.log(`memory after ${steps.map((x) => `${fmt(x.ios)} I/Os: heap ${x.heapMb.toFixed(1)} MB, RSS ${x.rssMb.toFixed(0)} MB`).join('; ')}; peak RSS ${peakMb().toFixed(0)} MB`);
-if (longIos > 0) {
-  const before = peakMb();
-  const l = await stack([`--number_ios=${longIos}`]);
-  console.log(`long run: ${fmt(l.ios)} I/Os at ${fmt(l.perWallSec)} per wall-second, ${fmt(l.perCpuSec)} per CPU-second; heap ${l.heapMb.toFixed(1)} MB and RSS ${l.rssMb.toFixed(0)} MB after, peak RSS ${peakMb().toFixed(0)} MB (${before.toFixed(0)} MB before it)`);
+if (child !== undefined) memoryChild(child, ios, traceRuntime);
+else if (process.argv.includes('--memory-only')) process.exitCode = memoryRuns(process.argv[1] ?? '', ios, traceRuntime, only) ? 0 : 1;
+else await throughput();
+
+/** Simulated I/Os per second per engine against the bare engine, memory after runs of growing length, then the per-engine memory runs. */
+async function throughput(): Promise<void> {
+  const ENGINES: readonly Engine[] = ['io_uring', 'libaio', 'psync'];
+  for (const e of ENGINES) await stack([], '20ms', e); // warm up
+  bareEngine(500_000);
+  const bare = bareEngine(3_000_000);
+  const runs: { e: Engine; s: Awaited<ReturnType<typeof stack>> }[] = [];
+  for (const e of ENGINES) runs.push({ e, s: await stack([], '500ms', e) });
+  const gens = ENGINES.map(generatorsPerIo); // after the timed runs: the wrapper slows what follows it
+  const s = (runs[0] as (typeof runs)[number]).s;
+  const ratio = s.perCpuSec / bare.perCpuSec;
+  console.log('full stack, QD16 4 KiB randwrite, linux-6.5, tracing off, 500 ms simulated per engine:');
+  const rows = [['ioengine', 'I/Os per wall-second', 'I/Os per CPU-second', 'events per I/O', 'generators per I/O', 'GC share of wall time']];
+  runs.forEach(({ e, s: x }, i) => rows.push([e, fmt(x.perWallSec), fmt(x.perCpuSec), x.eventsPerIo.toFixed(2), (gens[i] as number).toFixed(2), `${(x.gcShare * 100).toFixed(1)}%`]));
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  for (const r of rows) console.log(`  ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join('  ')}`);
+  console.log(`engine bare event rate in the same run:             ${fmt(bare.perWallSec)} events per wall-second, ${fmt(bare.perCpuSec)} per CPU-second`);
+  console.log(`ratio of io_uring's I/O rate to bare event rate:    ${ratio.toFixed(4)} (one I/O costs as much time as ${(1 / ratio).toFixed(0)} bare engine events)`);
+  console.log(`target: 1,000,000 I/Os per wall-second on one core — ${s.perCpuSec >= 1e6 ? 'met' : `not met (${(s.perCpuSec / 1e6).toFixed(2)}x of it per CPU-second)`}`);
+  const steps = [];
+  for (const n of [100_000, 400_000, 1_600_000]) steps.push(await stack([`--number_ios=${n}`]));
+  console.log(`memory after ${steps.map((x) => `${fmt(x.ios)} I/Os: heap ${x.heapMb.toFixed(1)} MB, RSS ${x.rssMb.toFixed(0)} MB`).join('; ')}; peak RSS ${peakMb().toFixed(0)} MB`);
+  if (!memoryRuns(process.argv[1] ?? '', ios, traceRuntime, only)) process.exitCode = 1;
 }

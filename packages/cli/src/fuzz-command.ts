@@ -30,7 +30,7 @@ export function throughputLine(seeds: number, cpuMicros: number, wallMs: number)
   const cpuS = cpuMicros / 1e6;
   const rate = cpuS > 0 ? seeds / cpuS : 0;
   const soakMin = rate > 0 ? 100_000 / rate / 60 : 0;
-  return `dio fuzz: ${seeds} seeds in ${cpuS.toFixed(1)} s of CPU (${(wallMs / 1000).toFixed(1)} s wall): ${rate.toFixed(1)} seeds per core-second; a 100,000-seed soak is ~${Math.round(soakMin)} core-minutes`;
+  return `dio: fuzz: ${seeds} seeds in ${cpuS.toFixed(1)} s of CPU (${(wallMs / 1000).toFixed(1)} s wall): ${rate.toFixed(1)} seeds per core-second; a 100,000-seed soak is ~${Math.round(soakMin)} core-minutes`;
 }
 
 /** Run `dio fuzz`. */

@@ -7,7 +7,6 @@
  */
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { UsageError } from './errors';
 import type { UserFs } from './user-fs';
 import { svgToPng } from './report/assets';
 import type { GridReport } from './report/model';
@@ -24,10 +23,8 @@ export function plotSvg(r: GridReport, title: string): Promise<string> {
   return specToSvg(plotSpec(r, title));
 }
 
-/** Write the plot to `path`: PNG when it ends in .png, SVG when in .svg. */
+/** Write the plot to `path`: PNG when it ends in .png, else SVG (as `--plot` always wrote). */
 export async function writePlot(files: UserFs, path: string, r: GridReport, title: string): Promise<void> {
   const svg = await plotSvg(r, title);
-  if (/\.png$/i.test(path)) files.write(path, svgToPng(svg), 'plot');
-  else if (/\.svg$/i.test(path)) files.write(path, svg, 'plot');
-  else throw new UsageError(`--plot: '${path}' must end in .svg or .png`);
+  files.write(path, /\.png$/i.test(path) ? svgToPng(svg) : svg, 'plot');
 }

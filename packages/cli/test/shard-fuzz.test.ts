@@ -50,7 +50,7 @@ describe('a 300-seed fuzz campaign in shards', () => {
   it('merges to the bytes of the unsharded run, as 1, 3 and 7 shards', async () => {
     const json = await cli(...FUZZ, '--format', 'json');
     expect(json.code).toBe(0);
-    expect(json.err).toMatch(/^dio fuzz: 300 seeds in [\d.]+ s of CPU \([\d.]+ s wall\): [\d.]+ seeds per core-second; a 100,000-seed soak is ~\d+ core-minutes\n$/);
+    expect(json.err).toMatch(/^dio: fuzz: 300 seeds in [\d.]+ s of CPU \([\d.]+ s wall\): [\d.]+ seeds per core-second; a 100,000-seed soak is ~\d+ core-minutes\n$/);
     const text = await cli(...FUZZ);
     expect(JSON.parse(json.out)).toMatchObject({ from: 1, seeds: 300, failed: [] });
     for (const n of [1, 3, 7]) {
@@ -58,7 +58,7 @@ describe('a 300-seed fuzz campaign in shards', () => {
       for (let i = 0; i < n; i++) {
         const s = await cli(...FUZZ, '--format', 'json', '--shard', `${i}/${n}`);
         expect(s.code).toBe(0);
-        expect(s.err).toMatch(new RegExp(`^dio fuzz: ${Math.ceil((300 - i) / n)} seeds in `));
+        expect(s.err).toMatch(new RegExp(`^dio: fuzz: ${Math.ceil((300 - i) / n)} seeds in `));
         files.push(join(dir, `fuzz-${i}-of-${n}.json`));
         writeFileSync(files[i] ?? '', s.out);
       }

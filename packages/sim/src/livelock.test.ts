@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { LivelockError } from './errors';
 import { Simulator } from './simulator';
 
-function thrown(sim: Simulator): unknown {
-  try {
-    sim.run();
-  } catch (e) {
-    return e;
-  }
-  return null;
+/** The LivelockError `sim.run()` ends with. */
+function livelock(sim: Simulator): LivelockError {
+  const e: unknown = (() => {
+    try {
+      return sim.run();
+    } catch (x) {
+      return x;
+    }
+  })();
+  expect(e).toBeInstanceOf(LivelockError);
+  return e as LivelockError;
 }
 
 describe('livelock watchdog', () => {
@@ -18,8 +22,7 @@ describe('livelock watchdog', () => {
       yield 10;
       for (;;) sim.charge(sim.costs.syscall);
     });
-    const e = thrown(sim) as LivelockError;
-    expect(e).toBeInstanceOf(LivelockError);
+    const e = livelock(sim);
     expect(e.steps).toBeGreaterThanOrEqual(1000);
     expect(e.spinning).toEqual(["task 'spinner' on cpu0 in event callback spendEnd"]);
     expect(e.message).toMatch(/^livelock: \d+ steps at simulated time \d+ ns without time advancing; spinning: task 'spinner'/);
@@ -30,14 +33,14 @@ describe('livelock watchdog', () => {
     sim.spawn('yield0', function* () {
       for (;;) yield 0;
     });
-    expect(thrown(sim)).toBeInstanceOf(LivelockError);
+    livelock(sim);
 
     const ev = new Simulator({ livelockSteps: 500 });
     const poll = (): void => {
       ev.after(0, poll);
     };
     ev.at(5, poll);
-    const e = thrown(ev) as LivelockError;
+    const e = livelock(ev);
     expect(e.now).toBe(5);
     expect(e.spinning).toEqual(['no context in event callback poll']);
   });

@@ -25,10 +25,9 @@ function checkReportPath(path: string): void {
   if (!/\.html?$/i.test(path)) throw new UsageError(`--report: '${path}' must end in .html`);
 }
 
-/** Check `--report`/`--plot` paths before anything runs (a typo should not cost a sweep). */
+/** Check the `--report` path before anything runs (a typo should not cost a sweep). */
 export function checkPictureOptions(o: PictureOptions): void {
   if (o.report !== undefined) checkReportPath(o.report);
-  if (o.plot !== undefined && !/\.(svg|png)$/i.test(o.plot)) throw new UsageError(`--plot: '${o.plot}' must end in .svg or .png`);
 }
 
 /** Write a report as HTML. */
