@@ -263,7 +263,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--wall-timeout <time>', 'stop every job after this much wall-clock time and report what was done')
       .allowUnknownOption()
       .allowExcessArguments(),
-  ).action((args: string[], o: RunCmdOptions) => {
+  ).action((args: string[], o: RunCmdOptions, cmd: Command) => {
+    if (args.length === 0) cmd.error("error: missing job file or --name job (dio run job.fio, or dio run --name=w --rw=randwrite ...)", { exitCode: 2 });
     exitCode = runCmd(io, files, argv, args, o);
   });
   example(run, 'dio run job.fio --runtime 1s --profile linux-6.19 --output-format json');
