@@ -3,7 +3,7 @@
  * @module
  */
 import { basename } from 'node:path';
-import { COMMAND_LINE, defaultExpandContext, formatOutput, logFiles, parseFormats, parseJobFile, PROFILES, runJobs } from '@dio/fio';
+import { COMMAND_LINE, defaultExpandContext, formatOutput, logFiles, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrate, pointFromFioJson } from './calibrate';
@@ -19,6 +19,7 @@ import { mergeCommand } from './merge';
 import { oneLine } from './one-line';
 import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
 import { progress } from './progress';
+import { parseOnly, wallTimeoutMs, warnJobs, warnWallCap } from './run-cmd';
 import { sha256, shardOption, shardTasks } from './shard';
 import { compareShardJson, sweepShardJson } from './shard-doc';
 import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
@@ -40,18 +41,26 @@ export interface Io {
   cwd?: string;
 }
 
-/** Parse a job file and run it on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows. */
+/** Parse a job file and run it on a profile (see `simulateJobs`). */
 function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}) {
-  const profile = loadProfile(o.profile, files);
-  // ${VAR} from the environment, $ncpus from the simulated machine
+  return simulateJobs(io, files, parseJobFile(files.read(jobFile, 'job file'), jobFile, expandFor(loadProfile(o.profile, files))), o, tracePath, accounting);
+}
+
+/** `${VAR}` from the environment, `$ncpus` from the simulated machine. */
+function expandFor(profile: KernelProfile): ExpandContext {
   const base = defaultExpandContext();
-  const jobs = parseJobFile(files.read(jobFile, 'job file'), jobFile, { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } });
+  return { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } };
+}
+
+/** Run jobs on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows; `run` adds the wall-clock cap and the global options. */
+function simulateJobs(io: Io, files: UserFs, jobs: FioJob[], o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}, run: Pick<RunOptions, 'wallTimeoutMs' | 'globalOptions'> = {}) {
+  const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
   const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
   const bar = progress(io, 100, o.quiet === true);
   const acc = { stages: accounting.stages === true, ...(accounting.report === true && { cpuWindowNs: cpuWindowFor(jobs) }) };
   try {
-    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)), accounting: acc });
+    const res = runJobs(jobs, profile, { seed, ...(trace ? { traceTo: trace.traceTo } : {}), timestampMs: Date.now(), onProgress: (f) => bar.update(Math.round(f * 100)), accounting: acc, ...run });
     return { jobs, profile, seed, res, traceRecords: trace?.records() ?? 0 };
   } finally {
     bar.stop();
@@ -73,13 +82,22 @@ interface RunCmdOptions extends JobFileOptions, TraceFileOptions {
   terseVersion: string;
   output?: string;
   report?: string;
+  wallTimeout?: string;
 }
 
-function runCmd(io: Io, files: UserFs, argv: readonly string[], jobFile: string, o: RunCmdOptions): void {
+/** `dio run`: fio's command line (job files, `--name` jobs, `--runtime`, `--section`, `--parse-only`); the exit code. */
+function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly string[], o: RunCmdOptions): number {
+  const fioArgs = { readFile: (p: string): string => files.read(p, 'job file'), expand: expandFor(loadProfile(o.profile, files)) };
+  if (args.includes('--parse-only')) return parseOnly(io, args, fioArgs);
   const formats = parseFormats(o.outputFormat, { file: COMMAND_LINE, line: 0 });
   if (o.terseVersion !== '3') throw new UsageError(`--terse-version: '${o.terseVersion}' is not supported (dio writes terse version 3)`);
   checkPictureOptions(o);
-  const { jobs, profile, seed, res } = simulateJobFile(io, files, jobFile, o, o.trace, { report: o.report !== undefined });
+  const inv = parseFioArgs(args, fioArgs);
+  const wallMs = wallTimeoutMs(o.wallTimeout);
+  warnJobs(io, inv.jobs);
+  const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }) });
+  warnWallCap(io, res, o.wallTimeout);
+  const jobFile = args.find((a) => !a.startsWith('-')) ?? COMMAND_LINE;
   if (o.report !== undefined) writeReport(files, o.report, runReport(argv, jobFile, jobs, profile, seed, res));
   const text = formatOutput(res.result, formats);
   // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
@@ -88,6 +106,7 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], jobFile: string,
   for (const [path, log, what] of logFiles(res.logs)) files.write(path, log, what);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
+  return 0;
 }
 
 /** fio reports a job's error and exits non-zero; so does every dio command. */
@@ -227,15 +246,28 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .addOption(new Option('--trace-format <fmt>', 'trace file format: Chrome/Perfetto JSON, or Perfetto protobuf (smaller, for long traces)').choices(['json', 'proto']).default('json'))
       .option('--trace-window <start,end>', 'record only this window of simulated time (fio time units, e.g. 100ms,110ms)');
 
+  let exitCode = 0;
   const run = traceOptions(
-    jobFileCommand('run', 'run a fio job file on the emulated stack, like fio')
+    program
+      .command('run')
+      .description('run fio jobs on the emulated stack, like fio: job files and fio command-line jobs (--name=w --rw=randwrite ...)')
+      .argument('[fio-args...]', "job files and fio's options: --runtime, --section, --parse-only, --name and any job option")
+      .option('--profile <name|file.json>', 'kernel profile', 'linux-6.6')
+      .option('--seed <n>', 'random seed', '1')
+      .option('--quiet', 'no progress bar')
       .option('--trace <out.json>', 'write a Perfetto trace (streamed to the file as it runs)')
       .option('--output-format <fmt>', 'normal, json, json+ or terse (comma-separated for several)', 'normal')
       .option('--terse-version <n>', 'terse output version (3)', '3')
       .option('--output <file>', 'write the report to this file instead of stdout')
-      .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)'),
-  ).action((file: string, o: RunCmdOptions) => runCmd(io, files, argv, file, o));
-  example(run, 'dio run job.fio --profile linux-6.19 --output-format json');
+      .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)')
+      .option('--wall-timeout <time>', 'stop every job after this much wall-clock time and report what was done')
+      .allowUnknownOption()
+      .allowExcessArguments(),
+  ).action((args: string[], o: RunCmdOptions, cmd: Command) => {
+    if (args.length === 0) cmd.error("error: missing job file or --name job (dio run job.fio, or dio run --name=w --rw=randwrite ...)", { exitCode: 2 });
+    exitCode = runCmd(io, files, argv, args, o);
+  });
+  example(run, 'dio run job.fio --runtime 1s --profile linux-6.19 --output-format json');
 
   const trace = traceOptions(
     jobFileCommand('trace', 'run a fio job file and write a Perfetto trace (streamed to the file as it runs)')
@@ -318,7 +350,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
   }
   try {
     await program.parseAsync(['node', 'dio', ...args]);
-    return 0;
+    return exitCode;
   } catch (e) {
     // a usage error commander found (already printed as one dio: line): 2; --help and --version: 0
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

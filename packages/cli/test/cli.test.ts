@@ -97,7 +97,7 @@ iodepth=4
     const bad = job('bad.fio', '[x]\nsize=1m\nfrobnicate=3\n');
     const r1 = await cli('run', bad);
     expect(r1.code).toBe(1);
-    expect(r1.err.trim()).toMatch(/^dio: .*bad\.fio:3: unsupported option 'frobnicate'$/);
+    expect(r1.err.trim()).toMatch(/^dio: .*bad\.fio:3: bad option <frobnicate=3>: fio has no option 'frobnicate'$/);
     const badProfile = job('p.json', '{"costs": {"syscall": -1}}');
     const r2 = await cli('run', qd4, '--profile', badProfile);
     expect(r2.code).toBe(1);

@@ -24,11 +24,11 @@ describe('runs that would never end are errors, not hangs', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 
-  it('calibrate --runtime 0 and a time_based job without a runtime are usage errors', async () => {
+  it('calibrate --runtime 0 is a usage error; a time_based job without a runtime warns and runs size-based, as fio', async () => {
     const fixture = join(import.meta.dirname, 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json');
     const c = await cli('calibrate', fixture, '--out', join(dir, 'p.json'), '--runtime', '0');
     expect([c.code, c.err]).toEqual([1, "dio: --runtime: '0' must be more than 0\n"]);
-    const r = await cli('run', file('tb.fio', '[w]\nsize=1m\ntime_based=1\n'), '--quiet');
-    expect([r.code, r.err]).toEqual([1, `dio: ${join(dir, 'tb.fio')}:3: job 'w': time_based=1 with no runtime would never end (set runtime= or number_ios=)\n`]);
+    const r = await cli('run', file('tb.fio', '[w]\nsize=1m\ndirect=1\ntime_based=1\n'), '--quiet');
+    expect([r.code, r.err]).toEqual([0, `dio: warning: ${join(dir, 'tb.fio')}:4: job 'w': time_based requires a runtime/timeout setting; it runs size-based, as in fio\n`]);
   });
 });

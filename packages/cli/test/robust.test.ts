@@ -194,7 +194,7 @@ describe('the command line', () => {
 
   it('commander\'s errors are dio: lines (exit 2), not error: lines', async () => {
     await failsWith(['compare', '--frobnicate'], /^dio: unknown option '--frobnicate'$/, 2);
-    await failsWith(['run'], /^dio: missing required argument 'job\.fio'$/, 2);
+    await failsWith(['run'], /^dio: missing job file or --name job \(dio run job\.fio, or dio run --name=w --rw=randwrite \.\.\.\)$/, 2);
     await failsWith([], /^dio: no command: use one of compare, sweep, run, trace, report, calibrate, fuzz, merge \(dio --help\)$/, 2);
     await failsWith(['compare', '--engine', 'spdk'], /^dio: option '--engine <name>' argument 'spdk' is invalid/, 2);
   });

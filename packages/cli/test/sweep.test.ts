@@ -75,7 +75,7 @@ describe('dio sweep', () => {
   it('reports a bad --set in one line naming the option, exit 1', async () => {
     for (const [set, want] of [
       ['iodepth=1,0', /^dio: --set iodepth=1,0: invalid value '0' for option 'iodepth'/],
-      ['frobnicate=3', /^dio: --set frobnicate=3: unsupported option 'frobnicate'$/],
+      ['frobnicate=3', /^dio: --set frobnicate=3: bad option <frobnicate=3>: fio has no option 'frobnicate'$/],
       ['iodepth', /^dio: --set: 'iodepth' must be option=value/],
     ] as const) {
       const r = await cli('sweep', jobFile, '--set', set, '--jobs', '1');

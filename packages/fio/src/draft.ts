@@ -15,7 +15,7 @@ import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The job fields options write to. */
-export type JobFields = Mutable<Omit<FioJob, 'options' | 'globalOptions' | 'source' | 'groupId'>>;
+export type JobFields = Mutable<Omit<FioJob, 'options' | 'globalOptions' | 'source' | 'groupId' | 'setAt'>>;
 
 /** A job under construction, with what the whole-job checks need to point at lines. */
 export interface JobDraft {
@@ -112,15 +112,10 @@ export function finishDraft(
     const at = d.setAt.get('iodepth_batch_complete_min') ?? d.setAt.get('iodepth_batch_complete_max') ?? source;
     throw new FioJobError(at.file, at.line, `iodepth_batch_complete_min (${f.iodepthBatchCompleteMin}) is larger than iodepth_batch_complete_max (${f.iodepthBatchCompleteMax})`, 'iodepth_batch_complete_min');
   }
-  // fio runs a time_based job with no runtime until it is killed; a simulation must end
-  if (f.timeBased && f.runtimeNs === 0 && f.numberIos === 0) {
-    const at = d.setAt.get('time_based') ?? source;
-    throw new FioJobError(at.file, at.line, `job '${f.name}': time_based=1 with no runtime would never end (set runtime= or number_ios=)`, 'time_based');
-  }
   if (d.latLogBare) f.writeLatLog = f.name;
   // a bare write_bw_log / write_iops_log / write_hist_log is stored as '': fio names the log after the job
   if (f.writeBwLog === '') f.writeBwLog = f.name;
   if (f.writeIopsLog === '') f.writeIopsLog = f.name;
   if (f.writeHistLog === '') f.writeHistLog = f.name;
-  return { ...f, source, groupId: 0, options, globalOptions };
+  return { ...f, source, groupId: 0, options, globalOptions, setAt: new Map(d.setAt) };
 }

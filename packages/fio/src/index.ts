@@ -16,9 +16,12 @@
  */
 export { FioJobError, type SourceLocation } from './errors';
 export type { FioJob, FioOptionEcho, BlockSizes, RwMode, IoEngineName, SyncMode, FallocateMode, OutputFormat } from './job';
-export { parseJobFile } from './parse-job-file';
+export { parseJobFile, addJobFile, type JobFileOptions } from './parse-job-file';
+export { parseFioArgs, checkFioArgs, parseFormats, COMMAND_LINE, type FioInvocation, type FioArgsOptions, type FioArgsCheck } from './parse-args';
+export { emulationBlockers, assertEmulated, jobWarnings } from './blockers';
+export { IGNORED_OPTIONS } from './ignored-options';
+export { FIO_GENERAL_OPTIONS, FIO_ENGINE_OPTIONS } from './fio-known-options';
 export { defaultExpandContext, expandValue, type ExpandContext, type JobKeywords } from './expand';
-export { parseFioArgs, parseFormats, COMMAND_LINE, type FioInvocation, type FioArgsOptions } from './parse-args';
 export { parseSize, parseTimeNs, parseCpuList, parsePercentileList, type KbBase, type Parsed } from './units';
 export { OPTION_DEFS, type OptionDef } from './options';
 export {

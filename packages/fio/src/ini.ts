@@ -25,6 +25,8 @@ export interface IniSection {
   readonly line: number;
   /** Entries in file order. */
   readonly entries: readonly IniEntry[];
+  /** Whether a line of the section was malformed (and went to the sink). */
+  readonly failed: boolean;
 }
 
 function stripComment(s: string): string {
@@ -32,9 +34,9 @@ function stripComment(s: string): string {
   return (i < 0 ? s : s.slice(0, i)).trim();
 }
 
-/** Splits a job file into sections; throws `FioJobError` on malformed lines. */
-export function parseIni(text: string, file: string): IniSection[] {
-  const sections: { name: string; line: number; entries: IniEntry[] }[] = [];
+/** Splits a job file into sections; a malformed line is a `FioJobError`, thrown unless `sink` takes it (the line is then skipped). */
+export function parseIni(text: string, file: string, sink: (e: FioJobError) => void = (e) => { throw e; }): IniSection[] {
+  const sections: { name: string; line: number; entries: IniEntry[]; failed: boolean }[] = [];
   const lines = text.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -42,22 +44,31 @@ export function parseIni(text: string, file: string): IniSection[] {
     if (t === '' || t.startsWith(';') || t.startsWith('#')) continue;
     if (t.startsWith('[')) {
       const m = /^\[([^\]]*)\]\s*(?:[;#].*)?$/.exec(t);
-      if (m === null) throw new FioJobError(file, lineNo, `malformed section header '${t}'`);
-      const name = (m[1] ?? '').trim();
-      if (name === '') throw new FioJobError(file, lineNo, 'empty section name');
-      sections.push({ name, line: lineNo, entries: [] });
+      const name = (m?.[1] ?? '').trim();
+      if (m === null || name === '') {
+        sink(new FioJobError(file, lineNo, m === null ? `malformed section header '${t}'` : 'empty section name'));
+        continue;
+      }
+      sections.push({ name, line: lineNo, entries: [], failed: false });
       continue;
     }
     const body = stripComment(t);
     if (body === '') continue;
-    if (/^include(\s|$)/.test(body)) throw new FioJobError(file, lineNo, "'include' is not supported: put the options in this file", 'include');
     const eq = body.indexOf('=');
     const key = (eq < 0 ? body : body.slice(0, eq)).trim();
     const value = eq < 0 ? undefined : body.slice(eq + 1).trim();
-    if (key === '') throw new FioJobError(file, lineNo, `missing option name before '='`);
     const current = sections[sections.length - 1];
-    if (current === undefined) throw new FioJobError(file, lineNo, `option '${key}' outside of a [job] section`, key);
-    current.entries.push({ key, value, line: lineNo });
+    const error = /^include(\s|$)/.test(body)
+      ? new FioJobError(file, lineNo, "'include' is not supported: put the options in this file", 'include')
+      : key === ''
+        ? new FioJobError(file, lineNo, `missing option name before '='`)
+        : current === undefined
+          ? new FioJobError(file, lineNo, `option '${key}' outside of a [job] section`, key)
+          : undefined;
+    if (error !== undefined) {
+      if (current !== undefined) current.failed = true;
+      sink(error);
+    } else current?.entries.push({ key, value, line: lineNo });
   }
   return sections;
 }

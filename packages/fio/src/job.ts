@@ -26,11 +26,11 @@ export type FallocateMode = 'none' | 'native' | 'posix' | 'keep' | 'truncate';
 /** fio's `--output-format` values dio produces (`terse` is terse version 3). */
 export type OutputFormat = 'normal' | 'json' | 'json+' | 'terse';
 
-/** One option as written, echoed by fio's JSON "job options": canonical fio name, raw value (`""` when bare). */
+/** One option as written, echoed by fio's JSON "job options": canonical fio name, raw value (fio echoes no option given bare). */
 export interface FioOptionEcho {
   /** fio's canonical option name (`iodepth_batch` for `iodepth_batch_submit`). */
   readonly name: string;
-  /** The value as written, without surrounding blanks; `""` for a bare option. */
+  /** The value as written, without surrounding blanks. */
   readonly value: string;
   /** A bare option (`time_based`): fio lists it with no value, and its JSON leaves it out. */
   readonly bare?: true;
@@ -167,4 +167,6 @@ export interface FioJob {
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */
   readonly globalOptions: readonly FioOptionEcho[];
+  /** Where each option that applies to this job was last set (canonical name → location; `[global]` ones included). */
+  readonly setAt: ReadonlyMap<string, SourceLocation>;
 }

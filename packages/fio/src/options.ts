@@ -3,6 +3,7 @@
  * HOWTO / options.c), each with its zod value schema and how it sets the job.
  * @module
  */
+import { IGNORED_OPTIONS } from './ignored-options';
 import type { FallocateMode, IoEngineName, RwMode, SyncMode } from './job';
 import { runSchema, zChoice, zFlag, zOptionalString, zParsed } from './schemas';
 import { IO_OPTION_DEFS } from './gen/io-option-defs';
@@ -107,6 +108,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   ...PACE_OPTION_DEFS,
   ...FILE_OPTION_DEFS,
   ...ENGINE_OPTION_DEFS,
+  ...IGNORED_OPTIONS,
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionDef> = new Map(

@@ -45,7 +45,7 @@ describe('parseFioArgs', () => {
   });
 
   it.each([
-    [['--name=a', '--size=1m', '--foo=1'], 3, 'foo', "command line:3: unsupported option 'foo'"],
+    [['--name=a', '--size=1m', '--foo=1'], 3, 'foo', "command line:3: bad option <foo=1>: fio has no option 'foo'"],
     [['--name=a', '--size=1m', '--minimal'], 3, 'minimal', undefined],
     [['--name=a', '--size=1m', '--output-format=xml'], 3, 'output-format', undefined],
     [['--name=a', '--size=1m', '--iodepth'], 3, 'iodepth', "command line:3: option 'iodepth' requires a value"],
@@ -63,7 +63,7 @@ describe('parseFioArgs', () => {
 
   it('reports errors inside job files with their own file:line, and unreadable files', () => {
     const e = err(['a.fio'], () => '[w]\nsize=1m\nbogus=1\n');
-    expect(e.message).toBe("a.fio:3: unsupported option 'bogus'");
+    expect(e.message).toBe("a.fio:3: bad option <bogus=1>: fio has no option 'bogus'");
     const f = err(['missing.fio'], () => {
       throw new Error('ENOENT');
     });

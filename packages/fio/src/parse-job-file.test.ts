@@ -86,8 +86,8 @@ describe('parseJobFile', () => {
   });
 
   it.each([
-    ['[w]\nsize=1m\nfoo=1\n', 3, 'foo', "job.fio:3: unsupported option 'foo'"],
-    ['[w]\nsize=1m\n\n\n\n\nfoo\n', 7, 'foo', "job.fio:7: unsupported option 'foo'"],
+    ['[w]\nsize=1m\nfoo=1\n', 3, 'foo', "job.fio:3: bad option <foo=1>: fio has no option 'foo'"],
+    ['[w]\nsize=1m\n\n\n\n\nfoo\n', 7, 'foo', "job.fio:7: bad option <foo>: fio has no option 'foo'"],
     ['[w]\nsize=1m\nbs=4q\n', 3, 'bs', "job.fio:3: invalid value '4q' for option 'bs': '4q' has an unknown size suffix 'q'"],
     ['[w]\nsize=1m\niodepth=0\n', 3, 'iodepth', "job.fio:3: invalid value '0' for option 'iodepth': must be at least 1"],
     ['[w]\nsize=1m\nrwmixread=101\n', 3, 'rwmixread', "job.fio:3: invalid value '101' for option 'rwmixread': must be at most 100"],
@@ -103,8 +103,6 @@ describe('parseJobFile', () => {
     ['[]\n', 1, undefined, 'job.fio:1: empty section name'],
     ['[w]\n=4\n', 2, undefined, undefined],
     ['\n\n[w]\nrw=write\n', 3, undefined, "job.fio:3: job 'w' has no size (set size= or filesize=)"],
-    ['[w]\nsize=1m\ntime_based=1\n', 3, 'time_based', "job.fio:3: job 'w': time_based=1 with no runtime would never end (set runtime= or number_ios=)"],
-    ['[w]\nsize=1m\ntime_based=1\nruntime=0\n', 3, 'time_based', "job.fio:3: job 'w': time_based=1 with no runtime would never end (set runtime= or number_ios=)"],
     ['[w]\nsize=1m\nfixedbufs=1\n', 3, 'fixedbufs', 'job.fio:3: option \'fixedbufs\' is not valid for ioengine=psync (only io_uring)'],
     ['[w]\nsize=1m\niodepth=4\niodepth_batch_complete_min=3\niodepth_batch_complete_max=2\n', 4, 'iodepth_batch_complete_min', undefined],
     ['[global]\nsize=1m\n', 0, undefined, 'job.fio: no jobs defined'],

@@ -60,7 +60,7 @@ export function jobFile(job: FioJob, jobnum: number): { path: string; size: numb
  */
 export function fileLayout(job: FioJob): Layout {
   const writeOnly = job.rw === 'write' || job.rw === 'randwrite';
-  const explicit = [...job.globalOptions, ...job.options].some((o) => o.name === 'fallocate');
+  const explicit = job.setAt.has('fallocate');
   if (!writeOnly || job.overwrite || !explicit) return 'written';
   return job.fallocate === 'none' || job.fallocate === 'truncate' ? 'hole' : 'unwritten';
 }
@@ -87,7 +87,6 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const costs = sim.costs;
   const me = currentTask();
   const { path } = jobFile(job, place.subjob);
-  if (!job.direct) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': buffered I/O (direct=0) is not emulated; dio models the O_DIRECT path (set direct=1)`);
   const existing = stack.fs.lookup(path);
   let plan;
   try {
@@ -134,7 +133,9 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const flow = flowGroup === undefined ? null : new FlowMember(flowGroup, pace.flow);
   const rampEnd = start + job.rampTimeNs;
   sim.stages?.startAt(rampEnd); // the stage table counts what fio's stats count
-  const end = job.timeBased && job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
+  // backend.c: runtime ends any job, size-based too (whichever comes first);
+  // time_based without a runtime runs size-based, as fio (which warns)
+  const end = job.runtimeNs > 0 ? rampEnd + job.runtimeNs : Number.POSITIVE_INFINITY;
   const free = [...ious].reverse();
   let inflight = 0;
   let writesSinceSync = 0;
@@ -259,7 +260,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     sample(now);
   };
   const reap = function* (min: number): KGen<void> {
-    const evs = yield* engine.getevents(Math.min(min, inflight), maxComplete);
+    const evs = yield* engine.getevents(Math.min(min, inflight, maxComplete), maxComplete);
     if (!charge(costs.userPerReap)) yield costs.userPerReap;
     reaped(evs);
   };

@@ -5,6 +5,7 @@
  * @module
  */
 import { Completion, type HungTask, type KGen, Rng, sleep, type TraceSink } from '@dio/sim';
+import { assertEmulated } from '../blockers';
 import type { GenPlace } from '../gen/io-gen';
 import type { FioJob, FioOptionEcho } from '../job';
 import { createJobResult, type RecordingJobResult } from '../recording';
@@ -39,6 +40,12 @@ export interface RunOptions {
   readonly onProgress?: (fraction: number) => void;
   /** Account CPU time per named cost (`stack.sim.stages`) and per CPU in windows of this many ns (`stack.sim.cpuWindows`); results are the same. */
   readonly accounting?: { readonly stages?: boolean; readonly cpuWindowNs?: number };
+  /**
+   * A wall-clock cap in ms (dio's `--wall-timeout`): once the simulation has
+   * taken this long, every job stops as at the end of its runtime (in-flight
+   * I/Os are reaped and count) and the run reports what was done so far.
+   */
+  readonly wallTimeoutMs?: number;
 }
 
 /** What a run produced. */
@@ -52,6 +59,8 @@ export interface RunOutput {
   /** Simulated I/Os completed. */
   readonly ios: number;
   readonly hung: readonly HungTask[];
+  /** Simulated ns at which the wall-clock cap stopped the jobs, when it did. */
+  readonly wallCappedAtNs?: number;
 }
 
 /**
@@ -84,20 +93,35 @@ function* gated(body: KGen<void>, job: FioJob, waitOn: readonly JobGate[], self:
   if (--self.remaining === 0) self.done.completeAll();
 }
 
-/** sim.run(), in slices of simulated time when someone watches the progress. */
-function runWithProgress(sim: Stack['sim'], jobs: readonly FioJob[], onProgress: ((f: number) => void) | undefined): ReturnType<Stack['sim']['run']> {
+/** Simulated time between two looks at the wall clock when a wall cap is set. */
+const WALL_SLICE_NS = 5_000_000;
+
+/**
+ * sim.run(), in slices of simulated time when someone watches the progress
+ * or the wall clock; past the wall cap, `stop` ends every job and the rest
+ * of the run drains what is in flight.
+ */
+function runSliced(sim: Stack['sim'], jobs: readonly FioJob[], opts: RunOptions, stop: RunControl): { r: ReturnType<Stack['sim']['run']>; cappedAtNs?: number } {
   const endNs = Math.max(0, ...jobs.map((j) => (j.runtimeNs > 0 ? j.rampTimeNs + j.runtimeNs : 0)));
-  if (onProgress === undefined || endNs === 0) return sim.run();
-  const slice = Math.max(1, Math.ceil(endNs / 100));
+  const { onProgress, wallTimeoutMs } = opts;
+  if ((onProgress === undefined || endNs === 0) && wallTimeoutMs === undefined) return { r: sim.run() };
+  const bySlices = endNs > 0 ? Math.max(1, Math.ceil(endNs / 100)) : WALL_SLICE_NS;
+  const slice = wallTimeoutMs === undefined ? bySlices : Math.min(bySlices, WALL_SLICE_NS);
+  const wallStart = performance.now();
   for (let until = slice; ; until += slice) {
     const r = sim.run({ until });
-    if (r.reason !== 'until') return r;
-    onProgress(Math.min(1, until / endNs));
+    if (r.reason !== 'until') return { r };
+    if (endNs > 0) onProgress?.(Math.min(1, until / endNs));
+    if (wallTimeoutMs !== undefined && performance.now() - wallStart > wallTimeoutMs) {
+      stop.stopped = true;
+      return { r: sim.run(), cappedAtNs: until };
+    }
   }
 }
 
-/** Run `jobs` concurrently on one machine built from `profile`. */
+/** Run `jobs` concurrently on one machine built from `profile`; throws the first `emulationBlockers` error of a job dio cannot run. */
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
+  assertEmulated(jobs);
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
   const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1, ...opts.accounting });
   checkFilesFit(jobs, stack);
@@ -127,7 +151,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     }
   }
   const t0 = performance.now();
-  const r = runWithProgress(sim, jobs, opts.onProgress);
+  const { r, cappedAtNs } = runSliced(sim, jobs, opts, ctl);
   sim.tracer.finish();
   const wallMs = performance.now() - t0;
   const dev = stack.dev;
@@ -151,5 +175,5 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     diskUtil: [{ ...disk, inQueue: disk.readTicks + disk.writeTicks, util: busy }],
     globalOptions: opts.globalOptions ?? jobs[0]?.globalOptions ?? [],
   };
-  return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung };
+  return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung, ...(cappedAtNs === undefined ? {} : { wallCappedAtNs: cappedAtNs }) };
 }
