@@ -6,7 +6,7 @@
  * @module
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors';
 
 /** A file the user named could not be read or written. */
@@ -105,9 +105,15 @@ export function userFs(cwd: string): UserFs {
 }
 
 /**
- * The directory the user ran dio from: pnpm runs a root script in the
- * workspace root and says where it was started in INIT_CWD.
+ * The directory the user ran dio from: pnpm runs a package's script in that
+ * package's directory (npm_package_json's) and says where it was started in
+ * INIT_CWD. A dio started anywhere else keeps its own directory, even with
+ * those variables inherited from a script up the process tree (a test or a
+ * tool that runs the `dio` bin in a directory of its own).
  */
-export function userCwd(env: NodeJS.ProcessEnv = process.env): string {
-  return env.npm_lifecycle_event !== undefined && env.INIT_CWD !== undefined && env.INIT_CWD !== '' ? env.INIT_CWD : process.cwd();
+export function userCwd(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const init = env.INIT_CWD;
+  const pkg = env.npm_package_json;
+  if (env.npm_lifecycle_event === undefined || init === undefined || init === '' || pkg === undefined) return cwd;
+  return resolve(dirname(pkg)) === resolve(cwd) ? init : cwd;
 }

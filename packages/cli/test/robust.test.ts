@@ -67,9 +67,12 @@ describe('filesystem errors: one line naming the path and the problem', () => {
   });
 
   it('under pnpm, the user\'s directory is INIT_CWD (pnpm runs root scripts in the workspace root)', () => {
-    expect(userCwd({ npm_lifecycle_event: 'dio', INIT_CWD: '/home/me/jobs' })).toBe('/home/me/jobs');
-    expect(userCwd({ INIT_CWD: '/leaked/from/a/parent' })).toBe(process.cwd());
-    expect(userCwd({})).toBe(process.cwd());
+    const script = { npm_lifecycle_event: 'soak', INIT_CWD: '/home/me/jobs', npm_package_json: '/repo/package.json' };
+    expect(userCwd(script, '/repo')).toBe('/home/me/jobs');
+    // the same variables inherited by a dio that runs in a directory of its own (a test's, a tool's)
+    expect(userCwd(script, '/tmp/consumer')).toBe('/tmp/consumer');
+    expect(userCwd({ INIT_CWD: '/leaked/from/a/parent' }, '/here')).toBe('/here');
+    expect(userCwd({}, '/here')).toBe('/here');
   });
 
   it('relative paths start from the directory dio was run from (Io.cwd)', async () => {
