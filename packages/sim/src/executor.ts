@@ -231,9 +231,11 @@ export abstract class Executor extends EventLoop implements Engine {
       t.utime += ns - sys;
       cpu.times.user += ns - sys;
       if (this.cpuWindows !== null) this.cpuWindows.add(cpu.id, ctx, this.now, ns - sys, sys);
-    } else if (ctx.kind === 'hardirq') cpu.times.hardirq += ns;
-    else cpu.times.softirq += ns;
-    if (this.cpuWindows !== null && ctx.kind !== 'task') this.cpuWindows.add(cpu.id, ctx, this.now, 0, ns);
+    } else {
+      if (ctx.kind === 'hardirq') cpu.times.hardirq += ns;
+      else cpu.times.softirq += ns;
+      if (this.cpuWindows !== null) this.cpuWindows.add(cpu.id, ctx, this.now, 0, ns);
+    }
   }
 
   /** Handle a non-spend request. Returns true to continue the generator at once. */
