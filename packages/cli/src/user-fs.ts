@@ -97,6 +97,7 @@ export function userFs(cwd: string): UserFs {
       };
       const fd = guard(() => openSync(path(p), 'w'));
       return {
+        // the same call twice: writeSync's overloads take a string or a buffer, not their union
         write: (chunk) => void guard(() => (typeof chunk === 'string' ? writeSync(fd, chunk) : writeSync(fd, chunk))),
         close: () => guard(() => closeSync(fd)),
       };
