@@ -45,8 +45,8 @@ export abstract class Affinity extends Interrupts {
     }
     t.migratePending = true;
     src.needResched = true;
-    if (this.depth > 0) this.queue.push(this.now, this.stopFn, t);
-    else this.withoutRunAhead(() => this.migrationCpuStop(t));
+    if (this.depth > 0) src.events.push(this.now, this.stopFn, t);
+    else this.withoutRunAhead(() => this.onCpuClock(src, () => this.migrationCpuStop(t)));
   }
 
   // kernel/sched/core.c: migration_cpu_stop()

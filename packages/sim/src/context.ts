@@ -13,7 +13,7 @@
  * @module
  */
 import type { CostModel } from './costs';
-import type { EventHandle } from './event-queue';
+import { type ClockDomain, type EventHandle, EventQueue, type SeqCounter } from './event-queue';
 import { RunQueue } from './sched';
 import type { Ns } from './time';
 import type { NestedSlice, TraceArgs } from './trace';
@@ -151,7 +151,15 @@ export interface CpuTimes {
 }
 
 /** One CPU. Engine state; read-only to simulated code. */
-export class Cpu {
+export class Cpu implements ClockDomain {
+  /**
+   * This CPU's virtual time, ns, as of the last time code ran on it (while it
+   * runs, `sim.now` is ahead of it). Each CPU runs its plain sections ahead
+   * on its own clock; see docs/engine.md, "Clocks".
+   */
+  clock = 0;
+  /** Events that act on this CPU: its interrupts, timers, kicks, the ends of its spends. */
+  readonly events: EventQueue;
   /** Interrupt contexts stacked above the current task, innermost last. */
   readonly irqStack: ExecContext[] = [];
   /** The task owning the task-level context, or null when idle. */
@@ -178,7 +186,10 @@ export class Cpu {
   constructor(
     readonly id: number,
     readonly sim: Engine,
-  ) {}
+    seq: SeqCounter = { n: 0 },
+  ) {
+    this.events = new EventQueue(this, seq);
+  }
 
   /** The context running now, or null when idle. */
   top(): ExecContext | null {
@@ -232,6 +243,8 @@ export class ExecContext {
   sysDebt = 0;
   /** CPU time still to burn before the generator is resumed. */
   spendLeft = 0;
+  /** > 0 while a `charge()` of this context is under way on the JS stack (it cannot be switched out until it returns). */
+  charging = 0;
   /** Time the current spend started (for accounting). */
   spendStart = 0;
   /** Pending spend-completion event. */

@@ -7,7 +7,7 @@
  */
 import type { Cpu, KGen, Task, Waitable, WakeReason } from './context';
 import { detectDeadlock } from './deadlock';
-import type { EventFn } from './event-queue';
+import { cancelEvent, type EventFn } from './event-queue';
 import { Executor } from './executor';
 import { schedVslice } from './fork';
 import { idealSlice, type SchedParams } from './sched';
@@ -31,7 +31,7 @@ export abstract class SchedCore extends Executor {
     task.state = state;
     task.waitingOn = on;
     task.sleptAt = this.now;
-    if (timeout > 0) task.timeoutEv = this.queue.push(this.now + timeout, this.timeoutFn, task);
+    if (timeout > 0) task.timeoutEv = task.cpu.events.push(this.now + timeout, this.timeoutFn, task);
     detectDeadlock(task, on);
     if (task.schedHooks !== null) {
       task.hookSlept = true;
@@ -49,7 +49,7 @@ export abstract class SchedCore extends Executor {
   wakeUpTask(t: Task, reason: WakeReason): boolean {
     if (t.state === 'R' || t.state === 'X') return false;
     if (t.timeoutEv !== null) {
-      this.queue.cancel(t.timeoutEv);
+      cancelEvent(t.timeoutEv);
       t.timeoutEv = null;
     }
     t.state = 'R';
@@ -179,7 +179,7 @@ export abstract class SchedCore extends Executor {
   }
 
   protected kick(cpu: Cpu): void {
-    if (cpu.kickEv === null) cpu.kickEv = this.queue.push(this.now, this.kickFn, cpu);
+    if (cpu.kickEv === null) cpu.kickEv = cpu.events.push(this.now, this.kickFn, cpu);
   }
 
   protected onKick(cpu: Cpu): void {
@@ -198,7 +198,7 @@ export abstract class SchedCore extends Executor {
     const due = curr.execStart + idealSlice(this.sched, cpu.rq.length + 1);
     const t = Math.max(Math.ceil(due / tick), Math.floor(this.now / tick) + 1) * tick;
     cpu.sliceTask = curr;
-    cpu.sliceEv = this.queue.push(t, this.sliceFn, cpu);
+    cpu.sliceEv = cpu.events.push(t, this.sliceFn, cpu);
   }
 
   protected onSliceEnd(cpu: Cpu): void {
@@ -212,6 +212,9 @@ export abstract class SchedCore extends Executor {
   /** __schedule(): switch the CPU to the best runnable task (maybe the same one). */
   protected reschedule(cpu: Cpu): void {
     const prev = cpu.curr;
+    // the current task is in the middle of a charge (a plain section on the JS stack): it cannot be
+    // switched out before the charge returns; TIF_NEED_RESCHED stays set and its next yield switches
+    if (prev !== null && prev.ctx.charging > 0 && prev.state === 'R') return;
     if (prev !== null) {
       this.suspend(prev.ctx);
       prev.vruntime += ((this.now - prev.execStart) * 1024) / prev.weight;
@@ -226,7 +229,7 @@ export abstract class SchedCore extends Executor {
     cpu.rq.updateMin();
     cpu.needResched = false;
     if (cpu.sliceEv !== null) {
-      this.queue.cancel(cpu.sliceEv);
+      cancelEvent(cpu.sliceEv);
       cpu.sliceEv = null;
     }
     const next = cpu.rq.pickNext() ?? null;
@@ -261,7 +264,7 @@ export abstract class SchedCore extends Executor {
     }
     this.armSlice(cpu);
     if (cpu.irqStack.length > 0) return;
-    if (this.depth > MAX_DEPTH) this.queue.push(this.now, this.resumeFn, next);
+    if (this.depth > MAX_DEPTH) cpu.events.push(this.now, this.resumeFn, next);
     else this.resumeTask(next);
   }
 

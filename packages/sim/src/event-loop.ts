@@ -1,10 +1,16 @@
 /**
- * The event loop under the simulator: the virtual clock, the one event queue
- * ordered by `(time, seq)`, `run` / `step` / `stop`, and tracepoint emission.
+ * The event loop under the simulator: the clocks, the event queues ordered by
+ * `(time, seq)`, `run` / `step` / `stop`, and tracepoint emission.
+ *
+ * Each CPU has its own clock and event queue (see docs/engine.md, "Clocks"):
+ * `now` is the clock of the CPU whose code or event is running (`running`),
+ * or the time of an event of no CPU. The loop always takes the earliest event
+ * of all queues; an event for a CPU whose clock has run past it (the CPU ran
+ * a plain section ahead) runs at that CPU's clock: late, never back in time.
  * @module
  */
 import { type HungTask, LivelockError } from './errors';
-import { EventQueue, type EventFn, type EventHandle } from './event-queue';
+import { type ClockDomain, cancelEvent, EventQueue, type EventFn, type EventHandle, type SeqCounter } from './event-queue';
 import { current } from './requests';
 import type { Ns } from './time';
 import { type NestedSlice, Tracer, type TraceArgs } from './trace';
@@ -41,8 +47,14 @@ export abstract class EventLoop {
   tracing: boolean;
   /** Events run since creation. */
   eventsRun = 0;
-  /** @internal */
-  protected readonly queue = new EventQueue();
+  /** @internal the counter every queue's events take their `seq` from */
+  protected readonly seq: SeqCounter = { n: 0 };
+  /** @internal events of no CPU (set-up, a device with no CPU to run on) */
+  protected readonly queue = new EventQueue(null, this.seq);
+  /** @internal every queue: `queue` and the CPUs' (added by the simulator as it makes them) */
+  protected readonly queues: EventQueue[] = [this.queue];
+  /** @internal the CPU whose clock `now` is, or null (an event of no CPU, or outside `run`) */
+  protected running: ClockDomain | null = null;
   /** @internal */
   protected stopped = false;
   /** @internal The time run() may not pass (run-ahead stops there). */
@@ -74,42 +86,76 @@ export abstract class EventLoop {
 
   // ---- events -------------------------------------------------------------
 
-  /** Run `fn(arg)` at absolute time `t` (an integer ns, ≥ now). */
+  /**
+   * Run `fn(arg)` at absolute time `t` (an integer ns, ≥ now). The event
+   * belongs to the CPU whose code (or event) schedules it — a device
+   * finishing a request a CPU submitted, a timer it armed — so it is taken
+   * at its exact time even while that CPU runs ahead; from outside simulated
+   * code it belongs to no CPU.
+   */
   at(t: Ns, fn: EventFn, arg?: unknown): EventHandle {
     if (!Number.isSafeInteger(t)) throw new RangeError(`event at ${t}: time must be an integer number of ns`);
     if (t < this.now) throw new RangeError(`event at ${t} is in the past (now ${this.now})`);
-    return this.queue.push(t, fn, arg);
+    return (this.running?.events ?? this.queue).push(t, fn, arg);
   }
 
-  /** Run `fn(arg)` after `dt` ns (an integer, ≥ 0). */
+  /** Run `fn(arg)` after `dt` ns (an integer, ≥ 0); see `at`. */
   after(dt: Ns, fn: EventFn, arg?: unknown): EventHandle {
     if (!(dt >= 0) || !Number.isSafeInteger(dt)) throw new RangeError(`after(${dt}): delay must be an integer number of ns >= 0`);
-    return this.queue.push(this.now + dt, fn, arg);
+    return (this.running?.events ?? this.queue).push(this.now + dt, fn, arg);
   }
 
   /** Cancel a pending event; false if it already ran or was cancelled. */
   cancel(h: EventHandle): boolean {
-    return this.queue.cancel(h);
+    return cancelEvent(h);
   }
 
   /** Time of the next event, or undefined if none. */
   peek(): Ns | undefined {
-    return this.queue.peekTime();
+    return this.nextQueue()?.peekTime();
   }
 
   /** Pending events. */
   get pendingEvents(): number {
-    return this.queue.size;
+    let n = 0;
+    for (const q of this.queues) n += q.size;
+    return n;
+  }
+
+  /** The queue holding the earliest event of all, or undefined when none is pending. */
+  protected nextQueue(): EventQueue | undefined {
+    const qs = this.queues;
+    let best: EventQueue | undefined;
+    for (let i = 0; i < qs.length; i++) {
+      const q = qs[i] as EventQueue;
+      if (best === undefined ? q.size > 0 : q.runsBefore(best)) best = q;
+    }
+    return best;
+  }
+
+  /** Time of the earliest event of all queues, or undefined when none is pending. */
+  protected nextTime(): Ns | undefined {
+    return this.nextQueue()?.peekTime();
   }
 
   /** Run one event. Returns false when there was none. */
   step(): boolean {
-    const e = this.queue.pop();
-    if (e === undefined) return false;
-    this.now = e.time;
+    const q = this.nextQueue();
+    if (q === undefined) return false;
+    this.runFrom(q);
+    this.running = null;
+    return true;
+  }
+
+  /** Pop `q`'s earliest event and run it on its CPU's clock (at the event's time, or later if the CPU ran past it). */
+  private runFrom(q: EventQueue): void {
+    const e = q.pop() as { time: Ns; fn: EventFn; arg: unknown };
+    const d = q.domain;
+    this.running = d;
+    this.now = d !== null && d.clock > e.time ? d.clock : e.time;
     this.eventsRun++;
     this.runEvent(e.fn, e.arg);
-    return true;
+    if (d !== null) d.clock = this.now;
   }
 
   /** Call an event's callback, then the engine work it left for after it. */
@@ -142,19 +188,16 @@ export abstract class EventLoop {
     const start = this.eventsRun;
     this.stopped = false;
     this.limit = until;
-    const q = this.queue;
     for (;;) {
       if (this.stopped) return this.result('stopped', start);
-      const t = q.peekTime();
-      if (t === undefined) return this.result('idle', start);
-      if (t > until) {
+      const q = this.nextQueue();
+      if (q === undefined) return this.result('idle', start);
+      if ((q.peekTime() as Ns) > until) {
+        this.running = null;
         this.now = until;
         return this.result('until', start);
       }
-      const e = q.pop() as { time: Ns; fn: EventFn; arg: unknown };
-      this.now = e.time;
-      this.eventsRun++;
-      this.runEvent(e.fn, e.arg);
+      this.runFrom(q);
     }
   }
 
@@ -189,6 +232,11 @@ export abstract class EventLoop {
 
   protected result(reason: RunResult['reason'], start: number): RunResult {
     this.limit = Number.POSITIVE_INFINITY;
+    this.running = null;
+    if (reason !== 'until') {
+      // where the furthest clock stands
+      for (const q of this.queues) if (q.domain !== null && q.domain.clock > this.now) this.now = q.domain.clock;
+    }
     const idle = reason === 'idle';
     return { reason, now: this.now, events: this.eventsRun - start, hung: idle ? this.hungTasks() : [], asleep: idle ? this.sleepingTasks() : [] };
   }

@@ -1,7 +1,9 @@
 /**
- * The engine's one event queue: a binary min-heap ordered by `(time, seq)`.
- * `seq` increases with every schedule, so events due at the same time run in
- * the order they were scheduled — never in Promise/microtask order.
+ * An event queue: a binary min-heap ordered by `(time, seq)`. The engine has
+ * one per CPU (the events that act on that CPU: its interrupts, timers,
+ * kicks) and one for events of no CPU; they share one `seq` counter, so
+ * `(time, seq)` orders events across every queue, and events due at the same
+ * time run in the order they were scheduled — never in Promise/microtask order.
  *
  * Each entry knows its slot in the heap, so `cancel` removes it at once
  * (O(log n)) instead of leaving a dead entry behind: the engine cancels a
@@ -26,10 +28,23 @@ export interface EventHandle {
   readonly pending: boolean;
 }
 
+/** A clock with its own event queue: a CPU (see `Cpu.clock`). */
+export interface ClockDomain {
+  /** Where this domain's virtual time stands, ns (the last time code ran on it). */
+  clock: Ns;
+  readonly events: EventQueue;
+}
+
+/** The sequence counter the queues of one simulator share. */
+export interface SeqCounter {
+  n: number;
+}
+
 class Entry implements EventHandle {
   /** Slot in the heap array; -1 once fired or cancelled. */
   index: number;
   constructor(
+    readonly owner: EventQueue,
     readonly time: Ns,
     readonly seq: number,
     public fn: EventFn | null,
@@ -49,10 +64,23 @@ function before(a: Entry, b: Entry): boolean {
   return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }
 
+/** Cancel a pending event of any queue. Returns false if it already fired or was cancelled. */
+export function cancelEvent(handle: EventHandle): boolean {
+  return (handle as Entry).owner.cancel(handle);
+}
+
 /** Binary heap over `(time, seq)`. */
 export class EventQueue {
   private readonly heap: Entry[] = [];
-  private nextSeq = 0;
+
+  /**
+   * @param domain the clock whose events these are (a CPU), or null for events of no CPU
+   * @param seq the counter shared with the other queues of the same simulator
+   */
+  constructor(
+    readonly domain: ClockDomain | null = null,
+    private readonly seq: SeqCounter = { n: 0 },
+  ) {}
 
   /** Number of pending (not cancelled) events. */
   get size(): number {
@@ -62,7 +90,7 @@ export class EventQueue {
   /** Schedule `fn(arg)` at absolute time `time`. */
   push(time: Ns, fn: EventFn, arg?: unknown): EventHandle {
     const h = this.heap;
-    const e = new Entry(time, this.nextSeq++, fn, arg, h.length);
+    const e = new Entry(this, time, this.seq.n++, fn, arg, h.length);
     h.push(e);
     this.siftUp(e, h.length - 1);
     return e;
@@ -90,6 +118,14 @@ export class EventQueue {
   peekTime(): Ns | undefined {
     const top = this.heap[0];
     return top === undefined ? undefined : top.time;
+  }
+
+  /** Whether this queue's earliest event runs before `other`'s (false when this one is empty, true when only `other` is). */
+  runsBefore(other: EventQueue): boolean {
+    const a = this.heap[0];
+    if (a === undefined) return false;
+    const b = other.heap[0];
+    return b === undefined || before(a, b);
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { Blocker, Cpu, Engine, ExecContext, InjectedRun, KGen, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
 import type { CostModel } from './costs';
 import { InvalidContextError } from './errors';
-import type { EventFn } from './event-queue';
+import { cancelEvent, type EventFn, type EventQueue } from './event-queue';
 import { EventLoop } from './event-loop';
 import { current } from './requests';
 import type { CpuWindows } from './cpu-windows';
@@ -59,12 +59,23 @@ export abstract class Executor extends EventLoop implements Engine {
   protected abstract irqExit(cpu: Cpu): void;
   /** @internal back to whatever an interrupt interrupted (interrupts). */
   protected abstract returnFromInterrupt(cpu: Cpu): void;
+  /** @internal a reschedule due on `t`'s CPU may switch `t` out now (core-sched). */
+  protected abstract mayDeschedule(t: Task): boolean;
 
   // ---- running contexts (the hot path) -----------------------------------
 
   protected advance(ctx: ExecContext, value: unknown): void {
     const prevCtx = current.ctx;
     const prevSim = current.sim;
+    const cpu = ctx.cpu as Cpu;
+    // code of another CPU than the one whose clock is loaded (an event of no CPU, set-up code): run it on its own clock
+    const prevRunning = this.running;
+    const prevNow = this.now;
+    if (cpu !== prevRunning) {
+      if (prevRunning !== null) prevRunning.clock = prevNow;
+      this.running = cpu;
+      if (cpu.clock > prevNow) this.now = cpu.clock;
+    }
     current.ctx = ctx;
     current.sim = this;
     this.depth++;
@@ -75,11 +86,7 @@ export abstract class Executor extends EventLoop implements Engine {
         if (cost > 0) {
           ctx.entryCost = 0;
           if (this.stages !== null) this.stages.addNamed(ctx, ctx.kind === 'hardirq' ? 'hardirq' : 'softirq', cost);
-          if (!this.chargeQuiet(cost)) {
-            ctx.spendLeft = cost; // as `yield cost` would: the charge just found the spend cannot run ahead
-            this.startSpend(ctx);
-            return;
-          }
+          this.chargeQuiet(ctx, cost);
         }
         const w = ctx.handler;
         ctx.handler = null;
@@ -120,10 +127,16 @@ export abstract class Executor extends EventLoop implements Engine {
           if (req > 0) {
             if (!Number.isInteger(req)) throw badSpend(ctx, req);
             if (this.stages !== null) this.stages.add(ctx, req);
-            // Run ahead: with no event due before the spend ends, nothing can interrupt it, so
-            // finish it now instead of through the queue (same result, far fewer events).
+            if (cpu.needResched && ctx.kind === 'task' && cpu.irqStack.length === 0 && this.mayDeschedule(ctx.task as Task)) {
+              // a reschedule that came due while a plain section ran (it could not switch then): a yield is where it takes effect
+              ctx.spendLeft = req;
+              this.reschedule(cpu);
+              return;
+            }
+            // Run ahead: with no event of any CPU due before the spend ends, nothing can interrupt it or
+            // act on what it does, so finish it now instead of through the queue (same result, fewer events).
             const end = this.now + req;
-            const next = this.queue.peekTime();
+            const next = this.nextTime();
             if ((next === undefined || next > end) && end <= this.limit) {
               this.now = end;
               this.account(ctx, req);
@@ -146,44 +159,119 @@ export abstract class Executor extends EventLoop implements Engine {
       this.depth--;
       current.ctx = prevCtx;
       current.sim = prevSim;
+      if (cpu !== prevRunning) {
+        cpu.clock = this.now;
+        this.running = prevRunning;
+        this.now = prevNow;
+      }
     }
   }
 
   /**
-   * Charge `ns` of CPU time to the running context without yielding, when
-   * nothing can interrupt it (no event due before it ends): the same outcome
-   * as `yield ns`, minus the trip through the generator stack. Returns false
-   * when the caller must `yield ns` instead.
+   * Run engine work on `cpu` (entering an interrupt, switching tasks) from
+   * code that runs on another clock (an event callback of another CPU or of
+   * none, set-up code): on `cpu`'s clock, the caller's restored afterwards.
+   */
+  protected onCpuClock(cpu: Cpu, fn: (cpu: Cpu) => void): void {
+    const prevRunning = this.running;
+    if (cpu === prevRunning) {
+      fn(cpu);
+      return;
+    }
+    const prevNow = this.now;
+    if (prevRunning !== null) prevRunning.clock = prevNow;
+    this.running = cpu;
+    if (cpu.clock > prevNow) this.now = cpu.clock;
+    try {
+      fn(cpu);
+    } finally {
+      cpu.clock = this.now;
+      this.running = prevRunning;
+      this.now = prevNow;
+    }
+  }
+
+  /**
+   * Charge `ns` of CPU time to the running context, as a plain call: the
+   * code costs `ns` and then goes on. Events of this CPU due inside the
+   * charged interval run at their exact time, nested on top of the charging
+   * context as interrupts nest on hardware: an interrupt's handler runs at
+   * once and its time stretches the charge. Events of other CPUs are theirs
+   * to run on their own clocks (see docs/engine.md, "Clocks"). A reschedule
+   * that comes due meanwhile takes effect at the context's next yield.
+   * Always returns true (the boolean is kept for code written when a charge
+   * could fail).
    */
   charge(ns: number): boolean {
-    if (!this.chargeQuiet(ns)) return false;
-    if (this.stages !== null && ns > 0) this.stages.add(current.ctx as ExecContext, ns);
+    const ctx = current.ctx;
+    if (ctx === null) throw new InvalidContextError('charge() outside simulated code', [`charge(${ns})`]);
+    if (this.stages !== null && ns > 0) this.stages.add(ctx, ns); // before the charge: its nested interrupts read costs of their own
+    this.chargeQuiet(ctx, ns);
     return true;
   }
 
   /** `charge` without the stage accounting (for costs the engine names itself). */
-  private chargeQuiet(ns: number): boolean {
-    const ctx = current.ctx;
+  private chargeQuiet(ctx: ExecContext, ns: number): void {
     if (!(ns > 0)) {
       if (ns === 0) {
         this.spinCheck(); // a zero-cost charge leaves time where it is
-        return true;
+        return;
       }
       throw badSpend(ctx, ns);
     }
     if (!Number.isInteger(ns)) throw badSpend(ctx, ns);
-    if (ctx === null) return false;
-    const end = this.now + ns;
-    const next = this.queue.peekTime();
-    if ((next !== undefined && next <= end) || end > this.limit) return false;
-    this.now = end;
-    this.account(ctx, ns);
-    return true;
+    const q = (ctx.cpu as Cpu).events;
+    const next = q.peekTime();
+    if (next === undefined || next > this.now + ns) {
+      this.now += ns;
+      this.account(ctx, ns);
+      return;
+    }
+    this.chargeNested(ctx, q, ns);
+  }
+
+  /**
+   * A charge with events of its CPU due inside it: run the charge up to each
+   * event, run the event nested (an interrupt it raises is entered on top of
+   * `ctx`), and go on once `ctx` is the top of its CPU again — until `ns` of
+   * the charge have run with no event of the CPU left inside.
+   */
+  private chargeNested(ctx: ExecContext, q: EventQueue, ns: number): void {
+    const cpu = ctx.cpu as Cpu;
+    let left = ns;
+    ctx.charging++;
+    try {
+      for (;;) {
+        const t = q.peekTime();
+        if (cpu.top() === ctx) {
+          if (t === undefined || t > this.now + left) break;
+          const run = t - this.now;
+          if (run > 0) {
+            this.now = t;
+            this.account(ctx, run);
+            left -= run;
+          }
+        } else if (t === undefined) {
+          throw new Error(`engine: ${ctx.describe()} is charging under ${cpu.top()?.describe() ?? 'nothing'}, which has no event to finish on`);
+        }
+        const e = q.pop() as { time: Ns; fn: EventFn; arg: unknown };
+        if (e.time > this.now) this.now = e.time; // the end of an interrupt's spend, above ctx
+        this.eventsRun++;
+        this.spinCheck();
+        e.fn(e.arg);
+      }
+    } finally {
+      ctx.charging--;
+    }
+    if (left > 0) {
+      this.now += left;
+      this.account(ctx, left);
+    }
   }
 
   protected startSpend(ctx: ExecContext): void {
     ctx.spendStart = this.now;
-    ctx.spendEv = this.queue.push(this.now + ctx.spendLeft, this.spendEnd, ctx);
+    ctx.spendEv = (ctx.cpu as Cpu).events.push(this.now + ctx.spendLeft, this.spendEnd, ctx);
     ctx.spendLeft = 0;
   }
 
@@ -201,13 +289,14 @@ export abstract class Executor extends EventLoop implements Engine {
     if (ev === null) return;
     ctx.spendLeft += ev.time - this.now;
     this.account(ctx, this.now - ctx.spendStart);
-    this.queue.cancel(ev);
+    cancelEvent(ev);
     ctx.spendEv = null;
   }
 
   /** Continue a context that just became the top of its CPU. */
   protected resume(ctx: ExecContext): void {
-    if (ctx.spinningOn !== null || ctx.spendEv !== null) return;
+    // a charging context goes on by itself when the charge's nested work returns to it
+    if (ctx.spinningOn !== null || ctx.spendEv !== null || ctx.charging > 0) return;
     if (ctx.spendLeft > 0) {
       this.startSpend(ctx);
       return;

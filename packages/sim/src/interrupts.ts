@@ -28,7 +28,7 @@ export abstract class Interrupts extends SchedCore {
   raiseIrqWork(cpu: Cpu, w: IrqWork): void {
     cpu.pendingHardirqs.push(w);
     if (this.depth > 0) {
-      if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu);
+      if (cpu.irqEv === null) cpu.irqEv = cpu.events.push(this.now, this.irqFn, cpu);
       return;
     }
     if (this.inEvent) {
@@ -40,47 +40,30 @@ export abstract class Interrupts extends SchedCore {
       }
       return;
     }
-    this.onPendingIrqNow(cpu);
+    this.withoutRunAhead(() => this.onCpuClock(cpu, this.onPendingIrqFn)); // from set-up code, which may still act at `now`
   }
 
   /** CPUs whose interrupt an event callback raised, in the order raised, entered once it returns. */
   private readonly deferredIrqCpus: Cpu[] = [];
 
   /**
-   * After an event callback: enter the interrupts it raised, in order. With a
-   * single one, nothing else can act at `now` any more, so its entry may run
-   * ahead like any spend (no event for the entry cost when nothing is due
-   * before it ends); with several, each is entered without running ahead, so
-   * the later ones are taken at the same `now`.
+   * After an event callback: enter the interrupts it raised, in order, each
+   * on its CPU's clock (nothing else in the callback can still act at `now`,
+   * so each may run ahead on its own CPU; the next is entered at `now`).
    */
   protected override afterEvent(): void {
     super.afterEvent();
     const cpus = this.deferredIrqCpus;
-    if (cpus.length === 1) {
-      const cpu = cpus.pop() as Cpu;
-      cpu.irqDeferred = false;
-      this.onPendingIrq(cpu);
-      return;
-    }
     for (let i = 0; i < cpus.length; i++) {
       const cpu = cpus[i] as Cpu;
       cpu.irqDeferred = false;
-      this.onPendingIrqNow(cpu);
+      this.onCpuClock(cpu, this.onPendingIrqFn);
     }
     cpus.length = 0;
   }
 
-  /** onPendingIrq() without running ahead: engine work started from outside simulated code that may still act at `now`. */
-  private onPendingIrqNow(cpu: Cpu): void {
-    // withoutRunAhead(), inlined: no closure per interrupt
-    const limit = this.limit;
-    this.limit = this.now;
-    try {
-      this.onPendingIrq(cpu);
-    } finally {
-      this.limit = limit;
-    }
-  }
+  private readonly onPendingIrqFn = (cpu: Cpu): void => this.onPendingIrq(cpu);
+
 
   protected onPendingIrq(cpu: Cpu): void {
     cpu.irqEv = null;
@@ -100,11 +83,11 @@ export abstract class Interrupts extends SchedCore {
     cpu.pendingSoftirqs.push(w);
     if (cpu.irqStack.length === 0) {
       const softirq = this.softirqLoopWork(cpu, w.name);
-      if (this.depth > 0) {
-        this.queue.push(this.now, () => {
+      if (this.depth > 0 || this.inEvent) {
+        cpu.events.push(this.now, () => {
           if (cpu.irqStack.length === 0 && cpu.pendingSoftirqs.length > 0) this.enterIrq(cpu, 'softirq', softirq);
         });
-      } else this.withoutRunAhead(() => this.enterIrq(cpu, 'softirq', softirq));
+      } else this.withoutRunAhead(() => this.onCpuClock(cpu, () => this.enterIrq(cpu, 'softirq', softirq)));
     }
   }
 
@@ -178,6 +161,7 @@ export abstract class Interrupts extends SchedCore {
       else cpu.idleSince = this.now;
       return;
     }
+    if (curr.ctx.charging > 0) return; // back into a charge: it goes on by itself (a reschedule waits for its next yield)
     if (cpu.needResched && this.mayDeschedule(curr)) this.reschedule(cpu);
     else this.resumeTask(curr);
   }
@@ -194,11 +178,11 @@ export abstract class Interrupts extends SchedCore {
       next.spinningOn = null;
       this.acquireSpinlock(next, l, next.spinIrqsave);
       const c = next.cpu as Cpu;
-      if (c.top() === next) this.queue.push(this.now, () => this.resume(next));
+      if (c.top() === next) c.events.push(this.now, () => this.resume(next));
     }
     const cpu = ctx.cpu as Cpu;
     if (ctx.irqsOff === 0 && cpu.pendingHardirqs.length > 0 && cpu.irqEv === null) {
-      cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu);
+      cpu.irqEv = cpu.events.push(this.now, this.irqFn, cpu);
     }
     if (ctx.kind === 'task' && ctx.atomic === 0 && cpu.needResched && (this.sched.preempt === 'full' || ctx.task?.migratePending === true)) this.kick(cpu);
   }

@@ -7,7 +7,7 @@
  */
 import type { Layout } from '@dio/fs';
 import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
-import { charge, currentTask, type KGen, sleep, wait } from '@dio/sim';
+import { currentTask, type KGen, sleep, wait } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
 import type { Engine, EngineEnv } from './engine';
@@ -261,7 +261,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   };
   const reap = function* (min: number): KGen<void> {
     const evs = yield* engine.getevents(Math.min(min, inflight, maxComplete), maxComplete);
-    if (!charge(costs.userPerReap)) yield costs.userPerReap;
+    yield costs.userPerReap; // user-mode time is a yield, not a charge: user mode is preemptible anywhere (docs/engine.md)
     reaped(evs);
   };
 
@@ -324,7 +324,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       const evs = engine.geteventsNow?.(Math.min(minComplete, inflight), maxComplete) ?? null;
       if (evs === null) yield* reap(minComplete);
       else {
-        if (!charge(costs.userPerReap)) yield costs.userPerReap;
+        yield costs.userPerReap;
         reaped(evs);
       }
       continue;
@@ -340,7 +340,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       yield* reap(inflight); // drain before the sync, as fio does
       continue;
     }
-    if (!charge(costs.userPerIo)) yield costs.userPerIo;
+    yield costs.userPerIo;
     io.startTime = sim.now;
     io.res = 0;
     if (needSync) {
