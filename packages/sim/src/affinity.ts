@@ -45,7 +45,7 @@ export abstract class Affinity extends Interrupts {
     }
     t.migratePending = true;
     src.needResched = true;
-    if (this.depth > 0) src.events.push(this.now, this.stopFn, t);
+    if (this.depth > 0) this.queue.push(this.now, this.stopFn, t, src);
     else this.withoutRunAhead(() => this.onCpuClock(src, () => this.migrationCpuStop(t)));
   }
 

@@ -13,7 +13,7 @@
  * @module
  */
 import type { CostModel } from './costs';
-import { type ClockDomain, type EventHandle, EventQueue, type SeqCounter } from './event-queue';
+import type { ClockDomain, EventHandle } from './event-queue';
 import { RunQueue } from './sched';
 import type { Ns } from './time';
 import type { NestedSlice, TraceArgs } from './trace';
@@ -154,12 +154,10 @@ export interface CpuTimes {
 export class Cpu implements ClockDomain {
   /**
    * This CPU's virtual time, ns, as of the last time code ran on it (while it
-   * runs, `sim.now` is ahead of it). Each CPU runs its plain sections ahead
-   * on its own clock; see docs/engine.md, "Clocks".
+   * runs, `sim.now` is ahead of it). A CPU's code may run ahead of another
+   * CPU's on its own clock; see docs/engine.md, "Clocks".
    */
   clock = 0;
-  /** Events that act on this CPU: its interrupts, timers, kicks, the ends of its spends. */
-  readonly events: EventQueue;
   /** Interrupt contexts stacked above the current task, innermost last. */
   readonly irqStack: ExecContext[] = [];
   /** The task owning the task-level context, or null when idle. */
@@ -186,10 +184,7 @@ export class Cpu implements ClockDomain {
   constructor(
     readonly id: number,
     readonly sim: Engine,
-    seq: SeqCounter = { n: 0 },
-  ) {
-    this.events = new EventQueue(this, seq);
-  }
+  ) {}
 
   /** The context running now, or null when idle. */
   top(): ExecContext | null {

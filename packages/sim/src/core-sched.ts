@@ -7,7 +7,7 @@
  */
 import type { Cpu, KGen, Task, Waitable, WakeReason } from './context';
 import { detectDeadlock } from './deadlock';
-import { cancelEvent, type EventFn } from './event-queue';
+import type { EventFn } from './event-queue';
 import { Executor } from './executor';
 import { schedVslice } from './fork';
 import { idealSlice, type SchedParams } from './sched';
@@ -31,7 +31,7 @@ export abstract class SchedCore extends Executor {
     task.state = state;
     task.waitingOn = on;
     task.sleptAt = this.now;
-    if (timeout > 0) task.timeoutEv = task.cpu.events.push(this.now + timeout, this.timeoutFn, task);
+    if (timeout > 0) task.timeoutEv = this.queue.push(this.now + timeout, this.timeoutFn, task, task.cpu);
     detectDeadlock(task, on);
     if (task.schedHooks !== null) {
       task.hookSlept = true;
@@ -49,7 +49,7 @@ export abstract class SchedCore extends Executor {
   wakeUpTask(t: Task, reason: WakeReason): boolean {
     if (t.state === 'R' || t.state === 'X') return false;
     if (t.timeoutEv !== null) {
-      cancelEvent(t.timeoutEv);
+      this.queue.cancel(t.timeoutEv);
       t.timeoutEv = null;
     }
     t.state = 'R';
@@ -179,7 +179,7 @@ export abstract class SchedCore extends Executor {
   }
 
   protected kick(cpu: Cpu): void {
-    if (cpu.kickEv === null) cpu.kickEv = cpu.events.push(this.now, this.kickFn, cpu);
+    if (cpu.kickEv === null) cpu.kickEv = this.queue.push(this.now, this.kickFn, cpu, cpu);
   }
 
   protected onKick(cpu: Cpu): void {
@@ -198,7 +198,7 @@ export abstract class SchedCore extends Executor {
     const due = curr.execStart + idealSlice(this.sched, cpu.rq.length + 1);
     const t = Math.max(Math.ceil(due / tick), Math.floor(this.now / tick) + 1) * tick;
     cpu.sliceTask = curr;
-    cpu.sliceEv = cpu.events.push(t, this.sliceFn, cpu);
+    cpu.sliceEv = this.queue.push(t, this.sliceFn, cpu, cpu);
   }
 
   protected onSliceEnd(cpu: Cpu): void {
@@ -229,7 +229,7 @@ export abstract class SchedCore extends Executor {
     cpu.rq.updateMin();
     cpu.needResched = false;
     if (cpu.sliceEv !== null) {
-      cancelEvent(cpu.sliceEv);
+      this.queue.cancel(cpu.sliceEv);
       cpu.sliceEv = null;
     }
     const next = cpu.rq.pickNext() ?? null;
@@ -264,7 +264,7 @@ export abstract class SchedCore extends Executor {
     }
     this.armSlice(cpu);
     if (cpu.irqStack.length > 0) return;
-    if (this.depth > MAX_DEPTH) cpu.events.push(this.now, this.resumeFn, next);
+    if (this.depth > MAX_DEPTH) this.queue.push(this.now, this.resumeFn, next, cpu);
     else this.resumeTask(next);
   }
 

@@ -54,6 +54,17 @@ export class LivelockError extends SimError {
   }
 }
 
+/**
+ * Thrown by a charge after `stop()`: it unwinds the simulated code on the JS
+ * stack to `run()`, which returns 'stopped'. Never seen outside the engine.
+ * @internal
+ */
+export class RunStopped extends Error {
+  constructor() {
+    super('the run was stopped');
+  }
+}
+
 /** One task left in uninterruptible sleep when the simulation ran out of events. */
 export interface HungTask {
   /** Task name, e.g. `fio/0` or `kworker/0:1`. */

@@ -1,16 +1,15 @@
 /**
- * The event loop under the simulator: the clocks, the event queues ordered by
- * `(time, seq)`, `run` / `step` / `stop`, and tracepoint emission.
+ * The event loop under the simulator: the clocks, the one event queue ordered
+ * by `(time, seq)`, `run` / `step` / `stop`, and tracepoint emission.
  *
- * Each CPU has its own clock and event queue (see docs/engine.md, "Clocks"):
- * `now` is the clock of the CPU whose code or event is running (`running`),
- * or the time of an event of no CPU. The loop always takes the earliest event
- * of all queues; an event for a CPU whose clock has run past it (the CPU ran
- * a plain section ahead) runs at that CPU's clock: late, never back in time.
+ * Each CPU has its own clock (see docs/engine.md, "Clocks"): `now` is the
+ * clock of the CPU whose code or event is running (`running`), or the time of
+ * an event of no CPU. Events run in `(time, seq)` order; one for a CPU whose
+ * clock has run past it runs at that CPU's clock: late, never back in time.
  * @module
  */
-import { type HungTask, LivelockError } from './errors';
-import { type ClockDomain, cancelEvent, EventQueue, type EventFn, type EventHandle, type SeqCounter } from './event-queue';
+import { type HungTask, LivelockError, RunStopped } from './errors';
+import { type ClockDomain, EventQueue, type EventFn, type EventHandle, type PoppedEvent } from './event-queue';
 import { current } from './requests';
 import type { Ns } from './time';
 import { type NestedSlice, Tracer, type TraceArgs } from './trace';
@@ -47,12 +46,10 @@ export abstract class EventLoop {
   tracing: boolean;
   /** Events run since creation. */
   eventsRun = 0;
-  /** @internal the counter every queue's events take their `seq` from */
-  protected readonly seq: SeqCounter = { n: 0 };
-  /** @internal events of no CPU (set-up, a device with no CPU to run on) */
-  protected readonly queue = new EventQueue(null, this.seq);
-  /** @internal every queue: `queue` and the CPUs' (added by the simulator as it makes them) */
-  protected readonly queues: EventQueue[] = [this.queue];
+  /** @internal */
+  protected readonly queue = new EventQueue();
+  /** @internal the clocks of the CPUs (added by the simulator as it makes them) */
+  protected readonly domains: ClockDomain[] = [];
   /** @internal the CPU whose clock `now` is, or null (an event of no CPU, or outside `run`) */
   protected running: ClockDomain | null = null;
   /** @internal */
@@ -96,61 +93,46 @@ export abstract class EventLoop {
   at(t: Ns, fn: EventFn, arg?: unknown): EventHandle {
     if (!Number.isSafeInteger(t)) throw new RangeError(`event at ${t}: time must be an integer number of ns`);
     if (t < this.now) throw new RangeError(`event at ${t} is in the past (now ${this.now})`);
-    return (this.running?.events ?? this.queue).push(t, fn, arg);
+    return this.queue.push(t, fn, arg, this.running);
   }
 
   /** Run `fn(arg)` after `dt` ns (an integer, ≥ 0); see `at`. */
   after(dt: Ns, fn: EventFn, arg?: unknown): EventHandle {
     if (!(dt >= 0) || !Number.isSafeInteger(dt)) throw new RangeError(`after(${dt}): delay must be an integer number of ns >= 0`);
-    return (this.running?.events ?? this.queue).push(this.now + dt, fn, arg);
+    return this.queue.push(this.now + dt, fn, arg, this.running);
   }
 
   /** Cancel a pending event; false if it already ran or was cancelled. */
   cancel(h: EventHandle): boolean {
-    return cancelEvent(h);
+    return this.queue.cancel(h);
   }
 
   /** Time of the next event, or undefined if none. */
   peek(): Ns | undefined {
-    return this.nextQueue()?.peekTime();
+    return this.queue.peekTime();
   }
 
   /** Pending events. */
   get pendingEvents(): number {
-    let n = 0;
-    for (const q of this.queues) n += q.size;
-    return n;
-  }
-
-  /** The queue holding the earliest event of all, or undefined when none is pending. */
-  protected nextQueue(): EventQueue | undefined {
-    const qs = this.queues;
-    let best: EventQueue | undefined;
-    for (let i = 0; i < qs.length; i++) {
-      const q = qs[i] as EventQueue;
-      if (best === undefined ? q.size > 0 : q.runsBefore(best)) best = q;
-    }
-    return best;
-  }
-
-  /** Time of the earliest event of all queues, or undefined when none is pending. */
-  protected nextTime(): Ns | undefined {
-    return this.nextQueue()?.peekTime();
+    return this.queue.size;
   }
 
   /** Run one event. Returns false when there was none. */
   step(): boolean {
-    const q = this.nextQueue();
-    if (q === undefined) return false;
-    this.runFrom(q);
+    const e = this.queue.pop();
+    if (e === undefined) return false;
+    try {
+      this.runTop(e);
+    } catch (err) {
+      if (!(err instanceof RunStopped)) throw err;
+    }
     this.running = null;
     return true;
   }
 
-  /** Pop `q`'s earliest event and run it on its CPU's clock (at the event's time, or later if the CPU ran past it). */
-  private runFrom(q: EventQueue): void {
-    const e = q.pop() as { time: Ns; fn: EventFn; arg: unknown };
-    const d = q.domain;
+  /** Run an event from the top of the loop, on its CPU's clock (at the event's time, or later if that CPU ran past it). */
+  private runTop(e: PoppedEvent): void {
+    const d = e.domain;
     this.running = d;
     this.now = d !== null && d.clock > e.time ? d.clock : e.time;
     this.eventsRun++;
@@ -188,16 +170,22 @@ export abstract class EventLoop {
     const start = this.eventsRun;
     this.stopped = false;
     this.limit = until;
+    const q = this.queue;
     for (;;) {
       if (this.stopped) return this.result('stopped', start);
-      const q = this.nextQueue();
-      if (q === undefined) return this.result('idle', start);
-      if ((q.peekTime() as Ns) > until) {
+      const t = q.peekTime();
+      if (t === undefined) return this.result('idle', start);
+      if (t > until) {
         this.running = null;
         this.now = until;
         return this.result('until', start);
       }
-      this.runFrom(q);
+      try {
+        this.runTop(q.pop() as PoppedEvent);
+      } catch (e) {
+        if (e instanceof RunStopped) return this.result('stopped', start);
+        throw e;
+      }
     }
   }
 
@@ -225,7 +213,12 @@ export abstract class EventLoop {
     if (this.spinSteps >= this.livelockSteps + LIVELOCK_SAMPLE) throw new LivelockError(this.now, this.spinSteps, [...seen]);
   }
 
-  /** Make `run` return after the current event. */
+  /**
+   * Make `run` return after the current event. Called from an event run
+   * inside a charge (a power cut while a task is in a plain section), it ends
+   * the run at once: the simulated code on the JS stack does not go on (its
+   * generators are closed), so the simulation cannot be resumed after it.
+   */
   stop(): void {
     this.stopped = true;
   }
@@ -235,7 +228,7 @@ export abstract class EventLoop {
     this.running = null;
     if (reason !== 'until') {
       // where the furthest clock stands
-      for (const q of this.queues) if (q.domain !== null && q.domain.clock > this.now) this.now = q.domain.clock;
+      for (const d of this.domains) if (d.clock > this.now) this.now = d.clock;
     }
     const idle = reason === 'idle';
     return { reason, now: this.now, events: this.eventsRun - start, hung: idle ? this.hungTasks() : [], asleep: idle ? this.sleepingTasks() : [] };

@@ -1,9 +1,9 @@
 /**
- * An event queue: a binary min-heap ordered by `(time, seq)`. The engine has
- * one per CPU (the events that act on that CPU: its interrupts, timers,
- * kicks) and one for events of no CPU; they share one `seq` counter, so
- * `(time, seq)` orders events across every queue, and events due at the same
- * time run in the order they were scheduled — never in Promise/microtask order.
+ * The engine's one event queue: a binary min-heap ordered by `(time, seq)`.
+ * `seq` increases with every schedule, so events due at the same time run in
+ * the order they were scheduled — never in Promise/microtask order. An event
+ * may belong to a clock domain (a CPU): it then runs on that CPU's clock
+ * (see docs/engine.md, "Clocks").
  *
  * Each entry knows its slot in the heap, so `cancel` removes it at once
  * (O(log n)) instead of leaving a dead entry behind: the engine cancels a
@@ -20,6 +20,12 @@ import type { Ns } from './time';
 /** Callback run when an event fires. `arg` is whatever was passed to `push`. */
 export type EventFn = (arg: unknown) => void;
 
+/** A clock of its own: a CPU (see `Cpu.clock`). */
+export interface ClockDomain {
+  /** Where this domain's virtual time stands, ns (as of the last time code ran on it). */
+  clock: Ns;
+}
+
 /** A scheduled event. Hold on to it only to cancel it. */
 export interface EventHandle {
   readonly time: Ns;
@@ -28,28 +34,17 @@ export interface EventHandle {
   readonly pending: boolean;
 }
 
-/** A clock with its own event queue: a CPU (see `Cpu.clock`). */
-export interface ClockDomain {
-  /** Where this domain's virtual time stands, ns (the last time code ran on it). */
-  clock: Ns;
-  readonly events: EventQueue;
-}
-
-/** The sequence counter the queues of one simulator share. */
-export interface SeqCounter {
-  n: number;
-}
-
 class Entry implements EventHandle {
   /** Slot in the heap array; -1 once fired or cancelled. */
   index: number;
   constructor(
-    readonly owner: EventQueue,
     readonly time: Ns,
     readonly seq: number,
     public fn: EventFn | null,
     public arg: unknown,
     index: number,
+    /** The CPU whose clock it runs on, or null for an event of no CPU. */
+    readonly domain: ClockDomain | null,
   ) {
     this.index = index;
   }
@@ -59,38 +54,33 @@ class Entry implements EventHandle {
   }
 }
 
+/** An event taken off the queue, for the caller to run. */
+export interface PoppedEvent {
+  readonly time: Ns;
+  readonly fn: EventFn;
+  readonly arg: unknown;
+  readonly domain: ClockDomain | null;
+}
+
 /** `a` runs before `b`. */
 function before(a: Entry, b: Entry): boolean {
   return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }
 
-/** Cancel a pending event of any queue. Returns false if it already fired or was cancelled. */
-export function cancelEvent(handle: EventHandle): boolean {
-  return (handle as Entry).owner.cancel(handle);
-}
-
 /** Binary heap over `(time, seq)`. */
 export class EventQueue {
   private readonly heap: Entry[] = [];
-
-  /**
-   * @param domain the clock whose events these are (a CPU), or null for events of no CPU
-   * @param seq the counter shared with the other queues of the same simulator
-   */
-  constructor(
-    readonly domain: ClockDomain | null = null,
-    private readonly seq: SeqCounter = { n: 0 },
-  ) {}
+  private nextSeq = 0;
 
   /** Number of pending (not cancelled) events. */
   get size(): number {
     return this.heap.length;
   }
 
-  /** Schedule `fn(arg)` at absolute time `time`. */
-  push(time: Ns, fn: EventFn, arg?: unknown): EventHandle {
+  /** Schedule `fn(arg)` at absolute time `time`, on `domain`'s clock (a CPU's) or on none. */
+  push(time: Ns, fn: EventFn, arg?: unknown, domain: ClockDomain | null = null): EventHandle {
     const h = this.heap;
-    const e = new Entry(this, time, this.seq.n++, fn, arg, h.length);
+    const e = new Entry(time, this.nextSeq++, fn, arg, h.length, domain);
     h.push(e);
     this.siftUp(e, h.length - 1);
     return e;
@@ -120,26 +110,18 @@ export class EventQueue {
     return top === undefined ? undefined : top.time;
   }
 
-  /** Whether this queue's earliest event runs before `other`'s (false when this one is empty, true when only `other` is). */
-  runsBefore(other: EventQueue): boolean {
-    const a = this.heap[0];
-    if (a === undefined) return false;
-    const b = other.heap[0];
-    return b === undefined || before(a, b);
-  }
-
   /**
    * Remove and return the earliest pending event (its `time`, `fn` and `arg`),
    * or undefined when the queue is empty. The caller runs it.
    */
-  pop(): { readonly time: Ns; readonly fn: EventFn; readonly arg: unknown } | undefined {
+  pop(): PoppedEvent | undefined {
     const h = this.heap;
     const top = h[0];
     if (top === undefined) return undefined;
     top.index = -1;
     const last = h.pop() as Entry;
     if (last !== top) this.siftDown(last, 0);
-    return top as { time: Ns; fn: EventFn; arg: unknown };
+    return top as PoppedEvent;
   }
 
   /** Place `e` at slot `i` or above it. */

@@ -6,8 +6,8 @@
  */
 import type { Blocker, Cpu, Engine, ExecContext, InjectedRun, KGen, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
 import type { CostModel } from './costs';
-import { InvalidContextError } from './errors';
-import { cancelEvent, type EventFn, type EventQueue } from './event-queue';
+import { InvalidContextError, RunStopped } from './errors';
+import type { EventFn, PoppedEvent } from './event-queue';
 import { EventLoop } from './event-loop';
 import { current } from './requests';
 import type { CpuWindows } from './cpu-windows';
@@ -133,10 +133,10 @@ export abstract class Executor extends EventLoop implements Engine {
               this.reschedule(cpu);
               return;
             }
-            // Run ahead: with no event of any CPU due before the spend ends, nothing can interrupt it or
-            // act on what it does, so finish it now instead of through the queue (same result, fewer events).
+            // Run ahead: with no event due before the spend ends, nothing can interrupt it, so
+            // finish it now instead of through the queue (same result, far fewer events).
             const end = this.now + req;
-            const next = this.nextTime();
+            const next = this.queue.peekTime();
             if ((next === undefined || next > end) && end <= this.limit) {
               this.now = end;
               this.account(ctx, req);
@@ -162,7 +162,7 @@ export abstract class Executor extends EventLoop implements Engine {
       if (cpu !== prevRunning) {
         cpu.clock = this.now;
         this.running = prevRunning;
-        this.now = prevNow;
+        this.now = prevRunning !== null && prevRunning.clock > prevNow ? prevRunning.clock : prevNow;
       }
     }
   }
@@ -187,20 +187,20 @@ export abstract class Executor extends EventLoop implements Engine {
     } finally {
       cpu.clock = this.now;
       this.running = prevRunning;
-      this.now = prevNow;
+      this.now = prevRunning !== null && prevRunning.clock > prevNow ? prevRunning.clock : prevNow;
     }
   }
 
   /**
    * Charge `ns` of CPU time to the running context, as a plain call: the
-   * code costs `ns` and then goes on. Events of this CPU due inside the
-   * charged interval run at their exact time, nested on top of the charging
-   * context as interrupts nest on hardware: an interrupt's handler runs at
-   * once and its time stretches the charge. Events of other CPUs are theirs
-   * to run on their own clocks (see docs/engine.md, "Clocks"). A reschedule
-   * that comes due meanwhile takes effect at the context's next yield.
-   * Always returns true (the boolean is kept for code written when a charge
-   * could fail).
+   * code costs `ns` and then goes on. Every event due inside the charged
+   * interval runs at its time, in order, nested on the JS stack: one of this
+   * CPU (an interrupt raised here) on top of the charging context, as
+   * interrupts nest on hardware, its time stretching the charge; one of
+   * another CPU on that CPU's own clock (see docs/engine.md, "Clocks"). A
+   * reschedule that comes due meanwhile takes effect at the context's next
+   * yield. Always returns true (the boolean is kept for code written when a
+   * charge could fail).
    */
   charge(ns: number): boolean {
     const ctx = current.ctx;
@@ -220,28 +220,34 @@ export abstract class Executor extends EventLoop implements Engine {
       throw badSpend(ctx, ns);
     }
     if (!Number.isInteger(ns)) throw badSpend(ctx, ns);
-    const q = (ctx.cpu as Cpu).events;
-    const next = q.peekTime();
-    if (next === undefined || next > this.now + ns) {
-      this.now += ns;
+    if (this.stopped) throw new RunStopped();
+    const end = this.now + ns;
+    const next = this.queue.peekTime();
+    if (next === undefined || next > end) {
+      this.now = end;
       this.account(ctx, ns);
       return;
     }
-    this.chargeNested(ctx, q, ns);
+    this.chargeNested(ctx, ns);
   }
 
   /**
-   * A charge with events of its CPU due inside it: run the charge up to each
-   * event, run the event nested (an interrupt it raises is entered on top of
-   * `ctx`), and go on once `ctx` is the top of its CPU again — until `ns` of
-   * the charge have run with no event of the CPU left inside.
+   * A charge with events due inside it: run the charge up to each event, run
+   * the event nested (`runNested`), and go on once `ctx` is the top of its
+   * CPU again, until `ns` of the charge have run with no event left inside.
+   * (Nested work of another CPU may itself run past this charge's end, on its
+   * own clock: this CPU then finds its clock moved on when it returns, and
+   * its charge ends that much later — the one inexact case, docs/engine.md
+   * "Clocks".)
    */
-  private chargeNested(ctx: ExecContext, q: EventQueue, ns: number): void {
+  private chargeNested(ctx: ExecContext, ns: number): void {
     const cpu = ctx.cpu as Cpu;
+    const q = this.queue;
     let left = ns;
     ctx.charging++;
     try {
       for (;;) {
+        if (this.stopped) throw new RunStopped();
         const t = q.peekTime();
         if (cpu.top() === ctx) {
           if (t === undefined || t > this.now + left) break;
@@ -252,13 +258,10 @@ export abstract class Executor extends EventLoop implements Engine {
             left -= run;
           }
         } else if (t === undefined) {
+          // an interrupt above ctx spends through the queue: it must have an event to return to ctx on
           throw new Error(`engine: ${ctx.describe()} is charging under ${cpu.top()?.describe() ?? 'nothing'}, which has no event to finish on`);
         }
-        const e = q.pop() as { time: Ns; fn: EventFn; arg: unknown };
-        if (e.time > this.now) this.now = e.time; // the end of an interrupt's spend, above ctx
-        this.eventsRun++;
-        this.spinCheck();
-        e.fn(e.arg);
+        this.runNested(q.pop() as PoppedEvent, cpu);
       }
     } finally {
       ctx.charging--;
@@ -269,9 +272,45 @@ export abstract class Executor extends EventLoop implements Engine {
     }
   }
 
+  /**
+   * Run an event inside a charge on `cpu`: one of `cpu` at its time (the
+   * clock moves on to it); one of another CPU, or of none, on that clock,
+   * `cpu`'s restored afterwards.
+   */
+  private runNested(e: PoppedEvent, cpu: Cpu): void {
+    this.eventsRun++;
+    const d = e.domain;
+    // an event callback runs outside any context, as from the top of the loop
+    const ctx = current.ctx;
+    current.ctx = null;
+    if (d === cpu) {
+      if (e.time > this.now) this.now = e.time;
+      try {
+        this.spinCheck();
+        e.fn(e.arg);
+      } finally {
+        current.ctx = ctx;
+      }
+      return;
+    }
+    const prevNow = this.now;
+    cpu.clock = prevNow;
+    this.running = d;
+    this.now = d !== null && d.clock > e.time ? d.clock : e.time;
+    try {
+      this.spinCheck();
+      e.fn(e.arg);
+    } finally {
+      current.ctx = ctx;
+      if (d !== null) d.clock = this.now;
+      this.running = cpu;
+      this.now = cpu.clock > prevNow ? cpu.clock : prevNow; // nested work of that event may have run on this CPU too
+    }
+  }
+
   protected startSpend(ctx: ExecContext): void {
     ctx.spendStart = this.now;
-    ctx.spendEv = (ctx.cpu as Cpu).events.push(this.now + ctx.spendLeft, this.spendEnd, ctx);
+    ctx.spendEv = this.queue.push(this.now + ctx.spendLeft, this.spendEnd, ctx, ctx.cpu);
     ctx.spendLeft = 0;
   }
 
@@ -289,7 +328,7 @@ export abstract class Executor extends EventLoop implements Engine {
     if (ev === null) return;
     ctx.spendLeft += ev.time - this.now;
     this.account(ctx, this.now - ctx.spendStart);
-    cancelEvent(ev);
+    this.queue.cancel(ev);
     ctx.spendEv = null;
   }
 

@@ -28,7 +28,7 @@ export abstract class Interrupts extends SchedCore {
   raiseIrqWork(cpu: Cpu, w: IrqWork): void {
     cpu.pendingHardirqs.push(w);
     if (this.depth > 0) {
-      if (cpu.irqEv === null) cpu.irqEv = cpu.events.push(this.now, this.irqFn, cpu);
+      if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu, cpu);
       return;
     }
     if (this.inEvent) {
@@ -84,9 +84,14 @@ export abstract class Interrupts extends SchedCore {
     if (cpu.irqStack.length === 0) {
       const softirq = this.softirqLoopWork(cpu, w.name);
       if (this.depth > 0 || this.inEvent) {
-        cpu.events.push(this.now, () => {
-          if (cpu.irqStack.length === 0 && cpu.pendingSoftirqs.length > 0) this.enterIrq(cpu, 'softirq', softirq);
-        });
+        this.queue.push(
+          this.now,
+          () => {
+            if (cpu.irqStack.length === 0 && cpu.pendingSoftirqs.length > 0) this.enterIrq(cpu, 'softirq', softirq);
+          },
+          undefined,
+          cpu,
+        );
       } else this.withoutRunAhead(() => this.onCpuClock(cpu, () => this.enterIrq(cpu, 'softirq', softirq)));
     }
   }
@@ -106,9 +111,10 @@ export abstract class Interrupts extends SchedCore {
     if (this.stages !== null && idleExit > 0) this.stages.addNamed(ctx, 'idleExit', idleExit);
     cpu.irqStack.push(ctx);
     if (this.tracing) {
+      const prev = current.ctx; // the context it interrupts, when entered nested in a charge
       current.ctx = ctx;
       this.trace(kind === 'hardirq' ? 'irq_handler_entry' : 'softirq_entry', { name: w.name });
-      current.ctx = null;
+      current.ctx = prev;
     }
     this.resume(ctx);
   }
@@ -178,11 +184,11 @@ export abstract class Interrupts extends SchedCore {
       next.spinningOn = null;
       this.acquireSpinlock(next, l, next.spinIrqsave);
       const c = next.cpu as Cpu;
-      if (c.top() === next) c.events.push(this.now, () => this.resume(next));
+      if (c.top() === next) this.queue.push(this.now, () => this.resume(next), c);
     }
     const cpu = ctx.cpu as Cpu;
     if (ctx.irqsOff === 0 && cpu.pendingHardirqs.length > 0 && cpu.irqEv === null) {
-      cpu.irqEv = cpu.events.push(this.now, this.irqFn, cpu);
+      cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu, cpu);
     }
     if (ctx.kind === 'task' && ctx.atomic === 0 && cpu.needResched && (this.sched.preempt === 'full' || ctx.task?.migratePending === true)) this.kick(cpu);
   }

@@ -84,8 +84,8 @@ export class Simulator extends Affinity {
     this.rng = new Rng(opts.seed ?? 1);
     const n = opts.cpus ?? 1;
     if (!Number.isInteger(n) || n < 1 || n > 4096) throw new RangeError(`cpus must be 1..4096, got ${n}`);
-    this.cpus = Array.from({ length: n }, (_, i) => new Cpu(i, this, this.seq));
-    for (const c of this.cpus) this.queues.push(c.events);
+    this.cpus = Array.from({ length: n }, (_, i) => new Cpu(i, this));
+    this.domains.push(...this.cpus);
     this.sched = { ...defaultSchedParams, ...opts.sched };
     this.costTable = { ...defaultCosts, ...opts.costs };
     if (opts.stages === true) this.stages = new StageAccounting(() => this.now);
