@@ -113,8 +113,10 @@ export interface Engine {
   readonly costs: CostModel;
   /** True when trace records are collected. */
   readonly tracing: boolean;
-  /** Charge CPU time to the running context without a yield; false means yield it (see `charge`). */
+  /** Charge CPU time to the running context as a plain call (see `charge`); always true. */
   charge(ns: number): boolean;
+  /** spin_lock() from plain code: take `l` for `ctx` if it is free (false when another context holds it). */
+  tryAcquireSpinlock(ctx: ExecContext, l: SpinLockState, irqsave: boolean): boolean;
   /** try_to_wake_up(). */
   wakeUpTask(t: Task, reason: WakeReason): boolean;
   /** spin_unlock(): release, hand over, restore interrupts. */
@@ -126,14 +128,14 @@ export interface Engine {
 // ---- CPUs -------------------------------------------------------------------
 
 /**
- * Interrupt work: a handler run in hardirq or softirq context. `fn` is a
- * generator function, or a plain call that returns null when the handler
- * finished without yielding, else the generator that finishes it (the
- * `…Now` pattern).
+ * Interrupt work: a handler run in hardirq or softirq context. Handlers
+ * cannot sleep, so `fn` is a plain function that charges its costs and acts
+ * (returning nothing); a generator function (yielding spends only) is
+ * accepted too, for handlers written that way.
  */
 export interface IrqWork {
   readonly name: string;
-  readonly fn: () => KGen<unknown> | null;
+  readonly fn: () => KGen<unknown> | null | void;
   /**
    * CPU time the handler costs before `fn` is called, charged by the engine
    * exactly as `if (!charge(ns)) yield ns` at the top of the handler would
@@ -171,8 +173,8 @@ export class Cpu implements ClockDomain {
   /** @internal */ irqEv: EventHandle | null = null;
   /** @internal an event callback raised a hardirq here, entered once the callback returns */
   irqDeferred = false;
-  /** @internal the softirq loop on this CPU as a plain call (made once, not a closure per softirq run) */
-  softirqLoop: (() => KGen<unknown> | null) | null = null;
+  /** @internal the softirq loop on this CPU (made once, not a closure per softirq run) */
+  softirqLoop: (() => KGen<unknown> | null | void) | null = null;
   /** Hardirqs raised while interrupts were off or another hardirq ran. */
   readonly pendingHardirqs: IrqWork[] = [];
   /** Raised softirqs, run at irq_exit or local_bh_enable. */

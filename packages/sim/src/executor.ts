@@ -91,7 +91,7 @@ export abstract class Executor extends EventLoop implements Engine {
         const w = ctx.handler;
         ctx.handler = null;
         const g = w.fn();
-        if (g === null) {
+        if (g === null || g === undefined) {
           this.finishCtx(ctx, undefined);
           return;
         }
@@ -243,6 +243,7 @@ export abstract class Executor extends EventLoop implements Engine {
   private chargeNested(ctx: ExecContext, ns: number): void {
     const cpu = ctx.cpu as Cpu;
     const q = this.queue;
+    const limit = this.limit;
     let left = ns;
     ctx.charging++;
     try {
@@ -261,10 +262,17 @@ export abstract class Executor extends EventLoop implements Engine {
           // an interrupt above ctx spends through the queue: it must have an event to return to ctx on
           throw new Error(`engine: ${ctx.describe()} is charging under ${cpu.top()?.describe() ?? 'nothing'}, which has no event to finish on`);
         }
-        this.runNested(q.pop() as PoppedEvent, cpu);
+        const e = q.pop() as PoppedEvent;
+        // another CPU's spends may not run ahead past this charge's end (the rest of the charge is no event
+        // they could see): they go through the queue; this CPU's own nested work stretches the charge
+        const end = this.now + left;
+        this.limit = e.domain === cpu || cpu.top() !== ctx || end > limit ? limit : end;
+        this.runNested(e, cpu);
+        this.limit = limit;
       }
     } finally {
       ctx.charging--;
+      this.limit = limit;
     }
     if (left > 0) {
       this.now += left;
@@ -449,6 +457,13 @@ export abstract class Executor extends EventLoop implements Engine {
   }
 
   // ---- spinlocks --------------------------------------------------------------
+
+  /** spin_lock() from plain code (`runNoSleep`): take `l` if it is free. */
+  tryAcquireSpinlock(ctx: ExecContext, l: SpinLockState, irqsave: boolean): boolean {
+    if (l.holder !== null) return false;
+    this.acquireSpinlock(ctx, l, irqsave);
+    return true;
+  }
 
   protected acquireSpinlock(ctx: ExecContext, l: SpinLockState, irqsave: boolean): void {
     l.holder = ctx;

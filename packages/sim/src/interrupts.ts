@@ -7,7 +7,7 @@
 import { type Cpu, ExecContext, type IrqWork, type KGen, type SpinLockState } from './context';
 import { SchedCore } from './core-sched';
 import type { EventFn } from './event-queue';
-import { current } from './requests';
+import { current, runNoSleep } from './requests';
 
 /** Interrupt contexts: a layer of `Simulator`, not used on its own. */
 export abstract class Interrupts extends SchedCore {
@@ -121,24 +121,16 @@ export abstract class Interrupts extends SchedCore {
 
   /** The softirq loop on `cpu` as interrupt work named `name`, with the softirq entry cost. */
   private softirqLoopWork(cpu: Cpu, name: string): IrqWork {
-    return { name, fn: (cpu.softirqLoop ??= () => this.softirqLoopNow(cpu)), entryCost: this.costTable.softirq };
+    return { name, fn: (cpu.softirqLoop ??= () => this.doSoftirq(cpu)), entryCost: this.costTable.softirq };
   }
 
   // kernel/softirq.c: __do_softirq()
-  /** The softirq loop (after its entry cost) as a plain call: null when every pending softirq ran without yielding, else the generator that runs the rest. */
-  protected softirqLoopNow(cpu: Cpu): KGen<void> | null {
+  /** The softirq loop, after its entry cost: every pending softirq's handler, in the order raised (a generator handler runs to its end in place). */
+  protected doSoftirq(cpu: Cpu): void {
     for (let w = cpu.pendingSoftirqs.shift(); w !== undefined; w = cpu.pendingSoftirqs.shift()) {
       const g = w.fn();
-      if (g !== null) return this.softirqLoopFrom(cpu, g);
+      if (g !== null && g !== undefined) runNoSleep(g);
     }
-    return null;
-  }
-
-  /** The rest of softirqLoopNow: finish `g`, then the pending softirqs (softirqLoopNow again). */
-  private *softirqLoopFrom(cpu: Cpu, g: KGen<unknown>): KGen<void> {
-    yield* g;
-    const rest = this.softirqLoopNow(cpu);
-    if (rest !== null) yield* rest;
   }
 
   /** irq_exit(): next pending hardirq, else softirqs, else back to what was interrupted. */

@@ -9,7 +9,7 @@
  * JavaScript stack shows the call chain.
  * @module
  */
-import type { Cpu, Engine, ExecContext, SchedRequest, SleepRequest, Task } from './context';
+import type { Cpu, Engine, ExecContext, KGen, SchedRequest, SleepRequest, Task } from './context';
 import { InvalidContextError } from './errors';
 import type { Ns } from './time';
 
@@ -78,12 +78,42 @@ function jsFrames(): string[] {
 }
 
 /**
- * Burn `ns` of CPU time without a yield when nothing can interrupt it; false
- * means "do `yield ns` instead". Hot paths write `if (!charge(ns)) yield ns;`.
+ * Burn `ns` of CPU time in the running context, as a plain call: the code
+ * costs `ns`, then goes on. Interrupts due meanwhile run nested on top of it
+ * at their exact time (docs/engine.md). Kernel code that cannot sleep is a
+ * plain function that charges its costs and acts; user-mode time is a
+ * `yield ns` (user mode is preemptible anywhere). Always true.
  */
 export function charge(ns: number): boolean {
   const s = current.sim;
-  return s !== null && s.charge(ns);
+  if (s === null) throw new InvalidContextError('charge() outside simulated code', [`charge(${ns})`]);
+  return s.charge(ns);
+}
+
+/**
+ * Run generator code that must not sleep here to its end from a plain
+ * function, and return its result: a kernel function that may sleep only in
+ * some calls (without IOCB_NOWAIT, or when it must convert unwritten
+ * extents), called where it does not (io_uring's non-blocking issue, an
+ * interrupt completing a dio inline). Its spends are charged in place
+ * (`charge`), `condResched` is a no-op, an uncontended spinlock is taken; any
+ * request that would sleep or wait throws `InvalidContextError` naming it.
+ */
+export function runNoSleep<R>(g: KGen<R>): R {
+  const s = current.sim;
+  if (s === null) throw new Error('not inside simulated code');
+  for (let r = g.next(); ; r = g.next()) {
+    if (r.done === true) return r.value;
+    const req = r.value;
+    if (typeof req === 'number') {
+      s.charge(req);
+      continue;
+    }
+    if (req.op === 'cond_resched') continue;
+    if (req.op === 'spin_lock' && s.tryAcquireSpinlock(currentCtx(), req.l, req.irqsave)) continue;
+    const c = currentCtx();
+    throw new InvalidContextError(`BUG: '${req.op}' would sleep or wait in code run with runNoSleep()`, [c.describe(), ...jsFrames()]);
+  }
 }
 
 /** Burn `ns` of CPU time in the current context. `yield spend(n)` ≡ `yield n`. */
