@@ -16,7 +16,10 @@
  * I/Os, under 256 MB. `--ios 100000 --trace-runtime 50ms` is a CI-size run;
  * `--memory-only` skips the throughput part, `--only io_uring,trace` picks runs.
  *
- * Run: pnpm --filter @dio/cli bench [-- --ios N] [--trace-runtime T] [--memory-only] [--only a,b]
+ * First, this design against the previous one side by side (./ab.ts;
+ * `--against <git ref>` picks another, `--no-ab` skips it).
+ *
+ * Run: pnpm --filter @dio/cli bench [-- --ios N] [--trace-runtime T] [--memory-only] [--only a,b] [--against REF] [--no-ab]
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -24,6 +27,7 @@ import { runInNewContext } from 'node:vm';
 import { LINUX_6_5, parseFioArgs, runJobs } from '@dio/fio';
 import { Simulator } from '@dio/sim';
 import { seriesJobArgs } from '../src/compare';
+import { abAgainst, PREVIOUS_DESIGN } from './ab';
 import { memoryChild, memoryRuns } from './memory';
 
 interface Rate {
@@ -127,6 +131,7 @@ else await throughput();
 
 /** Simulated I/Os per second per engine against the bare engine, memory after runs of growing length, then the per-engine memory runs. */
 async function throughput(): Promise<void> {
+  if (!process.argv.includes('--no-ab')) abAgainst(arg('--against') ?? PREVIOUS_DESIGN);
   const ENGINES: readonly Engine[] = ['io_uring', 'libaio', 'psync'];
   for (const e of ENGINES) await stack([], '20ms', e); // warm up
   bareEngine(500_000);
