@@ -254,7 +254,7 @@ export class DioFs {
   *transaction(ino: FsInode, change: () => void): KGen<void> {
     yield downWrite(ino.ilock); // xfs_ilock(ip, XFS_ILOCK_EXCL)
     try {
-      if (!charge(this.sim.costs.fsMetadataUpdate)) yield this.sim.costs.fsMetadataUpdate;
+      charge(this.sim.costs.fsMetadataUpdate);
       change();
       this.journal.commit(ino);
     } finally {
