@@ -90,7 +90,7 @@ export class Kioctx {
 /** io_setup(nr_events): a new context, or -EINVAL (0, overflow) / -EAGAIN (over aio-max-nr). Run inside a task. */
 export function* ioSetup(nrEvents: number, files: FdTable): KGen<Kioctx | number> {
   const sim = currentSim();
-  if (!charge(sim.costs.syscall)) yield sim.costs.syscall;
+  charge(sim.costs.syscall);
   if (!Number.isInteger(nrEvents) || nrEvents <= 0) return -EINVAL;
   if (aioRingEvents(nrEvents, sim.cpus.length) < 0) return -EINVAL;
   const used = aioNr.get(sim) ?? 0;

@@ -86,7 +86,7 @@ function* aioFsync(ctx: Kioctx, file: File, cb: AioIocb, obj: number): KGen<numb
     const r = yield* file.fOp.fsync(file, 0, Number.MAX_SAFE_INTEGER, datasync); // vfs_fsync()
     yield* aioComplete(ctx, cb.data, obj, r);
   });
-  if (!charge(sim.costs.queueWork)) yield sim.costs.queueWork;
+  charge(sim.costs.queueWork);
   queueWork(systemWorkqueue(sim), work);
   return 0;
 }
@@ -99,7 +99,7 @@ function* submitOne(ctx: Kioctx, cb: AioIocb): KGen<number> {
   if (ctx.reqsAvailable <= 0) return -EAGAIN; // aio_get_req()
   const file = ctx.files.get(cb.fildes);
   if (file === undefined) return -EBADF;
-  if (!charge(ctx.sim.costs.aioSubmit)) yield ctx.sim.costs.aioSubmit;
+  charge(ctx.sim.costs.aioSubmit);
   const obj = ctx.obj();
   // The request holds its slot until its event is reaped; on error it gives it back (put_reqs_available).
   ctx.inflight++;

@@ -44,12 +44,6 @@ export interface BlockDevice {
    * the request (or adds it to the task's plug).
    */
   submitBio(bio: Bio): KGen<void>;
-  /**
-   * Optional plain-call form of {@link submitBio}: null when the bio was
-   * submitted without yielding, else the generator that finishes the submit.
-   * Callers use {@link submitBioNow}, which falls back to `submitBio`.
-   */
-  submitBioNow?(bio: Bio): KGen<void> | null;
   /** include/linux/blkdev.h: bdev_fua() — the device honours REQ_FUA natively. */
   bdevFua(): boolean;
   /** include/linux/blkdev.h: bdev_write_cache() — the device has a volatile write cache. */
@@ -76,14 +70,6 @@ export function* submitBio(bio: Bio): KGen<void> {
   const bdev = bio.biBdev;
   if (bdev === undefined) throw new NoDeviceError(`submit_bio: bio at sector ${bio.biSector} has no biBdev`);
   yield* bdev.submitBio(bio);
-}
-
-/**
- * `bdev.submitBio(bio)` as a plain call where the device offers one: null
- * when the bio was submitted without yielding, else the generator to run.
- */
-export function submitBioNow(bdev: BlockDevice, bio: Bio): KGen<void> | null {
-  return bdev.submitBioNow !== undefined ? bdev.submitBioNow(bio) : bdev.submitBio(bio);
 }
 
 // block/bio.c: submit_bio_wait()

@@ -45,8 +45,8 @@ export {
   type BlkQc,
   type SplitLimits,
 } from './bio';
-export { BLK_POLL_ONESHOT, NoDeviceError, submitBio, submitBioNow, submitBioWait, type BlockDevice, type QueueLimits } from './blkdev';
-export { BlkPlug, BLK_MAX_REQUEST_COUNT, blkStartPlug, blkFinishPlug, blkFinishPlugNow, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';
+export { BLK_POLL_ONESHOT, NoDeviceError, submitBio, submitBioWait, type BlockDevice, type QueueLimits } from './blkdev';
+export { BlkPlug, BLK_MAX_REQUEST_COUNT, blkStartPlug, blkFinishPlug, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';
 export { Badblocks, BadblocksParseError, type BadblocksHit } from './badblocks';
 export { MemoryMedia, FileMedia, type Media } from './media';
 export { WriteCache, type PowerCutReport } from './write-cache';

@@ -6,9 +6,9 @@
  * completed through a {@link CompletionPath} in the context `irqmode` says.
  * @module
  */
-import { charge, currentCtx, type Cpu, type EventHandle, type KGen, type Rng, type Simulator } from '@dio/sim';
+import { charge, currentCtx, runNoSleep, type Cpu, type EventHandle, type KGen, type Rng, type Simulator } from '@dio/sim';
 import { Badblocks } from './badblocks';
-import { bioEndioNow, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
+import { bioEndio, bioEndioNow, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
 import type { BlockDevice, QueueLimits } from './blkdev';
 import { CompletionPath, type CompletionStats } from './completion';
 import { blkFillRwbs, REQ_NOWAIT, REQ_POLLED, REQ_PREFLUSH } from './flags';
@@ -16,7 +16,7 @@ import { FileMedia, MemoryMedia, type Media } from './media';
 import { NullHandler } from './null-handle';
 import { bioSplitPlan, blkFlushPolicy, submitBioChecks } from './null-submit';
 import { resolveOptions, type NullBlkConfig, type NullBlkOptions } from './options';
-import { blkAddRqToPlugNow, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';
+import { blkAddRqToPlug, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';
 import type { BlkRequest, Hctx, RqStep } from './request';
 import { DeviceService } from './service';
 import { BLK_STS_IOERR, BLK_STS_OK, blkStatusToErrno, type BlkStatus } from './status';
@@ -52,8 +52,8 @@ class NullRequest implements BlkRequest, PluggedRequest {
   svcNext: BlkRequest | null = null;
 
   constructor(
-    /** The device's issueNow (one function per device). */
-    private readonly issue: (rq: BlkRequest) => KGen<void> | null,
+    /** The device's issue (one function per device). */
+    private readonly issue: (rq: BlkRequest) => void,
     readonly id: number,
     readonly bio: Bio,
     readonly opf: number,
@@ -66,8 +66,8 @@ class NullRequest implements BlkRequest, PluggedRequest {
     public sectors: number,
   ) {}
 
-  dispatch(): KGen<void> | null {
-    return this.issue(this);
+  dispatch(): void {
+    this.issue(this);
   }
 }
 
@@ -98,7 +98,7 @@ export class NullBlk implements BlockDevice {
   private readonly completion: CompletionPath;
   private nextId = 1;
   private powered = true;
-  private readonly issueFn = (rq: BlkRequest): KGen<void> | null => this.issueNow(rq);
+  private readonly issueFn = (rq: BlkRequest): void => this.issue(rq);
 
   /**
    * @param sim the simulator whose clock, CPUs and RNG the device uses
@@ -178,81 +178,49 @@ export class NullBlk implements BlockDevice {
    * add it to the task's plug.
    */
   *submitBio(bio: Bio): KGen<void> {
-    const g = this.submitBioNow(bio);
-    if (g !== null) yield* g;
-  }
-
-  /**
-   * {@link submitBio} as a plain call: null when the bio was submitted without
-   * yielding (the common case), else the generator that finishes the submit
-   * from where it had to yield.
-   */
-  submitBioNow(bio: Bio): KGen<void> | null {
     const sim = this.sim;
     this.counters.bios++;
     if (sim.tracing) sim.trace('block_bio_queue', this.traceArgs(bio, bio.biOpf));
     const chk = submitBioChecks(bio, this.config, this.sectors);
     if (chk.endNow !== null || !this.powered) {
       bio.biStatus = chk.endNow ?? BLK_STS_IOERR; // powered off
-      return bioEndioNow(bio);
+      yield* bioEndio(bio);
+      return;
     }
     let opf = chk.opf;
     const split = bioSplitPlan(bio, opf, this.limits);
     if (split.verdict === 'again') {
       this.counters.again++;
-      return bioWouldblockError(bio);
+      yield* bioWouldblockError(bio);
+      return;
     }
-    if (split.verdict !== 'split') return this.submitRqNow(bio, opf);
+    if (split.verdict !== 'split') {
+      yield* this.submitRq(bio, opf);
+      return;
+    }
     const pieces = bioSplitToLimits(bio, split.limits);
     if (pieces.length > 1) opf &= ~REQ_POLLED;
-    return this.submitPieces(pieces, opf);
-  }
-
-  private *submitPieces(pieces: readonly Bio[], opf: number): KGen<void> {
-    for (let i = 0; i < pieces.length; i++) {
-      const g = this.submitRqNow(pieces[i] as Bio, i === 0 ? opf : opf & ~REQ_PREFLUSH);
-      if (g !== null) yield* g;
-    }
+    for (let i = 0; i < pieces.length; i++) yield* this.submitRq(pieces[i] as Bio, i === 0 ? opf : opf & ~REQ_PREFLUSH);
   }
 
   // block/blk-mq.c: blk_mq_submit_bio() for one request
-  /** Plain-call form: null when the request was started or plugged without yielding, else the generator that finishes it. */
-  private submitRqNow(bio: Bio, opf: number): KGen<void> | null {
-    const cost = this.sim.costs.blkSubmit;
-    if (!charge(cost)) return this.submitRqAfter(cost, bio, opf);
-    return this.submitRqCharged(bio, opf);
-  }
-
-  private *submitRqAfter(cost: number, bio: Bio, opf: number): KGen<void> {
-    yield cost;
-    const g = this.submitRqCharged(bio, opf);
-    if (g !== null) yield* g;
-  }
-
-  /** blk_mq_submit_bio() after its CPU cost: take a tag, then start or plug the request. */
-  private submitRqCharged(bio: Bio, opf: number): KGen<void> | null {
+  /** Take a tag (sleeping for one unless REQ_NOWAIT), build the request, then start it or add it to the plug. */
+  private *submitRq(bio: Bio, opf: number): KGen<void> {
+    charge(this.sim.costs.blkSubmit);
     const cpu = currentCtx().cpu as Cpu;
     const polled = (opf & REQ_POLLED) !== 0;
     const hctx = this.mapQueue(cpu, polled);
-    const tag = hctx.tags.tryGet();
-    if (tag !== null) return this.submitRqTagged(bio, opf, hctx, tag, cpu, polled);
-    if ((opf & REQ_NOWAIT) !== 0) {
-      this.counters.again++;
-      return bioWouldblockError(bio);
+    let tag = hctx.tags.tryGet();
+    if (tag === null) {
+      if ((opf & REQ_NOWAIT) !== 0) {
+        this.counters.again++;
+        yield* bioWouldblockError(bio);
+        return;
+      }
+      const plug = currentPlug(); // io_schedule() flushes the plug before sleeping
+      if (plug !== undefined) blkFlushPlug(plug);
+      tag = yield* hctx.tags.get();
     }
-    return this.submitRqWaitTag(bio, opf, hctx, cpu, polled);
-  }
-
-  private *submitRqWaitTag(bio: Bio, opf: number, hctx: Hctx, cpu: Cpu, polled: boolean): KGen<void> {
-    const plug = currentPlug(); // io_schedule() flushes the plug before sleeping
-    if (plug !== undefined) yield* blkFlushPlug(plug);
-    const tag = yield* hctx.tags.get();
-    const g = this.submitRqTagged(bio, opf, hctx, tag, cpu, polled);
-    if (g !== null) yield* g;
-  }
-
-  /** blk_mq_submit_bio() with a tag: build the request and start it, or add it to the plug. */
-  private submitRqTagged(bio: Bio, opf: number, hctx: Hctx, tag: number, cpu: Cpu, polled: boolean): KGen<void> | null {
     const plan = blkFlushPolicy(opf, bio.biSize, this.config);
     const rq = new NullRequest(this.issueFn, this.nextId++, bio, opf, hctx, tag, cpu, polled, plan.steps, plan.writeThrough, bioSectors(bio));
     bio.biCookie = polled ? hctx.index : -1;
@@ -261,29 +229,23 @@ export class NullBlk implements BlockDevice {
     const c = this.counters;
     if (++c.inFlight > c.maxInFlight) c.maxInFlight = c.inFlight;
     const plug = currentPlug();
-    if (plug !== undefined && plan.dataOnly) {
-      return blkAddRqToPlugNow(plug, rq) ? blkFlushPlug(plug) : null;
-    }
-    return this.issueNow(rq);
+    if (plug !== undefined && plan.dataOnly) blkAddRqToPlug(plug, rq);
+    else this.issue(rq);
   }
 
   // block/blk-mq.c: blk_mq_start_request() + null_blk's null_queue_rq()
-  /** Synchronous unless irqmode=0 completes the request inline: then returns the generator that does. */
-  private issueNow(rq: BlkRequest): KGen<void> | null {
+  /** ->queue_rq: a plain call (it cannot sleep); with irqmode=0 it completes the request inline. */
+  private issue(rq: BlkRequest): void {
     if (this.sim.tracing) this.sim.trace('block_rq_issue', this.traceArgs(rq.bio, rq.opf));
-    if (!this.powered) return null;
+    if (!this.powered) return;
     if (this.config.irqmode !== 'none') {
       this.service.start(rq);
-      return null;
+      return;
     }
     this.service.runInline(rq); // irqmode=0: end_cmd() inside ->queue_rq
-    return this.completeInline(rq);
-  }
-
-  private *completeInline(rq: BlkRequest): KGen<void> {
-    if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
+    charge(this.sim.costs.blkComplete);
     const g = this.endRequestNow(rq);
-    if (g !== null) yield* g;
+    if (g !== null) runNoSleep(g);
   }
 
   // block/blk-mq.c: blk_mq_end_request()

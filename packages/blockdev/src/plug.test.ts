@@ -16,9 +16,9 @@ describe('plugging', () => {
       const plug = blkStartPlug();
       const inner = blkStartPlug(); // nested: a no-op
       for (let i = 0; i < 4; i++) yield* dev.submitBio(bioAlloc(dev, REQ_OP_WRITE, { sector: i * 8, size: 4096 }));
-      yield* blkFinishPlug(inner);
+      blkFinishPlug(inner);
       issuedInside = events(sim.tracer.records, 'block_rq_issue').length;
-      yield* blkFinishPlug(plug);
+      blkFinishPlug(plug);
     });
     sim.run();
     expect(issuedInside).toBe(0);
@@ -35,7 +35,7 @@ describe('plugging', () => {
       const plug = blkStartPlug();
       for (let i = 0; i < BLK_MAX_REQUEST_COUNT + 3; i++) yield* dev.submitBio(bioAlloc(dev, REQ_OP_WRITE, { sector: i * 8, size: 512 }));
       issuedBeforeFinish = events(sim.tracer.records, 'block_rq_issue').length;
-      yield* blkFinishPlug(plug);
+      blkFinishPlug(plug);
     });
     sim.run();
     expect(issuedBeforeFinish).toBe(BLK_MAX_REQUEST_COUNT);
@@ -48,7 +48,7 @@ describe('plugging', () => {
     sim.spawn('plugger', function* () {
       const plug = blkStartPlug();
       for (let i = 0; i < 6; i++) yield* dev.submitBio(bioAlloc(dev, REQ_OP_WRITE, { sector: i * 8, size: 512 }));
-      yield* blkFinishPlug(plug);
+      blkFinishPlug(plug);
     });
     const r = sim.run();
     expect(r.hung).toEqual([]);

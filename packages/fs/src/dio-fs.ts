@@ -131,12 +131,18 @@ export class DioFs {
    * IOMAP_NOWAIT when allocation would be needed, -ENOSPC).
    */
   *iomapBegin(ino: FsInode, pos: number, length: number, flags: number): KGen<Iomap | number> {
-    const m0 = this.iomapBeginNow(ino, pos, length, flags);
-    if (m0 !== null) return m0;
     const bs = this.blockSize;
     const fb = Math.floor(pos / bs);
     const l = ino.extents.lookup(fb);
     const span = Math.min(l.len * bs - (pos - fb * bs), length);
+    const write = (flags & IOMAP_WRITE) !== 0;
+    if (l.kind === 'extent' && !(write && l.ext.shared)) {
+      const addr = (l.ext.diskBlock + (fb - l.ext.fileBlock)) * bs + (pos - fb * bs);
+      const type = l.ext.state === 'written' ? IOMAP_MAPPED : IOMAP_UNWRITTEN;
+      return { addr, offset: pos, length: span, type, flags: write ? this.dirtyFlag(ino, pos, span) : 0, bdev: this.bdev };
+    }
+    if (!write) return { addr: IOMAP_NULL_ADDR, offset: pos, length: span, type: IOMAP_HOLE, flags: 0, bdev: this.bdev };
+    if (flags & IOMAP_NOWAIT) return -EAGAIN;
     // Allocation is a transaction under the ILOCK: task context only.
     const nblocks = Math.ceil((pos + span) / bs) - fb;
     const shared = l.kind === 'extent';
@@ -167,29 +173,6 @@ export class DioFs {
     const len = Math.min(span, m.len * bs - (pos - fb * bs));
     const addr = (m.ext.diskBlock + (fb - m.ext.fileBlock)) * bs + (pos - fb * bs);
     return { addr, offset: pos, length: len, type: IOMAP_UNWRITTEN, flags: IOMAP_F_NEW | this.dirtyFlag(ino, pos, len), bdev: this.bdev };
-  }
-
-  /**
-   * The part of {@link iomapBegin} that needs no transaction (an existing
-   * mapping, a read of a hole, or -EAGAIN under IOMAP_NOWAIT), as a plain
-   * call; null — having changed nothing — when blocks must be allocated,
-   * which only the generator does. Callers write
-   * `fs.iomapBeginNow(…) ?? (yield* fs.iomapBegin(…))`.
-   */
-  iomapBeginNow(ino: FsInode, pos: number, length: number, flags: number): Iomap | number | null {
-    const bs = this.blockSize;
-    const fb = Math.floor(pos / bs);
-    const l = ino.extents.lookup(fb);
-    const span = Math.min(l.len * bs - (pos - fb * bs), length);
-    const write = (flags & IOMAP_WRITE) !== 0;
-    if (l.kind === 'extent' && !(write && l.ext.shared)) {
-      const addr = (l.ext.diskBlock + (fb - l.ext.fileBlock)) * bs + (pos - fb * bs);
-      const type = l.ext.state === 'written' ? IOMAP_MAPPED : IOMAP_UNWRITTEN;
-      return { addr, offset: pos, length: span, type, flags: write ? this.dirtyFlag(ino, pos, span) : 0, bdev: this.bdev };
-    }
-    if (!write) return { addr: IOMAP_NULL_ADDR, offset: pos, length: span, type: IOMAP_HOLE, flags: 0, bdev: this.bdev };
-    if (flags & IOMAP_NOWAIT) return -EAGAIN;
-    return null;
   }
 
   // fs/xfs/xfs_iomap.c: xfs_bmbt_to_iomap() (pinned inode) + xfs_direct_write_iomap_begin() (writes spanning EOF)
@@ -271,7 +254,7 @@ export class DioFs {
   *transaction(ino: FsInode, change: () => void): KGen<void> {
     yield downWrite(ino.ilock); // xfs_ilock(ip, XFS_ILOCK_EXCL)
     try {
-      if (!charge(this.sim.costs.fsMetadataUpdate)) yield this.sim.costs.fsMetadataUpdate;
+      charge(this.sim.costs.fsMetadataUpdate);
       change();
       this.journal.commit(ino);
     } finally {

@@ -8,7 +8,7 @@ import { charge, currentSim, currentTask, type KGen } from '@dio/sim';
 import { overflowFlush } from './cqe';
 import { FEATURES, IoRingCtx, type IoUringKernel, ioUringSetupParams } from './ctx';
 import { startSqThread } from './sqpoll';
-import { submitSqesNow } from './submit';
+import { submitSqes } from './submit';
 import { runLocalWorkNow } from './tw';
 import { IORING_ENTER_GETEVENTS, IORING_ENTER_SQ_WAKEUP, IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_SQ_AFF, IORING_SETUP_DEFER_TASKRUN, type Iovec, type IoUringParams } from './uapi';
 import { cqringWaitNow, iopollCheck } from './wait';
@@ -29,7 +29,7 @@ export interface IoUringEnv {
 export function* ioUringSetup(entries: number, params: IoUringParams, env: IoUringEnv): KGen<IoRingCtx | number> {
   const sim = currentSim();
   const task = currentTask();
-  if (!charge(sim.costs.syscall)) yield sim.costs.syscall;
+  charge(sim.costs.syscall);
   const p = ioUringSetupParams(entries, params);
   if (typeof p === 'number') return p;
   // io_sq_offload_create(): SQ_AFF pins the SQPOLL thread to sq_thread_cpu; otherwise it may run anywhere
@@ -64,8 +64,7 @@ export function* ioUringEnter(ctx: IoRingCtx, toSubmit: number, minComplete: num
     if (flags & IORING_ENTER_SQ_WAKEUP) ctx.sqWakeup.wakeUpAll();
     ret = toSubmit;
   } else if (toSubmit > 0) {
-    const r = submitSqesNow(ctx, toSubmit);
-    ret = typeof r === 'number' ? r : yield* r;
+    ret = yield* submitSqes(ctx, toSubmit);
     if (ret !== toSubmit) return ret;
     if (flags & IORING_ENTER_GETEVENTS && ctx.deferTaskrun && !ctx.iopoll) {
       const w = runLocalWorkNow(ctx);

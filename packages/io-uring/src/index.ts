@@ -12,7 +12,7 @@ export { IoRingCtx, TwList, ioUringSetupParams, FEATURES, type IoUringKernel, ty
 export { IoKiocb } from './req';
 export { ioUringSetup, ioUringEnter, registerFiles, registerBuffers, ioUringRelease, type IoUringEnv } from './enter';
 export { ioCompleteRw, ioCompleteRwIopoll, ioReqRwComplete, IOU_OK, IOU_ISSUE_SKIP_COMPLETE } from './rw';
-export { submitSqes, submitSqesNow, issueSqe } from './submit';
+export { submitSqes, issueSqe } from './submit';
 export { cqringWait, cqringWaitNow, iopollCheck } from './wait';
 export { postCqe, overflowFlush, flushCompletions } from './cqe';
 export { reqTaskWorkAdd, runLocalWork, runLocalWorkNow, tctxTaskWork } from './tw';

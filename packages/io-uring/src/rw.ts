@@ -123,12 +123,6 @@ function rwInitFile(req: IoKiocb, mode: number): number {
 // io_uring/rw.c: io_read() / io_write()
 /** Issue a read or write. Returns IOU_OK, IOU_ISSUE_SKIP_COMPLETE, -EAGAIN (punt to io-wq) or another negative errno. */
 export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<number> {
-  const r = ioRwNow(req, isWrite, nonblock);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** {@link ioRw} as a plain call: the result, or the generator that continues where it must yield and returns it. */
-export function ioRwNow(req: IoKiocb, isWrite: boolean, nonblock: boolean): number | KGen<number> {
   if (req.iter === null) {
     const it = importIter(req);
     if (typeof it === 'number') return it;
@@ -154,33 +148,20 @@ export function ioRwNow(req: IoKiocb, isWrite: boolean, nonblock: boolean): numb
   if (k.kiPos < 0) return -EINVAL; // rw_verify_area()
   req.flags |= REQ_F_ISREG;
   const fop = file.fOp;
-  if (!isWrite) return ioRwAfter(fop.readIter(k, iter), req, isWrite, nonblock, iter, start);
-  k.kiFlags |= IOCB_WRITE;
-  // 6.6-rc1 (099ada2c8726): non-polled writes accept completions handed back to the task
-  if (req.ctx.issuer.setsCallerComp && !(k.kiFlags & IOCB_HIPRI)) k.kiFlags |= IOCB_DIO_CALLER_COMP;
-  const ret = fop.writeIterNow !== undefined ? fop.writeIterNow(k, iter) : fop.writeIter(k, iter);
-  if (typeof ret !== 'number') return ioRwAfter(ret, req, isWrite, nonblock, iter, start);
-  return ioRwResult(req, isWrite, nonblock, iter, start, ret);
-}
-
-function* ioRwAfter(g: KGen<number>, req: IoKiocb, isWrite: boolean, nonblock: boolean, iter: IovIter, start: number): KGen<number> {
-  const ret = yield* g;
-  const r = ioRwResult(req, isWrite, nonblock, iter, start, ret);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** io_read() / io_write() after ->read_iter / ->write_iter returned `ret`. */
-function ioRwResult(req: IoKiocb, isWrite: boolean, nonblock: boolean, iter: IovIter, start: number, ret: number): number | KGen<number> {
-  const k = req.kiocb as Kiocb;
+  let ret: number;
+  if (!isWrite) ret = yield* fop.readIter(k, iter);
+  else {
+    k.kiFlags |= IOCB_WRITE;
+    // 6.6-rc1 (099ada2c8726): non-polled writes accept completions handed back to the task
+    if (req.ctx.issuer.setsCallerComp && !(k.kiFlags & IOCB_HIPRI)) k.kiFlags |= IOCB_DIO_CALLER_COMP;
+    ret = yield* fop.writeIter(k, iter);
+  }
   if (req.flags & REQ_F_REISSUE) {
     req.flags &= ~REQ_F_REISSUE;
     ret = -EAGAIN;
   }
   if (ret === -EOPNOTSUPP && k.kiFlags & IOCB_NOWAIT) ret = -EAGAIN;
-  if (ret === -EAGAIN && req.flags & REQ_F_NOWAIT) {
-    const d = kiocbDone(req, ret);
-    return d === RW_DONE ? kiocbRwDone(req, ret) : d;
-  }
+  if (ret === -EAGAIN && req.flags & REQ_F_NOWAIT) return yield* kiocbDone(req, ret);
   if (!nonblock || ret !== -EAGAIN) {
     if (ret === -EAGAIN && req.ctx.iopoll) return punt(req, iter, start);
     if (ret !== req.cqe.res && ret >= 0 && isWrite) {
@@ -189,8 +170,7 @@ function ioRwResult(req: IoKiocb, isWrite: boolean, nonblock: boolean, iter: Iov
       if (req.ctx.sim.tracing) req.ctx.sim.trace('io_uring_short_write', { req: req.id, wanted: req.cqe.res, got: ret });
       return -EAGAIN;
     }
-    const d = kiocbDone(req, ret);
-    return d === RW_DONE ? kiocbRwDone(req, ret) : d;
+    return yield* kiocbDone(req, ret);
   }
   return punt(req, iter, start);
 }
@@ -232,16 +212,9 @@ function completeRwCommon(req: IoKiocb, res: number): boolean {
   return false;
 }
 
-/** kiocbDone()'s answer when io_rw_done() must run ki_complete (a generator) before it can finish. */
-const RW_DONE = 1;
-
 // io_uring/rw.c: kiocb_done()
-/**
- * Synchronous: returns the issue result, or RW_DONE when the request
- * completes through ki_complete (io_rw_done), which may yield — the caller
- * then runs `yield* kiocbRwDone(req, ret)` instead.
- */
-function kiocbDone(req: IoKiocb, ret: number): number {
+/** Finish the issue: complete inline (IOU_OK), through ki_complete (io_rw_done), or later; a reissue goes back to -EAGAIN. */
+function* kiocbDone(req: IoKiocb, ret: number): KGen<number> {
   const k = req.kiocb as Kiocb;
   const finalRet = fixupRwRes(req, ret);
   if (ret >= 0 && req.flags & REQ_F_CUR_POS && req.file) req.file.fPos = k.kiPos;
@@ -251,19 +224,10 @@ function kiocbDone(req: IoKiocb, ret: number): number {
       req.ctx.stats.inlineCompletions++;
       return IOU_OK;
     }
-  } else if (ret !== -EIOCBQUEUED) return RW_DONE;
-  return kiocbDoneTail(req);
-}
-
-/** kiocb_done() from io_rw_done() on: complete through ki_complete, then finish. */
-function* kiocbRwDone(req: IoKiocb, ret: number): KGen<number> {
-  const k = req.kiocb as Kiocb;
-  yield* (k.kiComplete as NonNullable<Kiocb['kiComplete']>)(k, ret);
-  return kiocbDoneTail(req);
-}
-
-/** The end of kiocb_done(): a reissue goes back to -EAGAIN, anything else completes later. */
-function kiocbDoneTail(req: IoKiocb): number {
+  } else if (ret !== -EIOCBQUEUED) {
+    // io_rw_done()
+    yield* (k.kiComplete as NonNullable<Kiocb['kiComplete']>)(k, ret);
+  }
   if (req.flags & REQ_F_REISSUE) {
     req.flags &= ~REQ_F_REISSUE;
     req.iter?.revert(req.iter.offset);

@@ -5,12 +5,12 @@
  */
 import { EAGAIN, EBADF, EFAULT, EINVAL } from '@dio/kiocb';
 import { charge, currentTask, type KGen } from '@dio/sim';
-import { flushCompletions, flushCompletionsNow } from './cqe';
+import { flushCompletions } from './cqe';
 import type { IoRingCtx } from './ctx';
 import { IoWq } from './iowq';
 import { fsyncPrep, ioFallocate, ioFsync } from './ops';
 import { IoKiocb, REQ_F_FIXED_FILE, REQ_F_FORCE_ASYNC, REQ_F_NOWAIT } from './req';
-import { IOU_ISSUE_SKIP_COMPLETE, IOU_OK, ioRwNow } from './rw';
+import { IOU_ISSUE_SKIP_COMPLETE, IOU_OK, ioRw } from './rw';
 import {
   IORING_OP_FALLOCATE,
   IORING_OP_FSYNC,
@@ -75,37 +75,20 @@ function assignFile(req: IoKiocb): boolean {
 }
 
 // io_uring/io_uring.c: io_issue_sqe()
-/** Run the opcode. `nonblock` = IO_URING_F_NONBLOCK (inline issue). */
+/** Run the opcode. `nonblock` = IO_URING_F_NONBLOCK (inline issue: the opcode never sleeps then). */
 export function* issueSqe(req: IoKiocb, nonblock: boolean): KGen<number> {
-  const r = issueSqeNow(req, nonblock);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** {@link issueSqe} as a plain call: the result, or the generator that continues where it must yield and returns it. */
-function issueSqeNow(req: IoKiocb, nonblock: boolean): number | KGen<number> {
   if (!assignFile(req)) return -EBADF;
   const op = req.opcode;
   let ret: number;
-  if (RW_OPS.has(op)) {
-    const r = ioRwNow(req, WRITE_OPS.has(op), nonblock);
-    if (typeof r !== 'number') return issueSqeAfter(r, req);
-    ret = r;
-  } else if (op === IORING_OP_FSYNC) return issueSqeAfter(ioFsync(req, nonblock), req);
-  else if (op === IORING_OP_FALLOCATE) return issueSqeAfter(ioFallocate(req, nonblock), req);
+  if (RW_OPS.has(op)) ret = yield* ioRw(req, WRITE_OPS.has(op), nonblock);
+  else if (op === IORING_OP_FSYNC) ret = yield* ioFsync(req, nonblock);
+  else if (op === IORING_OP_FALLOCATE) ret = yield* ioFallocate(req, nonblock);
   else {
     req.cqe.res = 0;
     ret = IOU_OK;
   }
-  return issueSqeEnd(req, ret);
-}
-
-function* issueSqeAfter(g: KGen<number>, req: IoKiocb): KGen<number> {
-  return issueSqeEnd(req, yield* g);
-}
-
-/** The end of io_issue_sqe(): an IOPOLL request that was queued goes on the poll list. */
-function issueSqeEnd(req: IoKiocb, ret: number): number {
-  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && RW_OPS.has(req.opcode)) req.ctx.iopollList.push(req);
+  // an IOPOLL request that was queued goes on the poll list
+  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && RW_OPS.has(op)) req.ctx.iopollList.push(req);
   return ret;
 }
 
@@ -119,26 +102,14 @@ function iowq(ctx: IoRingCtx): IoWq {
 }
 
 // io_uring/io_uring.c: io_queue_sqe()
-/** As a plain call: null when done, else the generator that finishes it. */
-function queueSqeNow(req: IoKiocb): KGen<void> | null {
+/** Issue inline (non-blocking), then complete, leave queued, or punt to io-wq. */
+function* queueSqe(req: IoKiocb): KGen<void> {
   const ctx = req.ctx;
   if (req.flags & REQ_F_FORCE_ASYNC) {
     iowq(ctx).enqueue(req);
-    return null;
+    return;
   }
-  const ret = issueSqeNow(req, true);
-  if (typeof ret !== 'number') return queueSqeAfter(ret, req);
-  queueSqeResult(req, ret);
-  return null;
-}
-
-function* queueSqeAfter(g: KGen<number>, req: IoKiocb): KGen<void> {
-  queueSqeResult(req, yield* g);
-}
-
-/** io_queue_sqe() after the inline issue: complete, leave queued, or punt to io-wq. */
-function queueSqeResult(req: IoKiocb, ret: number): void {
-  const ctx = req.ctx;
+  const ret = yield* issueSqe(req, true);
   if (ret === IOU_OK) ctx.complReqs.push(req);
   else if (ret === IOU_ISSUE_SKIP_COMPLETE) return;
   else if (ret === -EAGAIN && !(req.flags & REQ_F_NOWAIT)) iowq(ctx).enqueue(req); // io_queue_async → io-wq
@@ -151,24 +122,11 @@ function queueSqeResult(req: IoKiocb, ret: number): void {
 // io_uring/io_uring.c: io_submit_sqes()
 /** Consume up to `nr` SQEs. A bad SQE gets its error CQE and stops submission (unless SUBMIT_ALL). Returns SQEs consumed. */
 export function* submitSqes(ctx: IoRingCtx, nr: number): KGen<number> {
-  const r = submitSqesNow(ctx, nr);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** {@link submitSqes} as a plain call: SQEs consumed, or the generator that continues where it must yield and returns them. */
-export function submitSqesNow(ctx: IoRingCtx, nr: number): number | KGen<number> {
   const entries = Math.min(nr, ctx.sq.ready);
   if (entries <= 0) return 0;
-  return submitLoop(ctx, entries, 0);
-}
-
-/** submitOne()'s answer when a bad SQE ends the batch. */
-const SUBMIT_STOP = 1;
-
-/** The io_submit_sqes() loop, `done` of `entries` SQEs already consumed. */
-function submitLoop(ctx: IoRingCtx, entries: number, done: number): number | KGen<number> {
   const task = currentTask();
   const sim = ctx.sim;
+  let done = 0;
   while (done < entries) {
     const slot = ctx.sq.sqes[ctx.sq.head & ctx.sq.mask] as IoKiocb['sqe'];
     ctx.sq.head++;
@@ -180,46 +138,18 @@ function submitLoop(ctx: IoRingCtx, entries: number, done: number): number | KGe
       sim.traceSpan('b', req.id, `io ${req.id}`, { opcode: req.opcode, user_data: req.userData.toString() });
       sim.trace('io_uring_submit_req', { req: req.id, opcode: req.opcode });
     }
-    const cost = sim.costs.ioUringIssue;
-    if (!charge(cost)) return submitAfterCharge(cost, ctx, req, entries, done);
-    const s = submitOne(ctx, req);
-    if (s === SUBMIT_STOP) break;
-    if (s !== null) return submitResume(s, ctx, entries, done);
+    charge(sim.costs.ioUringIssue);
+    // io_submit_sqe(): io_init_req, then io_queue_sqe
+    const err = initReq(ctx, req);
+    if (err) {
+      req.fail(err);
+      ctx.complReqs.push(req);
+      if (ctx.flags & IORING_SETUP_SUBMIT_ALL) continue;
+      break;
+    }
+    yield* queueSqe(req);
   }
-  return submitEnd(ctx, done);
-}
-
-/** One SQE after its issue cost: io_init_req, then io_queue_sqe. SUBMIT_STOP, null (go on), or the generator that finishes it. */
-function submitOne(ctx: IoRingCtx, req: IoKiocb): typeof SUBMIT_STOP | KGen<void> | null {
-  const err = initReq(ctx, req);
-  if (err) {
-    req.fail(err);
-    ctx.complReqs.push(req);
-    return ctx.flags & IORING_SETUP_SUBMIT_ALL ? null : SUBMIT_STOP;
-  }
-  return queueSqeNow(req);
-}
-
-function* submitAfterCharge(cost: number, ctx: IoRingCtx, req: IoKiocb, entries: number, done: number): KGen<number> {
-  yield cost;
-  const s = submitOne(ctx, req);
-  const r = s === SUBMIT_STOP ? submitEnd(ctx, done) : s === null ? submitLoop(ctx, entries, done) : submitResume(s, ctx, entries, done);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-function* submitResume(g: KGen<void>, ctx: IoRingCtx, entries: number, done: number): KGen<number> {
-  yield* g;
-  const r = submitLoop(ctx, entries, done);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** io_submit_state_end(): post the completions batched during submission. */
-function submitEnd(ctx: IoRingCtx, done: number): number | KGen<number> {
-  if (flushCompletionsNow(ctx)) return done;
-  return submitEndFlush(ctx, done);
-}
-
-function* submitEndFlush(ctx: IoRingCtx, done: number): KGen<number> {
+  // io_submit_state_end(): post the completions batched during submission
   yield* flushCompletions(ctx);
   return done;
 }

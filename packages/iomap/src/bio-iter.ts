@@ -3,7 +3,7 @@
  * iomap_dio_zero, iomap_dio_hole_iter and iomap_dio_submit_bio.
  * @module
  */
-import { bioAlloc, submitBioNow, REQ_FUA, REQ_NOWAIT, REQ_OP_READ, REQ_OP_WRITE, REQ_POLLED, REQ_SYNC, REQ_IDLE, type Bio } from '@dio/blockdev';
+import { bioAlloc, submitBio, REQ_FUA, REQ_NOWAIT, REQ_OP_READ, REQ_OP_WRITE, REQ_POLLED, REQ_SYNC, REQ_IDLE, type Bio } from '@dio/blockdev';
 import { IOMAP_F_NEW, IOMAP_UNWRITTEN, iomapSector, type Iomap, IOMAP_HOLE, IOMAP_DIO_UNWRITTEN, IOMAP_DIO_COW, IOMAP_F_SHARED, IOMAP_MAPPED } from '@dio/fs';
 import { EINVAL, EIO, IOCB_HIPRI, IOCB_NOWAIT, isSyncKiocb } from '@dio/kiocb';
 import { charge, type KGen } from '@dio/sim';
@@ -16,12 +16,6 @@ export const BIO_MAX_BYTES = 256 * 4096;
 
 // fs/iomap/direct-io.c: iomap_dio_submit_bio()
 function* iomapDioSubmitBio(dio: IomapDio, bio: Bio): KGen<void> {
-  const g = iomapDioSubmitBioNow(dio, bio);
-  if (g !== null) yield* g;
-}
-
-/** {@link iomapDioSubmitBio} as a plain call: null when submitted without yielding, else the generator that finishes it. */
-function iomapDioSubmitBioNow(dio: IomapDio, bio: Bio): KGen<void> | null {
   dio.ref++;
   const iocb = dio.iocb;
   // Sync dio can't be polled reliably
@@ -31,22 +25,10 @@ function iomapDioSubmitBioNow(dio: IomapDio, bio: Bio): KGen<void> | null {
     if (iocb.kiFlags & IOCB_NOWAIT) bio.biOpf |= REQ_NOWAIT;
     dio.submit.pollBio = bio;
   }
-  const cost = dio.fs.sim.costs.iomapBio;
-  if (!charge(cost)) return iomapDioSubmitBioAfter(cost, dio, bio);
-  return iomapDioSubmitBioCharged(dio, bio);
-}
-
-function* iomapDioSubmitBioAfter(cost: number, dio: IomapDio, bio: Bio): KGen<void> {
-  yield cost;
-  const g = iomapDioSubmitBioCharged(dio, bio);
-  if (g !== null) yield* g;
-}
-
-/** iomap_dio_submit_bio() after its CPU cost: hand the bio to the device. */
-function iomapDioSubmitBioCharged(dio: IomapDio, bio: Bio): KGen<void> | null {
   const sim = dio.fs.sim;
+  charge(sim.costs.iomapBio);
   if (sim.tracing && dio.ref === 2) sim.traceFlow('s', dio.id, 'dio'); // first bio: bio → end_io → completion
-  return submitBioNow(dio.fs.bdev, bio);
+  yield* submitBio(bio);
 }
 
 // fs/iomap/direct-io.c: iomap_dio_zero()
@@ -83,12 +65,8 @@ function iomapDioHoleIter(dio: IomapDio, length: number): number {
 }
 
 // fs/iomap/direct-io.c: iomap_dio_bio_iter()
-/**
- * Submit the bios for one extent of the I/O. Returns bytes issued or a
- * negative errno, or — when a submit must yield — the generator that
- * finishes from there and returns it.
- */
-function iomapDioBioIterNow(dio: IomapDio, iomap: Iomap, pos: number, length: number): number | KGen<number> {
+/** Submit the bios for one extent of the I/O. Returns bytes issued or a negative errno. */
+function* iomapDioBioIter(dio: IomapDio, iomap: Iomap, pos: number, length: number): KGen<number> {
   const fs = dio.fs;
   const bdev = iomap.bdev;
   const fsBlockSize = fs.blockSize;
@@ -120,24 +98,10 @@ function iomapDioBioIterNow(dio: IomapDio, iomap: Iomap, pos: number, length: nu
   if (needZeroout) {
     // zero out from the start of the block to the write offset
     const pad = pos & (fsBlockSize - 1);
-    if (pad) return bioIterAfterZero(dio, iomap, pos, count, useFua, pos - pad, pad);
+    if (pad) yield* iomapDioZero(dio, iomap, pos - pad, pad);
   }
-  return bioIterLoop(dio, iomap, iomapDioBioOpflags(dio, useFua), pos, 0, count, needZeroout);
-}
-
-/** The head zeroing of a write to new/unwritten blocks, then the bios. */
-function* bioIterAfterZero(dio: IomapDio, iomap: Iomap, pos: number, count: number, useFua: boolean, zpos: number, zlen: number): KGen<number> {
-  yield* iomapDioZero(dio, iomap, zpos, zlen);
-  const r = bioIterLoop(dio, iomap, iomapDioBioOpflags(dio, useFua), pos, 0, count, true);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** The bio loop and tail zeroing of iomap_dio_bio_iter(), from `copied` bytes on. */
-function bioIterLoop(dio: IomapDio, iomap: Iomap, opf: number, startPos: number, copiedSoFar: number, count: number, needZeroout: boolean): number | KGen<number> {
-  const it = dio.submit.iter;
-  const bdev = iomap.bdev;
-  let pos = startPos;
-  let copied = copiedSoFar;
+  const opf = iomapDioBioOpflags(dio, useFua);
+  let copied = 0;
   while (copied < count) {
     if (dio.error) {
       it.revert(copied);
@@ -150,48 +114,29 @@ function bioIterLoop(dio: IomapDio, iomap: Iomap, opf: number, startPos: number,
     copied += n;
     // We can only poll for single bio I/Os.
     if (copied < count) dio.iocb.kiFlags &= ~IOCB_HIPRI;
-    const g = iomapDioSubmitBioNow(dio, bio);
     pos += n;
-    if (g !== null) return bioIterResume(g, dio, iomap, opf, pos, copied, count, needZeroout);
+    yield* iomapDioSubmitBio(dio, bio);
   }
   // zero the tail of a sub-block write to new/unwritten blocks or past EOF
   if (needZeroout || (dio.flags & IOMAP_DIO_WRITE && pos >= dio.inode.iSize)) {
-    const fsBlockSize = dio.fs.blockSize;
     const pad = pos & (fsBlockSize - 1);
-    if (pad) return bioIterTailZero(dio, iomap, pos, fsBlockSize - pad, copied);
+    if (pad) yield* iomapDioZero(dio, iomap, pos, fsBlockSize - pad);
   }
-  return copied;
-}
-
-function* bioIterResume(g: KGen<void>, dio: IomapDio, iomap: Iomap, opf: number, pos: number, copied: number, count: number, needZeroout: boolean): KGen<number> {
-  yield* g;
-  const r = bioIterLoop(dio, iomap, opf, pos, copied, count, needZeroout);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-function* bioIterTailZero(dio: IomapDio, iomap: Iomap, pos: number, len: number, copied: number): KGen<number> {
-  yield* iomapDioZero(dio, iomap, pos, len);
   return copied;
 }
 
 // fs/iomap/direct-io.c: iomap_dio_iter()
 /** Dispatch one mapping by type. */
 export function* iomapDioIter(dio: IomapDio, iomap: Iomap, pos: number, length: number): KGen<number> {
-  const r = iomapDioIterNow(dio, iomap, pos, length);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** {@link iomapDioIter} as a plain call: the result, or the generator that finishes the extent and returns it. */
-export function iomapDioIterNow(dio: IomapDio, iomap: Iomap, pos: number, length: number): number | KGen<number> {
   switch (iomap.type) {
     case IOMAP_HOLE:
       if (dio.flags & IOMAP_DIO_WRITE) return -EIO;
       return iomapDioHoleIter(dio, length);
     case IOMAP_UNWRITTEN:
       if (!(dio.flags & IOMAP_DIO_WRITE)) return iomapDioHoleIter(dio, length);
-      return iomapDioBioIterNow(dio, iomap, pos, length);
+      return yield* iomapDioBioIter(dio, iomap, pos, length);
     case IOMAP_MAPPED:
-      return iomapDioBioIterNow(dio, iomap, pos, length);
+      return yield* iomapDioBioIter(dio, iomap, pos, length);
     default:
       return -EIO;
   }

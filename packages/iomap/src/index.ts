@@ -10,7 +10,7 @@ export * from './flags';
 export { IomapDio, type DioEndIo } from './dio';
 export type { CompletionPolicy, CompletionRoute, ExtentInfo } from './policy';
 export { WorkqueuePolicy, CallerPolicy, InlinePolicy, POLICIES, type PolicyName } from './policies';
-export { iomapDioRw, iomapDioRwNow, iomapDioRwStart, type IomapDioArgs } from './dio-rw';
+export { iomapDioRw, iomapDioRwStart, type IomapDioArgs } from './dio-rw';
 export { iomapDioIter, BIO_MAX_BYTES } from './bio-iter';
 export { iomapDioBioEndIo, iomapDioBioEndIoNow, iomapDioDone, iomapDioDoneNow } from './end-io';
 export { iomapDioComplete, iomapDioCompleteNow, iomapDioCompleteWork, iomapDioCompleteWorkNow, iomapDioDeferredComplete, genericWriteSync, kiocbInvalidatePostDirectWrite } from './complete';

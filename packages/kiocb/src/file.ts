@@ -12,12 +12,6 @@ import type { Kiocb } from './kiocb';
 export interface FileOperations {
   /** ->write_iter: returns bytes written, -EIOCBQUEUED for queued async I/O, or -errno. */
   writeIter(iocb: Kiocb, from: IovIter): KGen<number>;
-  /**
-   * ->write_iter as a plain call, where the file has one: the result, or the
-   * generator that continues where `writeIter` would first yield. Callers
-   * fall back to `writeIter` when absent.
-   */
-  writeIterNow?(iocb: Kiocb, from: IovIter): number | KGen<number>;
   /** ->read_iter. */
   readIter(iocb: Kiocb, to: IovIter): KGen<number>;
   /** ->fsync(file, start, end, datasync). */

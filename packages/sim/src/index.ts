@@ -25,7 +25,7 @@ export type { Request, WakeReason, WaitRequest, SleepRequest, MutexRequest, RwSe
 export { spend, charge, runNoSleep, sleep, condResched, shouldResched, schedYield, currentCtx, tryCurrentCtx, currentTask, mightSleep } from './requests';
 export { WaitQueue, Completion, wait, waitEvent, type WaitOptions } from './waitqueue';
 export { Mutex, mutexLock, mutexUnlock, mutexTrylock } from './mutex';
-export { RwSem, downRead, downReadNow, downWrite, upRead, upWrite, downReadTrylock, downWriteTrylock } from './rwsem';
+export { RwSem, downRead, downWrite, upRead, upWrite, downReadTrylock, downWriteTrylock } from './rwsem';
 export { SpinLock, spinLock, spinUnlock } from './spinlock';
 export { Simulator, currentSim, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
 export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';

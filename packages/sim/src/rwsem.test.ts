@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { DeadlockError } from './errors';
 import { Mutex, mutexLock } from './mutex';
 import { sleep } from './requests';
-import { downRead, downReadNow, downReadTrylock, downWrite, downWriteTrylock, RwSem, upRead, upWrite } from './rwsem';
+import { downRead, downReadTrylock, downWrite, downWriteTrylock, RwSem, upRead, upWrite } from './rwsem';
 import { Simulator } from './simulator';
 import { wait, WaitQueue } from './waitqueue';
 
 const ZERO = { contextSwitch: 0, idleExit: 0, syscall: 0, hardirq: 0, softirq: 0 };
 
 describe('rwsem (i_rwsem)', () => {
-  it('downReadNow takes a free rwsem without yielding, refuses one a writer holds, and keeps down_read()\'s self-deadlock check', () => {
+  it('down_read takes a free rwsem without sleeping, sleeps while a writer holds it, and checks for self-deadlock', () => {
     const sim = new Simulator({ cpus: 2, costs: ZERO });
     const s = new RwSem('i_rwsem');
-    const got: boolean[] = [];
+    const got: (boolean | number)[] = [];
     let selfErr: unknown = null;
     sim.spawn('w', function* () {
       yield downWrite(s);
@@ -21,21 +21,24 @@ describe('rwsem (i_rwsem)', () => {
     }, { cpusAllowed: [0] });
     sim.spawn('r', function* () {
       yield 100;
-      got.push(downReadNow(s)); // writer holds it: nothing taken
+      yield downRead(s); // writer holds it: sleeps until up_write at 1000
+      got.push(sim.now, s.readers.size === 1);
+      upRead(s);
       yield sleep(2_000);
-      got.push(downReadNow(s)); // free now
-      got.push(s.readers.size === 1);
+      const t = sim.now;
+      yield downRead(s); // free now: no sleep, no time passes
+      got.push(sim.now === t, s.readers.size === 1);
       upRead(s);
       yield downWrite(s);
       try {
-        downReadNow(s);
+        downRead(s);
       } catch (e) {
         selfErr = e;
       }
       upWrite(s);
     }, { cpusAllowed: [1] });
     sim.run();
-    expect(got).toEqual([false, true, true]);
+    expect(got).toEqual([1_000, true, true, true]);
     expect(selfErr).toBeInstanceOf(DeadlockError);
   });
 

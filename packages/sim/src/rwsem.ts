@@ -137,17 +137,3 @@ export function downReadTrylock(s: RwSem): boolean {
 export function downWriteTrylock(s: RwSem): boolean {
   return s.tryAcquire(currentTask(), true);
 }
-
-/**
- * `down_read()` as a plain call when it needs no sleep (rwsem_read_trylock,
- * the fast path of kernel/locking/rwsem.c: down_read()): the same
- * might_sleep() and self-deadlock checks as {@link downRead}, then the grant
- * the engine would give the uncontended request. False — nothing taken —
- * means `yield downRead(s)`.
- */
-export function downReadNow(s: RwSem): boolean {
-  if (currentCtx().atomicContext) mightSleep(`down_read('${s.name}')`);
-  const t = currentTask();
-  selfCheck(s, t, false);
-  return s.tryAcquire(t, false);
-}

@@ -97,12 +97,8 @@ export class IoUringEngine implements Engine {
     return 0;
   }
 
-  *queue(io: IoU): KGen<QueueResult> {
-    return this.queueNow(io);
-  }
-
   // engines/io_uring.c: fio_ioring_queue() → fio_ioring_prep()
-  queueNow(io: IoU): QueueResult {
+  *queue(io: IoU): KGen<QueueResult> {
     const ring = this.ring;
     if (ring === null) return 'busy';
     const sqe = getSqe(ring);

@@ -28,12 +28,8 @@ export class LibaioEngine implements Engine {
     return 0;
   }
 
-  *queue(io: IoU): KGen<QueueResult> {
-    return this.queueNow(io);
-  }
-
   // engines/libaio.c: fio_libaio_prep() + fio_libaio_queue()
-  queueNow(io: IoU): QueueResult {
+  *queue(io: IoU): KGen<QueueResult> {
     if (this.queued.length >= this.env.depth) return 'busy';
     const fd = this.env.fd;
     const addr = 0x7f00_0000_0000 + io.index * Math.max(4096, io.len);

@@ -18,8 +18,6 @@ export interface Engine {
   init(): KGen<number>;
   /** Prepare `io` (sync engines also perform it). */
   queue(io: IoU): KGen<QueueResult>;
-  /** `queue` as a plain call, for engines whose ->queue never yields (saves a generator per I/O). */
-  queueNow?(io: IoU): QueueResult;
   /** Submit everything queued; sets issueTime on each. Returns them (the array is valid until the next commit). */
   commit(): KGen<IoU[]>;
   /** Reap at least `min` (and at most `max`) completions (the array is valid until the next getevents). */

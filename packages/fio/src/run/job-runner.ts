@@ -372,7 +372,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
     if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);
     inflight++;
-    const q = engine.queueNow !== undefined ? engine.queueNow(io) : yield* engine.queue(io);
+    const q = yield* engine.queue(io);
     if (q === 'completed') {
       // td_io_queue(): an engine without ->commit marks one submit and one complete per I/O
       one[0] = io;
