@@ -8,7 +8,7 @@
  */
 import { charge, currentCtx, type Cpu, type EventHandle, type KGen, type Rng, type Simulator } from '@dio/sim';
 import { Badblocks } from './badblocks';
-import { bioEndioNow, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
+import { bioEndio, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
 import type { BlockDevice, QueueLimits } from './blkdev';
 import { CompletionPath, type CompletionStats } from './completion';
 import { blkFillRwbs, REQ_NOWAIT, REQ_POLLED, REQ_PREFLUSH } from './flags';
@@ -137,7 +137,7 @@ export class NullBlk implements BlockDevice {
       stepEnd: (rq, step) => this.handler.stepEnd(rq, step),
       finished: (rq) => this.completion.deliver(rq),
     });
-    this.completion = new CompletionPath(sim, cfg.name, cfg.irqmode, cfg.pollNsec, this.service, (rq) => this.endRequestNow(rq));
+    this.completion = new CompletionPath(sim, cfg.name, cfg.irqmode, cfg.pollNsec, this.service, (rq) => this.endRequest(rq));
   }
 
   /** Counters (a snapshot). */
@@ -192,15 +192,17 @@ export class NullBlk implements BlockDevice {
     this.counters.bios++;
     if (sim.tracing) sim.trace('block_bio_queue', this.traceArgs(bio, bio.biOpf));
     const chk = submitBioChecks(bio, this.config, this.sectors);
-    if (chk.endNow !== null || !this.powered) {
-      bio.biStatus = chk.endNow ?? BLK_STS_IOERR; // powered off
-      return bioEndioNow(bio);
+    if (chk.endWith !== null || !this.powered) {
+      bio.biStatus = chk.endWith ?? BLK_STS_IOERR; // powered off
+      bioEndio(bio);
+      return null;
     }
     let opf = chk.opf;
     const split = bioSplitPlan(bio, opf, this.limits);
     if (split.verdict === 'again') {
       this.counters.again++;
-      return bioWouldblockError(bio);
+      bioWouldblockError(bio);
+      return null;
     }
     if (split.verdict !== 'split') return this.submitRqNow(bio, opf);
     const pieces = bioSplitToLimits(bio, split.limits);
@@ -238,7 +240,8 @@ export class NullBlk implements BlockDevice {
     if (tag !== null) return this.submitRqTagged(bio, opf, hctx, tag, cpu, polled);
     if ((opf & REQ_NOWAIT) !== 0) {
       this.counters.again++;
-      return bioWouldblockError(bio);
+      bioWouldblockError(bio);
+      return null;
     }
     return this.submitRqWaitTag(bio, opf, hctx, cpu, polled);
   }
@@ -277,18 +280,19 @@ export class NullBlk implements BlockDevice {
       return null;
     }
     this.service.runInline(rq); // irqmode=0: end_cmd() inside ->queue_rq
-    return this.completeInline(rq);
+    this.completeInline(rq);
+    return null;
   }
 
-  private *completeInline(rq: BlkRequest): KGen<void> {
-    if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
-    const g = this.endRequestNow(rq);
-    if (g !== null) yield* g;
+  /** irqmode=0: the request completes inside ->queue_rq, in the submitter's context. */
+  private completeInline(rq: BlkRequest): void {
+    charge(this.sim.costs.blkComplete);
+    this.endRequest(rq);
   }
 
   // block/blk-mq.c: blk_mq_end_request()
-  /** Plain-call form: null when the bio's end_io finished without yielding, else the generator that finishes the request. */
-  private endRequestNow(rq: BlkRequest): KGen<void> | null {
+  /** End the request in the completion context: trace, count, end its bio, free its tag. */
+  private endRequest(rq: BlkRequest): void {
     const sim = this.sim;
     if (sim.tracing) sim.trace('block_rq_complete', { ...this.traceArgs(rq.bio, rq.opf), error: blkStatusToErrno(rq.status) });
     this.counters.completed++;
@@ -296,14 +300,7 @@ export class NullBlk implements BlockDevice {
       this.counters.errors++;
       rq.bio.biStatus = rq.status;
     }
-    const g = bioEndioNow(rq.bio);
-    if (g !== null) return this.endRequestAfter(rq, g);
-    this.freeRequest(rq);
-    return null;
-  }
-
-  private *endRequestAfter(rq: BlkRequest, g: KGen<void>): KGen<void> {
-    yield* g;
+    bioEndio(rq.bio);
     this.freeRequest(rq);
   }
 
