@@ -9,7 +9,7 @@ import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
 import { charge, currentTask, type KGen, WaitQueue, waitEvent } from '@dio/sim';
 import { iomapDioIterNow } from './bio-iter';
-import { iomapDioCompleteNow } from './complete';
+import { iomapDioComplete } from './complete';
 import { type DioEndIo, IomapDio } from './dio';
 import { IOMAP_DIO_DIRTY, IOMAP_DIO_FORCE_WAIT, IOMAP_DIO_OVERWRITE_ONLY, IOMAP_DIO_WRITE, IOMAP_DIO_WRITE_THROUGH, IOMAP_DIO_NEED_SYNC } from './flags';
 import type { CompletionPolicy } from './policy';
@@ -251,5 +251,5 @@ function* rwAfterStart(g: KGen<StartRes>): KGen<number> {
 function rwComplete(dio: StartRes): number | KGen<number> {
   if (dio === null) return 0;
   if (typeof dio === 'number') return dio;
-  return iomapDioCompleteNow(dio);
+  return iomapDioComplete(dio);
 }
