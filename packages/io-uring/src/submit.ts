@@ -5,7 +5,7 @@
  */
 import { EAGAIN, EBADF, EFAULT, EINVAL } from '@dio/kiocb';
 import { charge, currentTask, type KGen } from '@dio/sim';
-import { flushCompletions, flushCompletionsNow } from './cqe';
+import { flushCompletions } from './cqe';
 import type { IoRingCtx } from './ctx';
 import { IoWq } from './iowq';
 import { fsyncPrep, ioFallocate, ioFsync } from './ops';
@@ -214,12 +214,7 @@ function* submitResume(g: KGen<void>, ctx: IoRingCtx, entries: number, done: num
 }
 
 /** io_submit_state_end(): post the completions batched during submission. */
-function submitEnd(ctx: IoRingCtx, done: number): number | KGen<number> {
-  if (flushCompletionsNow(ctx)) return done;
-  return submitEndFlush(ctx, done);
-}
-
-function* submitEndFlush(ctx: IoRingCtx, done: number): KGen<number> {
-  yield* flushCompletions(ctx);
+function submitEnd(ctx: IoRingCtx, done: number): number {
+  flushCompletions(ctx);
   return done;
 }
