@@ -29,7 +29,7 @@ export interface IoUringEnv {
 export function* ioUringSetup(entries: number, params: IoUringParams, env: IoUringEnv): KGen<IoRingCtx | number> {
   const sim = currentSim();
   const task = currentTask();
-  if (!charge(sim.costs.syscall)) yield sim.costs.syscall;
+  charge(sim.costs.syscall);
   const p = ioUringSetupParams(entries, params);
   if (typeof p === 'number') return p;
   // io_sq_offload_create(): SQ_AFF pins the SQPOLL thread to sq_thread_cpu; otherwise it may run anywhere
