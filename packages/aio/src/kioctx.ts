@@ -101,8 +101,8 @@ export function* ioSetup(nrEvents: number, files: FdTable): KGen<Kioctx | number
 
 // fs/aio.c: aio_complete_rw() → iocb_put() → aio_complete()
 /** Post one event and wake io_getevents sleepers; runs in whatever context completed the I/O. */
-export function* aioComplete(ctx: Kioctx, data: bigint, obj: number, res: number): KGen<void> {
-  if (!charge(ctx.sim.costs.aioComplete)) yield ctx.sim.costs.aioComplete;
+export function aioComplete(ctx: Kioctx, data: bigint, obj: number, res: number): void {
+  charge(ctx.sim.costs.aioComplete);
   const c = currentCtx();
   ctx.countCompletion(c.kind, c.label);
   ctx.ring.push({ data, obj, res, res2: 0 });
@@ -127,7 +127,7 @@ export function ioGetevents(ctx: Kioctx, minNr: number, nr: number, timeoutNs: n
       if (!Number.isInteger(minNr) || !Number.isInteger(nr) || minNr < 0 || minNr > nr) return -EINVAL;
       if (timeoutNs !== null && (!Number.isFinite(timeoutNs) || timeoutNs < 0)) return -EINVAL; // timespec64_valid()
       const sim = ctx.sim;
-      if (!charge(sim.costs.aioGetevents)) yield sim.costs.aioGetevents;
+      charge(sim.costs.aioGetevents);
       const out: IoEvent[] = [];
       // aio_read_events(): copy what the ring has (up to nr), then report whether to stop
       const readEvents = (): boolean => {

@@ -46,7 +46,7 @@ function systemWorkqueue(sim: Simulator): Workqueue {
 // fs/aio.c: aio_prep_rw()
 /** The async kiocb of a PREAD/PWRITE: aio_complete_rw as ki_complete, never IOCB_DIO_CALLER_COMP, HIPRI cleared. */
 export function aioPrepRw(ctx: Kioctx, file: File, cb: AioIocb, obj: number): Kiocb | number {
-  const kiocb = new Kiocb(file, cb.offset, (_k, res) => aioComplete(ctx, cb.data, obj, res), iocbFlags(file) | IOCB_AIO_RW);
+  const kiocb = new Kiocb(file, cb.offset, (_k, res) => aioComplete(ctx, cb.data, obj, res) /* aio_complete_rw() */, iocbFlags(file) | IOCB_AIO_RW);
   kiocb.private = null;
   if (cb.flags & IOCB_FLAG_IOPRIO) {
     // ioprio_check_cap(): class in bits 13-15 (0-3), data in 0-12
@@ -73,7 +73,7 @@ function* aioRw(ctx: Kioctx, file: File, cb: AioIocb, obj: number, write: boolea
   // aio_rw_done(): queued → the completion posts the event; anything else completes here
   if (ret === -EIOCBQUEUED) return 0;
   if (ret === -ERESTARTSYS) ret = -EINTR;
-  yield* aioComplete(ctx, cb.data, obj, ret);
+  aioComplete(ctx, cb.data, obj, ret);
   return 0;
 }
 
@@ -84,7 +84,7 @@ function* aioFsync(ctx: Kioctx, file: File, cb: AioIocb, obj: number): KGen<numb
   const datasync = cb.lioOpcode === IOCB_CMD_FDSYNC;
   const work = initWork('aio_fsync_work', function* () {
     const r = yield* file.fOp.fsync(file, 0, Number.MAX_SAFE_INTEGER, datasync); // vfs_fsync()
-    yield* aioComplete(ctx, cb.data, obj, r);
+    aioComplete(ctx, cb.data, obj, r);
   });
   charge(sim.costs.queueWork);
   queueWork(systemWorkqueue(sim), work);

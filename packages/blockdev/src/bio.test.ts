@@ -1,4 +1,4 @@
-import { Simulator, type KGen } from '@dio/sim';
+import { Simulator } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
 import { bioAlloc, bioChain, bioEndio, bioSegments, bioSplit, bioSplitSectors, bioSplitToLimits, type Bio } from './bio';
 import { submitBio, submitBioWait, NoDeviceError } from './blkdev';
@@ -6,11 +6,6 @@ import { REQ_FUA, REQ_OP_READ, REQ_OP_WRITE, REQ_POLLED } from './flags';
 import { NullBlk } from './null-blk';
 import { BLK_STS_IOERR, BLK_STS_MEDIUM, BLK_STS_OK } from './status';
 import { pattern } from './test-helpers';
-
-/** Drive a generator to completion outside a simulator (for pure bio bookkeeping). */
-function drain(g: KGen<void>): void {
-  for (let r = g.next(); r.done !== true; r = g.next());
-}
 
 describe('bio split and chain', () => {
   it('bioSplit takes the front and advances the original', () => {
@@ -31,7 +26,7 @@ describe('bio split and chain', () => {
     const parent = bioAlloc(null, REQ_OP_WRITE, {
       sector: 0,
       size: 10 * 512,
-      endIo: function* (b: Bio): KGen<void> {
+      endIo: function (b: Bio): void {
         calls++;
         status = b.biStatus;
       },
@@ -44,26 +39,26 @@ describe('bio split and chain', () => {
     ]);
     expect(pieces[2]).toBe(parent);
     (pieces[1] as Bio).biStatus = BLK_STS_MEDIUM;
-    drain(bioEndio(pieces[1] as Bio));
+    bioEndio(pieces[1] as Bio);
     (pieces[0] as Bio).biStatus = BLK_STS_IOERR;
-    drain(bioEndio(pieces[0] as Bio));
+    bioEndio(pieces[0] as Bio);
     expect(calls).toBe(0);
-    drain(bioEndio(parent));
+    bioEndio(parent);
     expect(calls).toBe(1);
     expect(status).toBe(BLK_STS_MEDIUM);
   });
 
   it('chains nest: a grandchild completes through its parent to the root', () => {
     let done = false;
-    const root = bioAlloc(null, REQ_OP_READ, { endIo: function* () { done = true; } });
+    const root = bioAlloc(null, REQ_OP_READ, { endIo: function () { done = true; } });
     const child = bioAlloc(null, REQ_OP_READ);
     const grandchild = bioAlloc(null, REQ_OP_READ);
     bioChain(child, root);
     bioChain(grandchild, child);
-    drain(bioEndio(child));
-    drain(bioEndio(root));
+    bioEndio(child);
+    bioEndio(root);
     expect(done).toBe(false);
-    drain(bioEndio(grandchild));
+    bioEndio(grandchild);
     expect(done).toBe(true);
     expect(root.biStatus).toBe(BLK_STS_OK);
   });
@@ -74,7 +69,7 @@ describe('bio split and chain', () => {
     const w = pattern(9, 100);
     let ends = 0;
     sim.spawn('big', function* () {
-      const bio = bioAlloc(dev, REQ_OP_WRITE, { sector: 64, data: w, endIo: function* () { ends++; } });
+      const bio = bioAlloc(dev, REQ_OP_WRITE, { sector: 64, data: w, endIo: function () { ends++; } });
       yield* submitBio(bio);
       yield 1_000_000;
       const r = new Uint8Array(w.length);

@@ -3,7 +3,6 @@
  * splitting and `bio_endio`.
  * @module
  */
-import type { KGen } from '@dio/sim';
 import type { BlockDevice, QueueLimits } from './blkdev';
 import { REQ_POLLED } from './flags';
 import { BLK_STS_AGAIN, BLK_STS_IOERR, BLK_STS_OK, type BlkStatus } from './status';
@@ -30,8 +29,8 @@ export interface Bio {
   data: Uint8Array | null;
   /** Completion status, set before `biEndIo` runs. */
   biStatus: BlkStatus;
-  /** Completion callback, run as `yield* bio.biEndIo(bio)` in the completion context (hardirq, softirq, or a task). */
-  biEndIo: (bio: Bio) => KGen<void>;
+  /** Completion callback (`bi_end_io`), a plain call in the completion context (hardirq, softirq, or a task): it must not sleep. */
+  biEndIo: BioEndIo;
   /** Owner's cookie (`bi_private`). */
   biPrivate: unknown;
   /** Hardware queue of a polled bio, for `bioPoll` (`bi_cookie`); BLK_QC_T_NONE otherwise. */
@@ -51,14 +50,14 @@ export interface BioInit {
   /** Payload (writes) or destination (reads); null or absent for timing-only I/O. */
   readonly data?: Uint8Array | null;
   /** `bi_end_io`; default {@link bioEndIoNone}. */
-  readonly endIo?: (bio: Bio) => KGen<void>;
+  readonly endIo?: BioEndIo;
   /** `bi_private`. */
   readonly private?: unknown;
 }
 
 // a clone's bi_end_io is NULL until bio_chain or the owner sets it
 /** The end_io of a bio nobody waits for. */
-export function* bioEndIoNone(_bio: Bio): KGen<void> {}
+export function bioEndIoNone(_bio: Bio): void {}
 
 // block/bio.c: bio_alloc_bioset() / bio_init()
 /** Allocate a bio for `bdev` (which may be null and set later) with `opf` = REQ_OP_* | REQ_*. */
@@ -104,8 +103,8 @@ function bioRemainingDone(bio: Bio): boolean {
 
 // block/bio.c: bio_chain_endio() — marker; bioEndio() unrolls it iteratively
 /** The end_io of a chained child: completes its parent (`bi_private`). */
-export function* bioChainEndio(bio: Bio): KGen<void> {
-  yield* bioEndio(bioChainParent(bio));
+export function bioChainEndio(bio: Bio): void {
+  bioEndio(bioChainParent(bio));
 }
 
 // block/bio.c: __bio_chain_endio() — first error wins
@@ -125,50 +124,32 @@ export function bioChain(bio: Bio, parent: Bio): void {
 }
 
 // block/bio.c: bio_endio()
-/** Complete a bio: run its end_io once every chained child has completed (call with `yield*`). */
-export function* bioEndio(bio: Bio): KGen<void> {
-  const g = bioEndioNow(bio);
-  if (g !== null) yield* g;
-}
-
-/**
- * {@link bioEndio} as a plain call: null when no end_io is due yet (a chained
- * bio still has children), else the end_io generator to run with `yield*`.
- */
-export function bioEndioNow(bio: Bio): KGen<void> | null {
+/** Complete a bio: run its end_io once every chained child has completed. A plain call (any context). */
+export function bioEndio(bio: Bio): void {
   let b = bio;
   for (;;) {
-    if (!bioRemainingDone(b)) return null;
+    if (!bioRemainingDone(b)) return;
     if (b.biEndIo !== bioChainEndio) break;
     b = bioChainParent(b); // unroll chains instead of recursing
   }
-  const f = b.biEndIo as BioEndIo;
-  return f.now !== undefined ? f.now(b) : f(b);
+  b.biEndIo(b);
 }
 
-/**
- * A `bi_end_io` that may carry a plain-call form `now` (set as a property on
- * the generator function): null when it finished without yielding, else the
- * generator that finishes it. {@link bioEndio} calls `now` when present, so
- * `now` must do exactly what the generator does.
- */
-export interface BioEndIo {
-  (bio: Bio): KGen<void>;
-  now?: (bio: Bio) => KGen<void> | null;
-}
+/** A `bi_end_io`: runs in the completion context (hardirq, softirq, or a polling task), so it must not sleep. */
+export type BioEndIo = (bio: Bio) => void;
 
 // include/linux/bio.h: bio_io_error()
 /** Complete a bio with BLK_STS_IOERR. */
-export function* bioIoError(bio: Bio): KGen<void> {
+export function bioIoError(bio: Bio): void {
   bio.biStatus = BLK_STS_IOERR;
-  yield* bioEndio(bio);
+  bioEndio(bio);
 }
 
 // include/linux/bio.h: bio_wouldblock_error()
 /** Complete a bio with BLK_STS_AGAIN (REQ_NOWAIT and the submit would block). */
-export function* bioWouldblockError(bio: Bio): KGen<void> {
+export function bioWouldblockError(bio: Bio): void {
   bio.biStatus = BLK_STS_AGAIN;
-  yield* bioEndio(bio);
+  bioEndio(bio);
 }
 
 // block/bio.c: bio_split()

@@ -88,6 +88,6 @@ export function* submitBioWait(bio: Bio): KGen<number> {
 }
 
 // block/bio.c: submit_bio_wait_endio()
-function* submitBioWaitEndio(bio: Bio): KGen<void> {
+function submitBioWaitEndio(bio: Bio): void {
   (bio.biPrivate as Completion).complete();
 }

@@ -28,7 +28,7 @@ function whereCompleted(opts: NullBlkOptions, cpus = 4): { seen: Seen[]; dev: Nu
         const bio = bioAlloc(dev, REQ_OP_WRITE, {
           sector: c * 8,
           size: 4096,
-          endIo: function* (b: Bio): KGen<void> {
+          endIo: function (b: Bio): void {
             const ctx = currentCtx();
             ended = true;
             seen.push({ kind: ctx.kind, cpu: ctx.cpu?.id ?? -1, label: ctx.label, at: sim.now, submitCpu: b.biPrivate as number });
@@ -78,7 +78,7 @@ describe('completion context per irqmode', () => {
     let done = 0;
     sim.spawn('burst', function* () {
       for (let i = 0; i < n; i++) {
-        yield* dev.submitBio(bioAlloc(dev, REQ_OP_WRITE, { sector: i * 8, size: 4096, endIo: function* () { done++; } }));
+        yield* dev.submitBio(bioAlloc(dev, REQ_OP_WRITE, { sector: i * 8, size: 4096, endIo: function () { done++; } }));
       }
     });
     sim.run();
@@ -93,7 +93,7 @@ describe('completion context per irqmode', () => {
     const dev = new NullBlk(sim, { irqmode: 'softirq' });
     let done = 0;
     sim.spawn('burst', function* () {
-      for (let i = 0; i < 4; i++) yield* dev.submitBio(bioAlloc(dev, REQ_OP_READ, { sector: i * 8, size: 4096, endIo: function* () { done++; } }));
+      for (let i = 0; i < 4; i++) yield* dev.submitBio(bioAlloc(dev, REQ_OP_READ, { sector: i * 8, size: 4096, endIo: function () { done++; } }));
     });
     sim.run();
     expect(done).toBe(4);
@@ -114,7 +114,7 @@ describe('polled completion (poll_queues, REQ_POLLED)', () => {
         const bio = bioAlloc(dev, REQ_OP_READ | REQ_POLLED, {
           sector: 0,
           size: 4096,
-          endIo: function* () {
+          endIo: function () {
             const c = currentCtx();
             ctx = { kind: c.kind, cpu: c.cpu?.id ?? -1, label: c.label, at: sim.now, submitCpu: 1 };
           },

@@ -33,7 +33,7 @@ interface CpuCq {
   irqRaised: boolean;
   softirqRaised: boolean;
   /** The interrupt handler for this CPU (one function per CPU, not a closure per interrupt). */
-  readonly irqFn: () => KGen<void> | null;
+  readonly irqFn: () => void;
   /** The interrupt raised for this CPU, by its hardware queue's name (made once, not per interrupt). */
   irq: IrqWork | null;
   /** BLOCK_SOFTIRQ for this CPU. */
@@ -49,7 +49,7 @@ export class CompletionPath {
   private readonly irqNames: string[] = [];
 
   /**
-   * @param endRequest block/blk-mq.c blk_mq_end_request(): end the bio, free the tag; null when done without yielding, else the generator that finishes
+   * @param endRequest block/blk-mq.c blk_mq_end_request(): end the bio, free the tag (a plain call, any context)
    */
   constructor(
     private readonly sim: Simulator,
@@ -57,7 +57,7 @@ export class CompletionPath {
     private readonly mode: IrqMode,
     private readonly pollNsec: number,
     private readonly service: DeviceService,
-    private readonly endRequest: (rq: BlkRequest) => KGen<void> | null,
+    private readonly endRequest: (rq: BlkRequest) => void,
   ) {}
 
   private state(cpu: Cpu): CpuCq {
@@ -68,9 +68,9 @@ export class CompletionPath {
         done: [],
         irqRaised: false,
         softirqRaised: false,
-        irqFn: () => this.irqHandlerNow(cq, cpu),
+        irqFn: () => this.irqHandler(cq, cpu),
         irq: null,
-        softirq: { name: 'BLOCK_SOFTIRQ', fn: () => this.blkDoneSoftirqNow(cq), entryCost: 0 },
+        softirq: { name: 'BLOCK_SOFTIRQ', fn: () => this.blkDoneSoftirq(cq), entryCost: 0 },
       };
       this.perCpu[cpu.id] = s = cq;
     }
@@ -98,12 +98,8 @@ export class CompletionPath {
   }
 
   // drivers/nvme/host/pci.c: nvme_irq() / kernel/time/hrtimer.c: hrtimer_interrupt()
-  /**
-   * The interrupt handler as a plain call, after its entry cost (`costs.hardirq`,
-   * charged by the engine): null when it finished without yielding, else the
-   * generator that finishes it.
-   */
-  private irqHandlerNow(s: CpuCq, cpu: Cpu): KGen<void> | null {
+  /** The interrupt handler, after its entry cost (`costs.hardirq`, charged by the engine). */
+  private irqHandler(s: CpuCq, cpu: Cpu): void {
     this.stats.interrupts++;
     if (this.mode === 'softirq') {
       // block/blk-mq.c: blk_mq_raise_softirq()
@@ -113,76 +109,36 @@ export class CompletionPath {
         s.softirqRaised = true;
         this.sim.raiseSoftirqWork(cpu, s.softirq);
       }
-      return null;
+      return;
     }
-    const g = this.endAllNow(s.cq);
-    if (g !== null) return this.irqHandlerFrom(s, g);
-    s.irqRaised = false;
-    return null;
-  }
-
-  /** The rest of irqHandlerNow: finish ending the requests, then re-arm the interrupt. */
-  private *irqHandlerFrom(s: CpuCq, g: KGen<void>): KGen<void> {
-    yield* g;
+    this.endAll(s.cq);
     s.irqRaised = false;
   }
 
   // block/blk-mq.c: blk_done_softirq()
-  /** BLOCK_SOFTIRQ as a plain call: null when it finished without yielding, else the generator that finishes it. */
-  private blkDoneSoftirqNow(s: CpuCq): KGen<void> | null {
+  /** BLOCK_SOFTIRQ: end the requests the interrupt handed over. */
+  private blkDoneSoftirq(s: CpuCq): void {
     this.stats.softirqs++;
-    const g = this.endAllNow(s.done);
-    if (g !== null) return this.blkDoneSoftirqFrom(s, g);
-    s.softirqRaised = false;
-    return null;
-  }
-
-  /** The rest of blkDoneSoftirqNow: finish ending the requests, then re-arm the softirq. */
-  private *blkDoneSoftirqFrom(s: CpuCq, g: KGen<void>): KGen<void> {
-    yield* g;
+    this.endAll(s.done);
     s.softirqRaised = false;
   }
 
   // block/blk-mq.c: blk_mq_end_request() for each request on a completion list, oldest first
-  private *endAll(list: BlkRequest[]): KGen<number> {
+  private endAll(list: BlkRequest[]): number {
     let n = 0;
     for (let rq = list.shift(); rq !== undefined; rq = list.shift()) {
       n++;
-      if (!charge(this.sim.costs.blkComplete)) yield this.sim.costs.blkComplete;
-      const g = this.endRequest(rq);
-      if (g !== null) yield* g;
+      charge(this.sim.costs.blkComplete);
+      this.endRequest(rq);
     }
     return n;
-  }
-
-  /**
-   * {@link endAll} as a plain call: null when the list was drained without
-   * yielding, else the generator that drains the rest from where it had to.
-   */
-  private endAllNow(list: BlkRequest[]): KGen<void> | null {
-    for (let rq = list.shift(); rq !== undefined; rq = list.shift()) {
-      if (!charge(this.sim.costs.blkComplete)) return this.endAllFrom(list, rq, null);
-      const g = this.endRequest(rq);
-      if (g !== null) return this.endAllFrom(list, null, g);
-    }
-    return null;
-  }
-
-  /** The rest of endAllNow: charge and end `uncharged`, or finish `g`; then the rest of `list`. */
-  private *endAllFrom(list: BlkRequest[], uncharged: BlkRequest | null, g: KGen<void> | null): KGen<void> {
-    if (uncharged !== null) {
-      yield this.sim.costs.blkComplete;
-      g = this.endRequest(uncharged);
-    }
-    if (g !== null) yield* g;
-    yield* this.endAll(list);
   }
 
   // drivers/block/null_blk/main.c: null_poll()
   private *reap(hctx: Hctx): KGen<number> {
     this.stats.polls++;
     yield this.pollNsec;
-    const n = yield* this.endAll(hctx.pollCq);
+    const n = this.endAll(hctx.pollCq);
     this.stats.polled += n;
     return n;
   }

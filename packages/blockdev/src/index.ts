@@ -27,7 +27,6 @@ export {
   BLK_QC_T_NONE,
   bioAlloc,
   bioEndio,
-  bioEndioNow,
   bioChain,
   bioChainEndio,
   bioEndIoNone,

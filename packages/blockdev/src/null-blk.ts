@@ -6,9 +6,9 @@
  * completed through a {@link CompletionPath} in the context `irqmode` says.
  * @module
  */
-import { charge, currentCtx, runNoSleep, type Cpu, type EventHandle, type KGen, type Rng, type Simulator } from '@dio/sim';
+import { charge, currentCtx, type Cpu, type EventHandle, type KGen, type Rng, type Simulator } from '@dio/sim';
 import { Badblocks } from './badblocks';
-import { bioEndio, bioEndioNow, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
+import { bioEndio, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
 import type { BlockDevice, QueueLimits } from './blkdev';
 import { CompletionPath, type CompletionStats } from './completion';
 import { blkFillRwbs, REQ_NOWAIT, REQ_POLLED, REQ_PREFLUSH } from './flags';
@@ -137,7 +137,7 @@ export class NullBlk implements BlockDevice {
       stepEnd: (rq, step) => this.handler.stepEnd(rq, step),
       finished: (rq) => this.completion.deliver(rq),
     });
-    this.completion = new CompletionPath(sim, cfg.name, cfg.irqmode, cfg.pollNsec, this.service, (rq) => this.endRequestNow(rq));
+    this.completion = new CompletionPath(sim, cfg.name, cfg.irqmode, cfg.pollNsec, this.service, (rq) => this.endRequest(rq));
   }
 
   /** Counters (a snapshot). */
@@ -182,16 +182,16 @@ export class NullBlk implements BlockDevice {
     this.counters.bios++;
     if (sim.tracing) sim.trace('block_bio_queue', this.traceArgs(bio, bio.biOpf));
     const chk = submitBioChecks(bio, this.config, this.sectors);
-    if (chk.endNow !== null || !this.powered) {
-      bio.biStatus = chk.endNow ?? BLK_STS_IOERR; // powered off
-      yield* bioEndio(bio);
+    if (chk.endWith !== null || !this.powered) {
+      bio.biStatus = chk.endWith ?? BLK_STS_IOERR; // powered off
+      bioEndio(bio);
       return;
     }
     let opf = chk.opf;
     const split = bioSplitPlan(bio, opf, this.limits);
     if (split.verdict === 'again') {
       this.counters.again++;
-      yield* bioWouldblockError(bio);
+      bioWouldblockError(bio);
       return;
     }
     if (split.verdict !== 'split') {
@@ -214,7 +214,7 @@ export class NullBlk implements BlockDevice {
     if (tag === null) {
       if ((opf & REQ_NOWAIT) !== 0) {
         this.counters.again++;
-        yield* bioWouldblockError(bio);
+        bioWouldblockError(bio);
         return;
       }
       const plug = currentPlug(); // io_schedule() flushes the plug before sleeping
@@ -244,13 +244,12 @@ export class NullBlk implements BlockDevice {
     }
     this.service.runInline(rq); // irqmode=0: end_cmd() inside ->queue_rq
     charge(this.sim.costs.blkComplete);
-    const g = this.endRequestNow(rq);
-    if (g !== null) runNoSleep(g);
+    this.endRequest(rq);
   }
 
   // block/blk-mq.c: blk_mq_end_request()
-  /** Plain-call form: null when the bio's end_io finished without yielding, else the generator that finishes the request. */
-  private endRequestNow(rq: BlkRequest): KGen<void> | null {
+  /** End the request in the completion context: trace, count, end its bio, free its tag. */
+  private endRequest(rq: BlkRequest): void {
     const sim = this.sim;
     if (sim.tracing) sim.trace('block_rq_complete', { ...this.traceArgs(rq.bio, rq.opf), error: blkStatusToErrno(rq.status) });
     this.counters.completed++;
@@ -258,14 +257,7 @@ export class NullBlk implements BlockDevice {
       this.counters.errors++;
       rq.bio.biStatus = rq.status;
     }
-    const g = bioEndioNow(rq.bio);
-    if (g !== null) return this.endRequestAfter(rq, g);
-    this.freeRequest(rq);
-    return null;
-  }
-
-  private *endRequestAfter(rq: BlkRequest, g: KGen<void>): KGen<void> {
-    yield* g;
+    bioEndio(rq.bio);
     this.freeRequest(rq);
   }
 

@@ -29,7 +29,7 @@ export interface SubmitCheck {
   /** The op flags to issue with (flush bits stripped without a cache, REQ_POLLED cleared without poll queues). */
   readonly opf: number;
   /** Complete the bio at once with this status instead of issuing it, or null to issue. */
-  readonly endNow: BlkStatus | null;
+  readonly endWith: BlkStatus | null;
 }
 
 // block/blk-core.c: submit_bio_noacct()
@@ -40,22 +40,22 @@ export function submitBioChecks(bio: Bio, cfg: NullBlkConfig, capacity: number):
   if (bioOp(opf) === REQ_OP_FLUSH) opf = (opf & ~REQ_OP_MASK) | REQ_OP_WRITE | REQ_PREFLUSH;
   const op = bioOp(opf);
   const supported = op === REQ_OP_READ || op === REQ_OP_WRITE || op === REQ_OP_WRITE_ZEROES || (op === REQ_OP_DISCARD && cfg.discard);
-  if (!supported) return { opf, endNow: BLK_STS_NOTSUPP };
+  if (!supported) return { opf, endWith: BLK_STS_NOTSUPP };
   // blk_partition_remap / bio_check_eod(), and the logical block size the queue limits promise
-  if (bioEndSector(bio) > capacity || bio.biSector < 0) return { opf, endNow: BLK_STS_IOERR };
-  if (bio.biSize % cfg.bs !== 0 || (bio.biSector * 512) % cfg.bs !== 0) return { opf, endNow: BLK_STS_IOERR };
+  if (bioEndSector(bio) > capacity || bio.biSector < 0) return { opf, endWith: BLK_STS_IOERR };
+  if (bio.biSize % cfg.bs !== 0 || (bio.biSector * 512) % cfg.bs !== 0) return { opf, endWith: BLK_STS_IOERR };
   if (opIsFlush(opf)) {
-    if (op !== REQ_OP_WRITE && op !== REQ_OP_WRITE_ZEROES) return { opf, endNow: BLK_STS_NOTSUPP };
+    if (op !== REQ_OP_WRITE && op !== REQ_OP_WRITE_ZEROES) return { opf, endWith: BLK_STS_NOTSUPP };
     if (!cfg.writeCache) {
       opf &= ~(REQ_PREFLUSH | REQ_FUA);
-      if (bio.biSize === 0) return { opf, endNow: BLK_STS_OK };
+      if (bio.biSize === 0) return { opf, endWith: BLK_STS_OK };
     }
   }
   if ((opf & REQ_POLLED) !== 0 && cfg.pollQueues === 0) {
     opf &= ~REQ_POLLED; // bio_clear_polled(): no poll queues
     bio.biOpf &= ~REQ_POLLED;
   }
-  return { opf, endNow: null };
+  return { opf, endWith: null };
 }
 
 /** What submit does with a bio before it takes tags, and the limits it splits at. */

@@ -1,4 +1,4 @@
-import { Simulator, sleep, type KGen } from '@dio/sim';
+import { Simulator, sleep } from '@dio/sim';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bioAlloc, type Bio } from './bio';
@@ -70,7 +70,7 @@ function check(sc: Scenario): string[] {
   let clock = 0;
   const issued: Issued[] = [];
   const bad: string[] = [];
-  const endIo = function* (b: Bio): KGen<void> {
+  const endIo = function (b: Bio): void {
     const rec = b.biPrivate as Issued;
     rec.compSeq = ++clock;
     if (b.biStatus !== BLK_STS_OK) bad.push(`op ${rec.id} failed with ${b.biStatus}`);

@@ -48,7 +48,7 @@ describe('write cache durability (dm-log-writes ordering)', () => {
       const dev = new NullBlk(sim, { write_cache: true, write_latency: { kind: 'fixed', value: 5_000 }, flush_latency: { kind: 'fixed', value: 50_000 } });
       const log: string[] = [];
       const endIo = (name: string) =>
-        function* (): KGen<void> {
+        function (): void {
           log.push(`C${name}`);
         };
       const submit = (name: string, opf: number, sector: number | null): KGen<void> => {

@@ -1,4 +1,4 @@
-import { Simulator, type KGen } from '@dio/sim';
+import { Simulator } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
 import { bioAlloc, type Bio } from './bio';
 import { REQ_NOWAIT, REQ_OP_WRITE } from './flags';
@@ -47,7 +47,7 @@ describe('tags', () => {
         const bio = bioAlloc(dev, REQ_OP_WRITE | REQ_NOWAIT, {
           sector: i * 8,
           size: 4096,
-          endIo: function* (b: Bio): KGen<void> {
+          endIo: function (b: Bio): void {
             statuses.push(b.biStatus);
           },
         });
@@ -63,7 +63,7 @@ describe('tags', () => {
     const sim = new Simulator({ seed: 1, cpus: 1 });
     const dev = new NullBlk(sim, { max_sectors: 8 });
     const statuses: number[] = [];
-    const endIo = function* (b: Bio): KGen<void> {
+    const endIo = function (b: Bio): void {
       statuses.push(b.biStatus);
     };
     sim.spawn('nowait', function* () {

@@ -33,7 +33,7 @@ export function* fioLoop(
   const wq = new WaitQueue('fio reap');
   let inflight = 0;
   let issued = 0;
-  const endIo = function* (b: Bio): KGen<void> {
+  const endIo = function (b: Bio): void {
     inflight--;
     out.done++;
     out.lats.push(now() - (b.biPrivate as number));

@@ -188,28 +188,10 @@ export class DioFs {
    * ILOCK (a sleeping lock), so this must run in task context.
    */
   *writeEndIo(iocb: Kiocb, size: number, error: number, flags: number): KGen<number> {
-    const r = this.writeEndIoNow(iocb, size, error, flags);
-    return typeof r === 'number' ? r : yield* r;
-  }
-
-  /**
-   * {@link writeEndIo} as a plain call: the result when nothing needs a
-   * transaction or the size lock (an overwrite inside EOF), else the
-   * generator that does the rest and returns it.
-   */
-  writeEndIoNow(iocb: Kiocb, size: number, error: number, flags: number): number | KGen<number> {
     const ino = iocb.kiFilp.fInode as FsInode;
     const offset = iocb.kiPos;
     if (error) return error;
     if (size <= 0) return size;
-    if (flags & (IOMAP_DIO_COW | IOMAP_DIO_UNWRITTEN)) return this.writeEndIoMeta(ino, offset, size, flags);
-    // As completion only ever extends EOF, an unlocked check avoids the spinlock for overwrites.
-    if (offset + size <= ino.iSize) return 0;
-    return this.writeEndIoSize(ino, offset, size);
-  }
-
-  /** xfs_dio_write_end_io() for COW and unwritten extents. */
-  private *writeEndIoMeta(ino: FsInode, offset: number, size: number, flags: number): KGen<number> {
     const bs = this.blockSize;
     const fb = Math.floor(offset / bs);
     const nb = Math.ceil((offset + size) / bs) - fb;
@@ -235,11 +217,6 @@ export class DioFs {
     }
     // As completion only ever extends EOF, an unlocked check avoids the spinlock for overwrites.
     if (offset + size <= ino.iSize) return 0;
-    return yield* this.writeEndIoSize(ino, offset, size);
-  }
-
-  /** xfs_dio_write_end_io() for a write past EOF: the in-core and on-disk size update. */
-  private *writeEndIoSize(ino: FsInode, offset: number, size: number): KGen<number> {
     yield spinLock(ino.iFlagsLock);
     if (offset + size > ino.iSize) {
       ino.iSize = offset + size; // i_size_write()

@@ -3,7 +3,7 @@
  * is lost), batched completion flushes, and waking CQ waiters.
  * @module
  */
-import { charge, clearArray, type KGen } from '@dio/sim';
+import { charge, clearArray } from '@dio/sim';
 import type { CqWaiter, IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
 import { IORING_SQ_CQ_OVERFLOW } from './uapi';
@@ -40,39 +40,16 @@ export function postReq(ctx: IoRingCtx, req: IoKiocb): void {
 
 // io_uring/io_uring.c: __io_submit_flush_completions()
 /** Post every batched completion, then wake CQ waiters (not needed with DEFER_TASKRUN: only the submitter waits). */
-export function* flushCompletions(ctx: IoRingCtx): KGen<void> {
-  if (ctx.complReqs.length === 0) return;
-  const reqs = ctx.complReqs.splice(0);
-  for (const r of reqs) {
-    const cost = ctx.sim.costs.ioUringCqe; // read per CQE: a read names the next spend for stage accounting
-    if (!charge(cost)) yield cost;
-    postReq(ctx, r);
-  }
-  if (!ctx.deferTaskrun) cqringWake(ctx);
-}
-
-/**
- * {@link flushCompletions} without a generator, for the common case where
- * every CQE's cost can be charged at once. Returns false when a charge does
- * not fit: the requests not yet posted stay batched in `complReqs` and
- * `yield* flushCompletions(ctx)` finishes the flush exactly as if it had run
- * from the start (nothing observed the batch in between). Callers write
- * `if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);`.
- */
-export function flushCompletionsNow(ctx: IoRingCtx): boolean {
+export function flushCompletions(ctx: IoRingCtx): void {
   const reqs = ctx.complReqs;
   const n = reqs.length;
-  if (n === 0) return true;
+  if (n === 0) return;
   for (let i = 0; i < n; i++) {
-    if (!charge(ctx.sim.costs.ioUringCqe)) {
-      reqs.splice(0, i);
-      return false;
-    }
+    charge(ctx.sim.costs.ioUringCqe); // read per CQE: a read names the next spend for stage accounting
     postReq(ctx, reqs[i] as IoKiocb);
   }
   clearArray(reqs);
   if (!ctx.deferTaskrun) cqringWake(ctx);
-  return true;
 }
 
 /** io_should_wake(): enough CQEs for this waiter. */

@@ -9,9 +9,9 @@ import { overflowFlush } from './cqe';
 import { FEATURES, IoRingCtx, type IoUringKernel, ioUringSetupParams } from './ctx';
 import { startSqThread } from './sqpoll';
 import { submitSqes } from './submit';
-import { runLocalWorkNow } from './tw';
+import { runLocalWork } from './tw';
 import { IORING_ENTER_GETEVENTS, IORING_ENTER_SQ_WAKEUP, IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_SQ_AFF, IORING_SETUP_DEFER_TASKRUN, type Iovec, type IoUringParams } from './uapi';
-import { cqringWaitNow, iopollCheck } from './wait';
+import { cqringWait, iopollCheck } from './wait';
 
 /** Process-level context of a ring: the fd table its SQEs refer to and the kernel's io_uring behaviour. */
 export interface IoUringEnv {
@@ -67,18 +67,12 @@ export function* ioUringEnter(ctx: IoRingCtx, toSubmit: number, minComplete: num
     ret = yield* submitSqes(ctx, toSubmit);
     if (ret !== toSubmit) return ret;
     if (flags & IORING_ENTER_GETEVENTS && ctx.deferTaskrun && !ctx.iopoll) {
-      const w = runLocalWorkNow(ctx);
-      if (typeof w !== 'number') yield* w;
+      yield* runLocalWork(ctx);
     }
   }
   if (flags & IORING_ENTER_GETEVENTS) {
     const min = Math.min(minComplete, ctx.cq.entries);
-    let r2: number;
-    if (ctx.iopoll) r2 = yield* iopollCheck(ctx, min);
-    else {
-      const w = cqringWaitNow(ctx, min);
-      r2 = typeof w === 'number' ? w : yield* w;
-    }
+    const r2 = ctx.iopoll ? yield* iopollCheck(ctx, min) : yield* cqringWait(ctx, min);
     if (ret === 0) ret = r2;
   }
   return ret;

@@ -75,7 +75,7 @@ export class IoWq {
       // io_req_task_queue_fail(): "avoid locking problems by failing it from a clean context"
       req.fail(ret);
       req.twFunc = queueCompletion;
-      yield* reqTaskWorkAdd(req, false);
+      reqTaskWorkAdd(req, false);
     }
   }
 
@@ -91,9 +91,8 @@ export class IoWq {
 }
 
 /** task_work that completes a request (io_req_task_complete / io_req_task_cancel): batch its CQE. */
-function queueCompletion(req: IoKiocb): null {
+function* queueCompletion(req: IoKiocb): KGen<void> {
   req.ctx.complReqs.push(req);
-  return null;
 }
 
 // io_uring/io_uring.c: io_req_complete_post() from io-wq
@@ -105,10 +104,10 @@ function* completeFromWorker(req: IoKiocb): KGen<void> {
   const ctx = req.ctx;
   if (ctx.deferTaskrun && !ctx.iopoll) {
     req.twFunc = queueCompletion;
-    yield* reqTaskWorkAdd(req, false);
+    reqTaskWorkAdd(req, false);
     return;
   }
-  if (!charge(ctx.sim.costs.ioUringCqe)) yield ctx.sim.costs.ioUringCqe;
+  charge(ctx.sim.costs.ioUringCqe);
   postReq(ctx, req);
   cqringWake(ctx);
 }

@@ -35,7 +35,7 @@ export class IoKiocb {
    * returns null, or returns the generator to run when it needs to yield
    * (a callback that rarely sleeps thus costs no generator in the common case).
    */
-  twFunc: ((req: IoKiocb) => KGen<void> | null) | null = null;
+  twFunc: ((req: IoKiocb) => KGen<void>) | null = null;
   /** DEFER_TASKRUN: local work items queued including this one (req->nr_tw). */
   nrTw = 0;
   /** Issued to io-wq at least once. */

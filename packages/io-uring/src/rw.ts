@@ -21,13 +21,14 @@ import {
   IOCB_WRITE,
   IovIter,
   Kiocb,
+  type KiCompleteFn,
   kiocbSetRwFlags,
   O_NONBLOCK,
 } from '@dio/kiocb';
 import { currentCtx, type KGen } from '@dio/sim';
 import type { IoKiocb } from './req';
 import { REQ_F_CUR_POS, REQ_F_ISREG, REQ_F_NOWAIT, REQ_F_REISSUE } from './req';
-import { reqTaskWorkAdd, reqTaskWorkAddNow } from './tw';
+import { reqTaskWorkAdd } from './tw';
 import { IORING_OP_READ_FIXED, IORING_OP_READV, IORING_OP_WRITE_FIXED, IORING_OP_WRITEV } from './uapi';
 
 /** IOU_OK: complete the request with cqe.res now. */
@@ -226,7 +227,7 @@ function* kiocbDone(req: IoKiocb, ret: number): KGen<number> {
     }
   } else if (ret !== -EIOCBQUEUED) {
     // io_rw_done()
-    yield* (k.kiComplete as NonNullable<Kiocb['kiComplete']>)(k, ret);
+    (k.kiComplete as NonNullable<Kiocb['kiComplete']>)(k, ret);
   }
   if (req.flags & REQ_F_REISSUE) {
     req.flags &= ~REQ_F_REISSUE;
@@ -238,44 +239,32 @@ function* kiocbDone(req: IoKiocb, ret: number): KGen<number> {
 
 // io_uring/rw.c: io_complete_rw() (the kiocb's ki_complete, in bio completion context)
 /** ki_complete of non-polled requests: set the result (unless the completion was handed back) and queue task_work. */
-export function* ioCompleteRw(kiocb: Kiocb, res: number): KGen<void> {
-  const g = ioCompleteRwNow(kiocb, res);
-  if (g !== null) yield* g;
-}
-
-/** {@link ioCompleteRw} as a plain call: null when the task_work was queued without yielding, else the generator that queues it. */
-export function ioCompleteRwNow(kiocb: Kiocb, res: number): KGen<void> | null {
+export function ioCompleteRw(kiocb: Kiocb, res: number): void {
   const req = kiocb.owner as IoKiocb;
   if (kiocb.dioComplete === null || !(kiocb.kiFlags & IOCB_DIO_CALLER_COMP)) {
-    if (completeRwCommon(req, res)) return null;
+    if (completeRwCommon(req, res)) return;
     req.cqe.res = fixupRwRes(req, res);
   }
   req.twFunc = ioReqRwComplete;
-  return reqTaskWorkAddNow(req, true) ? null : reqTaskWorkAdd(req, true);
+  reqTaskWorkAdd(req, true);
 }
-// ki_complete callers (iomap, aio) use the plain form
-ioCompleteRw.now = ioCompleteRwNow;
 
 // io_uring/rw.c: io_req_rw_complete() (task_work)
-/** Runs in the submitter's task: a handed-back dio completion runs here, then the request completes. */
-export function ioReqRwComplete(req: IoKiocb): KGen<void> | null {
+/** Runs in the submitter's task: a handed-back dio completion runs here (it may sleep), then the request completes. */
+export function* ioReqRwComplete(req: IoKiocb): KGen<void> {
   const k = req.kiocb as Kiocb;
-  if (k.kiFlags & IOCB_DIO_CALLER_COMP && k.dioComplete !== null) return ioReqRwCompleteDio(req, k, k.dioComplete);
-  req.ctx.complReqs.push(req); // io_req_task_complete → io_req_complete_defer
-  return null;
-}
-
-/** The part of io_req_rw_complete() that may sleep: run the handed-back dio completion, then complete. */
-function* ioReqRwCompleteDio(req: IoKiocb, k: Kiocb, dc: NonNullable<Kiocb['dioComplete']>): KGen<void> {
-  k.dioComplete = null;
-  const res = yield* dc(k.private);
-  req.cqe.res = fixupRwRes(req, res);
+  const dc = k.dioComplete;
+  if (k.kiFlags & IOCB_DIO_CALLER_COMP && dc !== null) {
+    k.dioComplete = null;
+    const res = yield* dc(k.private);
+    req.cqe.res = fixupRwRes(req, res);
+  }
   req.ctx.complReqs.push(req); // io_req_task_complete → io_req_complete_defer
 }
 
 // io_uring/rw.c: io_complete_rw_iopoll()
 /** ki_complete of IOPOLL requests: record the result; the poller reaps it. */
-export function* ioCompleteRwIopoll(kiocb: Kiocb, res: number): KGen<void> {
+export function ioCompleteRwIopoll(kiocb: Kiocb, res: number): void {
   const req = kiocb.owner as IoKiocb;
   if (res !== req.cqe.res) {
     if (res === -EAGAIN && shouldReissue(req)) {

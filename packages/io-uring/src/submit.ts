@@ -150,6 +150,6 @@ export function* submitSqes(ctx: IoRingCtx, nr: number): KGen<number> {
     yield* queueSqe(req);
   }
   // io_submit_state_end(): post the completions batched during submission
-  yield* flushCompletions(ctx);
+  flushCompletions(ctx);
   return done;
 }

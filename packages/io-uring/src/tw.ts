@@ -5,8 +5,8 @@
  * only by the submitter inside io_uring_enter, with LAZY_WAKE batching).
  * @module
  */
-import { charge, type KGen, type NestedSlice, type Task } from '@dio/sim';
-import { flushCompletions, flushCompletionsNow } from './cqe';
+import { charge, type KGen, type Task } from '@dio/sim';
+import { flushCompletions } from './cqe';
 import { type IoRingCtx, TwList } from './ctx';
 import type { IoKiocb } from './req';
 import { IORING_SQ_TASKRUN } from './uapi';
@@ -15,24 +15,12 @@ import { IORING_SQ_TASKRUN } from './uapi';
 const NR_TW_FORCE = Number.MAX_SAFE_INTEGER;
 
 // io_uring/io_uring.c: __io_req_task_work_add()
-/** Queue `req.twFunc` to run in the request's task. `lazy` = IOU_F_TWQ_LAZY_WAKE. */
-export function* reqTaskWorkAdd(req: IoKiocb, lazy: boolean): KGen<void> {
+/** Queue `req.twFunc` to run in the request's task. `lazy` = IOU_F_TWQ_LAZY_WAKE. A plain call (any context). */
+export function reqTaskWorkAdd(req: IoKiocb, lazy: boolean): void {
   const ctx = req.ctx;
-  if (!charge(ctx.sim.costs.taskWorkAdd)) yield ctx.sim.costs.taskWorkAdd;
+  charge(ctx.sim.costs.taskWorkAdd);
   if (ctx.deferTaskrun) localWorkAdd(ctx, req, lazy);
   else normalWorkAdd(ctx, req);
-}
-
-/**
- * {@link reqTaskWorkAdd} without a generator: false (having done nothing)
- * when its cost cannot be charged at once — then `yield* reqTaskWorkAdd()`.
- */
-export function reqTaskWorkAddNow(req: IoKiocb, lazy: boolean): boolean {
-  const ctx = req.ctx;
-  if (!charge(ctx.sim.costs.taskWorkAdd)) return false;
-  if (ctx.deferTaskrun) localWorkAdd(ctx, req, lazy);
-  else normalWorkAdd(ctx, req);
-  return true;
 }
 
 // io_uring/io_uring.c: io_req_local_work_add()
@@ -67,37 +55,17 @@ function normalWorkAdd(ctx: IoRingCtx, req: IoKiocb): void {
 }
 
 // io_uring/io_uring.c: io_handle_tw_list()
-/** Run the task_work items from `i` on as a plain call: items run, or the generator that continues where it must yield and returns it. */
-function runListNow(ctx: IoRingCtx, items: IoKiocb[], i: number): number | KGen<number> {
-  for (; i < items.length; i++) {
-    const cost = ctx.sim.costs.taskWorkRun; // read per item: a read names the next spend for stage accounting
-    if (!charge(cost)) return runListAfterCharge(cost, ctx, items, i);
-    const g = runItem(ctx, items[i] as IoKiocb);
-    if (g !== null) return runListResume(g, ctx, items, i + 1);
+/** Run a batch of task_work items in the task (an item may sleep: a handed-back dio completion). Returns items run. */
+function* handleTwList(ctx: IoRingCtx, items: IoKiocb[]): KGen<number> {
+  for (let i = 0; i < items.length; i++) {
+    charge(ctx.sim.costs.taskWorkRun); // read per item: a read names the next spend for stage accounting
+    const r = items[i] as IoKiocb;
+    ctx.stats.taskWorkItems++;
+    const fn = r.twFunc;
+    r.twFunc = null;
+    if (fn !== null) yield* fn(r);
   }
   return items.length;
-}
-
-/** One task_work item after its CPU cost: null when done, else the generator that finishes it. */
-function runItem(ctx: IoRingCtx, r: IoKiocb): KGen<void> | null {
-  ctx.stats.taskWorkItems++;
-  const fn = r.twFunc;
-  r.twFunc = null;
-  return fn !== null ? fn(r) : null;
-}
-
-function* runListAfterCharge(cost: number, ctx: IoRingCtx, items: IoKiocb[], i: number): KGen<number> {
-  yield cost;
-  const g = runItem(ctx, items[i] as IoKiocb);
-  if (g !== null) yield* g;
-  const r = runListNow(ctx, items, i + 1);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-function* runListResume(g: KGen<void>, ctx: IoRingCtx, items: IoKiocb[], i: number): KGen<number> {
-  yield* g;
-  const r = runListNow(ctx, items, i);
-  return typeof r === 'number' ? r : yield* r;
 }
 
 // io_uring/io_uring.c: tctx_task_work()
@@ -108,10 +76,9 @@ export function* tctxTaskWork(ctx: IoRingCtx, task: Task): KGen<void> {
   while (tw.items.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
     const batch = tw.take();
-    const r = runListNow(ctx, batch, 0);
-    if (typeof r !== 'number') yield* r;
+    yield* handleTwList(ctx, batch);
     tw.done(batch);
-    if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
+    flushCompletions(ctx);
   }
 }
 
@@ -122,43 +89,17 @@ export function* tctxTaskWork(ctx: IoRingCtx, task: Task): KGen<void> {
  * submitter's slice, with the number of items run.
  */
 export function* runLocalWork(ctx: IoRingCtx): KGen<number> {
-  const r = runLocalWorkNow(ctx);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** {@link runLocalWork} as a plain call: items run, or the generator that continues where it must yield and returns it. */
-export function runLocalWorkNow(ctx: IoRingCtx): number | KGen<number> {
   const sim = ctx.sim;
   const span = sim.tracing ? sim.traceNestedBegin('io_run_local_work') : null;
-  return localWorkLoop(ctx, span, 0);
-}
-
-/** The loop of __io_run_local_work(), `n` items run so far. */
-function localWorkLoop(ctx: IoRingCtx, span: NestedSlice | null, n: number): number | KGen<number> {
   const work = ctx.localWork;
+  let n = 0;
   while (work.items.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
     const batch = work.take();
-    const r = runListNow(ctx, batch, 0);
-    if (typeof r !== 'number') return localWorkResume(r, batch, ctx, span, n);
+    n += yield* handleTwList(ctx, batch);
     work.done(batch);
-    n += r;
-    if (!flushCompletionsNow(ctx)) return localWorkFlush(ctx, span, n);
+    flushCompletions(ctx);
   }
-  if (span !== null) ctx.sim.traceNestedEnd(span, { items: n });
+  if (span !== null) sim.traceNestedEnd(span, { items: n });
   return n;
-}
-
-function* localWorkResume(g: KGen<number>, batch: IoKiocb[], ctx: IoRingCtx, span: NestedSlice | null, n: number): KGen<number> {
-  n += yield* g;
-  ctx.localWork.done(batch);
-  if (!flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
-  const r = localWorkLoop(ctx, span, n);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-function* localWorkFlush(ctx: IoRingCtx, span: NestedSlice | null, n: number): KGen<number> {
-  yield* flushCompletions(ctx);
-  const r = localWorkLoop(ctx, span, n);
-  return typeof r === 'number' ? r : yield* r;
 }

@@ -6,54 +6,18 @@
  */
 import { EINTR } from '@dio/kiocb';
 import { condResched, currentTask, type KGen, shouldResched, taskWorkPending, taskWorkRun, wait, WaitQueue } from '@dio/sim';
-import { flushCompletions, flushCompletionsNow, overflowFlush, shouldWake } from './cqe';
+import { flushCompletions, overflowFlush, shouldWake } from './cqe';
 import type { CqWaiter, IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
-import { runLocalWork, runLocalWorkNow } from './tw';
+import { runLocalWork } from './tw';
 
 // io_uring/io_uring.c: io_cqring_wait()
 /** Sleep until `minEvents` CQEs are available (counting from the CQ head). Returns 0 or -EINTR. */
 export function* cqringWait(ctx: IoRingCtx, minEvents: number): KGen<number> {
-  const r = cqringWaitNow(ctx, minEvents);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** {@link cqringWait} as a plain call: 0 when the CQEs are already there once pending work is run, else the generator that continues (running work or sleeping). */
-export function cqringWaitNow(ctx: IoRingCtx, minEvents: number): number | KGen<number> {
-  if (ctx.workList.length > 0) {
-    const r = runLocalWorkNow(ctx);
-    if (typeof r !== 'number') return cqringWaitAfterLocal(r, ctx, minEvents);
-  }
-  return cqringWaitTw(ctx, minEvents);
-}
-
-function* cqringWaitAfterLocal(g: KGen<number>, ctx: IoRingCtx, minEvents: number): KGen<number> {
-  yield* g;
-  const r = cqringWaitTw(ctx, minEvents);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** io_cqring_wait() after the local work: run task_work if pending, then check. */
-function cqringWaitTw(ctx: IoRingCtx, minEvents: number): number | KGen<number> {
-  if (taskWorkPending()) return cqringWaitRunTw(ctx, minEvents);
-  return cqringWaitCheck(ctx, minEvents);
-}
-
-function* cqringWaitRunTw(ctx: IoRingCtx, minEvents: number): KGen<number> {
-  yield* taskWorkRun();
-  const r = cqringWaitCheck(ctx, minEvents);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** io_cqring_wait() once the work is run: 0 if enough CQEs are there, else the generator that sleeps for them. */
-function cqringWaitCheck(ctx: IoRingCtx, minEvents: number): number | KGen<number> {
+  if (ctx.workList.length > 0) yield* runLocalWork(ctx);
+  if (taskWorkPending()) yield* taskWorkRun();
   overflowFlush(ctx);
   if (ctx.cq.ready >= minEvents) return 0;
-  return cqringWaitSleep(ctx, minEvents);
-}
-
-/** The sleeping loop of io_cqring_wait(). */
-function* cqringWaitSleep(ctx: IoRingCtx, minEvents: number): KGen<number> {
   const me = currentTask();
   const w: CqWaiter = { task: me, cqTail: ctx.cq.head + minEvents, wq: new WaitQueue('io_uring cq_wait') };
   if (ctx.sim.tracing) ctx.sim.trace('io_uring_cqring_wait', { min_events: minEvents });
@@ -101,7 +65,7 @@ function* doIopoll(ctx: IoRingCtx): KGen<number> {
     ctx.complReqs.push(list.shift() as IoKiocb);
     n++;
   }
-  if (n > 0 && !flushCompletionsNow(ctx)) yield* flushCompletions(ctx);
+  if (n > 0) flushCompletions(ctx);
   return n;
 }
 

@@ -4,8 +4,8 @@
  * issuer with IOCB_DIO_CALLER_COMP).
  * @module
  */
-import { inodeDioEnd, IOCB_SYNC, iocbIsDsync, kiCompleteNow, type Kiocb } from '@dio/kiocb';
-import { charge, currentCtx, type ExecContext, type KGen, mightSleep } from '@dio/sim';
+import { inodeDioEnd, IOCB_SYNC, iocbIsDsync, type Kiocb } from '@dio/kiocb';
+import { charge, currentCtx, type KGen, mightSleep } from '@dio/sim';
 import type { IomapDio } from './dio';
 import { IOMAP_DIO_NEED_SYNC, IOMAP_DIO_WRITE } from './flags';
 
@@ -14,124 +14,48 @@ import { IOMAP_DIO_NEED_SYNC, IOMAP_DIO_WRITE } from './flags';
  * Finish the dio, in kernel order: ->end_io; result (short reads clamped to
  * the i_size snapshot); page-cache invalidation of the written range (after
  * end_io); inode_dio_end; ki_pos; generic_write_sync for NEED_SYNC; plus
- * done_before. Returns bytes or a negative errno.
+ * done_before. Returns bytes or a negative errno. May sleep (->end_io may
+ * take a transaction, the sync may wait for I/O): the inline completion runs
+ * it with `runNoSleep()` only on the routes where it cannot.
  */
 export function* iomapDioComplete(dio: IomapDio): KGen<number> {
-  const r = iomapDioCompleteNow(dio);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** {@link iomapDioComplete} as a plain call: the result, or the generator that finishes from where it must yield and returns it. */
-export function iomapDioCompleteNow(dio: IomapDio): number | KGen<number> {
-  const offset = dio.iocb.kiPos;
-  const ctx = currentCtx();
-  const cost = dio.fs.sim.costs.iomapDioComplete;
-  if (!charge(cost)) return completeAfterCharge(cost, dio, offset, ctx);
-  return completeCharged(dio, offset, ctx);
-}
-
-function* completeAfterCharge(cost: number, dio: IomapDio, offset: number, ctx: ExecContext): KGen<number> {
-  yield cost;
-  const r = completeCharged(dio, offset, ctx);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** iomap_dio_complete() after its CPU cost: ->end_io, then the rest. */
-function completeCharged(dio: IomapDio, offset: number, ctx: ExecContext): number | KGen<number> {
   const iocb = dio.iocb;
+  const offset = iocb.kiPos;
+  const ctx = currentCtx();
+  charge(dio.fs.sim.costs.iomapDioComplete);
   let ret = dio.error;
   const endIo = dio.endIo;
-  if (endIo !== null) {
-    const r = endIo.now !== undefined ? endIo.now(iocb, dio.size, ret, dio.flags) : endIo(iocb, dio.size, ret, dio.flags);
-    if (typeof r !== 'number') return completeAfterEndIo(dio, offset, ctx, r);
-    ret = r;
-  }
-  return completeResult(dio, offset, ctx, ret);
-}
-
-function* completeAfterEndIo(dio: IomapDio, offset: number, ctx: ExecContext, g: KGen<number>): KGen<number> {
-  const ret = yield* g;
-  const r = completeResult(dio, offset, ctx, ret);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** iomap_dio_complete() after ->end_io: the result and page-cache invalidation. */
-function completeResult(dio: IomapDio, offset: number, ctx: ExecContext, endIoRet: number): number | KGen<number> {
-  const iocb = dio.iocb;
-  let ret = endIoRet;
+  if (endIo !== null) ret = yield* endIo(iocb, dio.size, ret, dio.flags);
   if (ret === 0) {
     ret = dio.size;
     // check for short read
     if (offset + ret > dio.iSize && !(dio.flags & IOMAP_DIO_WRITE)) ret = Math.max(0, dio.iSize - offset);
   }
-  if (!dio.error && dio.size && dio.flags & IOMAP_DIO_WRITE && !dio.policy.skipInvalidate(dio)) {
-    // (no generator when there are no cached pages: it returns at once)
-    if (iocb.kiFilp.fMapping.nrpages !== 0) return completeAfterInvalidate(dio, ctx, ret);
-  }
-  return completeEnd(dio, ctx, ret);
-}
-
-function* completeAfterInvalidate(dio: IomapDio, ctx: ExecContext, ret: number): KGen<number> {
-  yield* kiocbInvalidatePostDirectWrite(dio.iocb, dio.size);
-  const r = completeEnd(dio, ctx, ret);
-  return typeof r === 'number' ? r : yield* r;
-}
-
-/** The end of iomap_dio_complete(): inode_dio_end, ki_pos, generic_write_sync and done_before. */
-function completeEnd(dio: IomapDio, ctx: ExecContext, result: number): number | KGen<number> {
-  let ret = result;
+  // (returns at once when there are no cached pages)
+  if (!dio.error && dio.size && dio.flags & IOMAP_DIO_WRITE && !dio.policy.skipInvalidate(dio)) yield* kiocbInvalidatePostDirectWrite(iocb, dio.size);
   inodeDioEnd(dio.inode, dio);
   if (ret > 0) {
-    dio.iocb.kiPos += ret;
+    iocb.kiPos += ret;
     // If this is a DSYNC write, make sure we push it to stable storage now that we've written data.
-    if (dio.flags & IOMAP_DIO_NEED_SYNC) return completeAfterSync(dio, ctx, ret);
-    ret += dio.doneBefore;
+    if (dio.flags & IOMAP_DIO_NEED_SYNC) ret = yield* genericWriteSync(iocb, ret);
+    if (ret > 0) ret += dio.doneBefore;
   }
-  completeTrace(dio, ctx, ret);
-  return ret;
-}
-
-function* completeAfterSync(dio: IomapDio, ctx: ExecContext, count: number): KGen<number> {
-  let ret = yield* genericWriteSync(dio.iocb, count);
-  if (ret > 0) ret += dio.doneBefore;
-  completeTrace(dio, ctx, ret);
-  return ret;
-}
-
-function completeTrace(dio: IomapDio, ctx: ExecContext, ret: number): void {
   const sim = dio.fs.sim;
   if (sim.tracing) {
     sim.trace('iomap_dio_complete', { ino: dio.inode.iIno, dio: dio.id, ret, ctx: ctx.kind, via: dio.via });
     sim.traceFlow('f', dio.id, 'dio');
   }
+  return ret;
 }
 
 // fs/iomap/direct-io.c: iomap_dio_complete_work()
-/** Complete and report through ki_complete: what the workqueue item and the inline path run. */
+/** Complete and report through ki_complete: the workqueue item (a kworker: may sleep), also called directly by the inline path. */
 export function* iomapDioCompleteWork(dio: IomapDio): KGen<void> {
-  const g = iomapDioCompleteWorkNow(dio);
-  if (g !== null) yield* g;
-}
-
-/** {@link iomapDioCompleteWork} as a plain call: null when finished without yielding, else the generator that finishes it. */
-export function iomapDioCompleteWorkNow(dio: IomapDio): KGen<void> | null {
-  const r = iomapDioCompleteNow(dio);
-  if (typeof r !== 'number') return completeWorkAfter(dio, r);
-  return completeWorkReport(dio, r);
-}
-
-function* completeWorkAfter(dio: IomapDio, g: KGen<number>): KGen<void> {
-  const ret = yield* g;
-  const g2 = completeWorkReport(dio, ret);
-  if (g2 !== null) yield* g2;
-}
-
-/** The ki_complete call that ends iomap_dio_complete_work(). */
-function completeWorkReport(dio: IomapDio, ret: number): KGen<void> | null {
+  const ret = yield* iomapDioComplete(dio);
   const iocb = dio.iocb;
   const kc = iocb.kiComplete;
   if (kc === null) throw new Error('iomap_dio_complete_work on a sync kiocb');
-  return kiCompleteNow(kc, iocb, ret);
+  kc(iocb, ret);
 }
 
 // fs/iomap/direct-io.c: iomap_dio_deferred_complete()

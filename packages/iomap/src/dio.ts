@@ -10,11 +10,7 @@ import type { WorkStruct } from '@dio/workqueue';
 import type { CompletionPolicy } from './policy';
 
 /** ->end_io of the filesystem (struct iomap_dio_ops). */
-export interface DioEndIo {
-  (iocb: Kiocb, size: number, error: number, flags: number): KGen<number>;
-  /** Optional plain-call form (a property of the function): the result, or the generator that finishes and returns it. */
-  now?: (iocb: Kiocb, size: number, error: number, flags: number) => number | KGen<number>;
-}
+export type DioEndIo = (iocb: Kiocb, size: number, error: number, flags: number) => KGen<number>;
 
 /** struct iomap_dio. Also the i_dio_count reference it holds (DioRef). */
 export class IomapDio implements DioRef {

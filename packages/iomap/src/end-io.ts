@@ -5,37 +5,28 @@
  * @module
  */
 import { type Bio, blkStatusToErrno } from '@dio/blockdev';
-import { kiCompleteNow } from '@dio/kiocb';
-import { charge, type KGen, currentCtx } from '@dio/sim';
-import { initWork, queueWork, type WorkStruct, type Workqueue } from '@dio/workqueue';
-import { iomapDioCompleteWorkNow, iomapDioDeferredComplete } from './complete';
+import { charge, currentCtx, runNoSleep } from '@dio/sim';
+import { initWork, queueWork } from '@dio/workqueue';
+import { iomapDioCompleteWork, iomapDioDeferredComplete } from './complete';
 import type { IomapDio } from './dio';
 
 // fs/iomap/direct-io.c: iomap_dio_bio_end_io() (6.6 layout; iomap_dio_done() from 6.19)
-/** bi_end_io of every dio bio. */
-export function* iomapDioBioEndIo(bio: Bio): KGen<void> {
-  const g = iomapDioBioEndIoNow(bio);
-  if (g !== null) yield* g;
-}
-
-/** {@link iomapDioBioEndIo} as a plain call: null when finished without yielding, else the generator that finishes it. */
-export function iomapDioBioEndIoNow(bio: Bio): KGen<void> | null {
+/** bi_end_io of every dio bio: a plain call in the completion context. */
+export function iomapDioBioEndIo(bio: Bio): void {
   const dio = bio.biPrivate as IomapDio;
   if (bio.biStatus) dio.setError(blkStatusToErrno(bio.biStatus));
-  if (--dio.ref !== 0) return null; // release_bio
-  return iomapDioDoneNow(dio);
-}
-// bio_endio() calls the plain form
-iomapDioBioEndIo.now = iomapDioBioEndIoNow;
-
-/** The last reference is gone: wake a sync waiter, or complete where the policy says. */
-export function* iomapDioDone(dio: IomapDio): KGen<void> {
-  const g = iomapDioDoneNow(dio);
-  if (g !== null) yield* g;
+  if (--dio.ref !== 0) return; // release_bio
+  iomapDioDone(dio);
 }
 
-/** {@link iomapDioDone} as a plain call: null when finished without yielding, else the generator that finishes it. */
-export function iomapDioDoneNow(dio: IomapDio): KGen<void> | null {
+// fs/iomap/direct-io.c: iomap_dio_done()
+/**
+ * The last reference is gone: wake a sync waiter, or complete where the
+ * policy says. Runs in the completion context, so it cannot sleep: the
+ * inline route is taken only when the completion cannot sleep (no unwritten
+ * conversion, no sync), and anything that may sleep goes to the workqueue.
+ */
+export function iomapDioDone(dio: IomapDio): void {
   const sim = dio.fs.sim;
   // Synchronous dio: the task itself handles completion; just wake it.
   if (dio.waitForCompletion) {
@@ -44,7 +35,7 @@ export function iomapDioDoneNow(dio: IomapDio): KGen<void> | null {
     if (waiter !== null) dio.owner = waiter; // blk_wake_io_task(): the waiter completes it
     dio.via = 'sync';
     dio.syncWq?.wakeUpAll();
-    return null;
+    return;
   }
   const iocb = dio.iocb;
   const route = dio.policy.route(dio);
@@ -54,7 +45,9 @@ export function iomapDioDoneNow(dio: IomapDio): KGen<void> | null {
       dio.via = 'end_io';
       iocb.private = null;
       dio.owner = dio.fs.bdevAgent;
-      return iomapDioCompleteWorkNow(dio);
+      // iomap_dio_complete_work() called directly: it may sleep in general, not on this route
+      runNoSleep(iomapDioCompleteWork(dio));
+      return;
     case 'caller': {
       dio.via = 'caller';
       // Hand the completion back: the issuer's ki_complete sees dio_complete and defers it to task context.
@@ -64,7 +57,8 @@ export function iomapDioDoneNow(dio: IomapDio): KGen<void> | null {
       if (kc === null) throw new Error('caller completion for a sync kiocb');
       const owner = iocb.kiTask ?? dio.submitter;
       dio.handTo(owner);
-      return kiCompleteNow(kc, iocb, 0); // the 0 is ignored: the result comes from dio_complete
+      kc(iocb, 0); // the 0 is ignored: the result comes from dio_complete
+      return;
     }
     case 'workqueue': {
       const sb = dio.fs.sb;
@@ -72,17 +66,10 @@ export function iomapDioDoneNow(dio: IomapDio): KGen<void> | null {
       if (wq === null) throw new Error(`s_dio_done_wq of ${sb.sId} not initialised`);
       iocb.private = null;
       dio.via = 'workqueue';
-      dio.work ??= initWork('iomap_dio_complete_work', () => iomapDioCompleteWorkNow(dio));
+      dio.work ??= initWork('iomap_dio_complete_work', () => iomapDioCompleteWork(dio));
       dio.handTo({ agent: `workqueue ${wq.name}` });
-      const cost = sim.costs.queueWork;
-      if (!charge(cost)) return queueWorkAfter(cost, wq, dio.work);
+      charge(sim.costs.queueWork);
       queueWork(wq, dio.work);
     }
   }
-  return null;
-}
-
-function* queueWorkAfter(cost: number, wq: Workqueue, work: WorkStruct): KGen<void> {
-  yield cost;
-  queueWork(wq, work);
 }

@@ -83,7 +83,6 @@ export function iomapFileOperations(policy: CompletionPolicy): (fs: DioFs) => Fi
   return (fs) => {
     // xfs_dio_write_ops.end_io (one closure per filesystem, not per write)
     const endIo: DioEndIo = (i, size, err, flags) => fs.writeEndIo(i, size, err, flags);
-    endIo.now = (i, size, err, flags) => fs.writeEndIoNow(i, size, err, flags);
     return fops(fs, policy, endIo);
   };
 }

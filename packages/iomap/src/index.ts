@@ -12,6 +12,6 @@ export type { CompletionPolicy, CompletionRoute, ExtentInfo } from './policy';
 export { WorkqueuePolicy, CallerPolicy, InlinePolicy, POLICIES, type PolicyName } from './policies';
 export { iomapDioRw, iomapDioRwStart, type IomapDioArgs } from './dio-rw';
 export { iomapDioIter, BIO_MAX_BYTES } from './bio-iter';
-export { iomapDioBioEndIo, iomapDioBioEndIoNow, iomapDioDone, iomapDioDoneNow } from './end-io';
-export { iomapDioComplete, iomapDioCompleteNow, iomapDioCompleteWork, iomapDioCompleteWorkNow, iomapDioDeferredComplete, genericWriteSync, kiocbInvalidatePostDirectWrite } from './complete';
+export { iomapDioBioEndIo, iomapDioDone } from './end-io';
+export { iomapDioComplete, iomapDioCompleteWork, iomapDioDeferredComplete, genericWriteSync, kiocbInvalidatePostDirectWrite } from './complete';
 export { iomapFileOperations } from './file-ops';

@@ -110,7 +110,7 @@ function* submitRw(write: boolean, file: File, data: Uint8Array, pos: number, ca
     p.finished = true;
     p.cqe.wakeUpAll();
   };
-  const kiComplete: KiCompleteFn = function* (iocb, res) {
+  const kiComplete: KiCompleteFn = function (iocb, res) {
     out.kiCompleteIn = currentCtx().kind;
     if (iocb.dioComplete !== null && iocb.kiFlags & IOCB_DIO_CALLER_COMP) {
       out.handedBack = true;

@@ -19,7 +19,6 @@ export {
   iocbIsDsync,
   kiocbSetRwFlags,
   dioMisaligned,
-  kiCompleteNow,
   type KiCompleteFn,
   type DioCompleteFn,
 } from './kiocb';

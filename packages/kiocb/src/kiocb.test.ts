@@ -46,7 +46,7 @@ describe('kiocb flags', () => {
     expect(isSyncKiocb(initSyncKiocb(f, 0))).toBe(true);
     expect(
       isSyncKiocb(
-        new Kiocb(f, 0, function* () {
+        new Kiocb(f, 0, () => {
           /* async */
         }),
       ),

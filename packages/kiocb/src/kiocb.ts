@@ -28,18 +28,10 @@ import {
 
 /**
  * ki_complete: called by the filesystem when an async kiocb finishes, in
- * whatever context the completion runs (hardirq, softirq, kworker, task).
+ * whatever context the completion runs (hardirq, softirq, kworker, task): a
+ * plain call that must not sleep.
  */
-export interface KiCompleteFn {
-  (iocb: Kiocb, res: number): KGen<void>;
-  /** Optional plain-call form (a property of the function): null when it finished without yielding, else the generator that finishes it. */
-  now?: (iocb: Kiocb, res: number) => KGen<void> | null;
-}
-
-/** Run `iocb.kiComplete` as a plain call where it offers one: null when done, else the generator to run with `yield*`. */
-export function kiCompleteNow(kc: KiCompleteFn, iocb: Kiocb, res: number): KGen<void> | null {
-  return kc.now !== undefined ? kc.now(iocb, res) : kc(iocb, res);
-}
+export type KiCompleteFn = (iocb: Kiocb, res: number) => void;
 
 /**
  * dio_complete: with IOCB_DIO_CALLER_COMP, the completion handed back to the

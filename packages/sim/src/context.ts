@@ -136,11 +136,7 @@ export interface Engine {
 export interface IrqWork {
   readonly name: string;
   readonly fn: () => KGen<unknown> | null | void;
-  /**
-   * CPU time the handler costs before `fn` is called, charged by the engine
-   * exactly as `if (!charge(ns)) yield ns` at the top of the handler would
-   * be — but with no generator when it cannot be charged at once. Default 0.
-   */
+  /** CPU time the handler costs before `fn` is called, charged by the engine as `charge(ns)` at the top of the handler would be. Default 0. */
   readonly entryCost?: number;
 }
 

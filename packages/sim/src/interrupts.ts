@@ -47,19 +47,24 @@ export abstract class Interrupts extends SchedCore {
   private readonly deferredIrqCpus: Cpu[] = [];
 
   /**
-   * After an event callback: enter the interrupts it raised, in order, each
-   * on its CPU's clock (nothing else in the callback can still act at `now`,
-   * so each may run ahead on its own CPU; the next is entered at `now`).
+   * After an event callback: enter the interrupts it raised. The first is
+   * entered at once, on its CPU's clock (nothing else in the callback can
+   * still act at `now`); the others are events at `now` for their CPUs,
+   * queued first, so a charge of the first one's handler runs them nested at
+   * `now` on their own clocks instead of letting their CPUs run past it.
    */
   protected override afterEvent(): void {
     super.afterEvent();
     const cpus = this.deferredIrqCpus;
-    for (let i = 0; i < cpus.length; i++) {
+    const first = cpus[0] as Cpu;
+    first.irqDeferred = false;
+    for (let i = 1; i < cpus.length; i++) {
       const cpu = cpus[i] as Cpu;
       cpu.irqDeferred = false;
-      this.onCpuClock(cpu, this.onPendingIrqFn);
+      if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu, cpu);
     }
     cpus.length = 0;
+    this.onCpuClock(first, this.onPendingIrqFn);
   }
 
   private readonly onPendingIrqFn = (cpu: Cpu): void => this.onPendingIrq(cpu);

@@ -6,9 +6,9 @@ import { defaultCosts } from './costs';
 
 /** A task that spends syscall, then ioUringIssue twice (once charged, once yielded), then 5 ns unnamed. */
 function* work(sim: Simulator) {
-  if (!charge(sim.costs.syscall)) yield sim.costs.syscall;
+  charge(sim.costs.syscall);
   yield sim.costs.ioUringIssue;
-  if (!charge(sim.costs.ioUringIssue)) yield sim.costs.ioUringIssue;
+  charge(sim.costs.ioUringIssue);
   yield 5;
 }
 

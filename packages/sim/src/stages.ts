@@ -6,7 +6,7 @@
  *
  * How a spend learns its cost's name: with accounting on, `sim.costs` is a
  * view of the table whose getters note the name read; every layer reads its
- * cost right where it spends it (`if (!charge(sim.costs.x)) yield sim.costs.x`),
+ * cost right where it spends it (`charge(sim.costs.x)`),
  * so the next spend of the running context takes that name. The engine's own
  * costs (interrupt entry, context switch, idle exit) are named where they are
  * charged. A spend with no cost read before it is `other`.

@@ -14,7 +14,7 @@ import { runTaskWork } from './task-work';
 export function* syscall<R>(body: KGen<R>): KGen<R> {
   const t = currentTask();
   t.inKernel++;
-  if (!charge(currentEngine().costs.syscall)) yield currentEngine().costs.syscall;
+  charge(currentEngine().costs.syscall);
   const r = yield* body;
   if (exitWorkPending(t)) yield* exitToUserMode(); // its generator only when there is something to do
   t.inKernel--;

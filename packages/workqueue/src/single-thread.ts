@@ -75,9 +75,8 @@ export class SingleThreadWorkqueue implements Workqueue {
       const w = it.work;
       workStarted(w);
       if (sim.tracing) sim.trace('workqueue_execute_start', { work: w.name, wq: this.name, inst: it.inst });
-      if (!charge(sim.costs.workItem)) yield sim.costs.workItem;
-      const g = w.func(w);
-      if (g !== null) yield* g;
+      charge(sim.costs.workItem);
+      yield* w.func(w);
       if (sim.tracing) sim.trace('workqueue_execute_end', { work: w.name, inst: it.inst });
       this.ran++;
       workFinished(w);

@@ -8,8 +8,8 @@ import { type KGen, WaitQueue, waitEvent } from '@dio/sim';
 /** struct work_struct. */
 export interface WorkStruct {
   readonly name: string;
-  /** The work function, run in a worker's task context: a generator, or null when it finished as a plain call. */
-  readonly func: (work: WorkStruct) => KGen<void> | null;
+  /** The work function, run in a worker's task context (a kworker may sleep). */
+  readonly func: (work: WorkStruct) => KGen<void>;
   /** WORK_STRUCT_PENDING: queued and not yet started. */
   pending: boolean;
   /** Executions in progress (0 or 1 for a given pool). */
@@ -28,7 +28,7 @@ export interface WorkStruct {
 
 // include/linux/workqueue.h: INIT_WORK()
 /** A work item running `func`. */
-export function initWork(name: string, func: (work: WorkStruct) => KGen<void> | null): WorkStruct {
+export function initWork(name: string, func: (work: WorkStruct) => KGen<void>): WorkStruct {
   return { name, func, pending: false, running: 0, done: 0, cancelled: 0, canceling: false, queuedOn: null, flushWq: new WaitQueue(`flush_work(${name})`) };
 }
 

@@ -112,15 +112,7 @@ export function* workerThread(pool: WorkerPool, w: Worker): KGen<void> {
       if (!pool.unbound) pool.nrRunning++;
       do {
         if (!assignWork(pool, w, pool.worklist.shift() as Queued)) continue;
-        // process_scheduled_works() and process_one_work(), inlined: the kworker yields the item's CPU cost
-        // itself, and an item whose function runs without yielding makes no generator at all
-        for (let q = w.scheduled.shift(); q !== undefined; q = w.scheduled.shift()) {
-          processOneWorkStart(pool, w, q);
-          if (!charge(pool.sim.costs.workItem)) yield pool.sim.costs.workItem;
-          const g = processOneWorkRunNow(pool, w, q);
-          if (g !== null) yield* g;
-          else if (shouldResched()) yield condResched; // process_one_work()'s closing cond_resched()
-        }
+        yield* processScheduledWorks(pool, w);
       } while (pool.keepWorking());
       if (!pool.unbound) pool.nrRunning--;
       w.prep = true;
@@ -143,7 +135,7 @@ function* maybeCreateWorker(pool: WorkerPool): KGen<void> {
   pool.managerActive = true;
   const start = sim.now;
   for (;;) {
-    if (!charge(sim.costs.kworkerCreate)) yield sim.costs.kworkerCreate;
+    charge(sim.costs.kworkerCreate);
     if (pool.createWorker() !== null || !pool.needToCreateWorker()) break;
     // mod_timer(&pool->mayday_timer, jiffies + MAYDAY_INITIAL_TIMEOUT), armed at the start; only
     // observable once an attempt has failed, so it is scheduled then
@@ -190,15 +182,6 @@ export function* processScheduledWorks(pool: WorkerPool, w: Worker): KGen<void> 
 
 // kernel/workqueue.c: process_one_work()
 function* processOneWork(pool: WorkerPool, w: Worker, q: Queued): KGen<void> {
-  processOneWorkStart(pool, w, q);
-  if (!charge(pool.sim.costs.workItem)) yield pool.sim.costs.workItem;
-  const g = processOneWorkRunNow(pool, w, q);
-  if (g !== null) yield* g;
-  else if (shouldResched()) yield condResched;
-}
-
-/** process_one_work() up to its CPU cost: `w` takes the item. */
-function processOneWorkStart(pool: WorkerPool, w: Worker, q: Queued): void {
   const sim = pool.sim;
   const work = q.work;
   pool.addBusy(w);
@@ -211,25 +194,9 @@ function processOneWorkStart(pool: WorkerPool, w: Worker, q: Queued): void {
   // for WORKER_NOT_RUNNING workers (unbound and CPU_INTENSIVE ones)
   pool.kick();
   if (sim.tracing) sim.trace('workqueue_execute_start', { work: work.name, wq: q.pwq.wqName, inst: q.inst });
-}
-
-/**
- * process_one_work() after its CPU cost, as a plain call up to its closing
- * cond_resched(): run the work function. Null when it ran without yielding
- * (the caller then does the cond_resched()), else the generator that
- * finishes the item, cond_resched() included.
- */
-function processOneWorkRunNow(pool: WorkerPool, w: Worker, q: Queued): KGen<void> | null {
+  charge(sim.costs.workItem);
   if (!w.notRunning) hogTickArm(pool);
-  const g = q.work.func(q.work);
-  if (g !== null) return processOneWorkFinish(pool, w, q, g);
-  processOneWorkEnd(pool, w, q);
-  return null;
-}
-
-/** The rest of processOneWorkRunNow: the rest of the work function, `g`. */
-function* processOneWorkFinish(pool: WorkerPool, w: Worker, q: Queued, g: KGen<void>): KGen<void> {
-  yield* g;
+  yield* work.func(work);
   processOneWorkEnd(pool, w, q);
   // "We want to give others a chance": a preemption point after every item (cond_resched(), which
   // tests should_resched() first: no trip to the engine when it would do nothing)

@@ -53,10 +53,10 @@ export function spyDevice(sim: Simulator, inner: BlockDevice, log: LoggedIo[]): 
         };
         log.push(e);
         const end = bio.biEndIo;
-        bio.biEndIo = function* (b: Bio): KGen<void> {
+        bio.biEndIo = function (b: Bio): void {
           e.completedAt = sim.now;
           e.ok = b.biStatus === 0;
-          yield* end(b);
+          end(b);
         };
       }
       return inner.submitBio(bio);

@@ -172,27 +172,6 @@ export class IoUringEngine implements Engine {
     return n;
   }
 
-  /**
-   * fio_ioring_getevents() when its first fio_ioring_cqring_reap() already
-   * returns at least max(min, 1) events: no io_uring_enter, nothing yields.
-   * Checks the CQEs before consuming any, so null means nothing was done.
-   */
-  geteventsNow(min: number, max: number): IoU[] | null {
-    const ring = this.ring;
-    if (ring === null) return null;
-    const cq = ring.ctx.cq;
-    const need = Math.max(min, 1);
-    if (cq.ready < need || max < need) return null;
-    for (let i = 0; i < need; i++) {
-      const c = cq.cqes[(cq.head + i) & cq.mask];
-      if (c === null || c === undefined || this.env.ious[Number(c.userData)] === undefined) return null;
-    }
-    const out = this.events;
-    clearArray(out);
-    this.reap(out, max);
-    return out;
-  }
-
   // engines/io_uring.c: fio_ioring_getevents()
   *getevents(min: number, max: number): KGen<IoU[]> {
     const ring = this.ring;

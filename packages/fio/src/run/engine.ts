@@ -22,12 +22,6 @@ export interface Engine {
   commit(): KGen<IoU[]>;
   /** Reap at least `min` (and at most `max`) completions (the array is valid until the next getevents). */
   getevents(min: number, max: number): KGen<IoU[]>;
-  /**
-   * `getevents` as a plain call when it needs no system call (the
-   * completions are already in user memory), with the same effect; null —
-   * having done nothing — when `getevents` must run.
-   */
-  geteventsNow?(min: number, max: number): IoU[] | null;
   cleanup(): KGen<void>;
 }
 

@@ -320,13 +320,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         pendingCommit = 0;
         continue;
       }
-      // reap(minComplete), without its generator when the completions are already there
-      const evs = engine.geteventsNow?.(Math.min(minComplete, inflight), maxComplete) ?? null;
-      if (evs === null) yield* reap(minComplete);
-      else {
-        yield costs.userPerReap;
-        reaped(evs);
-      }
+      yield* reap(minComplete);
       continue;
     }
     // get_io_u(): fsync every N writes, else the next offset and direction
