@@ -21,7 +21,6 @@ import {
   IOCB_WRITE,
   IovIter,
   Kiocb,
-  type KiCompleteFn,
   kiocbSetRwFlags,
   O_NONBLOCK,
 } from '@dio/kiocb';
@@ -162,7 +161,7 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
     ret = -EAGAIN;
   }
   if (ret === -EOPNOTSUPP && k.kiFlags & IOCB_NOWAIT) ret = -EAGAIN;
-  if (ret === -EAGAIN && req.flags & REQ_F_NOWAIT) return yield* kiocbDone(req, ret);
+  if (ret === -EAGAIN && req.flags & REQ_F_NOWAIT) return kiocbDone(req, ret);
   if (!nonblock || ret !== -EAGAIN) {
     if (ret === -EAGAIN && req.ctx.iopoll) return punt(req, iter, start);
     if (ret !== req.cqe.res && ret >= 0 && isWrite) {
@@ -171,7 +170,7 @@ export function* ioRw(req: IoKiocb, isWrite: boolean, nonblock: boolean): KGen<n
       if (req.ctx.sim.tracing) req.ctx.sim.trace('io_uring_short_write', { req: req.id, wanted: req.cqe.res, got: ret });
       return -EAGAIN;
     }
-    return yield* kiocbDone(req, ret);
+    return kiocbDone(req, ret);
   }
   return punt(req, iter, start);
 }
@@ -215,7 +214,7 @@ function completeRwCommon(req: IoKiocb, res: number): boolean {
 
 // io_uring/rw.c: kiocb_done()
 /** Finish the issue: complete inline (IOU_OK), through ki_complete (io_rw_done), or later; a reissue goes back to -EAGAIN. */
-function* kiocbDone(req: IoKiocb, ret: number): KGen<number> {
+function kiocbDone(req: IoKiocb, ret: number): number {
   const k = req.kiocb as Kiocb;
   const finalRet = fixupRwRes(req, ret);
   if (ret >= 0 && req.flags & REQ_F_CUR_POS && req.file) req.file.fPos = k.kiPos;
