@@ -213,6 +213,9 @@ export abstract class EventLoop {
     if (this.spinSteps >= this.livelockSteps + LIVELOCK_SAMPLE) throw new LivelockError(this.now, this.spinSteps, [...seen]);
   }
 
+  /** @internal forget nesting bounds a run stopped in the middle of (the executor keeps them) */
+  protected resetBounds(): void {}
+
   /**
    * Make `run` return after the current event. Called from an event run
    * inside a charge (a power cut while a task is in a plain section), it ends
@@ -225,6 +228,7 @@ export abstract class EventLoop {
 
   protected result(reason: RunResult['reason'], start: number): RunResult {
     this.limit = Number.POSITIVE_INFINITY;
+    this.resetBounds();
     this.running = null;
     if (reason !== 'until') {
       // where the furthest clock stands

@@ -19,6 +19,13 @@ function badSpend(ctx: ExecContext | null, ns: number): RangeError {
   return new RangeError(`spend(${ns}) in ${ctx?.describe() ?? 'no context'}: CPU time must be an integer number of ns >= 0`);
 }
 
+/**
+ * Charges in a row that may run ahead past the nesting bound before the
+ * bound is dropped: a plain loop that polls for something past it (an IOPOLL
+ * reaper nested in another CPU's charge) would otherwise spin for ever.
+ */
+const BOUND_SKIPS = 1_000;
+
 /** What a task in a timed sleep waits on (its `name` is built only when asked, e.g. for a hung-task report). */
 class SleepTimer implements Waitable {
   readonly timerSleep = true;
@@ -42,6 +49,18 @@ export abstract class Executor extends EventLoop implements Engine {
   /** @internal nesting depth of `advance` */
   protected depth = 0;
   private readonly spendEnd: EventFn = (c) => this.onSpendEnd(c as ExecContext);
+  /**
+   * @internal the time nested work of another CPU may not process events
+   * past (the end of the charge it is nested in): its charges run on ahead
+   * instead, so the charging CPU's later events are not run inside it
+   */
+  protected bound = Number.POSITIVE_INFINITY;
+  /** @internal charges that ran ahead past `bound` in a row (see BOUND_SKIPS) */
+  protected boundSkips = 0;
+
+  protected override resetBounds(): void {
+    this.bound = Number.POSITIVE_INFINITY;
+  }
   /** CPU time per named cost and context (`SimOptions.stages`), or null. */
   stages: StageAccounting | null = null;
   /** Per-CPU utilisation by context in time windows (`SimOptions.cpuWindowNs`), or null. */
@@ -223,7 +242,7 @@ export abstract class Executor extends EventLoop implements Engine {
     if (this.stopped) throw new RunStopped();
     const end = this.now + ns;
     const next = this.queue.peekTime();
-    if (next === undefined || next > end) {
+    if (next === undefined || next > end || (next > this.bound && ++this.boundSkips < BOUND_SKIPS)) {
       this.now = end;
       this.account(ctx, ns);
       return;
@@ -252,6 +271,10 @@ export abstract class Executor extends EventLoop implements Engine {
         const t = q.peekTime();
         if (cpu.top() === ctx) {
           if (t === undefined || t > this.now + left) break;
+          if (t > this.bound) {
+            if (++this.boundSkips < BOUND_SKIPS) break;
+            this.bound = Number.POSITIVE_INFINITY; // a plain loop polling for what lies past the bound: let it see it
+          }
           const run = t - this.now;
           if (run > 0) {
             this.now = t;
@@ -266,9 +289,16 @@ export abstract class Executor extends EventLoop implements Engine {
         // another CPU's spends may not run ahead past this charge's end (the rest of the charge is no event
         // they could see): they go through the queue; this CPU's own nested work stretches the charge
         const end = this.now + left;
-        this.limit = e.domain === cpu || cpu.top() !== ctx || end > limit ? limit : end;
+        const other = e.domain !== cpu && cpu.top() === ctx;
+        const bound = this.bound; // read afresh: a nested poller may have dropped it (see BOUND_SKIPS)
+        this.limit = !other || end > limit ? limit : end;
+        if (other && end < bound) {
+          this.bound = end;
+          this.boundSkips = 0;
+        }
         this.runNested(e, cpu);
         this.limit = limit;
+        this.bound = bound;
       }
     } finally {
       ctx.charging--;
