@@ -132,12 +132,35 @@ export abstract class EventLoop {
 
   /** Run an event from the top of the loop, on its CPU's clock (at the event's time, or later if that CPU ran past it). */
   private runTop(e: PoppedEvent): void {
-    const d = e.domain;
-    this.running = d;
-    this.now = d !== null && d.clock > e.time ? d.clock : e.time;
+    this.switchClock(e.domain, e.time);
     this.eventsRun++;
     this.runEvent(e.fn, e.arg);
+    const d = this.running;
     if (d !== null) d.clock = this.now;
+  }
+
+  /**
+   * Run on `d`'s clock (a CPU's, or none) from time `t`: save the clock
+   * running now into its domain, then `now` is `t`, or `d`'s clock if that
+   * has run past it. Pair with `restoreClock`.
+   */
+  protected switchClock(d: ClockDomain | null, t: Ns): void {
+    const r = this.running;
+    if (r !== null) r.clock = this.now;
+    this.running = d;
+    this.now = d !== null && d.clock > t ? d.clock : t;
+  }
+
+  /**
+   * Back to `prev`'s clock after `switchClock`: save the one running into
+   * its domain, then `now` is `prevNow`, or `prev`'s clock if work nested
+   * in between moved it on.
+   */
+  protected restoreClock(prev: ClockDomain | null, prevNow: Ns): void {
+    const d = this.running;
+    if (d !== null) d.clock = this.now;
+    this.running = prev;
+    this.now = prev !== null && prev.clock > prevNow ? prev.clock : prevNow;
   }
 
   /** Call an event's callback, then the engine work it left for after it. */

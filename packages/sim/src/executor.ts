@@ -90,11 +90,7 @@ export abstract class Executor extends EventLoop implements Engine {
     // code of another CPU than the one whose clock is loaded (an event of no CPU, set-up code): run it on its own clock
     const prevRunning = this.running;
     const prevNow = this.now;
-    if (cpu !== prevRunning) {
-      if (prevRunning !== null) prevRunning.clock = prevNow;
-      this.running = cpu;
-      if (cpu.clock > prevNow) this.now = cpu.clock;
-    }
+    if (cpu !== prevRunning) this.switchClock(cpu, prevNow);
     current.ctx = ctx;
     current.sim = this;
     this.depth++;
@@ -178,11 +174,7 @@ export abstract class Executor extends EventLoop implements Engine {
       this.depth--;
       current.ctx = prevCtx;
       current.sim = prevSim;
-      if (cpu !== prevRunning) {
-        cpu.clock = this.now;
-        this.running = prevRunning;
-        this.now = prevRunning !== null && prevRunning.clock > prevNow ? prevRunning.clock : prevNow;
-      }
+      if (cpu !== prevRunning) this.restoreClock(prevRunning, prevNow);
     }
   }
 
@@ -198,15 +190,11 @@ export abstract class Executor extends EventLoop implements Engine {
       return;
     }
     const prevNow = this.now;
-    if (prevRunning !== null) prevRunning.clock = prevNow;
-    this.running = cpu;
-    if (cpu.clock > prevNow) this.now = cpu.clock;
+    this.switchClock(cpu, prevNow);
     try {
       fn(cpu);
     } finally {
-      cpu.clock = this.now;
-      this.running = prevRunning;
-      this.now = prevRunning !== null && prevRunning.clock > prevNow ? prevRunning.clock : prevNow;
+      this.restoreClock(prevRunning, prevNow);
     }
   }
 
@@ -269,7 +257,8 @@ export abstract class Executor extends EventLoop implements Engine {
       for (;;) {
         if (this.stopped) throw new RunStopped();
         const t = q.peekTime();
-        if (cpu.top() === ctx) {
+        const top = cpu.top() === ctx;
+        if (top) {
           if (t === undefined || t > this.now + left) break;
           if (t > this.bound) {
             if (++this.boundSkips < BOUND_SKIPS) break;
@@ -289,7 +278,7 @@ export abstract class Executor extends EventLoop implements Engine {
         // another CPU's spends may not run ahead past this charge's end (the rest of the charge is no event
         // they could see): they go through the queue; this CPU's own nested work stretches the charge
         const end = this.now + left;
-        const other = e.domain !== cpu && cpu.top() === ctx;
+        const other = e.domain !== cpu && top;
         const bound = this.bound; // read afresh: a nested poller may have dropped it (see BOUND_SKIPS)
         this.limit = !other || end > limit ? limit : end;
         if (other && end < bound) {
@@ -317,32 +306,19 @@ export abstract class Executor extends EventLoop implements Engine {
    */
   private runNested(e: PoppedEvent, cpu: Cpu): void {
     this.eventsRun++;
-    const d = e.domain;
+    const other = e.domain !== cpu;
+    const prevNow = this.now;
+    if (other) this.switchClock(e.domain, e.time);
+    else if (e.time > prevNow) this.now = e.time;
     // an event callback runs outside any context, as from the top of the loop
     const ctx = current.ctx;
     current.ctx = null;
-    if (d === cpu) {
-      if (e.time > this.now) this.now = e.time;
-      try {
-        this.spinCheck();
-        e.fn(e.arg);
-      } finally {
-        current.ctx = ctx;
-      }
-      return;
-    }
-    const prevNow = this.now;
-    cpu.clock = prevNow;
-    this.running = d;
-    this.now = d !== null && d.clock > e.time ? d.clock : e.time;
     try {
       this.spinCheck();
       e.fn(e.arg);
     } finally {
       current.ctx = ctx;
-      if (d !== null) d.clock = this.now;
-      this.running = cpu;
-      this.now = cpu.clock > prevNow ? cpu.clock : prevNow; // nested work of that event may have run on this CPU too
+      if (other) this.restoreClock(cpu, prevNow); // nested work of that event may have run on this CPU too
     }
   }
 

@@ -56,7 +56,8 @@ export abstract class Interrupts extends SchedCore {
   protected override afterEvent(): void {
     super.afterEvent();
     const cpus = this.deferredIrqCpus;
-    const first = cpus[0] as Cpu;
+    const first = cpus[0];
+    if (first === undefined) return;
     first.irqDeferred = false;
     for (let i = 1; i < cpus.length; i++) {
       const cpu = cpus[i] as Cpu;
