@@ -40,7 +40,8 @@ function hashInputs(entry, inputs) {
   h.update(`esbuild ${esbuildVersion}\0${JSON.stringify(BUNDLE_OPTIONS)}\0${entry}\0`);
   for (const p of [...inputs].sort()) {
     h.update(`${p}\0`);
-    if (!p.includes('node_modules/')) h.update(readFileSync(join(root, p)));
+    // a source deleted since the last build changes the hash (a rebuild), it does not crash
+    if (!p.includes('node_modules/')) h.update(existsSync(join(root, p)) ? readFileSync(join(root, p)) : '\0missing\0');
   }
   for (const p of manifests()) h.update(readFileSync(p));
   return h.digest('hex').slice(0, 16);

@@ -9,10 +9,25 @@ import { UsageError } from './errors';
 /** fio writes every option value as a string. */
 const options = z.record(z.string().max(10_000), z.string().max(10_000, 'too long for an option value'));
 
+const num = z.number().finite().nonnegative();
+
+/** A latency block (`clat_ns`, `slat_ns`, `lat_ns`): its mean, sample count and percentiles as fio writes them. */
+const latency = z
+  .object({
+    mean: num,
+    N: num.optional(),
+    percentile: z.record(z.string().max(100), num).optional(),
+  })
+  .passthrough();
+
 const direction = z
   .object({
-    iops: z.number().finite().nonnegative(),
-    clat_ns: z.object({ mean: z.number().finite().nonnegative() }).passthrough().optional(),
+    iops: num,
+    total_ios: num.optional(),
+    runtime: num.optional(),
+    clat_ns: latency.optional(),
+    slat_ns: latency.optional(),
+    lat_ns: latency.optional(),
   })
   .passthrough();
 
@@ -22,6 +37,10 @@ const job = z
     'job options': options,
     read: direction.optional(),
     write: direction.optional(),
+    usr_cpu: num.optional(),
+    sys_cpu: num.optional(),
+    ctx: num.optional(),
+    job_runtime: num.optional(),
   })
   .passthrough();
 

@@ -2,11 +2,10 @@
  * The `dio` command line.
  * @module
  */
-import { basename } from 'node:path';
 import { COMMAND_LINE, defaultExpandContext, formatOutput, logFiles, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
-import { calibrate, pointFromFioJson } from './calibrate';
+import { calibrateCommand, type CalibrateOptions } from './calibrate/command';
 import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTable } from './compare';
 import { runCells } from './parallel';
 import { compareReport, sweepReport } from './report/grid';
@@ -293,32 +292,19 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
 
   const calibrateCmd = program
     .command('calibrate')
-    .description('fit the cost table to fio JSON results from your machine and write a profile')
+    .description('fit a profile to fio JSON results from your machine, report how far to trust it, and write it')
     .argument('<fio.json...>')
     .requiredOption('--out <profile.json>', 'where to write the fitted profile')
     .option('--profile <name|file.json>', 'the kernel the results were measured on', 'linux-6.6')
+    .option('--cpus <n>', "CPUs of the measured machine (default: from the jobs' cpus_allowed, at least 2)")
+    .option('--queues <n>', 'hardware queues of the measured disk (default: the profile\'s, at most one per CPU)')
     .option('--runtime <time>', 'simulated runtime per point per evaluation', '20ms')
-    .option('--iterations <n>', 'optimizer iterations', '40')
-    .option('--seed <n>', 'random seed', '1')
+    .option('--starts <n>', 'independent searches (start 0 at the profile, the others spread over the parameter space)', '4')
+    .option('--evaluations <n>', 'simulations per search', '150')
+    .option('--seed <n>', 'random seed (the same for every candidate: common random numbers)', '1')
+    .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--quiet', 'no progress bar')
-    .action((inputs: string[], o: { out: string; profile: string; runtime: string; iterations: string; seed: string; quiet?: boolean }) => {
-      const base = loadProfile(o.profile, files);
-      parsePositiveTime('--runtime', o.runtime);
-      const points = inputs.map((f) => pointFromFioJson(files.read(f, 'fio JSON result'), f, o.runtime));
-      const iters = parseCount('--iterations', o.iterations, 10_000);
-      const bar = progress(io, iters * 2 + 4, o.quiet === true);
-      let steps = 0;
-      // named after its file, so two calibrated profiles side by side get their own columns
-      const r = calibrate(points, base, { seed: parseSeed(o.seed), iterations: iters, onStep: () => bar.update(++steps), name: `${shippedRoot(base)}+${basename(o.out)}` });
-      bar.stop();
-      const { name, description, version: kernel, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
-      files.write(o.out, `${JSON.stringify({ extends: shippedRoot(base), name, description, version: kernel, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device }, null, 2)}\n`, 'profile');
-      io.out(`fit: cpu costs x${r.fit.cpuScale.toFixed(3)}, completion-hop costs x${r.fit.hopScale.toFixed(3)}, device latency ${(r.fit.deviceLatencyNs / 1000).toFixed(2)} us`);
-      io.out('point | QD | measured IOPS | model IOPS | error');
-      for (const p of r.points) io.out(`${p.source} | ${p.iodepth} | ${Math.round(p.measuredIops)} | ${Math.round(p.modelIops)} | ${p.errorPct >= 0 ? '+' : ''}${p.errorPct.toFixed(1)}%`);
-      if (points.length < 3) io.out(`note: ${points.length} point(s) for 3 knobs: the fit is underdetermined; give results at several queue depths`);
-      io.out(`wrote ${o.out}`);
-    });
+    .action((inputs: string[], o: CalibrateOptions) => calibrateCommand(io, files, inputs, o, workerEntry));
 
   example(calibrateCmd, 'dio calibrate qd1.json qd16.json --out mine.json && dio compare --profiles linux-6.6,mine.json');
 

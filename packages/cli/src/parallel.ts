@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { type CalibrateCell, type CalibrateTask, runCalibrateTask } from './calibrate/fit';
 import { type CompareCell, type CompareOptions, type CompareTask, compareTasks, runCompareTask } from './compare';
 import { UsageError, userMessage } from './errors';
 import { type SweepCell, type SweepTask, sweepCell } from './sweep';
@@ -15,6 +16,7 @@ import { type SweepCell, type SweepTask, sweepCell } from './sweep';
 export interface CellKinds {
   readonly compare: { readonly task: CompareTask; readonly cell: CompareCell };
   readonly sweep: { readonly task: SweepTask; readonly cell: SweepCell };
+  readonly calibrate: { readonly task: CalibrateTask; readonly cell: CalibrateCell };
 }
 
 /** A kind of cell. */
@@ -24,6 +26,7 @@ export type CellKind = keyof CellKinds;
 const RUNNERS: { readonly [K in CellKind]: (t: CellKinds[K]['task']) => CellKinds[K]['cell'] } = {
   compare: runCompareTask,
   sweep: sweepCell,
+  calibrate: runCalibrateTask,
 };
 
 /** One cell sent to a worker (null: no more work). */
@@ -45,6 +48,8 @@ function runJob(job: CellJob): CellKinds[CellKind]['cell'] {
       return RUNNERS.compare(job.task);
     case 'sweep':
       return RUNNERS.sweep(job.task);
+    case 'calibrate':
+      return RUNNERS.calibrate(job.task);
   }
 }
 

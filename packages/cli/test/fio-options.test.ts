@@ -260,7 +260,7 @@ describe('dio calibrate', () => {
     writeFileSync(base, '{"extends":"linux-6.6","device":{"write_cache":true}}');
     const out = join(dir, 'cal.json');
     const fixture = join(__dirname, 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json');
-    expect((await cli('calibrate', fixture, '--profile', base, '--out', out, '--iterations', '2', '--runtime', '2ms', '--quiet')).code).toBe(0);
+    expect((await cli('calibrate', fixture, '--profile', base, '--out', out, '--starts', '1', '--evaluations', '2', '--runtime', '2ms', '--quiet')).code).toBe(0);
     expect((JSON.parse(readFileSync(out, 'utf8')) as { extends: string }).extends).toBe('linux-6.6');
     const f = join(dir, 'after-cal.fio');
     writeFileSync(f, '[w]\nsize=16m\nrw=randwrite\ndirect=1\nioengine=io_uring\nnumber_ios=10\n');

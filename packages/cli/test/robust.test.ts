@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pointFromFioJson } from '../src/calibrate';
+import { runFromFioJson } from '../src/calibrate/points';
 import { Interrupted } from '../src/errors';
 import { interruptible } from '../src/interrupt';
 import { main } from '../src/main';
@@ -136,7 +136,7 @@ describe('a job that fails is an error, never a zero', () => {
     const deep = structuredClone(fioJson);
     (deep.jobs[0] as { 'job options': Record<string, string> })['job options'].iodepth = '65536';
     put('deep.json', JSON.stringify(deep));
-    await failsWith(['calibrate', 'deep.json', '--out', 'deep-out.json', '--iterations', '1', '--runtime', '1ms'], /deep\.json: job '.*' failed: error=22 \(EINVAL\)/);
+    await failsWith(['calibrate', 'deep.json', '--out', 'deep-out.json', '--starts', '1', '--evaluations', '1', '--runtime', '1ms'], /deep\.json: job '.*' failed: error=22 \(EINVAL\)/);
   });
 
   it('a job whose files do not fit the device says how to grow it', async () => {
@@ -163,24 +163,25 @@ describe('calibrate reads fio JSON as fio wrote it', () => {
     const { 'job options': opts } = fioJson.jobs[0] as { 'job options': Record<string, string> };
     const { iodepth: _d, ioengine, direct, ...rest } = opts;
     const split = { ...fioJson, 'global options': { ioengine, direct, iodepth: '16', bs: '64k' }, jobs: [{ ...fioJson.jobs[0], 'job options': { ...rest, iodepth: '4' } }] };
-    const p = pointFromFioJson(JSON.stringify(split), 'split.json', '1ms');
+    const p = runFromFioJson(JSON.stringify(split), 'split.json', '1ms');
     expect([p.job.ioengine, p.job.direct, p.job.iodepth, p.job.bs.write]).toEqual(['io_uring', true, 4, 4096]);
   });
 
   it('an option error names the JSON file and the key', () => {
     const bad = { ...fioJson, 'global options': { direct: '0' } };
-    expect(() => pointFromFioJson(JSON.stringify({ ...bad, jobs: [{ ...fioJson.jobs[0], 'job options': { ...(fioJson.jobs[0]?.['job options'] as object), iodepth: 'lots' } }] }), 'g.json', '1ms')).toThrow(
+    expect(() => runFromFioJson(JSON.stringify({ ...bad, jobs: [{ ...fioJson.jobs[0], 'job options': { ...(fioJson.jobs[0]?.['job options'] as object), iodepth: 'lots' } }] }), 'g.json', '1ms')).toThrow(
       /^g\.json: jobs\[0\]\["job options"\]\.iodepth: /,
     );
   });
 
-  it('--runtime 0 and a huge --iterations are refused before anything runs', async () => {
+  it('--runtime 0, a huge --evaluations and CPUs that do not hold the pinned job are refused before anything runs', async () => {
     await failsWith(['calibrate', fixture, '--out', 'o.json', '--runtime', '0'], /--runtime: '0' must be more than 0/);
-    await failsWith(['calibrate', fixture, '--out', 'o.json', '--iterations', '1e308'], /--iterations: '1e308' must be an integer in 1\.\.10000/);
+    await failsWith(['calibrate', fixture, '--out', 'o.json', '--evaluations', '1e308'], /--evaluations: '1e308' must be an integer in 1\.\.100000/);
+    await failsWith(['calibrate', fixture, '--out', 'o.json', '--starts', '0'], /--starts: '0' must be an integer in 1\.\.1000/);
   });
 
   it('names the written profile after its file, so two calibrations get two columns', async () => {
-    const r = await cli('calibrate', fixture, '--out', 'mine.json', '--iterations', '1', '--runtime', '1ms');
+    const r = await cli('calibrate', fixture, '--out', 'mine.json', '--starts', '1', '--evaluations', '1', '--runtime', '1ms');
     expect(r.code, r.err).toBe(0);
     expect((JSON.parse(readFileSync(join(dir, 'mine.json'), 'utf8')) as { name: string }).name).toBe('linux-6.6+mine.json');
   });

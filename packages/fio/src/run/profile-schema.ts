@@ -144,6 +144,8 @@ const profileFile = z
     sched: sched.optional(),
     costs: costs.optional(),
     device: device.optional(),
+    // where a `dio calibrate` profile came from (inputs, dio version, fit errors): kept for readers, not used to run
+    calibration: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

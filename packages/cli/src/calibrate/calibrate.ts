@@ -1,0 +1,161 @@
+/**
+ * `dio calibrate`: fit a profile to fio JSON results from a real machine and
+ * say how far to trust it. The machine's CPU layout comes first (CPU count
+ * from the jobs' `cpus_allowed` or `--cpus`, hardware queues from
+ * `--queues`), then the fit (fit.ts), then per point the measured and fitted
+ * signals and a leave-one-out prediction, and the parameters the data does
+ * not pin down.
+ * @module
+ */
+import type { KernelProfile } from '@dio/fio';
+import { UsageError } from '../errors';
+import type { CalibrateCell, CalibrateSetup, CalibrateTask } from './fit';
+import { probePoints, unconstrained } from './fit';
+import { measuredPoints, type MeasuredPoint, type Signals } from './points';
+import { logErrors } from './simulate';
+import { applyParams, paramSpace, paramValues } from './space';
+
+/** The machine layout flags. */
+export interface LayoutOptions {
+  readonly cpus?: number | undefined;
+  readonly queues?: number | undefined;
+}
+
+/** How the layout was chosen, for the report. */
+export interface Layout {
+  readonly profile: KernelProfile;
+  readonly cpus: number;
+  readonly cpusFrom: string;
+  readonly queues: number;
+}
+
+/**
+ * The profile on the measured machine's layout: as many CPUs as `--cpus`, or
+ * as the highest CPU the jobs were pinned to needs (at least 2: a machine
+ * with fio pinned has another CPU for everything else), or the profile's.
+ */
+export function machineLayout(base: KernelProfile, points: readonly MeasuredPoint[], o: LayoutOptions): Layout {
+  const pinned = points.flatMap((p) => p.job.cpusAllowed ?? []);
+  const cpus = o.cpus ?? (pinned.length > 0 ? Math.max(2, Math.max(...pinned) + 1) : base.cpus);
+  const cpusFrom = o.cpus !== undefined ? '--cpus' : pinned.length > 0 ? "the jobs' cpus_allowed" : `profile ${base.name}`;
+  const maxPinned = pinned.length > 0 ? Math.max(...pinned) : -1;
+  if (maxPinned >= cpus) throw new UsageError(`--cpus ${cpus}: the jobs are pinned to CPU ${maxPinned}; give at least ${maxPinned + 1}`);
+  const queues = o.queues ?? Math.min(base.device.submit_queues ?? 1, cpus);
+  if (queues > cpus) throw new UsageError(`--queues ${queues}: at most one hardware queue per CPU (${cpus})`);
+  return { profile: { ...base, cpus, device: { ...base.device, submit_queues: queues } }, cpus, cpusFrom, queues };
+}
+
+/** The signals shown per point, with their units. */
+const SHOWN: readonly { key: keyof Signals; label: string; scale: number; unit: string }[] = [
+  { key: 'iops', label: 'IOPS', scale: 1, unit: '' },
+  { key: 'clatP50', label: 'p50 clat', scale: 1e-3, unit: ' us' },
+  { key: 'clatP99', label: 'p99 clat', scale: 1e-3, unit: ' us' },
+  { key: 'slatMean', label: 'mean slat', scale: 1e-3, unit: ' us' },
+  { key: 'latMean', label: 'mean lat', scale: 1e-3, unit: ' us' },
+  { key: 'sysPerIo', label: 'sys CPU/IO', scale: 1e-3, unit: ' us' },
+  { key: 'ctxPerIo', label: 'ctx sw/IO', scale: 1, unit: '' },
+];
+
+/** One point of the report. */
+export interface PointReport {
+  readonly label: string;
+  readonly sources: readonly string[];
+  readonly measured: Signals;
+  readonly fitted: Signals;
+  /** Predicted with this point left out of the fit (absent with one point). */
+  readonly leaveOneOut?: Signals;
+}
+
+/** Everything a calibration found. */
+export interface CalibrationResult {
+  readonly profile: KernelProfile;
+  readonly parameters: Record<string, number>;
+  readonly loss: number;
+  readonly startLosses: readonly number[];
+  readonly bestStart: number;
+  readonly points: readonly PointReport[];
+  readonly unconstrained: readonly string[];
+  readonly evaluations: number;
+}
+
+/** The tasks of the fit, in order: `starts` searches. */
+export function startTasks(setup: CalibrateSetup, starts: number): CalibrateTask[] {
+  return Array.from({ length: starts }, (_, start) => ({ ...setup, kind: 'start' as const, start }));
+}
+
+/** The tasks after the fit: a refit per point left out (with two or more points), then the probes. */
+export function trustTasks(setup: CalibrateSetup, nPoints: number, best: readonly number[]): CalibrateTask[] {
+  const loo = nPoints >= 2 ? Array.from({ length: nPoints }, (_, leaveOut) => ({ ...setup, kind: 'loo' as const, leaveOut, from: best })) : [];
+  return [...loo, ...probePoints(best).map((at) => ({ ...setup, kind: 'probe' as const, at })), { ...setup, kind: 'probe' as const, at: best }];
+}
+
+/**
+ * Run a calibration with `run` (which runs tasks, on worker threads or not,
+ * and returns their cells in order).
+ */
+export async function calibrate(setup: CalibrateSetup, starts: number, run: (tasks: readonly CalibrateTask[]) => Promise<CalibrateCell[]>, name: string): Promise<CalibrationResult> {
+  const points = measuredPoints(setup.inputs, setup.runtime);
+  if (points.length === 0) throw new UsageError('calibrate: give at least one fio JSON result');
+  const space = paramSpace(setup.profile);
+  const found = await run(startTasks(setup, starts));
+  let bestStart = 0;
+  found.forEach((c, i) => {
+    if (c.loss < (found[bestStart] as CalibrateCell).loss) bestStart = i;
+  });
+  const best = found[bestStart] as CalibrateCell;
+  const trust = await run(trustTasks(setup, points.length, best.u));
+  const nLoo = points.length >= 2 ? points.length : 0;
+  const probes = trust.slice(nLoo, trust.length - 1);
+  const atBest = trust[trust.length - 1] as CalibrateCell;
+  const profile = { ...applyParams(setup.profile, space, best.u), name };
+  return {
+    profile,
+    parameters: paramValues(space, best.u),
+    loss: atBest.loss,
+    startLosses: found.map((c) => c.loss),
+    bestStart,
+    points: points.map((p, i) => ({
+      label: p.label,
+      sources: p.sources,
+      measured: p.measured,
+      fitted: atBest.model[i] as Signals,
+      ...(nLoo > 0 && { leaveOneOut: (trust[i] as CalibrateCell).model[0] as Signals }),
+    })),
+    unconstrained: unconstrained(space, atBest.loss, probes),
+    evaluations: [...found, ...trust].reduce((a, c) => a + c.evals, 0),
+  };
+}
+
+const pctErr = (model: number | undefined, measured: number | undefined): string => {
+  if (model === undefined || measured === undefined || measured <= 0) return '–';
+  const e = (model / measured - 1) * 100;
+  return `${e >= 0 ? '+' : ''}${e.toFixed(1)}%`;
+};
+const fmt = (v: number | undefined, scale: number, unit: string): string => (v === undefined ? '–' : `${scale === 1 && v >= 100 ? Math.round(v * scale) : (v * scale).toFixed(scale === 1 ? 2 : 1)}${unit}`);
+
+/** The report: parameters, then per point every signal measured, fitted and predicted with the point left out. */
+export function reportLines(r: CalibrationResult, layout: Layout, space = paramSpace(layout.profile)): string[] {
+  const out: string[] = [];
+  out.push(`machine: ${layout.cpus} CPUs (from ${layout.cpusFrom}), ${layout.queues} hardware queue(s), device ${layout.profile.device.irqmode ?? 'hardirq'} null_blk model`);
+  out.push(`fit: loss ${r.loss.toFixed(4)} (best of ${r.startLosses.length} starts: ${r.startLosses.map((l) => l.toFixed(4)).join(', ')}), ${r.evaluations} simulations`);
+  out.push('parameter | value | meaning');
+  for (const p of space) {
+    const v = r.parameters[p.name] as number;
+    out.push(`${p.name} | ${v >= 100 ? Math.round(v) : v.toPrecision(3)}${r.unconstrained.includes(p.name) ? ' (not constrained by the data)' : ''} | ${p.describe}`);
+  }
+  out.push('point | signal | measured | fitted | error | left out: predicted | error');
+  for (const p of r.points) {
+    for (const s of SHOWN) {
+      const m = p.measured[s.key];
+      if (m === undefined) continue;
+      const f = p.fitted[s.key];
+      const l = p.leaveOneOut?.[s.key];
+      out.push(`${p.label} | ${s.label} | ${fmt(m, s.scale, s.unit)} | ${fmt(f, s.scale, s.unit)} | ${pctErr(f, m)} | ${p.leaveOneOut === undefined ? '–' : `${fmt(l, s.scale, s.unit)} | ${pctErr(l, m)}`}`);
+    }
+  }
+  if (r.points.length < 2) out.push('note: one point: no leave-one-out prediction; give results at two or more queue depths (QD1 and QD16 at least)');
+  if (r.unconstrained.length > 0) out.push(`note: the data does not constrain ${r.unconstrained.join(', ')}: predictions that depend on them are guesses; add points (other depths or engines) that exercise them`);
+  const worst = Math.max(0, ...r.points.flatMap((p) => (p.leaveOneOut !== undefined ? [Math.abs(logErrors(p.leaveOneOut, p.measured).iops ?? 0)] : [])));
+  if (r.points.length >= 2) out.push(`trust: the worst leave-one-out IOPS prediction is off by ${((Math.exp(worst) - 1) * 100).toFixed(1)}%; expect errors of that order between and beyond the measured points`);
+  return out;
+}
