@@ -16,7 +16,7 @@ import { fuzzCommand, type FuzzOptions } from './fuzz-command';
 import { interruptible } from './interrupt';
 import { mergeCommand } from './merge';
 import { oneLine } from './one-line';
-import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies, shippedRoot } from './profile-arg';
+import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
 import { progress } from './progress';
 import { parseOnly, wallTimeoutMs, warnJobs, warnWallCap } from './run-cmd';
 import { sha256, shardOption, shardTasks } from './shard';
