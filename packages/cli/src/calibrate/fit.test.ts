@@ -1,0 +1,51 @@
+import { formatJson, LINUX_6_6, parseFioArgs, runJobs, type KernelProfile } from '@dio/fio';
+import { describe, expect, it } from 'vitest';
+import { calibrate, machineLayout } from './calibrate';
+import { runCalibrateTask, type CalibrateSetup } from './fit';
+import { measuredPoints } from './points';
+import { simulatePoint } from './simulate';
+import { applyParams, paramSpace, unitOf } from './space';
+
+/** fio JSON of a job run by dio on `profile`: a machine whose truth is known. */
+function fioJsonOf(profile: KernelProfile, iodepth: number, engine = 'io_uring'): string {
+  const job = parseFioArgs(['--name=w', '--rw=randwrite', '--bs=4k', '--direct=1', '--size=1g', `--ioengine=${engine}`, `--iodepth=${iodepth}`, '--cpus_allowed=1', '--time_based=1', '--runtime=30ms', '--norandommap=1']).jobs[0]!;
+  return formatJson(runJobs([job], profile, { seed: 7 }).result);
+}
+
+describe('dio calibrate recovers a machine it knows', () => {
+  // the truth: the default profile on 2 CPUs with every kernel CPU cost x3 and a 30 us device
+  const base: KernelProfile = { ...LINUX_6_6, cpus: 2, device: { ...LINUX_6_6.device, submit_queues: 1 } };
+  const space = paramSpace(base);
+  const truthU = space.map((p) => unitOf(p, p.name === 'cpuScale' ? 3 : p.name === 'deviceLatencyNs' ? 30_000 : p.read(base)));
+  const truth = applyParams(base, space, truthU);
+  const inputs = [1, 16].map((qd) => [`qd${qd}.json`, fioJsonOf(truth, qd)] as const);
+
+  it('fits QD1 and QD16 and predicts QD4 from them', async () => {
+    const setup: CalibrateSetup = { inputs, runtime: '10ms', profile: machineLayout(base, measuredPoints(inputs, '10ms'), { queues: 1 }).profile, seed: 1, evals: 120 };
+    const r = await calibrate(setup, 1, async (tasks) => tasks.map(runCalibrateTask), 'fitted');
+    for (const p of r.points) expect(Math.abs(p.fitted.iops / p.measured.iops - 1), p.label).toBeLessThan(0.03);
+    expect(r.parameters.cpuScale).toBeGreaterThan(2);
+    expect(r.parameters.cpuScale).toBeLessThan(4.5);
+    const qd4 = measuredPoints([['qd4.json', fioJsonOf(truth, 4)]], '30ms')[0]!;
+    const predicted = simulatePoint(qd4.job, 'qd4', r.profile, 7);
+    expect(Math.abs(predicted.iops / qd4.measured.iops - 1)).toBeLessThan(0.06);
+    // two points: each is predicted from the other alone, and the report says so
+    expect(r.points.every((p) => p.leaveOneOut !== undefined)).toBe(true);
+  }, 120_000);
+
+  it('a task gives the same answer on any thread: it depends only on what it is sent', () => {
+    const setup: CalibrateSetup = { inputs, runtime: '2ms', profile: { ...base }, seed: 3, evals: 12 };
+    const a = runCalibrateTask({ ...setup, kind: 'start', start: 2 });
+    const b = runCalibrateTask(structuredClone({ ...setup, kind: 'start' as const, start: 2 }));
+    expect(b).toEqual(a);
+  });
+
+  it('the layout: CPUs from cpus_allowed (at least 2), queues at most one per CPU, errors name the flag', () => {
+    const pts = measuredPoints(inputs, '1ms');
+    expect(machineLayout(LINUX_6_6, pts, {}).cpus).toBe(2);
+    expect(machineLayout(LINUX_6_6, pts, {}).queues).toBe(2);
+    expect(machineLayout(LINUX_6_6, pts, { cpus: 4, queues: 1 }).profile.device.submit_queues).toBe(1);
+    expect(() => machineLayout(LINUX_6_6, pts, { cpus: 1 })).toThrow(/--cpus 1: the jobs are pinned to CPU 1; give at least 2/);
+    expect(() => machineLayout(LINUX_6_6, pts, { queues: 3 })).toThrow(/--queues 3: at most one hardware queue per CPU \(2\)/);
+  });
+});
