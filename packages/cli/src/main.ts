@@ -304,6 +304,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--seed <n>', 'random seed (the same for every candidate: common random numbers)', '1')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')
     .option('--quiet', 'no progress bar')
+    .option('--shard <i/n>', 'run only the searches k with k mod n = i and print them as a JSON document; dio merge finishes the fit and writes --out')
     .action((inputs: string[], o: CalibrateOptions) => calibrateCommand(io, files, inputs, o, workerEntry));
 
   example(calibrateCmd, 'dio calibrate qd1.json qd16.json --out mine.json && dio compare --profiles linux-6.6,mine.json');
@@ -325,7 +326,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .argument('<shard.json...>')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .addOption(new Option('--format <fmt>', 'json (as --format json prints) or text (the table, the fuzz summary)').choices(['json', 'text']).default('json'))
-    .action((inputs: string[], o: { out?: string; format: 'json' | 'text' }) => mergeCommand((s) => io.out(s), files, inputs, o));
+    .action((inputs: string[], o: { out?: string; format: 'json' | 'text' }) => mergeCommand(io, files, inputs, o, workerEntry));
   example(mergeCmd, 'dio merge shard-0.json shard-1.json shard-2.json -o all.json');
 
   // `pnpm soak -- --seeds N` forwards a literal '--': dio takes no positional argument starting with '-'

@@ -12,7 +12,9 @@ import { type CompareCell, compareHeading, compareJson, formatTable } from './co
 import type { Provenance } from './report/provenance';
 import { failedMessage, formatSummary, fuzzJson, fuzzSummary, type FuzzSummary } from './dst/fuzz';
 import { FuzzFailed, UsageError } from './errors';
-import { shardDocs, shardEnvelope, type CompareWork, type ShardDoc, type SweepWork } from './shard-doc';
+import { type CalibrateWork, shardDocs, shardEnvelope, type CompareWork, type ShardDoc, type SweepWork } from './shard-doc';
+import type { CalibrateCell } from './calibrate/fit';
+import { finishMergedCalibration } from './calibrate/command';
 import { shardIndices } from './shard';
 import { formatSweepTable, type SweepCell, sweepHeading, sweepJson } from './sweep';
 
@@ -26,7 +28,8 @@ export interface ShardInput {
 export type Merged =
   | { readonly command: 'compare'; readonly work: CompareWork; readonly cells: readonly CompareCell[]; readonly provenance: Provenance }
   | { readonly command: 'sweep'; readonly work: SweepWork; readonly cells: readonly SweepCell[]; readonly provenance: Provenance }
-  | { readonly command: 'fuzz'; readonly summary: FuzzSummary };
+  | { readonly command: 'fuzz'; readonly summary: FuzzSummary }
+  | { readonly command: 'calibrate'; readonly work: CalibrateWork; readonly found: readonly CalibrateCell[] };
 
 const fail = (msg: string): never => {
   throw new UsageError(`merge: ${msg}`);
@@ -138,13 +141,17 @@ export function mergeShards(inputs: readonly ShardInput[]): Merged {
       }
       return { command: 'fuzz', summary: fuzzSummary(from, seeds, d.map((x) => ({ shard: x.dio_shard, tally: x.results }))) };
     }
+    case 'calibrate': {
+      const d = docs as { file: string; doc: Extract<ShardDoc, { dio_shard: { command: 'calibrate' } }> }[];
+      return { command: 'calibrate', work: first.dio_shard.work as CalibrateWork, found: inOrder(d) as unknown as CalibrateCell[] };
+    }
     default:
       return fail('no shards');
   }
 }
 
 /** What the unsharded run prints: its `--format json` document, or its text (the table, the fuzz summary). */
-export function renderMerged(m: Merged, format: 'json' | 'text'): string {
+export function renderMerged(m: Exclude<Merged, { command: 'calibrate' }>, format: 'json' | 'text'): string {
   switch (m.command) {
     case 'compare':
       return format === 'json' ? compareJson(m.cells, m.work.seed, m.work.runtime_ns, m.work.ramp_time_ns, m.provenance) : `${compareHeading({ engine: m.work.engine, rampTime: m.work.ramp_time, runtime: m.work.runtime, profiles: m.work.profiles }, m.work.seed)}\n${formatTable(m.cells, m.work.profiles)}`;
@@ -157,9 +164,20 @@ export function renderMerged(m: Merged, format: 'json' | 'text'): string {
   }
 }
 
-/** `dio merge`: read, merge, print (or write `out`); a merged fuzz campaign with failing seeds exits 1, as the unsharded run. */
-export function mergeCommand(print: (s: string) => void, fs: UserFs, files: readonly string[], o: { out?: string; format: 'json' | 'text' }): void {
+/**
+ * `dio merge`: read, merge, print (or write `out`); a merged fuzz campaign
+ * with failing seeds exits 1, as the unsharded run. Calibrate shards hold
+ * the searches; the merge finishes the fit as the unsharded run does (the
+ * leave-one-out refits and probes) and writes the profile where the shards'
+ * `--out` said, or to `out`.
+ */
+export async function mergeCommand(io: { out(s: string): void; isTTY: boolean }, fs: UserFs, files: readonly string[], o: { out?: string; format: 'json' | 'text' }, workerEntry: URL | null): Promise<void> {
+  const print = (s: string): void => io.out(s);
   const m = mergeShards(files.map((file) => ({ file, text: fs.read(file, 'shard document') })));
+  if (m.command === 'calibrate') {
+    await finishMergedCalibration(io, fs, o.out === undefined ? m.work : { ...m.work, out: o.out }, m.found, workerEntry);
+    return;
+  }
   const text = renderMerged(m, o.format);
   if (o.out === undefined) print(text);
   else fs.write(o.out, `${text}\n`, 'merged output');

@@ -7,6 +7,7 @@
  */
 import type { KernelProfile } from '@dio/fio';
 import { z } from 'zod';
+import type { CalibrateCell } from './calibrate/fit';
 import type { CompareCell } from './compare';
 import type { Provenance } from './report/provenance';
 import type { FuzzTally } from './dst/fuzz';
@@ -36,14 +37,31 @@ const provenance = z.object({ dio_version: z.string(), command: z.string(), work
 const fuzzFailure = z.object({ seed: int, case: z.string(), failures: z.array(z.string()), failureCount: int, traceHash: z.string() });
 const fuzzTally = z.object({ writes: int, deadlocksReported: int, coverage: z.record(z.number()), failed: z.array(fuzzFailure), traceHashes: z.array(z.string()) });
 
+/** What defines a calibration: the fio results themselves (a merge finishes the fit, so it needs them), the profiles and every setting. */
+const calibrateWork = z.object({
+  inputs: z.array(z.object({ file: z.string(), text: z.string() })),
+  runtime: z.string(),
+  seed: int,
+  evaluations: int.positive(),
+  starts: int.positive(),
+  out: z.string(),
+  name: z.string(),
+  base: z.record(z.unknown()),
+  profile: z.record(z.unknown()),
+  layout: z.object({ cpus: int.positive(), cpus_from: z.string(), queues: int.positive() }),
+});
+/** One search's result: where it ended, its loss, its evaluations, the model's signals there. */
+const calibrateResult = z.object({ u: z.array(z.number()), loss: z.number(), evals: int, model: z.array(z.record(z.number())) });
+
 /** The header fields every version of a shard document has: checked first, so shards of other versions are named as such. */
-export const shardEnvelope = z.object({ dio_shard: z.object({ command: z.enum(['compare', 'sweep', 'fuzz']), version: z.string(), index: int.nonnegative(), count: int.positive() }) });
+export const shardEnvelope = z.object({ dio_shard: z.object({ command: z.enum(['compare', 'sweep', 'fuzz', 'calibrate']), version: z.string(), index: int.nonnegative(), count: int.positive() }) });
 
 /** Each command's shard document. */
 export const shardDocs = {
   compare: z.object({ dio_shard: header('compare', compareWork), provenance, results: indexed(compareResult) }),
   sweep: z.object({ dio_shard: header('sweep', sweepWork), provenance, results: indexed(sweepResult) }),
   fuzz: z.object({ dio_shard: header('fuzz', fuzzWork), results: fuzzTally }),
+  calibrate: z.object({ dio_shard: header('calibrate', calibrateWork), results: indexed(calibrateResult) }),
 };
 
 /** A parsed shard document. */
@@ -53,6 +71,8 @@ export type ShardDoc = { [C in keyof typeof shardDocs]: z.infer<(typeof shardDoc
 export type CompareWork = z.infer<typeof compareWork>;
 /** The work of a sweep. */
 export type SweepWork = z.infer<typeof sweepWork>;
+/** The work of a calibration. */
+export type CalibrateWork = z.infer<typeof calibrateWork>;
 
 /** `dio compare --shard`: the shard's cells (without the wall-clock rate, which differs run to run). */
 export function compareShardJson(shard: Shard, points: number, w: Omit<CompareWork, 'profiles'> & { profiles: readonly KernelProfile[] }, cells: readonly CompareCell[], prov: Provenance): string {
@@ -69,4 +89,9 @@ export function sweepShardJson(shard: Shard, points: number, w: { file: string; 
 /** `dio fuzz --shard`: the shard's tally of seeds [from, from + seeds). */
 export function fuzzShardJson(shard: Shard, from: number, seeds: number, tally: FuzzTally): string {
   return shardJson(shardHeader('fuzz', shard, seeds, { from, seeds }), tally);
+}
+
+/** `dio calibrate --shard`: the shard's searches (start k is point k). */
+export function calibrateShardJson(shard: Shard, work: CalibrateWork, cells: readonly CalibrateCell[]): string {
+  return shardJson(shardHeader('calibrate', shard, work.starts, work), withIndices(cells, shard));
 }

@@ -45,7 +45,7 @@ export function shardIndices(total: number, shard: Shard): number[] {
 }
 
 /** The commands that shard. */
-export type ShardCommand = 'compare' | 'sweep' | 'fuzz';
+export type ShardCommand = 'compare' | 'sweep' | 'fuzz' | 'calibrate';
 
 /** What every shard document starts with: enough for `dio merge` to check the shards belong together. */
 export interface ShardHeader {

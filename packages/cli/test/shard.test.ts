@@ -107,6 +107,22 @@ describe('--shard i/n', () => {
     expect((await merge('--format', 'text', ...files)).out).toBe(table);
   }, 120_000);
 
+  it('a calibration as 1 and 3 shard processes (its searches) merges to the bytes of the unsharded profile and report', async () => {
+    const real = join(__dirname, 'fixtures', 'real', 'vm-2vcpu-6.18-virtio-2026-12-02');
+    const out = join(dir, 'cal.json');
+    const CAL = ['calibrate', join(real, 'io_uring-qd1-r1.json'), join(real, 'io_uring-qd16-r1.json'), '--out', out, '--starts', '3', '--evaluations', '12', '--runtime', '3ms', '--quiet', '--jobs', '1'];
+    const report = await dio(...CAL);
+    const profile = readFileSync(out, 'utf8');
+    for (const n of [1, 3]) {
+      rmSync(out);
+      const m = await merge(...(await shards(`cal${n}`, n, CAL)).reverse());
+      expect(m.err).toBe('');
+      expect(m.out).toBe(report);
+      expect(readFileSync(out, 'utf8')).toBe(profile);
+    }
+    expect(JSON.parse(profile)).toMatchObject({ calibration: { starts: 3, evaluations_per_start: 12 } });
+  }, 120_000);
+
   it('refuses bad merges in one line naming the files', async () => {
     const three = sweepShards.get(3) ?? [];
     const seven = sweepShards.get(7) ?? [];

@@ -89,15 +89,13 @@ export function trustTasks(setup: CalibrateSetup, nPoints: number, best: readonl
   return [...loo, ...probePoints(best).map((at) => ({ ...setup, kind: 'probe' as const, at })), { ...setup, kind: 'probe' as const, at: best }];
 }
 
-/**
- * Run a calibration with `run` (which runs tasks, on worker threads or not,
- * and returns their cells in order).
- */
-export async function calibrate(setup: CalibrateSetup, starts: number, run: (tasks: readonly CalibrateTask[]) => Promise<CalibrateCell[]>, name: string): Promise<CalibrationResult> {
+/** Runs tasks (on worker threads or not) and returns their cells in order. */
+export type TaskRunner = (tasks: readonly CalibrateTask[]) => Promise<CalibrateCell[]>;
+
+/** The searches' results → the best, its trust tasks run, the report's figures. Sharded runs finish here after `dio merge`. */
+export async function finishCalibration(setup: CalibrateSetup, found: readonly CalibrateCell[], run: TaskRunner, name: string): Promise<CalibrationResult> {
   const points = measuredPoints(setup.inputs, setup.runtime);
-  if (points.length === 0) throw new UsageError('calibrate: give at least one fio JSON result');
   const space = paramSpace(setup.profile);
-  const found = await run(startTasks(setup, starts));
   let bestStart = 0;
   found.forEach((c, i) => {
     if (c.loss < (found[bestStart] as CalibrateCell).loss) bestStart = i;
@@ -124,6 +122,12 @@ export async function calibrate(setup: CalibrateSetup, starts: number, run: (tas
     unconstrained: unconstrained(space, atBest.loss, probes),
     evaluations: [...found, ...trust].reduce((a, c) => a + c.evals, 0),
   };
+}
+
+/** Run a whole calibration: `starts` searches, then the trust tasks. */
+export async function calibrate(setup: CalibrateSetup, starts: number, run: TaskRunner, name: string): Promise<CalibrationResult> {
+  if (setup.inputs.length === 0) throw new UsageError('calibrate: give at least one fio JSON result');
+  return finishCalibration(setup, await run(startTasks(setup, starts)), run, name);
 }
 
 const pctErr = (model: number | undefined, measured: number | undefined): string => {

@@ -10,12 +10,14 @@ import { interruptible } from '../interrupt';
 import { runCells } from '../parallel';
 import { loadProfile, parseCount, parseJobs, parseSeed, shippedRoot } from '../profile-arg';
 import { progress } from '../progress';
-import { sha256 } from '../shard';
+import { parseShard, sha256, shardTasks } from '../shard';
+import { calibrateShardJson, type CalibrateWork } from '../shard-doc';
+import { UsageError } from '../errors';
 import { parsePositiveTime } from '../time-arg';
 import type { UserFs } from '../user-fs';
 import { DIO_VERSION } from '../version';
-import { calibrate, type CalibrationResult, machineLayout, reportLines } from './calibrate';
-import type { CalibrateSetup } from './fit';
+import { type CalibrationResult, finishCalibration, type Layout, machineLayout, reportLines, startTasks, type TaskRunner } from './calibrate';
+import type { CalibrateCell, CalibrateSetup } from './fit';
 import { measuredPoints } from './points';
 import { logErrors } from './simulate';
 import { paramSpace } from './space';
@@ -32,6 +34,7 @@ export interface CalibrateOptions {
   readonly queues?: string;
   readonly jobs?: string;
   readonly quiet?: boolean;
+  readonly shard?: string;
 }
 
 /** What the command prints and reads. */
@@ -65,32 +68,81 @@ function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly
   return `${JSON.stringify({ extends: shippedRoot(base), name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device, calibration }, null, 2)}\n`;
 }
 
-/** Run `dio calibrate`. */
-export async function calibrateCommand(io: CalibrateIo, files: UserFs, inputs: readonly string[], o: CalibrateOptions, workerEntry: URL | null): Promise<void> {
-  const base = loadProfile(o.profile, files);
+/** A calibration's work: everything that defines it (what a shard records and `dio merge` finishes from). */
+function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: CalibrateOptions): { work: CalibrateWork; setup: CalibrateSetup; base: KernelProfile; layout: Layout } {
+  const base = loadProfile(o.profile, io.files);
   parsePositiveTime('--runtime', o.runtime);
   const evals = parseCount('--evaluations', o.evaluations, 100_000);
   const starts = parseCount('--starts', o.starts, 1000);
   const cpus = o.cpus === undefined ? undefined : parseCount('--cpus', o.cpus, 4096);
   const queues = o.queues === undefined ? undefined : parseCount('--queues', o.queues, 4096);
-  const jobs = parseJobs(o.jobs);
-  const texts = inputs.map((f) => [f, files.read(f, 'fio JSON result')] as const);
+  const texts = inputs.map((f) => [f, io.files.read(f, 'fio JSON result')] as const);
   const points = measuredPoints(texts, o.runtime); // every file's errors before anything runs
+  if (points.length === 0) throw new UsageError('calibrate: give at least one fio JSON result');
   const layout = machineLayout(base, points, { cpus, queues });
   const setup: CalibrateSetup = { inputs: texts, runtime: o.runtime, profile: layout.profile, seed: parseSeed(o.seed), evals };
-  // named after its file, so two calibrated profiles side by side get their own columns
-  const name = `${shippedRoot(base)}+${basename(o.out)}`;
-  const total = starts + (points.length >= 2 ? points.length : 0) + 2 * paramSpace(layout.profile).length + 1;
+  const work: CalibrateWork = {
+    inputs: texts.map(([file, text]) => ({ file, text })),
+    runtime: o.runtime,
+    seed: setup.seed,
+    evaluations: evals,
+    starts,
+    out: o.out,
+    // named after its file, so two calibrated profiles side by side get their own columns
+    name: `${shippedRoot(base)}+${basename(o.out)}`,
+    base: { ...base },
+    profile: { ...layout.profile },
+    layout: { cpus: layout.cpus, cpus_from: layout.cpusFrom, queues: layout.queues },
+  };
+  return { work, setup, base, layout };
+}
+
+/** The work as a shard document recorded it. */
+function fromWork(w: CalibrateWork): { setup: CalibrateSetup; base: KernelProfile; layout: Layout } {
+  const profile = w.profile as unknown as KernelProfile;
+  const setup: CalibrateSetup = { inputs: w.inputs.map(({ file, text }) => [file, text] as const), runtime: w.runtime, profile, seed: w.seed, evals: w.evaluations };
+  return { setup, base: w.base as unknown as KernelProfile, layout: { profile, cpus: w.layout.cpus, cpusFrom: w.layout.cpus_from, queues: w.layout.queues } };
+}
+
+/** Tasks on worker threads with a progress bar of `total` tasks; Ctrl-C stops them. */
+async function withWorkers<T>(io: CalibrateIo, total: number, jobs: number | undefined, quiet: boolean, workerEntry: URL | null, body: (run: TaskRunner) => Promise<T>): Promise<T> {
   let done = 0;
-  const bar = progress(io, total, o.quiet === true);
-  const r = await interruptible(
-    (signal) =>
-      calibrate(setup, starts, (tasks) => runCells('calibrate', tasks, workerEntry, jobs, () => bar.update(++done), signal), name),
-    bar,
-  );
+  const bar = progress(io, total, quiet);
+  const r = await interruptible((signal) => body((tasks) => runCells('calibrate', tasks, workerEntry, jobs, () => bar.update(++done), signal)), bar);
   bar.stop();
-  files.write(o.out, profileFile(base, r, texts, setup, starts), 'profile');
-  io.out(`dio calibrate: ${points.length} point(s) from ${inputs.length} file(s): ${points.map((p) => `${p.label}${p.sources.length > 1 ? ` (median of ${p.sources.length})` : ''}`).join(', ')}; profile ${base.name}, seed ${setup.seed}`);
+  return r;
+}
+
+/** How many tasks finishing a calibration of `points` points takes: the refits and the probes. */
+const trustTaskCount = (setup: CalibrateSetup, points: number): number => (points >= 2 ? points : 0) + 2 * paramSpace(setup.profile).length + 1;
+
+/** Finish from the searches' results: trust tasks, the profile file, the report. */
+async function finish(io: CalibrateIo, files: UserFs, w: CalibrateWork, found: readonly CalibrateCell[], opts: { jobs?: number | undefined; quiet: boolean; done: number; workerEntry: URL | null }): Promise<void> {
+  const { setup, base, layout } = fromWork(w);
+  const points = measuredPoints(setup.inputs, setup.runtime);
+  const r = await withWorkers(io, opts.done + trustTaskCount(setup, points.length), opts.jobs, opts.quiet, opts.workerEntry, (run) => finishCalibration(setup, found, run, w.name));
+  files.write(w.out, profileFile(base, r, setup.inputs, setup, w.starts), 'profile');
+  io.out(`dio calibrate: ${points.length} point(s) from ${setup.inputs.length} file(s): ${points.map((p) => `${p.label}${p.sources.length > 1 ? ` (median of ${p.sources.length})` : ''}`).join(', ')}; profile ${base.name}, seed ${setup.seed}`);
   for (const line of reportLines(r, layout)) io.out(line);
-  io.out(`wrote ${o.out} (profile '${r.profile.name}')`);
+  io.out(`wrote ${w.out} (profile '${r.profile.name}')`);
+}
+
+/** Run `dio calibrate` (or, with `--shard i/n`, its share of the searches, printed as a shard document). */
+export async function calibrateCommand(io: CalibrateIo, files: UserFs, inputs: readonly string[], o: CalibrateOptions, workerEntry: URL | null): Promise<void> {
+  const { work, setup } = calibrateWork({ files }, inputs, o);
+  const jobs = parseJobs(o.jobs);
+  const shard = o.shard === undefined ? null : parseShard(o.shard);
+  const tasks = shardTasks(startTasks(setup, work.starts), shard);
+  const quiet = o.quiet === true;
+  const found = await withWorkers(io, tasks.length, jobs, quiet, workerEntry, (run) => run(tasks));
+  if (shard !== null) {
+    io.out(calibrateShardJson(shard, work, found));
+    return;
+  }
+  await finish(io, files, work, found, { jobs, quiet, done: 0, workerEntry });
+}
+
+/** `dio merge` of calibrate shards: the searches back in order, then the same finish as the unsharded run. */
+export async function finishMergedCalibration(io: CalibrateIo, files: UserFs, work: CalibrateWork, found: readonly CalibrateCell[], workerEntry: URL | null): Promise<void> {
+  await finish(io, files, work, found, { quiet: false, done: 0, workerEntry });
 }

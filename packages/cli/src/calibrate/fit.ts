@@ -79,7 +79,7 @@ export const PROBE_STEP = 0.1;
 
 /**
  * A parameter is not constrained when moving it by {@link PROBE_STEP} of its
- * range either way raises the loss by less than this: about a 4% change of
+ * range either way changes the loss by less than this: about a 4% change of
  * one point's IOPS.
  */
 export const UNCONSTRAINED_DELTA = 0.0015;
@@ -91,5 +91,6 @@ export function probePoints(u: readonly number[]): number[][] {
 
 /** Which parameters the probes around the optimum (loss `best`) found unconstrained. */
 export function unconstrained(space: readonly Param[], best: number, probes: readonly CalibrateCell[]): string[] {
-  return space.filter((_, j) => Math.min((probes[2 * j] as CalibrateCell).loss, (probes[2 * j + 1] as CalibrateCell).loss) - best < UNCONSTRAINED_DELTA).map((p) => p.name);
+  const moved = (j: number, side: number): number => Math.abs((probes[2 * j + side] as CalibrateCell).loss - best);
+  return space.filter((_, j) => Math.max(moved(j, 0), moved(j, 1)) < UNCONSTRAINED_DELTA).map((p) => p.name);
 }

@@ -12,6 +12,11 @@ export interface Scored {
   readonly v: number;
 }
 
+/** A point of the simplex: its loss with the wall penalty (what the search compares) and without (what `f` said). */
+interface Vertex extends Scored {
+  readonly raw: number;
+}
+
 /** A coordinate projected into [0, 1]. */
 export function clamp01(y: number): number {
   return Math.min(1, Math.max(0, y));
@@ -30,18 +35,19 @@ export function nelderMead(f: (x: readonly number[]) => number, x0: readonly num
   const tol = opts.tol ?? 1e-6;
   let evals = 0;
   // the simplex keeps the unprojected points; the loss is taken at the projection
-  const score = (y: readonly number[]): Scored => {
+  const score = (y: readonly number[]): Vertex => {
     evals++;
     const x = y.map(clamp01);
-    return { x: y, v: f(x) + WALL * y.reduce((a, v, j) => a + (v - (x[j] as number)) ** 2, 0) };
+    const raw = f(x);
+    return { x: y, raw, v: raw + WALL * y.reduce((a, v, j) => a + (v - (x[j] as number)) ** 2, 0) };
   };
-  let simplex: Scored[] = [score(x0)];
+  let simplex: Vertex[] = [score(x0)];
   for (let i = 0; i < n; i++) simplex.push(score(x0.map((v, j) => (i === j ? (v + opts.step <= 1 ? v + opts.step : v - opts.step) : v))));
   const byLoss = (a: Scored, b: Scored): number => a.v - b.v;
   while (evals < opts.maxEvals) {
     simplex.sort(byLoss);
-    const best = simplex[0] as Scored;
-    const worst = simplex[n] as Scored;
+    const best = simplex[0] as Vertex;
+    const worst = simplex[n] as Vertex;
     if (Math.abs(worst.v - best.v) <= tol * (Math.abs(best.v) + tol)) break;
     const c = x0.map((_, j) => simplex.slice(0, n).reduce((a, s) => a + (s.x[j] as number), 0) / n);
     const at = (t: number): number[] => c.map((cj, j) => cj + t * (cj - (worst.x[j] as number)));
@@ -49,7 +55,7 @@ export function nelderMead(f: (x: readonly number[]) => number, x0: readonly num
     if (r.v < best.v) {
       const e = score(at(2));
       simplex[n] = e.v < r.v ? e : r;
-    } else if (r.v < (simplex[n - 1] as Scored).v) simplex[n] = r;
+    } else if (r.v < (simplex[n - 1] as Vertex).v) simplex[n] = r;
     else {
       const k = score(at(r.v < worst.v ? 0.5 : -0.5));
       if (k.v < Math.min(worst.v, r.v)) simplex[n] = k;
@@ -57,8 +63,8 @@ export function nelderMead(f: (x: readonly number[]) => number, x0: readonly num
     }
   }
   simplex.sort(byLoss);
-  const best = simplex[0] as Scored;
-  return { x: best.x.map(clamp01), v: best.v, evals };
+  const best = simplex[0] as Vertex;
+  return { x: best.x.map(clamp01), v: best.raw, evals };
 }
 
 /**
