@@ -159,7 +159,8 @@ export function reportLines(r: CalibrationResult, layout: Layout, space = paramS
   }
   if (r.points.length < 2) out.push('note: one point: no leave-one-out prediction; give results at two or more queue depths (QD1 and QD16 at least)');
   if (r.unconstrained.length > 0) out.push(`note: the data does not constrain ${r.unconstrained.join(', ')}: predictions that depend on them are guesses; add points (other depths or engines) that exercise them`);
-  const worst = Math.max(0, ...r.points.flatMap((p) => (p.leaveOneOut !== undefined ? [Math.abs(logErrors(p.leaveOneOut, p.measured).iops ?? 0)] : [])));
-  if (r.points.length >= 2) out.push(`trust: the worst leave-one-out IOPS prediction is off by ${((Math.exp(worst) - 1) * 100).toFixed(1)}%; expect errors of that order between and beyond the measured points`);
+  const loo = r.points.flatMap((p) => (p.leaveOneOut !== undefined ? [{ label: p.label, e: logErrors(p.leaveOneOut, p.measured).iops ?? 0 }] : []));
+  const worst = loo.reduce<{ label: string; e: number } | null>((w, x) => (w === null || Math.abs(x.e) > Math.abs(w.e) ? x : w), null);
+  if (worst !== null) out.push(`trust: predicted from the other points alone, ${worst.label}'s IOPS is off by ${pctErr(Math.exp(worst.e), 1)} (the worst leave-one-out error); expect errors of that order between and beyond the measured points`);
   return out;
 }
