@@ -1,7 +1,9 @@
 /**
- * @dio/blockdev — the block layer (block/) and a null_blk-class device
- * (drivers/block/null_blk): bios with REQ_* flags, chaining and splitting;
- * the `BlockDevice` seam; plugging; and `NullBlk`, a multi-queue device with
+ * @dio/blockdev — the block layer (block/) and three device models
+ * (`createBlockDevice` picks one by `kind`): `Nvme`, `VirtioBlk` and the
+ * null_blk-class `NullBlk`; bios with REQ_* flags, chaining and splitting;
+ * the `BlockDevice` seam; plugging; the shared blk-mq machinery
+ * (`BlkMqDevice`); and `NullBlk`, a multi-queue device with
  * tags, a latency / bandwidth / parallelism model, hardirq / softirq / timer /
  * polled completion, a volatile write cache with FLUSH and FUA, memory or
  * file backing, bad blocks and power cut.
@@ -62,4 +64,21 @@ export {
 } from './options';
 export type { CompletionStats } from './completion';
 export type { BlkRequest, Hctx, RqStep } from './request';
+export { BlkMqDevice, queueOfCpu, firstCpuOfQueue, type BlkMqStats, type DriverStats } from './blk-mq';
 export { NullBlk, type NullBlkStats } from './null-blk';
+export { Nvme, NVME_INTCOAL_TIME_UNIT_NS, type NvmeStats } from './nvme';
+export { VirtioBlk, type VirtioBlkStats } from './virtio-blk';
+export { VirtQueue, vringNeedEvent } from './virtqueue';
+export {
+  DEVICE_KINDS,
+  resolveNvmeOptions,
+  resolveVirtioOptions,
+  type DeviceKind,
+  type DeviceOptions,
+  type NvmeConfig,
+  type NvmeOptions,
+  type SharedDeviceOptions,
+  type VirtioBlkConfig,
+  type VirtioBlkOptions,
+} from './device-options';
+export { createBlockDevice } from './create';

@@ -67,6 +67,12 @@ export interface NullBlkOptions {
   readonly flush_latency?: DistSpec;
   /** Requests the device services at once; more wait inside the device (default 0 = unlimited). */
   readonly parallelism?: number;
+  /**
+   * ns added to a data step's service time for every other request in service
+   * when it starts (default 0): the device slows as it fills, so latency grows
+   * linearly with outstanding requests.
+   */
+  readonly load_nsec?: number;
   /** Bandwidth cap in MiB/s shared by all transfers (default 0 = no limit). */
   readonly mbps?: number;
   /** Polled hardware queues for REQ_POLLED bios (default 0: polled bios complete by interrupt). */
@@ -127,6 +133,8 @@ export interface NullBlkConfig {
   readonly flushLatency: DistSpec;
   /** Requests in service at once (0 = unlimited). */
   readonly parallelism: number;
+  /** ns added per other request in service (`load_nsec`). */
+  readonly loadNsec: number;
   /** Bandwidth cap in MiB/s (0 = none). */
   readonly mbps: number;
   /** Polled hardware queues (`poll_queues`). */
@@ -190,6 +198,7 @@ export function resolveOptions(o: NullBlkOptions): NullBlkConfig {
     writeLatency,
     flushLatency: o.flush_latency ?? writeLatency,
     parallelism: int('parallelism', o.parallelism ?? 0, 0),
+    loadNsec: int('load_nsec', o.load_nsec ?? 0, 0),
     mbps,
     pollQueues: int('poll_queues', o.poll_queues ?? 0, 0),
     pollNsec: int('poll_nsec', o.poll_nsec ?? 100, 1),

@@ -9,8 +9,15 @@ import { currentCtx } from '@dio/sim';
 
 /** A plugged request: how to issue it when the plug is flushed. */
 export interface PluggedRequest {
-  /** Issue the request to the driver (block/blk-mq.c: blk_mq_issue_direct / ->queue_rq): a plain call, it cannot sleep. */
-  dispatch(): void;
+  /** Its hardware queue (compared by identity: a flush commits a queue's batch when the next request goes elsewhere). */
+  readonly hctx: object;
+  /**
+   * Issue the request to the driver (block/blk-mq.c: blk_mq_request_issue_directly / ->queue_rq):
+   * a plain call, it cannot sleep. `last` is `bd->last`: no request follows on the plug.
+   */
+  dispatch(last: boolean): void;
+  /** ->commit_rqs() of its hardware queue: the driver's batch (issued with `last` false) is complete. */
+  commitRqs(): void;
 }
 
 /** Requests a plug holds before it is flushed (block/blk-mq.c BLK_MAX_REQUEST_COUNT). */
@@ -42,12 +49,22 @@ export function blkStartPlug(plug: BlkPlug = new BlkPlug()): BlkPlug {
   return plug;
 }
 
-// block/blk-core.c: __blk_flush_plug()
-/** Issue every request on `plug`, in order (one plugged meanwhile is issued after the rest). */
+// block/blk-core.c: __blk_flush_plug() → block/blk-mq.c: blk_mq_plug_issue_direct()
+/**
+ * Issue every request on `plug`, in order (one plugged meanwhile is issued
+ * after the rest), each with `bd->last` set when the plug is then empty; a
+ * change of hardware queue commits the previous queue's batch (->commit_rqs).
+ */
 export function blkFlushPlug(plug: BlkPlug): void {
   const list = plug.mqList;
+  let prev: PluggedRequest | null = null;
   // taken off the list before it is issued: a flush nested in an issue never issues a request twice
-  while (list.length > 0) (list.shift() as PluggedRequest).dispatch();
+  while (list.length > 0) {
+    const rq = list.shift() as PluggedRequest;
+    if (prev !== null && prev.hctx !== rq.hctx) prev.commitRqs();
+    prev = rq;
+    rq.dispatch(list.length === 0);
+  }
 }
 
 // block/blk-core.c: blk_finish_plug()

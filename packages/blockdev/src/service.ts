@@ -5,6 +5,8 @@
  * in service (the rest queue inside the device, FIFO); and with an `mbps`
  * cap all transfers share one link, so a data step ends no earlier than its
  * bytes can cross it: end = max(start + latency, link free + bytes / bandwidth).
+ * With `load_nsec`, a data step's latency grows by that much for every other
+ * request in service when it starts.
  * @module
  */
 import { makeSampler, type Rng, type Sampler, type Simulator } from '@dio/sim';
@@ -125,7 +127,8 @@ export class DeviceService {
 
   private duration(rq: BlkRequest, step: RqStep): number {
     if (step !== 'data') return this.flushTime(this.rng);
-    const lat = bioOp(rq.opf) === REQ_OP_READ ? this.readTime(this.rng) : this.writeTime(this.rng);
+    let lat = bioOp(rq.opf) === REQ_OP_READ ? this.readTime(this.rng) : this.writeTime(this.rng);
+    if (this.cfg.loadNsec > 0) lat += this.cfg.loadNsec * (this.busy - 1); // load_nsec: slower as the device fills
     if (this.bytesPerNs === 0) return lat;
     const now = this.sim.now;
     const linkStart = Math.max(now, this.linkFree);

@@ -9,7 +9,7 @@
  * values that would overflow the nanosecond clock or allocate gigabytes.
  * @module
  */
-import { Badblocks } from '@dio/blockdev';
+import { Badblocks, DEVICE_KINDS, type DeviceKind, type DeviceOptions } from '@dio/blockdev';
 import { z } from 'zod';
 import type { KernelProfile } from './profile';
 import { PROFILES, shippedProfile } from './profiles';
@@ -127,9 +127,58 @@ const device = z
     badblocks: z.array(badblock).max(10_000),
     badblocks_once: z.boolean(),
     badblocks_partial_io: z.boolean(),
+    // the device models (@dio/blockdev device-options.ts); which kind may set which field is checked on the merged profile
+    kind: z.enum(DEVICE_KINDS as [DeviceKind, ...DeviceKind[]]),
+    load_nsec: ns,
+    irq_nsec: ns,
+    num_queues: z.number().int().min(1).max(1024),
+    kick_nsec: ns,
+    irq_cpu: z.number().int().nonnegative().max(4095),
+    irq_delay_nsec: ns,
+    host_wake_nsec: ns,
+    host_poll_nsec: ns,
+    host_submit_nsec: ns,
+    host_complete_nsec: ns,
+    nr_io_queues: z.number().int().min(1).max(65_535),
+    doorbell_nsec: ns,
+    intcoal_thr: z.number().int().nonnegative().max(255, 'must be at most 255 (an 8-bit field)'),
+    intcoal_time: z.number().int().nonnegative().max(255, 'must be at most 255 (100 µs units, an 8-bit field)'),
   })
   .partial()
   .strict();
+
+/** Device fields only some kinds have; every other field is shared by all kinds. */
+const KIND_FIELDS: Readonly<Record<string, readonly DeviceKind[]>> = {
+  submit_queues: ['null_blk'],
+  shared_tags: ['null_blk'],
+  irqmode: ['null_blk'],
+  completion_nsec: ['null_blk'],
+  poll_queues: ['null_blk', 'nvme'],
+  poll_nsec: ['null_blk', 'nvme'],
+  irq_nsec: ['nvme', 'virtio-blk'],
+  num_queues: ['virtio-blk'],
+  kick_nsec: ['virtio-blk'],
+  irq_cpu: ['virtio-blk'],
+  irq_delay_nsec: ['virtio-blk'],
+  host_wake_nsec: ['virtio-blk'],
+  host_poll_nsec: ['virtio-blk'],
+  host_submit_nsec: ['virtio-blk'],
+  host_complete_nsec: ['virtio-blk'],
+  nr_io_queues: ['nvme'],
+  doorbell_nsec: ['nvme'],
+  intcoal_thr: ['nvme'],
+  intcoal_time: ['nvme'],
+};
+
+/** A device field the profile's kind does not have, as a problem. */
+function kindProblem(d: DeviceOptions): Problem | null {
+  const kind = d.kind ?? 'null_blk';
+  for (const [field, v] of Object.entries(d)) {
+    const kinds = Object.hasOwn(KIND_FIELDS, field) ? KIND_FIELDS[field] : undefined;
+    if (v !== undefined && kinds !== undefined && !kinds.includes(kind)) return [`device.${field}`, `not an option of kind ${kind} (only ${kinds.join(', ')})`];
+  }
+  return null;
+}
 
 const profileFile = z
   .object({
@@ -174,10 +223,24 @@ function crossFieldProblems(p: KernelProfile): Problem | null {
   const d = p.device;
   const bs = d.bs ?? 512;
   if (((d.max_sectors ?? 2560) * 512) % bs !== 0) return ['device.max_sectors', `${d.max_sectors} sectors is not a multiple of bs ${bs}`];
-  // null_blk: null_validate_conf() caps submit_queues and poll_queues at nr_cpu_ids
-  if ((d.submit_queues ?? 1) > p.cpus) return ['device.submit_queues', `must be at most cpus (${p.cpus})`];
-  if ((d.poll_queues ?? 0) > p.cpus) return ['device.poll_queues', `must be at most cpus (${p.cpus})`];
+  const wrongKind = kindProblem(d);
+  if (wrongKind !== null) return wrongKind;
+  // null_blk: null_validate_conf() caps submit_queues and poll_queues at nr_cpu_ids; blk-mq maps no queue without a CPU
+  const f = d as Readonly<Record<string, unknown>>;
+  for (const q of ['submit_queues', 'poll_queues', 'num_queues', 'nr_io_queues']) {
+    const n = f[q];
+    if (typeof n === 'number' && n > p.cpus) return [`device.${q}`, `must be at most cpus (${p.cpus})`];
+  }
+  const irqCpu = f['irq_cpu'];
+  if (typeof irqCpu === 'number' && irqCpu >= p.cpus) return ['device.irq_cpu', `must be a CPU of the machine (0..${p.cpus - 1})`];
   return null;
+}
+
+/** The merged device: the file's fields over the base's, unless the file picks another kind (then the base's device is not inherited). */
+function deviceOf(base: DeviceOptions, file: DeviceOptions | undefined): DeviceOptions {
+  if (file === undefined) return base;
+  if (file.kind !== undefined && file.kind !== (base.kind ?? 'null_blk')) return file;
+  return { ...base, ...file } as DeviceOptions;
 }
 
 /** Parse and validate profile JSON text (from `where`, for messages). */
@@ -208,7 +271,7 @@ export function parseProfile(text: string, where: string): KernelProfile {
     cpus: f.cpus ?? base.cpus,
     sched: { ...base.sched, ...(f.sched as object) },
     costs: { ...base.costs, ...(f.costs as object) },
-    device: { ...base.device, ...(f.device as object) },
+    device: deviceOf(base.device, f.device as DeviceOptions | undefined),
   };
   const problem = crossFieldProblems(p);
   if (problem !== null) throw new ProfileError(`${where}: field '${problem[0]}': ${problem[1]}`);

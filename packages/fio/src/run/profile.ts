@@ -5,7 +5,7 @@
  * docs/calibration.md); they differ only in what the kernel version does.
  * @module
  */
-import type { NullBlkOptions } from '@dio/blockdev';
+import type { DeviceOptions } from '@dio/blockdev';
 import type { CostModel, SchedParams } from '@dio/sim';
 
 /** A completion policy by name. */
@@ -29,6 +29,6 @@ export interface KernelProfile {
   readonly sched: Partial<SchedParams>;
   /** The cost table (ns). */
   readonly costs: Partial<CostModel>;
-  /** The block device (null_blk options and latency model). */
-  readonly device: NullBlkOptions;
+  /** The block device: `kind` (null_blk, nvme, virtio-blk) and its options. */
+  readonly device: DeviceOptions;
 }

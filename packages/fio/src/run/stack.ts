@@ -1,10 +1,10 @@
 /**
  * Assemble the simulated machine a profile describes: CPUs and scheduler,
- * a NullBlk device, a DioFs with the profile's completion policy, and a
+ * the device its `device.kind` names, a DioFs with the profile's completion policy, and a
  * process fd table.
  * @module
  */
-import { NullBlk } from '@dio/blockdev';
+import { type BlkMqDevice, createBlockDevice } from '@dio/blockdev';
 import { DioFs } from '@dio/fs';
 import { CallerPolicy, type CompletionPolicy, InlinePolicy, iomapFileOperations, WorkqueuePolicy } from '@dio/iomap';
 import type { IoUringEnv } from '@dio/io-uring';
@@ -15,7 +15,7 @@ import type { KernelProfile } from './profile';
 /** The pieces a job runs on. */
 export interface Stack {
   readonly sim: Simulator;
-  readonly dev: NullBlk;
+  readonly dev: BlkMqDevice;
   readonly fs: DioFs;
   readonly files: FdTable;
   readonly uringEnv: IoUringEnv;
@@ -39,7 +39,7 @@ export function buildStack(profile: KernelProfile, opts: { seed: number; trace?:
   const cpus = Math.max(profile.cpus, opts.minCpus ?? 1);
   const { stages, cpuWindowNs } = opts;
   const sim = new Simulator({ seed: opts.seed, cpus, sched: profile.sched, costs: profile.costs, trace: opts.trace ?? false, ...(stages !== undefined && { stages }), ...(cpuWindowNs !== undefined && { cpuWindowNs }) });
-  const dev = new NullBlk(sim, { name: 'nullb0', ...profile.device });
+  const dev = createBlockDevice(sim, profile.device);
   const fs = new DioFs(sim, dev, { fops: iomapFileOperations(policyFor(profile)) });
   const files = new FdTable();
   return { sim, dev, fs, files, uringEnv: { files, kernel: { dioCallerComp: profile.ioUringCallerComp } }, profile };
