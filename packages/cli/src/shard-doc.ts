@@ -41,6 +41,7 @@ const fuzzTally = z.object({ writes: int, deadlocksReported: int, coverage: z.re
 const calibrateWork = z.object({
   inputs: z.array(z.object({ file: z.string(), text: z.string() })),
   runtime: z.string(),
+  ramp_time: z.string(),
   seed: int,
   evaluations: int.positive(),
   starts: int.positive(),
@@ -48,7 +49,7 @@ const calibrateWork = z.object({
   name: z.string(),
   base: z.record(z.unknown()),
   profile: z.record(z.unknown()),
-  layout: z.object({ cpus: int.positive(), cpus_from: z.string(), queues: int.positive() }),
+  layout: z.object({ cpus: int.positive(), cpus_from: z.string(), kind: z.enum(['null_blk', 'nvme', 'virtio-blk']), queues: int.positive(), irq_cpu: int.nonnegative().nullable() }),
 });
 /** One search's result: where it ended, its loss, its evaluations, the model's signals there. */
 const calibrateResult = z.object({ u: z.array(z.number()), loss: z.number(), evals: int, model: z.array(z.record(z.number())) });

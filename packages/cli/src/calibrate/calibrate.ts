@@ -7,6 +7,7 @@
  * not pin down.
  * @module
  */
+import type { DeviceKind, DeviceOptions } from '@dio/blockdev';
 import type { KernelProfile } from '@dio/fio';
 import { UsageError } from '../errors';
 import type { CalibrateCell, CalibrateSetup, CalibrateTask } from './fit';
@@ -19,6 +20,8 @@ import { applyParams, paramSpace, paramValues } from './space';
 export interface LayoutOptions {
   readonly cpus?: number | undefined;
   readonly queues?: number | undefined;
+  readonly irqCpu?: number | undefined;
+  readonly deviceKind?: DeviceKind | undefined;
 }
 
 /** How the layout was chosen, for the report. */
@@ -26,13 +29,43 @@ export interface Layout {
   readonly profile: KernelProfile;
   readonly cpus: number;
   readonly cpusFrom: string;
+  readonly kind: DeviceKind;
   readonly queues: number;
+  /** The CPU taking the disk's interrupt (virtio-blk), or null: each queue's own CPUs. */
+  readonly irqCpu: number | null;
+}
+
+/** The option that counts a kind's hardware queues. */
+const QUEUE_OPTION: Readonly<Record<DeviceKind, string>> = { null_blk: 'submit_queues', nvme: 'nr_io_queues', 'virtio-blk': 'num_queues' };
+
+/** A device option's number, if the device has it. */
+const numberOption = (d: DeviceOptions, key: string): number | undefined => {
+  const v = (d as Readonly<Record<string, unknown>>)[key];
+  return typeof v === 'number' ? v : undefined;
+};
+
+/**
+ * The device of the layout: the profile's own when the kind is the same
+ * (with its queue count), else the other kind's defaults with the profile's
+ * capacity and block size.
+ */
+function layoutDevice(d: DeviceOptions, kind: DeviceKind, queues: number, irqCpu: number | null): DeviceOptions {
+  const own = (d.kind ?? 'null_blk') === kind;
+  const { gb, bs } = d;
+  const base: Record<string, unknown> = own ? { ...d } : { kind, ...(gb !== undefined && { gb }), ...(bs !== undefined && { bs }) };
+  base[QUEUE_OPTION[kind]] = queues;
+  if (irqCpu !== null) base.irq_cpu = irqCpu;
+  return base as DeviceOptions;
 }
 
 /**
  * The profile on the measured machine's layout: as many CPUs as `--cpus`, or
  * as the highest CPU the jobs were pinned to needs (at least 2: a machine
- * with fio pinned has another CPU for everything else), or the profile's.
+ * with fio pinned has another CPU for everything else), or the profile's; the
+ * device kind of `--device-kind` or the profile's, with `--queues` hardware
+ * queues (default: the profile's, or the kind's: one per CPU for nvme, one
+ * for virtio-blk); a virtio disk's interrupt on `--irq-cpu`, or on the CPU
+ * every job was pinned to (where `scripts/measure-real.sh` pins fio).
  */
 export function machineLayout(base: KernelProfile, points: readonly MeasuredPoint[], o: LayoutOptions): Layout {
   const pinned = points.flatMap((p) => p.job.cpusAllowed ?? []);
@@ -40,9 +73,15 @@ export function machineLayout(base: KernelProfile, points: readonly MeasuredPoin
   const cpusFrom = o.cpus !== undefined ? '--cpus' : pinned.length > 0 ? "the jobs' cpus_allowed" : `profile ${base.name}`;
   const maxPinned = pinned.length > 0 ? Math.max(...pinned) : -1;
   if (maxPinned >= cpus) throw new UsageError(`--cpus ${cpus}: the jobs are pinned to CPU ${maxPinned}; give at least ${maxPinned + 1}`);
-  const queues = o.queues ?? Math.min(base.device.submit_queues ?? 1, cpus);
+  const kind = o.deviceKind ?? base.device.kind ?? 'null_blk';
+  const own = (base.device.kind ?? 'null_blk') === kind ? numberOption(base.device, QUEUE_OPTION[kind]) : undefined;
+  const queues = o.queues ?? Math.min(own ?? (kind === 'nvme' ? cpus : 1), cpus);
   if (queues > cpus) throw new UsageError(`--queues ${queues}: at most one hardware queue per CPU (${cpus})`);
-  return { profile: { ...base, cpus, device: { ...base.device, submit_queues: queues } }, cpus, cpusFrom, queues };
+  if (o.irqCpu !== undefined && kind !== 'virtio-blk') throw new UsageError(`--irq-cpu: only a virtio-blk disk takes its interrupt on one CPU (${kind} interrupts each queue's own CPUs)`);
+  if (o.irqCpu !== undefined && o.irqCpu >= cpus) throw new UsageError(`--irq-cpu ${o.irqCpu}: the machine has CPUs 0..${cpus - 1}`);
+  const onePinned = new Set(pinned).size === 1 && points.every((p) => p.job.cpusAllowed?.length === 1) ? (pinned[0] as number) : null;
+  const irqCpu = kind === 'virtio-blk' ? (o.irqCpu ?? onePinned ?? numberOption(base.device, 'irq_cpu') ?? null) : null;
+  return { profile: { ...base, cpus, device: layoutDevice(base.device, kind, queues, irqCpu) }, cpus, cpusFrom, kind, queues, irqCpu };
 }
 
 /** The signals shown per point, with their units. */
@@ -94,7 +133,7 @@ export type TaskRunner = (tasks: readonly CalibrateTask[]) => Promise<CalibrateC
 
 /** The searches' results → the best, its trust tasks run, the report's figures. Sharded runs finish here after `dio merge`. */
 export async function finishCalibration(setup: CalibrateSetup, found: readonly CalibrateCell[], run: TaskRunner, name: string): Promise<CalibrationResult> {
-  const points = measuredPoints(setup.inputs, setup.runtime);
+  const points = measuredPoints(setup.inputs, setup.runtime, setup.rampTime);
   const space = paramSpace(setup.profile);
   let bestStart = 0;
   found.forEach((c, i) => {
@@ -140,7 +179,7 @@ const fmt = (v: number | undefined, scale: number, unit: string): string => (v =
 /** The report: parameters, then per point every signal measured, fitted and predicted with the point left out. */
 export function reportLines(r: CalibrationResult, layout: Layout, space = paramSpace(layout.profile)): string[] {
   const out: string[] = [];
-  out.push(`machine: ${layout.cpus} CPUs (from ${layout.cpusFrom}), ${layout.queues} hardware queue(s), device ${layout.profile.device.irqmode ?? 'hardirq'} null_blk model`);
+  out.push(`machine: ${layout.cpus} CPUs (from ${layout.cpusFrom}); device ${layout.kind} with ${layout.queues} hardware queue(s)${layout.irqCpu !== null ? `, its interrupt on CPU ${layout.irqCpu}` : ''}`);
   out.push(`fit: loss ${r.loss.toFixed(4)} (best of ${r.startLosses.length} starts: ${r.startLosses.map((l) => l.toFixed(4)).join(', ')}), ${r.evaluations} simulations`);
   out.push('parameter | value | meaning');
   for (const p of space) {

@@ -5,6 +5,7 @@
  * @module
  */
 import { basename } from 'node:path';
+import { DEVICE_KINDS, type DeviceKind } from '@dio/blockdev';
 import type { KernelProfile } from '@dio/fio';
 import { interruptible } from '../interrupt';
 import { runCells } from '../parallel';
@@ -13,7 +14,7 @@ import { progress } from '../progress';
 import { parseShard, sha256, shardTasks } from '../shard';
 import { calibrateShardJson, type CalibrateWork } from '../shard-doc';
 import { UsageError } from '../errors';
-import { parsePositiveTime } from '../time-arg';
+import { parsePositiveTime, parseTime } from '../time-arg';
 import type { UserFs } from '../user-fs';
 import { DIO_VERSION } from '../version';
 import { type CalibrationResult, finishCalibration, type Layout, machineLayout, reportLines, startTasks, type TaskRunner } from './calibrate';
@@ -27,11 +28,14 @@ export interface CalibrateOptions {
   readonly out: string;
   readonly profile: string;
   readonly runtime: string;
+  readonly rampTime: string;
   readonly evaluations: string;
   readonly starts: string;
   readonly seed: string;
   readonly cpus?: string;
   readonly queues?: string;
+  readonly irqCpu?: string;
+  readonly deviceKind?: string;
   readonly jobs?: string;
   readonly quiet?: boolean;
   readonly shard?: string;
@@ -53,6 +57,7 @@ function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly
     inputs: inputs.map(([file, text]) => ({ file, sha256: sha256(text) })),
     seed: setup.seed,
     runtime: setup.runtime,
+    ramp_time: setup.rampTime,
     starts,
     evaluations_per_start: setup.evals,
     loss: r.loss,
@@ -68,22 +73,40 @@ function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly
   return `${JSON.stringify({ extends: shippedRoot(base), name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device, calibration }, null, 2)}\n`;
 }
 
+/** A CPU number flag. */
+function parseCpu(flag: string, s: string): number {
+  const n = Number(s);
+  if (!/^\s*\d+\s*$/.test(s) || !Number.isSafeInteger(n) || n > 4095) throw new UsageError(`${flag}: '${s}' must be a CPU number in 0..4095`);
+  return n;
+}
+
+/** `--device-kind`: one of the device models. */
+function parseDeviceKind(s: string): DeviceKind {
+  const k = DEVICE_KINDS.find((x) => x === s);
+  if (k === undefined) throw new UsageError(`--device-kind: '${s}' must be one of ${DEVICE_KINDS.join(', ')}`);
+  return k;
+}
+
 /** A calibration's work: everything that defines it (what a shard records and `dio merge` finishes from). */
 function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: CalibrateOptions): { work: CalibrateWork; setup: CalibrateSetup; base: KernelProfile; layout: Layout } {
   const base = loadProfile(o.profile, io.files);
   parsePositiveTime('--runtime', o.runtime);
+  parseTime('--ramp-time', o.rampTime);
   const evals = parseCount('--evaluations', o.evaluations, 100_000);
   const starts = parseCount('--starts', o.starts, 1000);
   const cpus = o.cpus === undefined ? undefined : parseCount('--cpus', o.cpus, 4096);
   const queues = o.queues === undefined ? undefined : parseCount('--queues', o.queues, 4096);
+  const irqCpu = o.irqCpu === undefined ? undefined : parseCpu('--irq-cpu', o.irqCpu);
+  const deviceKind = o.deviceKind === undefined ? undefined : parseDeviceKind(o.deviceKind);
   const texts = inputs.map((f) => [f, io.files.read(f, 'fio JSON result')] as const);
-  const points = measuredPoints(texts, o.runtime); // every file's errors before anything runs
+  const points = measuredPoints(texts, o.runtime, o.rampTime); // every file's errors before anything runs
   if (points.length === 0) throw new UsageError('calibrate: give at least one fio JSON result');
-  const layout = machineLayout(base, points, { cpus, queues });
-  const setup: CalibrateSetup = { inputs: texts, runtime: o.runtime, profile: layout.profile, seed: parseSeed(o.seed), evals };
+  const layout = machineLayout(base, points, { cpus, queues, irqCpu, deviceKind });
+  const setup: CalibrateSetup = { inputs: texts, runtime: o.runtime, rampTime: o.rampTime, profile: layout.profile, seed: parseSeed(o.seed), evals };
   const work: CalibrateWork = {
     inputs: texts.map(([file, text]) => ({ file, text })),
     runtime: o.runtime,
+    ramp_time: o.rampTime,
     seed: setup.seed,
     evaluations: evals,
     starts,
@@ -92,7 +115,7 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
     name: `${shippedRoot(base)}+${basename(o.out)}`,
     base: { ...base },
     profile: { ...layout.profile },
-    layout: { cpus: layout.cpus, cpus_from: layout.cpusFrom, queues: layout.queues },
+    layout: { cpus: layout.cpus, cpus_from: layout.cpusFrom, kind: layout.kind, queues: layout.queues, irq_cpu: layout.irqCpu },
   };
   return { work, setup, base, layout };
 }
@@ -100,8 +123,8 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
 /** The work as a shard document recorded it. */
 function fromWork(w: CalibrateWork): { setup: CalibrateSetup; base: KernelProfile; layout: Layout } {
   const profile = w.profile as unknown as KernelProfile;
-  const setup: CalibrateSetup = { inputs: w.inputs.map(({ file, text }) => [file, text] as const), runtime: w.runtime, profile, seed: w.seed, evals: w.evaluations };
-  return { setup, base: w.base as unknown as KernelProfile, layout: { profile, cpus: w.layout.cpus, cpusFrom: w.layout.cpus_from, queues: w.layout.queues } };
+  const setup: CalibrateSetup = { inputs: w.inputs.map(({ file, text }) => [file, text] as const), runtime: w.runtime, rampTime: w.ramp_time, profile, seed: w.seed, evals: w.evaluations };
+  return { setup, base: w.base as unknown as KernelProfile, layout: { profile, cpus: w.layout.cpus, cpusFrom: w.layout.cpus_from, kind: w.layout.kind, queues: w.layout.queues, irqCpu: w.layout.irq_cpu } };
 }
 
 /** Tasks on worker threads with a progress bar of `total` tasks; Ctrl-C stops them. */
@@ -119,7 +142,7 @@ const trustTaskCount = (setup: CalibrateSetup, points: number): number => (point
 /** Finish from the searches' results: trust tasks, the profile file, the report. */
 async function finish(io: CalibrateIo, files: UserFs, w: CalibrateWork, found: readonly CalibrateCell[], opts: { jobs?: number | undefined; quiet: boolean; done: number; workerEntry: URL | null }): Promise<void> {
   const { setup, base, layout } = fromWork(w);
-  const points = measuredPoints(setup.inputs, setup.runtime);
+  const points = measuredPoints(setup.inputs, setup.runtime, setup.rampTime);
   const r = await withWorkers(io, opts.done + trustTaskCount(setup, points.length), opts.jobs, opts.quiet, opts.workerEntry, (run) => finishCalibration(setup, found, run, w.name));
   files.write(w.out, profileFile(base, r, setup.inputs, setup, w.starts), 'profile');
   io.out(`dio calibrate: ${points.length} point(s) from ${setup.inputs.length} file(s): ${points.map((p) => `${p.label}${p.sources.length > 1 ? ` (median of ${p.sources.length})` : ''}`).join(', ')}; profile ${base.name}, seed ${setup.seed}`);

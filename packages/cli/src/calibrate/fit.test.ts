@@ -14,14 +14,14 @@ function fioJsonOf(profile: KernelProfile, iodepth: number, engine = 'io_uring')
 
 describe('dio calibrate recovers a machine it knows', () => {
   // the truth: the default profile on 2 CPUs with every kernel CPU cost x3 and a 30 us device
-  const base: KernelProfile = { ...LINUX_6_6, cpus: 2, device: { ...LINUX_6_6.device, submit_queues: 1 } };
+  const base: KernelProfile = { ...LINUX_6_6, cpus: 2, device: { ...LINUX_6_6.device, kind: 'null_blk', submit_queues: 1 } };
   const space = paramSpace(base);
   const truthU = space.map((p) => unitOf(p, p.name === 'cpuScale' ? 3 : p.name === 'deviceLatencyNs' ? 30_000 : p.read(base)));
   const truth = applyParams(base, space, truthU);
   const inputs = [1, 16].map((qd) => [`qd${qd}.json`, fioJsonOf(truth, qd)] as const);
 
   it('fits QD1 and QD16 and predicts QD4 from them', async () => {
-    const setup: CalibrateSetup = { inputs, runtime: '10ms', profile: machineLayout(base, measuredPoints(inputs, '10ms'), { queues: 1 }).profile, seed: 1, evals: 120 };
+    const setup: CalibrateSetup = { inputs, runtime: '10ms', rampTime: '2ms', profile: machineLayout(base, measuredPoints(inputs, '10ms'), { queues: 1 }).profile, seed: 1, evals: 120 };
     const r = await calibrate(setup, 1, async (tasks) => tasks.map(runCalibrateTask), 'fitted');
     for (const p of r.points) expect(Math.abs(p.fitted.iops / p.measured.iops - 1), p.label).toBeLessThan(0.03);
     expect(r.parameters.cpuScale).toBeGreaterThan(2);
@@ -34,7 +34,7 @@ describe('dio calibrate recovers a machine it knows', () => {
   }, 120_000);
 
   it('a task gives the same answer on any thread: it depends only on what it is sent', () => {
-    const setup: CalibrateSetup = { inputs, runtime: '2ms', profile: { ...base }, seed: 3, evals: 12 };
+    const setup: CalibrateSetup = { inputs, runtime: '2ms', rampTime: '0', profile: { ...base }, seed: 3, evals: 12 };
     const a = runCalibrateTask({ ...setup, kind: 'start', start: 2 });
     const b = runCalibrateTask(structuredClone({ ...setup, kind: 'start' as const, start: 2 }));
     expect(b).toEqual(a);
@@ -44,7 +44,13 @@ describe('dio calibrate recovers a machine it knows', () => {
     const pts = measuredPoints(inputs, '1ms');
     expect(machineLayout(LINUX_6_6, pts, {}).cpus).toBe(2);
     expect(machineLayout(LINUX_6_6, pts, {}).queues).toBe(2);
-    expect(machineLayout(LINUX_6_6, pts, { cpus: 4, queues: 1 }).profile.device.submit_queues).toBe(1);
+    expect(machineLayout(LINUX_6_6, pts, { cpus: 4, queues: 1 }).profile.device).toMatchObject({ submit_queues: 1 });
+    // another kind: its own defaults with the profile's capacity, the queue option it names, the interrupt where fio ran
+    const vm = machineLayout(LINUX_6_6, pts, { deviceKind: 'virtio-blk' });
+    expect(vm.profile.device).toEqual({ kind: 'virtio-blk', gb: LINUX_6_6.device.gb, bs: LINUX_6_6.device.bs, num_queues: 1, irq_cpu: 1 });
+    expect(machineLayout(LINUX_6_6, pts, { deviceKind: 'nvme' }).profile.device).toMatchObject({ kind: 'nvme', nr_io_queues: 2 });
+    expect(() => machineLayout(LINUX_6_6, pts, { irqCpu: 0 })).toThrow(/--irq-cpu: only a virtio-blk disk/);
+    expect(() => machineLayout(LINUX_6_6, pts, { deviceKind: 'virtio-blk', irqCpu: 2 })).toThrow(/--irq-cpu 2: the machine has CPUs 0\.\.1/);
     expect(() => machineLayout(LINUX_6_6, pts, { cpus: 1 })).toThrow(/--cpus 1: the jobs are pinned to CPU 1; give at least 2/);
     expect(() => machineLayout(LINUX_6_6, pts, { queues: 3 })).toThrow(/--queues 3: at most one hardware queue per CPU \(2\)/);
   });

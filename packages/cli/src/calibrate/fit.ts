@@ -1,7 +1,7 @@
 /**
- * The fit of `dio calibrate`: multi-start Nelder–Mead over the parameter
- * space (start 0 at the profile as given, the others at Halton points of the
- * unit cube), each start polished with a small simplex; then a leave-one-out
+ * The fit of `dio calibrate`: multi-start Levenberg–Marquardt over the
+ * parameter space (start 0 at the profile as given, the others at Halton
+ * points of the unit cube), each start polished with a small Nelder–Mead simplex; then a leave-one-out
  * refit per point and a probe of each parameter at the optimum. Every piece
  * is an independent task — a start, a refit, a probe — so they run on worker
  * threads and give the same answer on any number of them.
@@ -10,7 +10,8 @@
 import type { KernelProfile } from '@dio/fio';
 import { halton, nelderMead } from './nelder-mead';
 import { measuredPoints, type MeasuredPoint, type Signals } from './points';
-import { profileLoss } from './simulate';
+import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { profileLoss, residuals } from './simulate';
 import { applyParams, type Param, paramSpace, unitOf } from './space';
 
 /** What every task of one calibration shares. */
@@ -19,6 +20,8 @@ export interface CalibrateSetup {
   readonly inputs: readonly (readonly [string, string])[];
   /** Simulated runtime per point (fio time syntax). */
   readonly runtime: string;
+  /** Simulated time per point before its stats start (fio's ramp_time). */
+  readonly rampTime: string;
   /** The profile every parameter is relative to (CPU layout and device already set). */
   readonly profile: KernelProfile;
   readonly seed: number;
@@ -43,27 +46,58 @@ export function startPoint(space: readonly Param[], profile: KernelProfile, star
   return start === 0 ? space.map((p) => unitOf(p, p.read(profile))) : halton(start - 1, space.length);
 }
 
-/** Search from `u0` on `points`: a wide simplex, then a small one from its best. */
-function search(points: readonly MeasuredPoint[], s: CalibrateSetup, space: readonly Param[], u0: readonly number[], wide: boolean): { u: readonly number[]; loss: number; evals: number } {
-  const f = (u: readonly number[]): number => profileLoss(points, applyParams(s.profile, space, u), s.seed).loss;
-  const first = wide ? nelderMead(f, u0, { step: 0.25, maxEvals: Math.ceil(s.evals * 0.7) }) : { x: u0, v: f(u0), evals: 1 };
-  const polish = nelderMead(f, first.x, { step: 0.05, maxEvals: Math.max(2 * space.length + 2, s.evals - first.evals) });
-  const best = polish.v <= first.v ? polish : first;
-  return { u: best.x, loss: best.v, evals: first.evals + polish.evals };
+/**
+ * Search from `u0` on `points`: Levenberg–Marquardt on the residuals (the
+ * loss is a sum of squares, so a Gauss–Newton step goes much further than a
+ * simplex move per simulation), then Nelder–Mead with a small simplex from
+ * its best, which copes with the steps a discrete simulation has.
+ */
+function search(points: readonly MeasuredPoint[], s: CalibrateSetup, space: readonly Param[], u0: readonly number[]): { u: readonly number[]; loss: number; evals: number } {
+  const memo = new Map<string, { loss: number; res: number[] }>();
+  let evals = 0;
+  const at = (u: readonly number[]): { loss: number; res: number[] } => {
+    const key = u.join();
+    let r = memo.get(key);
+    if (r === undefined) {
+      evals++;
+      const m = profileLoss(points, applyParams(s.profile, space, u), s.seed);
+      r = { loss: m.loss, res: residuals(m.model, points) };
+      memo.set(key, r);
+    }
+    return r;
+  };
+  const n = space.length;
+  const nRes = at(u0).res.length;
+  const lm = levenbergMarquardt({ x: Array.from({ length: nRes }, (_, i) => i), y: new Array<number>(nRes).fill(0) }, (u) => (i) => at(u).res[i] ?? 0, {
+    initialValues: [...u0],
+    minValues: new Array<number>(n).fill(0),
+    maxValues: new Array<number>(n).fill(1),
+    gradientDifference: LM_STEP,
+    damping: 0.1,
+    maxIterations: Math.max(1, Math.floor((s.evals * 0.6) / (n + 2))),
+    errorTolerance: 1e-9,
+  });
+  const start = lm.parameterValues.map((v) => Math.min(1, Math.max(0, v)));
+  const polish = nelderMead((u) => at(u).loss, start, { step: 0.05, maxEvals: Math.max(2 * n + 2, s.evals - evals) });
+  const first = at(start).loss;
+  return polish.v <= first ? { u: polish.x, loss: polish.v, evals } : { u: start, loss: first, evals };
 }
+
+/** The finite-difference step of the Jacobian, in unit coordinates. */
+const LM_STEP = 0.02;
 
 /** Run one task (on any thread). */
 export function runCalibrateTask(t: CalibrateTask): CalibrateCell {
-  const points = measuredPoints(t.inputs, t.runtime);
+  const points = measuredPoints(t.inputs, t.runtime, t.rampTime);
   const space = paramSpace(t.profile);
   switch (t.kind) {
     case 'start': {
-      const r = search(points, t, space, startPoint(space, t.profile, t.start), true);
+      const r = search(points, t, space, startPoint(space, t.profile, t.start));
       return { ...r, model: profileLoss(points, applyParams(t.profile, space, r.u), t.seed).model };
     }
     case 'loo': {
       const rest = points.filter((_, i) => i !== t.leaveOut);
-      const r = search(rest, { ...t, evals: Math.ceil(t.evals / 2) }, space, t.from, false);
+      const r = search(rest, { ...t, evals: Math.ceil(t.evals / 2) }, space, t.from);
       const out = points[t.leaveOut] as MeasuredPoint;
       return { ...r, model: profileLoss([out], applyParams(t.profile, space, r.u), t.seed).model };
     }

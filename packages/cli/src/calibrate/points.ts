@@ -100,10 +100,11 @@ function jobArgs(r: FioJsonResult): { args: string[]; paths: string[] } {
 }
 
 /** Parse `args` plus the simulated runtime into the job dio runs; errors name `source` and the JSON path of the option. */
-export function jobFromArgs(args: readonly string[], simRuntime: string, source: string, paths: readonly string[] = []): FioJob {
+export function jobFromArgs(args: readonly string[], simRuntime: string, source: string, paths: readonly string[] = [], simRamp = '0'): FioJob {
   let inv: ReturnType<typeof parseFioArgs>;
   try {
-    inv = parseFioArgs([...args, `--runtime=${simRuntime}`, '--time_based=1']);
+    // fio's own ramp_time, when the measured job had one, wins over dio's
+    inv = parseFioArgs([`--ramp_time=${simRamp}`, ...args, `--runtime=${simRuntime}`, '--time_based=1']);
   } catch (e) {
     if (!(e instanceof FioJobError)) throw e;
     const at = e.file === COMMAND_LINE ? paths[e.line - 1] : undefined;
@@ -114,12 +115,12 @@ export function jobFromArgs(args: readonly string[], simRuntime: string, source:
   return fj;
 }
 
-/** One fio JSON result: its job (run for `simRuntime`), its key for grouping repetitions, and its signals. */
-export function runFromFioJson(text: string, source: string, simRuntime: string): { key: string; args: string[]; job: FioJob; signals: Signals } {
+/** One fio JSON result: its job (run for `simRuntime` after `simRamp`), its key for grouping repetitions, and its signals. */
+export function runFromFioJson(text: string, source: string, simRuntime: string, simRamp = '0'): { key: string; args: string[]; job: FioJob; signals: Signals } {
   const r = parseFioJson(text, source);
   const signals = signalsOf(r, source);
   const { args, paths } = jobArgs(r);
-  const job = jobFromArgs(args, simRuntime, source, paths);
+  const job = jobFromArgs(args, simRuntime, source, paths, simRamp);
   return { key: args.slice(1).sort().join(' '), args, job, signals };
 }
 
@@ -144,10 +145,10 @@ function medianSignals(runs: readonly Signals[]): Signals {
  * job (same options, whatever the job name or runtime) are repetitions of
  * one point. Points keep the order of their first file.
  */
-export function measuredPoints(inputs: readonly (readonly [string, string])[], simRuntime: string): MeasuredPoint[] {
+export function measuredPoints(inputs: readonly (readonly [string, string])[], simRuntime: string, simRamp = '0'): MeasuredPoint[] {
   const groups = new Map<string, { sources: string[]; args: string[]; job: FioJob; runs: Signals[] }>();
   for (const [source, text] of inputs) {
-    const run = runFromFioJson(text, source, simRuntime);
+    const run = runFromFioJson(text, source, simRuntime, simRamp);
     const g = groups.get(run.key);
     if (g === undefined) groups.set(run.key, { sources: [source], args: run.args, job: run.job, runs: [run.signals] });
     else {

@@ -81,6 +81,19 @@ export function pointLoss(model: Signals, measured: Signals): number {
   return sum;
 }
 
+/**
+ * The weighted log errors of every point's every signal, in a fixed order
+ * (a signal the point lacks is 0): the residuals whose mean square is the
+ * loss, for a least-squares fit.
+ */
+export function residuals(model: readonly Signals[], points: readonly MeasuredPoint[]): number[] {
+  const scale = 1 / Math.sqrt(Math.max(1, points.length));
+  return points.flatMap((pt, i) => {
+    const e = logErrors(model[i] as Signals, pt.measured);
+    return SIGNALS.map((k) => (e[k] ?? 0) * Math.sqrt(SIGNAL_WEIGHTS[k]) * scale);
+  });
+}
+
 /** The loss of `profile` over `points` (the mean of the points' losses), and each point's model signals. */
 export function profileLoss(points: readonly MeasuredPoint[], profile: KernelProfile, seed: number): { loss: number; model: Signals[] } {
   const model = points.map((pt) => simulatePoint(pt.job, pt.sources[0] ?? pt.label, profile, seed));

@@ -6,6 +6,7 @@
  * documents (docs/devices.md).
  * @module
  */
+import { resolveNvmeOptions, resolveVirtioOptions, type DeviceOptions } from '@dio/blockdev';
 import { type KernelProfile, MAX_COST_NS, MAX_TIME_NS } from '@dio/fio';
 import type { CostModel, DistSpec } from '@dio/sim';
 
@@ -89,7 +90,7 @@ function latencyMean(d: DistSpec | undefined, fallback: number): { mean: number;
 
 /** The device's write service time: its mean (ns) and its spread. */
 function deviceLatencyParams(): Param[] {
-  const cur = (p: KernelProfile) => latencyMean(p.device.write_latency ?? p.device.latency, p.device.completion_nsec ?? 10_000);
+  const cur = (p: KernelProfile) => latencyMean(p.device.write_latency ?? p.device.latency, 'completion_nsec' in p.device ? (p.device.completion_nsec ?? 10_000) : 10_000);
   const set = (p: KernelProfile, mean: number, rel: number): KernelProfile => {
     const m = Math.min(MAX_TIME_NS, Math.max(1, Math.round(mean)));
     const lat: DistSpec = { kind: 'lognormal', mean: m, stddev: Math.round(m * rel) };
@@ -112,16 +113,74 @@ const PARALLELISM: Param = {
   apply: (p, v) => ({ ...p, device: { ...p.device, parallelism: Math.round(v) } }),
 };
 
+/** A numeric device option of the profile's device kind, read through the kind's defaults. */
+function deviceOption(name: string, key: string, describe: string, lo: number, hi: number, resolved: (d: DeviceOptions) => number, integer = true): Param {
+  return {
+    name,
+    describe,
+    lo,
+    hi,
+    integer,
+    read: (p) => resolved(p.device),
+    apply: (p, v) => ({ ...p, device: { ...p.device, [key]: integer ? Math.round(v) : v } as DeviceOptions }),
+  };
+}
+
+/** Several device options moved together (the host's per-request work: popping and completing). */
+function deviceOptions(name: string, keys: readonly string[], describe: string, lo: number, hi: number, resolved: (d: DeviceOptions) => number): Param {
+  return {
+    name,
+    describe,
+    lo,
+    hi,
+    integer: true,
+    read: (p) => resolved(p.device),
+    apply: (p, v) => ({ ...p, device: { ...p.device, ...Object.fromEntries(keys.map((k) => [k, Math.round(v)])) } as DeviceOptions }),
+  };
+}
+
+const virtio = (d: DeviceOptions) => resolveVirtioOptions(d.kind === 'virtio-blk' ? (({ kind: _, ...rest }) => rest)(d) : {});
+const nvme = (d: DeviceOptions) => resolveNvmeOptions(d.kind === 'nvme' ? (({ kind: _, ...rest }) => rest)(d) : {}, 1);
+
+/** load_nsec: the device's slowdown per other request in service (a fit starts it at 1 ns when the profile has none). */
+const LOAD = (read: (d: DeviceOptions) => number): Param => deviceOption('deviceLoadNs', 'load_nsec', 'service time added per other request in the device (ns)', 1, 200_000, (d) => Math.max(1, read(d)));
+
+/** The device parameters of each kind. */
+function deviceParams(p: KernelProfile): Param[] {
+  switch (p.device.kind) {
+    case 'virtio-blk':
+      return [
+        deviceOption('kickNs', 'kick_nsec', 'guest kick (a VM exit), CPU time of the submitter (ns)', 100, 200_000, (d) => virtio(d).kickNsec),
+        deviceOption('irqNs', 'irq_nsec', 'virtio interrupt entry in the guest, CPU time (ns)', 100, 100_000, (d) => virtio(d).irqNsec),
+        deviceOption('hostWakeNs', 'host_wake_nsec', 'iothread wake-up latency (ns)', 100, 200_000, (d) => virtio(d).hostWakeNsec),
+        deviceOptions('hostRequestNs', ['host_submit_nsec', 'host_complete_nsec'], 'iothread time to pop, and to complete, one request (ns)', 50, 100_000, (d) => virtio(d).hostSubmitNsec),
+        ...deviceLatencyParams(),
+        LOAD((d) => virtio(d).loadNsec),
+        PARALLELISM,
+      ];
+    case 'nvme':
+      return [
+        deviceOption('irqNs', 'irq_nsec', 'MSI-X interrupt entry, CPU time (ns)', 50, 100_000, (d) => nvme(d).irqNsec ?? p.costs.hardirq ?? 200),
+        ...deviceLatencyParams(),
+        LOAD((d) => nvme(d).loadNsec),
+        PARALLELISM,
+      ];
+    default:
+      return [...deviceLatencyParams(), PARALLELISM];
+  }
+}
+
 /**
  * The parameters fitted for `base`: the scale of every per-I/O kernel CPU
- * cost, one scale per cost group, and the device's.
+ * cost, one scale per cost group, and its device kind's parameters.
  */
 export function paramSpace(base: KernelProfile): Param[] {
+  const ownIrq = base.device.kind === 'virtio-blk' || base.device.kind === 'nvme';
   return [
     costScale(base, 'cpuScale', 'every per-I/O kernel CPU cost not in a group below', (k) => !GROUPED.has(k) && k !== 'kworkerCreate'),
-    ...Object.entries(COST_GROUPS).map(([name, g]) => costScale(base, name, g.describe, (k) => (g.keys as readonly string[]).includes(k))),
-    ...deviceLatencyParams(),
-    PARALLELISM,
+    // a device with its own interrupt cost leaves only the softirq to the irq group
+    ...Object.entries(COST_GROUPS).map(([name, g]) => costScale(base, name, ownIrq && name === 'irqScale' ? 'softirq cost' : g.describe, (k) => (g.keys as readonly string[]).includes(k) && !(ownIrq && k === 'hardirq'))),
+    ...deviceParams(base),
   ];
 }
 
