@@ -53,9 +53,9 @@ export interface NvmeOptions extends SharedDeviceOptions {
   readonly doorbell_nsec?: number;
   /** Entry cost of a CQ's MSI-X interrupt (default: `costs.hardirq`). */
   readonly irq_nsec?: number;
-  /** Interrupt Coalescing, aggregation threshold THR (0-based: an interrupt per THR+1 CQEs; 0..255, default 0 = off). */
+  /** Interrupt Coalescing, aggregation threshold THR (0-based: an interrupt per THR+1 CQEs; 0..255, default 0); needs `intcoal_time`. */
   readonly intcoal_thr?: number;
-  /** Interrupt Coalescing, aggregation time TIME in 100 µs units (0..255, default 0 = off). */
+  /** Interrupt Coalescing, aggregation time TIME in 100 µs units: the longest a CQE waits for its interrupt (0..255, default 0 = no delay: coalescing off). */
   readonly intcoal_time?: number;
   /** Polled I/O queues for REQ_POLLED bios (default 0). */
   readonly poll_queues?: number;
