@@ -34,6 +34,13 @@ export interface VirtioBlkOptions extends SharedDeviceOptions {
   readonly host_poll_nsec?: number;
   /** Iothread time to pop one request and submit it to the backend; the iothread does one thing at a time (default 2,000 ns). */
   readonly host_submit_nsec?: number;
+  /**
+   * How the iothread uses the backend (default 'async'): 'async' submits every
+   * popped request and completes them as they finish (QEMU aio=native/io_uring);
+   * 'sync' serves them one at a time and notifies once per round (aio=threads
+   * with one worker, Firecracker's sync engine).
+   */
+  readonly host_io?: 'async' | 'sync';
   /** Iothread time to complete one backend request and push it to the used ring (default 2,000 ns). */
   readonly host_complete_nsec?: number;
 }
@@ -46,9 +53,9 @@ export interface NvmeOptions extends SharedDeviceOptions {
   readonly doorbell_nsec?: number;
   /** Entry cost of a CQ's MSI-X interrupt (default: `costs.hardirq`). */
   readonly irq_nsec?: number;
-  /** Interrupt Coalescing, aggregation threshold THR (0-based: an interrupt per THR+1 CQEs; 0..255, default 0 = off). */
+  /** Interrupt Coalescing, aggregation threshold THR (0-based: an interrupt per THR+1 CQEs; 0..255, default 0); needs `intcoal_time`. */
   readonly intcoal_thr?: number;
-  /** Interrupt Coalescing, aggregation time TIME in 100 µs units (0..255, default 0 = off). */
+  /** Interrupt Coalescing, aggregation time TIME in 100 µs units: the longest a CQE waits for its interrupt (0..255, default 0 = no delay: coalescing off). */
   readonly intcoal_time?: number;
   /** Polled I/O queues for REQ_POLLED bios (default 0). */
   readonly poll_queues?: number;
@@ -73,6 +80,7 @@ export interface VirtioBlkConfig extends NullBlkConfig {
   readonly hostPollNsec: number;
   readonly hostSubmitNsec: number;
   readonly hostCompleteNsec: number;
+  readonly hostIo: 'async' | 'sync';
 }
 
 /** Resolved NVMe options. */
@@ -96,7 +104,12 @@ function rejectForeign(kind: string, o: object, names: readonly string[]): void 
   for (const n of names) if (n in o && (o as Record<string, unknown>)[n] !== undefined) throw new NullBlkConfigError(`${kind}: option ${n} is not a ${kind} option`);
 }
 
-const VIRTIO_ONLY = ['num_queues', 'kick_nsec', 'irq_cpu', 'irq_delay_nsec', 'host_wake_nsec', 'host_poll_nsec', 'host_submit_nsec', 'host_complete_nsec'] as const;
+function hostIo(v: string | undefined): 'async' | 'sync' {
+  if (v === undefined || v === 'async' || v === 'sync') return v ?? 'async';
+  throw new NullBlkConfigError(`virtio-blk: host_io must be 'async' or 'sync', got ${v}`);
+}
+
+const VIRTIO_ONLY = ['host_io', 'num_queues', 'kick_nsec', 'irq_cpu', 'irq_delay_nsec', 'host_wake_nsec', 'host_poll_nsec', 'host_submit_nsec', 'host_complete_nsec'] as const;
 const NVME_ONLY = ['nr_io_queues', 'doorbell_nsec', 'intcoal_thr', 'intcoal_time'] as const;
 
 /** Apply virtio-blk defaults (a 2026 KVM guest disk: `vda`, 256 tags, write back cache without FUA) and validate. */
@@ -125,6 +138,7 @@ export function resolveVirtioOptions(o: VirtioBlkOptions): VirtioBlkConfig {
     hostPollNsec: int(k, 'host_poll_nsec', o.host_poll_nsec ?? 0, 0),
     hostSubmitNsec: int(k, 'host_submit_nsec', o.host_submit_nsec ?? 2_000, 0),
     hostCompleteNsec: int(k, 'host_complete_nsec', o.host_complete_nsec ?? 2_000, 0),
+    hostIo: hostIo(o.host_io),
   };
 }
 

@@ -8,7 +8,8 @@
  * with internal parallelism (`parallelism` channels/dies, `load_nsec`). A
  * finished command posts a CQE; the vector fires per CQE, or under Interrupt
  * Coalescing (NVMe base spec, Feature 08h) once `intcoal_thr`+1 CQEs are
- * pending or `intcoal_time` × 100 µs after the first. nvme_irq() drains the
+ * pending or `intcoal_time` × 100 µs after the first (TIME 0 is no delay, so
+ * coalescing needs both). nvme_irq() drains the
  * CQ. Polled queues (`poll_queues`) are reaped by bio_poll() instead.
  * @module
  */
@@ -130,11 +131,12 @@ export class Nvme extends BlkMqDevice {
     q.cq.push(rq);
     q.aggregated++;
     const { intcoalThr, intcoalTime } = this.nvme;
-    if (q.aggregated > intcoalThr) {
+    // TIME 0 is "no delay" (NVMe base spec, Interrupt Coalescing): the threshold alone never holds an interrupt back
+    if (q.aggregated > intcoalThr || intcoalTime === 0) {
       this.fire(q);
       return;
     }
-    if (intcoalTime > 0 && q.timer === null) q.timer = this.sim.after(intcoalTime * NVME_INTCOAL_TIME_UNIT_NS, () => this.fire(q));
+    q.timer ??= this.sim.after(intcoalTime * NVME_INTCOAL_TIME_UNIT_NS, () => this.fire(q));
   }
 
   /** Send the vector's MSI-X message (unless its handler is already due), restarting aggregation. */

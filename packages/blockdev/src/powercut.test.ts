@@ -2,7 +2,7 @@ import { Rng, Simulator, sleep, type KGen } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
 import { bioAlloc } from './bio';
 import { submitBioWait } from './blkdev';
-import { REQ_FUA, REQ_OP_FLUSH, REQ_OP_READ, REQ_OP_WRITE, REQ_PREFLUSH } from './flags';
+import { REQ_FUA, REQ_OP_READ, REQ_OP_WRITE, REQ_PREFLUSH } from './flags';
 import { MemoryMedia } from './media';
 import { NullBlk } from './null-blk';
 import { blkFinishPlug, blkStartPlug } from './plug';
@@ -134,30 +134,7 @@ describe('NullBlk power cut', () => {
     expect(new NullBlk(sim, { cache_size: 16 }).bdevWriteCache()).toBe(true);
   });
 
-  for (const fua of [true, false]) {
-    it(`completed FUA writes survive (fua ${fua ? 'native' : 'emulated with a post-flush'}); plain writes may not`, () => {
-      let lost = 0;
-      for (let seed = 1; seed <= 16; seed++) {
-        const dev = cutAfter({ ...wc, fua }, function* (dev) {
-          for (let i = 0; i < 8; i++) yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE | REQ_FUA, { sector: i, data: pattern(i + 1, 1) }));
-          for (let i = 8; i < 16; i++) yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE, { sector: i, data: pattern(i + 1, 1) }));
-        }, seed);
-        for (let i = 0; i < 8; i++) expect(sectorOf(dev.readDurable(i, 1))).toBe(i + 1);
-        for (let i = 8; i < 16; i++) if (sectorOf(dev.readDurable(i, 1)) === 0) lost++;
-      }
-      expect(lost).toBeGreaterThan(0);
-    });
-  }
-
-  it('a completed flush makes earlier completed writes durable (REQ_OP_FLUSH and empty PREFLUSH)', () => {
-    for (const flushOp of [REQ_OP_FLUSH, REQ_OP_WRITE | REQ_PREFLUSH]) {
-      const dev = cutAfter(wc, function* (dev) {
-        for (let i = 0; i < 8; i++) yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE, { sector: i, data: pattern(i + 1, 1) }));
-        expect(yield* submitBioWait(bioAlloc(dev, flushOp))).toBe(0);
-      });
-      for (let i = 0; i < 8; i++) expect(sectorOf(dev.readDurable(i, 1))).toBe(i + 1);
-    }
-  });
+  // completed FUA writes and flushes: device-kinds.test.ts, for every kind
 
   it('without a write cache a completed write is durable and flushes complete at once', () => {
     const dev = cutAfter({ latency: { kind: 'fixed', value: 5_000 } }, function* (dev) {

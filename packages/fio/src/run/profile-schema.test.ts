@@ -1,4 +1,5 @@
-import { NullBlk } from '@dio/blockdev';
+import { createBlockDevice, NullBlk } from '@dio/blockdev';
+import { readFileSync } from 'node:fs';
 import { Simulator } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
 import { parseProfile, ProfileError, profileByName } from './profile-schema';
@@ -56,5 +57,47 @@ describe('the schema rejects what the device, the filesystem or the clock would'
   it('what the schema accepts, the device accepts (its own checks agree at the bounds)', () => {
     const p = parseProfile(JSON.stringify({ device: { bs: 4096, max_sectors: 8, poll_nsec: 1, badblocks: ['+0x10-0x20'], hw_queue_depth: 10240, submit_queues: 8, poll_queues: 8 } }), 'p.json');
     expect(() => new NullBlk(new Simulator({ seed: 1, cpus: 8 }), p.device)).not.toThrow();
+  });
+});
+
+describe('device kinds', () => {
+  it.each([
+    [{ device: { kind: 'bogus' } }, 'device.kind'],
+    [{ device: { kick_nsec: 5 } }, 'device.kick_nsec'], // the base's device is null_blk
+    [{ device: { kind: 'virtio-blk', intcoal_thr: 1 } }, 'device.intcoal_thr'],
+    [{ device: { kind: 'virtio-blk', poll_queues: 1 } }, 'device.poll_queues'],
+    [{ device: { kind: 'nvme', kick_nsec: 1 } }, 'device.kick_nsec'],
+    [{ device: { kind: 'nvme', submit_queues: 1 } }, 'device.submit_queues'],
+    [{ device: { kind: 'null_blk', irq_nsec: 1 } }, 'device.irq_nsec'],
+    [{ device: { kind: 'virtio-blk', kick_nsec: 1.5 } }, 'device.kick_nsec'],
+    [{ device: { kind: 'virtio-blk', host_io: 'threads' } }, 'device.host_io'],
+    [{ device: { kind: 'virtio-blk', host_wake_nsec: 1e12 } }, 'device.host_wake_nsec'],
+    [{ device: { kind: 'virtio-blk', irq_cpu: 8 } }, 'device.irq_cpu'],
+    [{ cpus: 2, device: { kind: 'virtio-blk', num_queues: 4 } }, 'device.num_queues'],
+    [{ cpus: 2, device: { kind: 'nvme', nr_io_queues: 4 } }, 'device.nr_io_queues'],
+    [{ device: { kind: 'nvme', intcoal_thr: 256 } }, 'device.intcoal_thr'],
+    [{ device: { kind: 'nvme', intcoal_time: 256 } }, 'device.intcoal_time'],
+    [{ device: { kind: 'nvme', load_nsec: -1 } }, 'device.load_nsec'],
+  ])('%j: field %s', (o, field) => fails(o, field));
+
+  it('another kind than the base\'s starts from that kind\'s defaults; the same kind merges', () => {
+    expect(load({ device: { kind: 'virtio-blk' } })).toMatchObject({ device: { kind: 'virtio-blk' } });
+    expect((load({ device: { kind: 'virtio-blk' } }) as { device: object }).device).toEqual({ kind: 'virtio-blk' });
+    expect((load({ device: { kind: 'null_blk', bs: 4096 } }) as { device: { gb: number } }).device.gb).toBe(1600);
+  });
+
+  it('what the schema accepts, each kind accepts (at the bounds)', () => {
+    const sim = new Simulator({ seed: 1, cpus: 8 });
+    const virtio = parseProfile(JSON.stringify({ device: { kind: 'virtio-blk', num_queues: 8, irq_cpu: 7, kick_nsec: 0, host_poll_nsec: 1e9, host_io: 'sync', load_nsec: 1e9 } }), 'p.json');
+    expect(() => createBlockDevice(sim, virtio.device)).not.toThrow();
+    const nvme = parseProfile(JSON.stringify({ device: { kind: 'nvme', nr_io_queues: 8, poll_queues: 8, intcoal_thr: 255, intcoal_time: 255, doorbell_nsec: 0, irq_nsec: 1e9 } }), 'p.json');
+    expect(() => createBlockDevice(sim, nvme.device)).not.toThrow();
+  });
+
+  it('the example profile profiles/vm-virtio.json loads and builds a 2-CPU virtio-blk machine', () => {
+    const path = new URL('../../../../profiles/vm-virtio.json', import.meta.url);
+    const p = parseProfile(readFileSync(path, 'utf8'), 'vm-virtio.json');
+    expect([p.cpus, p.device.kind, p.policy]).toEqual([2, 'virtio-blk', 'caller']);
+    expect(createBlockDevice(new Simulator({ seed: 1, cpus: p.cpus }), p.device).name).toBe('vda');
   });
 });
