@@ -49,6 +49,7 @@ const calibrateWork = z.object({
   name: z.string(),
   base: z.record(z.unknown()),
   profile: z.record(z.unknown()),
+  variants: z.array(z.object({ name: z.string(), device: z.record(z.union([z.string(), z.number()])) })),
   layout: z.object({ cpus: int.positive(), cpus_from: z.string(), kind: z.enum(['null_blk', 'nvme', 'virtio-blk']), queues: int.positive(), irq_cpu: int.nonnegative().nullable() }),
 });
 /** One search's result: where it ended, its loss, its evaluations, the model's signals there. */
@@ -92,7 +93,7 @@ export function fuzzShardJson(shard: Shard, from: number, seeds: number, tally: 
   return shardJson(shardHeader('fuzz', shard, seeds, { from, seeds }), tally);
 }
 
-/** `dio calibrate --shard`: the shard's searches (start k is point k). */
+/** `dio calibrate --shard`: the shard's searches (start k is point k; `--starts` per device variant). */
 export function calibrateShardJson(shard: Shard, work: CalibrateWork, cells: readonly CalibrateCell[]): string {
-  return shardJson(shardHeader('calibrate', shard, work.starts, work), withIndices(cells, shard));
+  return shardJson(shardHeader('calibrate', shard, work.starts * Math.max(1, work.variants.length), work), withIndices(cells, shard));
 }

@@ -10,8 +10,8 @@
 import type { DeviceKind, DeviceOptions } from '@dio/blockdev';
 import type { KernelProfile } from '@dio/fio';
 import { UsageError } from '../errors';
-import type { CalibrateCell, CalibrateSetup, CalibrateTask } from './fit';
-import { probePoints, unconstrained } from './fit';
+import type { CalibrateCell, CalibrateSetup, CalibrateTask, DeviceVariant } from './fit';
+import { probePoints, unconstrained, variantOf, withVariant } from './fit';
 import { measuredPoints, type MeasuredPoint, type Signals } from './points';
 import { logErrors } from './simulate';
 import { applyParams, paramSpace, paramValues } from './space';
@@ -84,6 +84,18 @@ export function machineLayout(base: KernelProfile, points: readonly MeasuredPoin
   return { profile: { ...base, cpus, device: layoutDevice(base.device, kind, queues, irqCpu) }, cpus, cpusFrom, kind, queues, irqCpu };
 }
 
+/**
+ * The discrete device choices to try in turn: a virtio-blk host serving
+ * requests asynchronously (QEMU with aio=native/io_uring) or one at a time
+ * (Firecracker's sync engine, QEMU aio=threads with one worker), unless
+ * `--host-io` or the profile says which.
+ */
+export function deviceVariants(layout: Layout, hostIo: 'async' | 'sync' | undefined): DeviceVariant[] {
+  if (layout.kind !== 'virtio-blk') return [];
+  const fixed = hostIo ?? ('host_io' in layout.profile.device ? layout.profile.device.host_io : undefined);
+  return (fixed !== undefined ? [fixed] : (['async', 'sync'] as const)).map((h) => ({ name: `host_io=${h}`, device: { host_io: h } }));
+}
+
 /** The signals shown per point, with their units. */
 const SHOWN: readonly { key: keyof Signals; label: string; scale: number; unit: string }[] = [
   { key: 'iops', label: 'IOPS', scale: 1, unit: '' },
@@ -112,14 +124,18 @@ export interface CalibrationResult {
   readonly loss: number;
   readonly startLosses: readonly number[];
   readonly bestStart: number;
+  /** Each discrete device choice tried and its best loss. */
+  readonly variants: readonly { readonly name: string; readonly loss: number }[];
+  /** The choice the fit kept. */
+  readonly variant?: string;
   readonly points: readonly PointReport[];
   readonly unconstrained: readonly string[];
   readonly evaluations: number;
 }
 
-/** The tasks of the fit, in order: `starts` searches. */
+/** The tasks of the fit, in order: `starts` searches per variant (start k tries variant k mod their number). */
 export function startTasks(setup: CalibrateSetup, starts: number): CalibrateTask[] {
-  return Array.from({ length: starts }, (_, start) => ({ ...setup, kind: 'start' as const, start }));
+  return Array.from({ length: starts * Math.max(1, setup.variants.length) }, (_, start) => ({ ...setup, kind: 'start' as const, start }));
 }
 
 /** The tasks after the fit: a refit per point left out (with two or more points), then the probes. */
@@ -132,14 +148,17 @@ export function trustTasks(setup: CalibrateSetup, nPoints: number, best: readonl
 export type TaskRunner = (tasks: readonly CalibrateTask[]) => Promise<CalibrateCell[]>;
 
 /** The searches' results → the best, its trust tasks run, the report's figures. Sharded runs finish here after `dio merge`. */
-export async function finishCalibration(setup: CalibrateSetup, found: readonly CalibrateCell[], run: TaskRunner, name: string): Promise<CalibrationResult> {
-  const points = measuredPoints(setup.inputs, setup.runtime, setup.rampTime);
-  const space = paramSpace(setup.profile);
+export async function finishCalibration(all: CalibrateSetup, found: readonly CalibrateCell[], run: TaskRunner, name: string): Promise<CalibrationResult> {
+  const points = measuredPoints(all.inputs, all.runtime, all.rampTime);
   let bestStart = 0;
   found.forEach((c, i) => {
     if (c.loss < (found[bestStart] as CalibrateCell).loss) bestStart = i;
   });
   const best = found[bestStart] as CalibrateCell;
+  // from here on, the best start's variant is the machine
+  const variant = variantOf(all, bestStart);
+  const setup: CalibrateSetup = { ...all, profile: withVariant(all.profile, variant), variants: variant === undefined ? [] : [variant] };
+  const space = paramSpace(setup.profile);
   const trust = await run(trustTasks(setup, points.length, best.u));
   const nLoo = points.length >= 2 ? points.length : 0;
   const probes = trust.slice(nLoo, trust.length - 1);
@@ -151,6 +170,8 @@ export async function finishCalibration(setup: CalibrateSetup, found: readonly C
     loss: atBest.loss,
     startLosses: found.map((c) => c.loss),
     bestStart,
+    variants: all.variants.map((v, i) => ({ name: v.name, loss: Math.min(...found.filter((_, k) => k % all.variants.length === i).map((c) => c.loss)) })),
+    ...(variant !== undefined && { variant: variant.name }),
     points: points.map((p, i) => ({
       label: p.label,
       sources: p.sources,
@@ -181,6 +202,7 @@ export function reportLines(r: CalibrationResult, layout: Layout, space = paramS
   const out: string[] = [];
   out.push(`machine: ${layout.cpus} CPUs (from ${layout.cpusFrom}); device ${layout.kind} with ${layout.queues} hardware queue(s)${layout.irqCpu !== null ? `, its interrupt on CPU ${layout.irqCpu}` : ''}`);
   out.push(`fit: loss ${r.loss.toFixed(4)} (best of ${r.startLosses.length} starts: ${r.startLosses.map((l) => l.toFixed(4)).join(', ')}), ${r.evaluations} simulations`);
+  if (r.variants.length > 1) out.push(`device: ${r.variant ?? '?'} fits best (tried in turn, best loss each: ${r.variants.map((v) => `${v.name} ${v.loss.toFixed(4)}`).join(', ')})`);
   out.push('parameter | value | meaning');
   for (const p of space) {
     const v = r.parameters[p.name] as number;

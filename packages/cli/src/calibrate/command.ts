@@ -17,7 +17,7 @@ import { UsageError } from '../errors';
 import { parsePositiveTime, parseTime } from '../time-arg';
 import type { UserFs } from '../user-fs';
 import { DIO_VERSION } from '../version';
-import { type CalibrationResult, finishCalibration, type Layout, machineLayout, reportLines, startTasks, type TaskRunner } from './calibrate';
+import { type CalibrationResult, deviceVariants, finishCalibration, type Layout, machineLayout, reportLines, startTasks, type TaskRunner } from './calibrate';
 import type { CalibrateCell, CalibrateSetup } from './fit';
 import { measuredPoints } from './points';
 import { logErrors } from './simulate';
@@ -35,6 +35,7 @@ export interface CalibrateOptions {
   readonly cpus?: string;
   readonly queues?: string;
   readonly irqCpu?: string;
+  readonly hostIo?: string;
   readonly deviceKind?: string;
   readonly jobs?: string;
   readonly quiet?: boolean;
@@ -102,7 +103,10 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
   const points = measuredPoints(texts, o.runtime, o.rampTime); // every file's errors before anything runs
   if (points.length === 0) throw new UsageError('calibrate: give at least one fio JSON result');
   const layout = machineLayout(base, points, { cpus, queues, irqCpu, deviceKind });
-  const setup: CalibrateSetup = { inputs: texts, runtime: o.runtime, rampTime: o.rampTime, profile: layout.profile, seed: parseSeed(o.seed), evals };
+  if (o.hostIo !== undefined && o.hostIo !== 'async' && o.hostIo !== 'sync') throw new UsageError(`--host-io: '${o.hostIo}' must be async or sync`);
+  if (o.hostIo !== undefined && layout.kind !== 'virtio-blk') throw new UsageError('--host-io: only a virtio-blk disk has a host (add --device-kind virtio-blk)');
+  const variants = deviceVariants(layout, o.hostIo);
+  const setup: CalibrateSetup = { inputs: texts, runtime: o.runtime, rampTime: o.rampTime, profile: layout.profile, seed: parseSeed(o.seed), evals, variants };
   const work: CalibrateWork = {
     inputs: texts.map(([file, text]) => ({ file, text })),
     runtime: o.runtime,
@@ -115,6 +119,7 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
     name: `${shippedRoot(base)}+${basename(o.out)}`,
     base: { ...base },
     profile: { ...layout.profile },
+    variants: variants.map((v) => ({ name: v.name, device: { ...v.device } })),
     layout: { cpus: layout.cpus, cpus_from: layout.cpusFrom, kind: layout.kind, queues: layout.queues, irq_cpu: layout.irqCpu },
   };
   return { work, setup, base, layout };
@@ -123,7 +128,7 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
 /** The work as a shard document recorded it. */
 function fromWork(w: CalibrateWork): { setup: CalibrateSetup; base: KernelProfile; layout: Layout } {
   const profile = w.profile as unknown as KernelProfile;
-  const setup: CalibrateSetup = { inputs: w.inputs.map(({ file, text }) => [file, text] as const), runtime: w.runtime, rampTime: w.ramp_time, profile, seed: w.seed, evals: w.evaluations };
+  const setup: CalibrateSetup = { inputs: w.inputs.map(({ file, text }) => [file, text] as const), runtime: w.runtime, rampTime: w.ramp_time, profile, seed: w.seed, evals: w.evaluations, variants: w.variants };
   return { setup, base: w.base as unknown as KernelProfile, layout: { profile, cpus: w.layout.cpus, cpusFrom: w.layout.cpus_from, kind: w.layout.kind, queues: w.layout.queues, irqCpu: w.layout.irq_cpu } };
 }
 

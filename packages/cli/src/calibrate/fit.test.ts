@@ -21,7 +21,7 @@ describe('dio calibrate recovers a machine it knows', () => {
   const inputs = [1, 16].map((qd) => [`qd${qd}.json`, fioJsonOf(truth, qd)] as const);
 
   it('fits QD1 and QD16 and predicts QD4 from them', async () => {
-    const setup: CalibrateSetup = { inputs, runtime: '10ms', rampTime: '2ms', profile: machineLayout(base, measuredPoints(inputs, '10ms'), { queues: 1 }).profile, seed: 1, evals: 120 };
+    const setup: CalibrateSetup = { inputs, runtime: '10ms', rampTime: '2ms', profile: machineLayout(base, measuredPoints(inputs, '10ms'), { queues: 1 }).profile, seed: 1, evals: 120, variants: [] };
     const r = await calibrate(setup, 1, async (tasks) => tasks.map(runCalibrateTask), 'fitted');
     for (const p of r.points) expect(Math.abs(p.fitted.iops / p.measured.iops - 1), p.label).toBeLessThan(0.03);
     expect(r.parameters.cpuScale).toBeGreaterThan(2);
@@ -34,7 +34,7 @@ describe('dio calibrate recovers a machine it knows', () => {
   }, 120_000);
 
   it('a task gives the same answer on any thread: it depends only on what it is sent', () => {
-    const setup: CalibrateSetup = { inputs, runtime: '2ms', rampTime: '0', profile: { ...base }, seed: 3, evals: 12 };
+    const setup: CalibrateSetup = { inputs, runtime: '2ms', rampTime: '0', profile: { ...base }, seed: 3, evals: 12, variants: [] };
     const a = runCalibrateTask({ ...setup, kind: 'start', start: 2 });
     const b = runCalibrateTask(structuredClone({ ...setup, kind: 'start' as const, start: 2 }));
     expect(b).toEqual(a);

@@ -27,6 +27,29 @@ export interface CalibrateSetup {
   readonly seed: number;
   /** Loss evaluations per start. */
   readonly evals: number;
+  /**
+   * Discrete device choices tried in turn (e.g. virtio-blk's `host_io`
+   * async and sync), as device options over the profile's: start k uses
+   * variant k mod their number. One empty variant when there is no choice.
+   */
+  readonly variants: readonly DeviceVariant[];
+}
+
+/** A discrete choice of device options, tried as its own set of starts. */
+export interface DeviceVariant {
+  /** How the report names it, e.g. `host_io=sync`. */
+  readonly name: string;
+  readonly device: Readonly<Record<string, string | number>>;
+}
+
+/** `profile` with a variant's device options. */
+export function withVariant(profile: KernelProfile, v: DeviceVariant | undefined): KernelProfile {
+  return v === undefined ? profile : { ...profile, device: { ...profile.device, ...v.device } as KernelProfile['device'] };
+}
+
+/** The variant start `start` tries. */
+export function variantOf(s: CalibrateSetup, start: number): DeviceVariant | undefined {
+  return s.variants[start % Math.max(1, s.variants.length)];
 }
 
 /** One unit of work. */
@@ -41,9 +64,9 @@ export interface CalibrateCell {
   readonly model: readonly Signals[];
 }
 
-/** The unit coordinates a start begins at: start 0 is the profile itself. */
-export function startPoint(space: readonly Param[], profile: KernelProfile, start: number): number[] {
-  return start === 0 ? space.map((p) => unitOf(p, p.read(profile))) : halton(start - 1, space.length);
+/** The unit coordinates the `k`-th start of a variant begins at: the first is the profile itself. */
+export function startPoint(space: readonly Param[], profile: KernelProfile, k: number): number[] {
+  return k === 0 ? space.map((p) => unitOf(p, p.read(profile))) : halton(k - 1, space.length);
 }
 
 /**
@@ -89,19 +112,22 @@ const LM_STEP = 0.02;
 /** Run one task (on any thread). */
 export function runCalibrateTask(t: CalibrateTask): CalibrateCell {
   const points = measuredPoints(t.inputs, t.runtime, t.rampTime);
-  const space = paramSpace(t.profile);
   switch (t.kind) {
     case 'start': {
-      const r = search(points, t, space, startPoint(space, t.profile, t.start));
-      return { ...r, model: profileLoss(points, applyParams(t.profile, space, r.u), t.seed).model };
+      const profile = withVariant(t.profile, variantOf(t, t.start));
+      const space = paramSpace(profile);
+      const r = search(points, { ...t, profile }, space, startPoint(space, profile, Math.floor(t.start / Math.max(1, t.variants.length))));
+      return { ...r, model: profileLoss(points, applyParams(profile, space, r.u), t.seed).model };
     }
     case 'loo': {
+      const space = paramSpace(t.profile);
       const rest = points.filter((_, i) => i !== t.leaveOut);
       const r = search(rest, { ...t, evals: Math.ceil(t.evals / 2) }, space, t.from);
       const out = points[t.leaveOut] as MeasuredPoint;
       return { ...r, model: profileLoss([out], applyParams(t.profile, space, r.u), t.seed).model };
     }
     case 'probe': {
+      const space = paramSpace(t.profile);
       const r = profileLoss(points, applyParams(t.profile, space, t.at), t.seed);
       return { u: t.at, loss: r.loss, evals: 1, model: r.model };
     }
