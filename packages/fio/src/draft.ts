@@ -107,7 +107,10 @@ export function finishDraft(
     throw new FioJobError(source.file, source.line, `job '${f.name}' has no size (set size= or filesize=)`);
   }
   if (f.iodepthBatchSubmit === 0 || f.iodepthBatchSubmit > f.iodepth) f.iodepthBatchSubmit = f.iodepth;
-  if (f.iodepthBatchCompleteMax === 0 || f.iodepthBatchCompleteMax > f.iodepth) f.iodepthBatchCompleteMax = f.iodepth;
+  // fio: iodepth_batch_complete_max defaults to iodepth_batch_complete_min (HOWTO), so fio reaps one
+  // completion per getevents by default (`fio --debug=io` prints "getevents: 1"); capped at iodepth
+  if (f.iodepthBatchCompleteMax === 0) f.iodepthBatchCompleteMax = Math.min(Math.max(1, f.iodepthBatchCompleteMin), f.iodepth);
+  else if (f.iodepthBatchCompleteMax > f.iodepth) f.iodepthBatchCompleteMax = f.iodepth;
   if (f.iodepthBatchCompleteMin > f.iodepthBatchCompleteMax) {
     const at = d.setAt.get('iodepth_batch_complete_min') ?? d.setAt.get('iodepth_batch_complete_max') ?? source;
     throw new FioJobError(at.file, at.line, `iodepth_batch_complete_min (${f.iodepthBatchCompleteMin}) is larger than iodepth_batch_complete_max (${f.iodepthBatchCompleteMax})`, 'iodepth_batch_complete_min');

@@ -75,7 +75,7 @@ export interface FioJob {
   readonly iodepthBatchSubmit: number;
   /** `iodepth_batch_complete_min` / `iodepth_batch_complete` (default 1). */
   readonly iodepthBatchCompleteMin: number;
-  /** `iodepth_batch_complete_max` (default, and capped at, iodepth). */
+  /** `iodepth_batch_complete_max` (default `iodepth_batch_complete_min`, as fio; capped at iodepth). */
   readonly iodepthBatchCompleteMax: number;
   /** `direct` (or `buffered=0`): O_DIRECT. */
   readonly direct: boolean;

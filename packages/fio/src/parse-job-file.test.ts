@@ -39,7 +39,7 @@ describe('parseJobFile', () => {
     expect(a?.bs).toEqual({ read: 4096, write: 4096, trim: 4096 });
     expect(a?.iodepthBatchSubmit).toBe(1);
     expect(a?.iodepthBatchCompleteMin).toBe(1);
-    expect(a?.iodepthBatchCompleteMax).toBe(16);
+    expect(a?.iodepthBatchCompleteMax).toBe(1); // fio: defaults to iodepth_batch_complete_min (one completion per getevents)
     expect(b).toMatchObject({ name: 'w2', ioengine: 'libaio', rw: 'write', iodepth: 1, randrepeat: true, numjobs: 1 });
     expect(a?.globalOptions).toEqual([
       { name: 'ioengine', value: 'io_uring' },

@@ -54,7 +54,7 @@ export const CALIBRATED_COSTS: Partial<CostModel> = {
   aioGetevents: 150,
   fsMetadataUpdate: 2_000,
   /** fio's per-I/O user work: get_io_u, offset, stats. */
-  userPerIo: 110,
+  userPerIo: 90,
   /** fio's reap loop per iteration. */
   userPerReap: 30,
 };
