@@ -4,7 +4,7 @@
  */
 import type { Simulator } from '@dio/sim';
 import type { BlkMqDevice } from './blk-mq';
-import { DEVICE_KINDS, type DeviceOptions } from './device-options';
+import { checkNullBlkOptions, DEVICE_KINDS, type DeviceOptions } from './device-options';
 import { NullBlk } from './null-blk';
 import { Nvme } from './nvme';
 import { NullBlkConfigError } from './options';
@@ -16,6 +16,7 @@ export function createBlockDevice(sim: Simulator, opts: DeviceOptions = {}): Blk
   switch (kind) {
     case undefined:
     case 'null_blk':
+      checkNullBlkOptions(rest);
       return new NullBlk(sim, rest);
     case 'nvme':
       return new Nvme(sim, rest);

@@ -63,11 +63,15 @@ export interface NvmeOptions extends SharedDeviceOptions {
   readonly poll_nsec?: number;
 }
 
-/** Options of any device: `kind` picks the model (default `null_blk`); other kinds' fields are rejected. */
-export type DeviceOptions =
-  | (NullBlkOptions & { readonly kind?: 'null_blk' })
-  | (NvmeOptions & { readonly kind: 'nvme' })
-  | (VirtioBlkOptions & { readonly kind: 'virtio-blk' });
+/**
+ * Options of any device, one flat set: `kind` picks the model (default
+ * `null_blk`); a field of another kind is rejected when the device is built
+ * (and by the profile schema).
+ */
+export interface DeviceOptions extends NullBlkOptions, Omit<VirtioBlkOptions, keyof NullBlkOptions>, Omit<NvmeOptions, keyof NullBlkOptions> {
+  /** The device model (default `null_blk`). */
+  readonly kind?: DeviceKind;
+}
 
 /** Resolved virtio-blk options. */
 export interface VirtioBlkConfig extends NullBlkConfig {
@@ -111,6 +115,11 @@ function hostIo(v: string | undefined): 'async' | 'sync' {
 
 const VIRTIO_ONLY = ['host_io', 'num_queues', 'kick_nsec', 'irq_cpu', 'irq_delay_nsec', 'host_wake_nsec', 'host_poll_nsec', 'host_submit_nsec', 'host_complete_nsec'] as const;
 const NVME_ONLY = ['nr_io_queues', 'doorbell_nsec', 'intcoal_thr', 'intcoal_time'] as const;
+
+/** Throw if `o` sets a field the null_blk kind does not have. */
+export function checkNullBlkOptions(o: object): void {
+  rejectForeign('null_blk', o, [...VIRTIO_ONLY, ...NVME_ONLY, 'irq_nsec']);
+}
 
 /** Apply virtio-blk defaults (a 2026 KVM guest disk: `vda`, 256 tags, write back cache without FUA) and validate. */
 export function resolveVirtioOptions(o: VirtioBlkOptions): VirtioBlkConfig {

@@ -71,6 +71,7 @@ export { VirtioBlk, type VirtioBlkStats } from './virtio-blk';
 export { VirtQueue, vringNeedEvent } from './virtqueue';
 export {
   DEVICE_KINDS,
+  checkNullBlkOptions,
   resolveNvmeOptions,
   resolveVirtioOptions,
   type DeviceKind,

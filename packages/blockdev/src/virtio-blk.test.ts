@@ -139,6 +139,7 @@ describe('virtio-blk options', () => {
     expect(() => createBlockDevice(sim, { kind: 'virtio-blk', irq_cpu: 2 })).toThrow(/irq_cpu 2 is not a CPU/);
     expect(() => createBlockDevice(sim, { kind: 'virtio-blk', kick_nsec: -1 })).toThrow(/kick_nsec/);
     expect(() => createBlockDevice(sim, { kind: 'virtio-blk', host_io: 'threads' as never })).toThrow(/host_io/);
+    expect(() => createBlockDevice(sim, { kick_nsec: 1 })).toThrow(/kick_nsec is not a null_blk option/);
   });
 
   it('defaults: vda, one queue, 256 tags, a write-back cache without FUA', () => {

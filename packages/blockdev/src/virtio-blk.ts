@@ -13,6 +13,7 @@
 import { charge, type Cpu, type IrqWork, type KGen, type Simulator } from '@dio/sim';
 import { BlkMqDevice, firstCpuOfQueue, type BlkMqStats, type DriverStats } from './blk-mq';
 import { resolveVirtioOptions, type VirtioBlkConfig, type VirtioBlkOptions } from './device-options';
+import { NullBlkConfigError } from './options';
 import type { BlkRequest, Hctx } from './request';
 import { DeviceService } from './service';
 import { VirtioHost } from './virtio-host';
@@ -47,7 +48,7 @@ export class VirtioBlk extends BlkMqDevice {
     const cfg = resolveVirtioOptions(opts);
     super(sim, cfg, opts.badblocks);
     this.virtio = cfg;
-    if (cfg.irqCpu !== null && cfg.irqCpu >= sim.cpus.length) throw new RangeError(`virtio-blk: irq_cpu ${cfg.irqCpu} is not a CPU (the machine has ${sim.cpus.length})`);
+    if (cfg.irqCpu !== null && cfg.irqCpu >= sim.cpus.length) throw new NullBlkConfigError(`virtio-blk: irq_cpu ${cfg.irqCpu} is not a CPU (the machine has ${sim.cpus.length})`);
     this.backend = new DeviceService(sim, this.rng, cfg, {
       stepStart: (rq, step) => this.handler.stepStart(rq, step),
       stepEnd: (rq, step) => this.handler.stepEnd(rq, step),

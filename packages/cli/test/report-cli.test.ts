@@ -42,5 +42,6 @@ describe('report outputs from the CLI', () => {
     expect(r.out).toMatch(/kworker \| 100\.0%/);
     expect(r.out).toMatch(/queue_work \| 120\.0 +\|/);
     expect(r.out).toMatch(/workqueue hop \(queue_work \+ work item \+ context switch\): [\d.]+ ns per I\/O/);
+    expect(r.out).toMatch(/device nullb0: \d+ requests, [\d.]+ interrupts and 0\.000 kicks per request/);
   });
 });

@@ -4,6 +4,7 @@
  * `dio trace --summary`.
  * @module
  */
+import type { BlkMqDevice } from '@dio/blockdev';
 import { formatJson, type FioJob, type KernelProfile, type RunOutput } from '@dio/fio';
 import { CONTEXT_CLASSES, UTIL_CLASSES, WORKQUEUE_HOP_STAGES } from '@dio/sim';
 import { renderTable } from '../compare';
@@ -94,6 +95,13 @@ export async function reportFromFile(files: UserFs, file: string, o: PictureOpti
   else if (o.report !== undefined) writeReport(files, o.report, r);
 }
 
+/** The device's interrupts and kicks (virtio VM exits, NVMe doorbells) per completed request. */
+function deviceLine(dev: BlkMqDevice): string {
+  const s = dev.stats;
+  const per = (n: number): string => (s.completed > 0 ? (n / s.completed).toFixed(3) : '0.000');
+  return `device ${dev.name}: ${s.completed} requests, ${per(s.interrupts)} interrupts and ${per(s.kicks)} kicks per request`;
+}
+
 /** `dio trace --summary`: the completion contexts and the per-stage CPU table of a run, as text. */
 export function traceSummary(out: RunOutput): string[] {
   const st = out.stack.sim.stages;
@@ -116,5 +124,6 @@ export function traceSummary(out: RunOutput): string[] {
     renderTable([['stage', 'ns per I/O', 'share'], ...rows, ['total', total.toFixed(1), '100.0%']]),
     '',
     `workqueue hop (${WORKQUEUE_HOP_STAGES.join(' + ')}): ${hop.toFixed(1)} ns per I/O, ${total > 0 ? ((hop / total) * 100).toFixed(1) : '0.0'}% of the CPU time`,
+    deviceLine(out.stack.dev),
   ];
 }
