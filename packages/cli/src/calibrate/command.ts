@@ -49,12 +49,14 @@ export interface CalibrateIo {
 }
 
 /** The profile file: what a profile holds, plus `calibration` (inputs, version, parameters, errors). */
-function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly (readonly [string, string])[], setup: CalibrateSetup, starts: number): string {
+function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly (readonly [string, string])[], setup: CalibrateSetup, starts: number, layout: Layout): string {
   const { name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
   const pct = (v: number | undefined): number | null => (v === undefined ? null : Math.round((Math.exp(v) - 1) * 1000) / 10);
   const calibration = {
     dio_version: DIO_VERSION,
     from_profile: base.name,
+    // the machine every fitted parameter is relative to: with from_profile, enough to re-run any search
+    layout: { cpus: layout.cpus, kind: layout.kind, queues: layout.queues, irq_cpu: layout.irqCpu },
     inputs: inputs.map(([file, text]) => ({ file, sha256: sha256(text) })),
     seed: setup.seed,
     runtime: setup.runtime,
@@ -62,6 +64,9 @@ function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly
     starts,
     evaluations_per_start: setup.evals,
     loss: r.loss,
+    // start k tried variant k mod their number: `--shard k/<starts x variants>` re-runs just this search
+    best_start: r.bestStart,
+    ...(r.variant !== undefined && { device_choice: r.variant, device_choices: r.variants, device_variants: setup.variants }),
     parameters: r.parameters,
     unconstrained: r.unconstrained,
     points: r.points.map((p) => ({
@@ -149,7 +154,7 @@ async function finish(io: CalibrateIo, files: UserFs, w: CalibrateWork, found: r
   const { setup, base, layout } = fromWork(w);
   const points = measuredPoints(setup.inputs, setup.runtime, setup.rampTime);
   const r = await withWorkers(io, opts.done + trustTaskCount(setup, points.length), opts.jobs, opts.quiet, opts.workerEntry, (run) => finishCalibration(setup, found, run, w.name));
-  files.write(w.out, profileFile(base, r, setup.inputs, setup, w.starts), 'profile');
+  files.write(w.out, profileFile(base, r, setup.inputs, setup, w.starts, layout), 'profile');
   io.out(`dio calibrate: ${points.length} point(s) from ${setup.inputs.length} file(s): ${points.map((p) => `${p.label}${p.sources.length > 1 ? ` (median of ${p.sources.length})` : ''}`).join(', ')}; profile ${base.name}, seed ${setup.seed}`);
   for (const line of reportLines(r, layout)) io.out(line);
   io.out(`wrote ${w.out} (profile '${r.profile.name}')`);
