@@ -297,7 +297,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .requiredOption('--out <profile.json>', 'where to write the fitted profile')
     .option('--profile <name|file.json>', 'the kernel the results were measured on', 'linux-6.6')
     .option('--cpus <n>', "CPUs of the measured machine (default: from the jobs' cpus_allowed, at least 2)")
-    .option('--device-kind <kind>', "the measured disk's model: null_blk, nvme or virtio-blk (a VM's disk) (default: the profile's)")
+    .option('--device-kind <kind>', "the measured disk's model: null_blk, nvme, virtio-blk (a VM's disk), or auto: each tried in turn (default: the profile's)")
     .option('--queues <n>', "hardware queues of the measured disk (default: the profile's; nvme one per CPU, virtio-blk 1)")
     .option('--host-io <mode>', "a virtio-blk host's I/O: async (QEMU aio=native/io_uring) or sync (Firecracker, aio=threads); default: both tried in turn")
     .option('--irq-cpu <cpu>', "the CPU taking a virtio-blk disk's interrupt (default: the CPU the jobs were pinned to)")

@@ -49,7 +49,7 @@ const calibrateWork = z.object({
   name: z.string(),
   base: z.record(z.unknown()),
   profile: z.record(z.unknown()),
-  variants: z.array(z.object({ name: z.string(), device: z.record(z.union([z.string(), z.number()])) })),
+  variants: z.array(z.object({ name: z.string(), device: z.record(z.unknown()) })),
   layout: z.object({ cpus: int.positive(), cpus_from: z.string(), kind: z.enum(['null_blk', 'nvme', 'virtio-blk']), queues: int.positive(), irq_cpu: int.nonnegative().nullable() }),
 });
 /** One search's result: where it ended, its loss, its evaluations, the model's signals there. */

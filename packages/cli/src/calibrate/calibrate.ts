@@ -96,6 +96,19 @@ export function deviceVariants(layout: Layout, hostIo: 'async' | 'sync' | undefi
   return (fixed !== undefined ? [fixed] : (['async', 'sync'] as const)).map((h) => ({ name: `host_io=${h}`, device: { host_io: h } }));
 }
 
+/**
+ * `--device-kind auto`: every device model tried in turn (and a virtio
+ * host's I/O modes), each on its own layout — whole devices, since one
+ * model's options are not another's.
+ */
+export function everyDeviceVariant(layouts: readonly Layout[], hostIo: 'async' | 'sync' | undefined): DeviceVariant[] {
+  return layouts.flatMap((l) => {
+    const own = deviceVariants(l, hostIo);
+    if (own.length === 0) return [{ name: l.kind, device: { ...l.profile.device } }];
+    return own.map((v) => ({ name: `${l.kind} ${v.name}`, device: { ...l.profile.device, ...v.device } }));
+  });
+}
+
 /** The signals shown per point, with their units. */
 const SHOWN: readonly { key: keyof Signals; label: string; scale: number; unit: string }[] = [
   { key: 'iops', label: 'IOPS', scale: 1, unit: '' },
@@ -198,9 +211,12 @@ const pctErr = (model: number | undefined, measured: number | undefined): string
 const fmt = (v: number | undefined, scale: number, unit: string): string => (v === undefined ? '–' : `${scale === 1 && v >= 100 ? Math.round(v * scale) : (v * scale).toFixed(scale === 1 ? 2 : 1)}${unit}`);
 
 /** The report: parameters, then per point every signal measured, fitted and predicted with the point left out. */
-export function reportLines(r: CalibrationResult, layout: Layout, space = paramSpace(layout.profile)): string[] {
+export function reportLines(r: CalibrationResult, layout: Layout, space = paramSpace(r.profile)): string[] {
   const out: string[] = [];
-  out.push(`machine: ${layout.cpus} CPUs (from ${layout.cpusFrom}); device ${layout.kind} with ${layout.queues} hardware queue(s)${layout.irqCpu !== null ? `, its interrupt on CPU ${layout.irqCpu}` : ''}`);
+  const d = r.profile.device;
+  const kind = d.kind ?? 'null_blk';
+  const irq = kind === 'virtio-blk' ? numberOption(d, 'irq_cpu') : undefined;
+  out.push(`machine: ${layout.cpus} CPUs (from ${layout.cpusFrom}); device ${kind} with ${numberOption(d, QUEUE_OPTION[kind]) ?? 1} hardware queue(s)${irq !== undefined ? `, its interrupt on CPU ${irq}` : ''}`);
   out.push(`fit: loss ${r.loss.toFixed(4)} (best of ${r.startLosses.length} starts: ${r.startLosses.map((l) => l.toFixed(4)).join(', ')}), ${r.evaluations} simulations`);
   if (r.variants.length > 1) out.push(`device: ${r.variant ?? '?'} fits best (tried in turn, best loss each: ${r.variants.map((v) => `${v.name} ${v.loss.toFixed(4)}`).join(', ')})`);
   out.push('parameter | value | meaning');

@@ -17,7 +17,7 @@ import { UsageError } from '../errors';
 import { parsePositiveTime, parseTime } from '../time-arg';
 import type { UserFs } from '../user-fs';
 import { DIO_VERSION } from '../version';
-import { type CalibrationResult, deviceVariants, finishCalibration, type Layout, machineLayout, reportLines, startTasks, type TaskRunner } from './calibrate';
+import { type CalibrationResult, deviceVariants, everyDeviceVariant, finishCalibration, type Layout, machineLayout, reportLines, startTasks, type TaskRunner } from './calibrate';
 import type { CalibrateCell, CalibrateSetup } from './fit';
 import { measuredPoints } from './points';
 import { logErrors } from './simulate';
@@ -86,10 +86,10 @@ function parseCpu(flag: string, s: string): number {
   return n;
 }
 
-/** `--device-kind`: one of the device models. */
-function parseDeviceKind(s: string): DeviceKind {
-  const k = DEVICE_KINDS.find((x) => x === s);
-  if (k === undefined) throw new UsageError(`--device-kind: '${s}' must be one of ${DEVICE_KINDS.join(', ')}`);
+/** `--device-kind`: one of the device models, or `auto` (each tried in turn). */
+function parseDeviceKind(s: string): DeviceKind | 'auto' {
+  const k = [...DEVICE_KINDS, 'auto' as const].find((x) => x === s);
+  if (k === undefined) throw new UsageError(`--device-kind: '${s}' must be one of ${DEVICE_KINDS.join(', ')} or auto`);
   return k;
 }
 
@@ -107,10 +107,16 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
   const texts = inputs.map((f) => [f, io.files.read(f, 'fio JSON result')] as const);
   const points = measuredPoints(texts, o.runtime, o.rampTime); // every file's errors before anything runs
   if (points.length === 0) throw new UsageError('calibrate: give at least one fio JSON result');
-  const layout = machineLayout(base, points, { cpus, queues, irqCpu, deviceKind });
+  const auto = deviceKind === 'auto';
+  const layout = machineLayout(base, points, { cpus, queues, irqCpu: auto ? undefined : irqCpu, deviceKind: auto ? undefined : deviceKind });
   if (o.hostIo !== undefined && o.hostIo !== 'async' && o.hostIo !== 'sync') throw new UsageError(`--host-io: '${o.hostIo}' must be async or sync`);
-  if (o.hostIo !== undefined && layout.kind !== 'virtio-blk') throw new UsageError('--host-io: only a virtio-blk disk has a host (add --device-kind virtio-blk)');
-  const variants = deviceVariants(layout, o.hostIo);
+  if (o.hostIo !== undefined && !auto && layout.kind !== 'virtio-blk') throw new UsageError('--host-io: only a virtio-blk disk has a host (add --device-kind virtio-blk)');
+  const variants = auto
+    ? everyDeviceVariant(
+        DEVICE_KINDS.map((k) => machineLayout(base, points, { cpus, queues, irqCpu: k === 'virtio-blk' ? irqCpu : undefined, deviceKind: k })),
+        o.hostIo,
+      )
+    : deviceVariants(layout, o.hostIo);
   const setup: CalibrateSetup = { inputs: texts, runtime: o.runtime, rampTime: o.rampTime, profile: layout.profile, seed: parseSeed(o.seed), evals, variants };
   const work: CalibrateWork = {
     inputs: texts.map(([file, text]) => ({ file, text })),

@@ -1,7 +1,8 @@
 import { formatJson, LINUX_6_6, parseFioArgs, runJobs, type KernelProfile } from '@dio/fio';
 import { describe, expect, it } from 'vitest';
-import { calibrate, machineLayout } from './calibrate';
-import { runCalibrateTask, type CalibrateSetup } from './fit';
+import { DEVICE_KINDS } from '@dio/blockdev';
+import { calibrate, everyDeviceVariant, machineLayout } from './calibrate';
+import { runCalibrateTask, withVariant, type CalibrateSetup } from './fit';
 import { measuredPoints } from './points';
 import { simulatePoint } from './simulate';
 import { applyParams, paramSpace, unitOf } from './space';
@@ -50,6 +51,11 @@ describe('dio calibrate recovers a machine it knows', () => {
     expect(vm.profile.device).toEqual({ kind: 'virtio-blk', gb: LINUX_6_6.device.gb, bs: LINUX_6_6.device.bs, num_queues: 1, irq_cpu: 1 });
     expect(machineLayout(LINUX_6_6, pts, { deviceKind: 'nvme' }).profile.device).toMatchObject({ kind: 'nvme', nr_io_queues: 2 });
     expect(() => machineLayout(LINUX_6_6, pts, { irqCpu: 0 })).toThrow(/--irq-cpu: only a virtio-blk disk/);
+    // --device-kind auto: every model in turn, whole devices (a variant's model replaces the profile's)
+    const all = everyDeviceVariant(DEVICE_KINDS.map((k) => machineLayout(LINUX_6_6, pts, { deviceKind: k })), undefined);
+    expect(all.map((v) => v.name)).toEqual(['null_blk', 'nvme', 'virtio-blk host_io=async', 'virtio-blk host_io=sync']);
+    expect(withVariant(LINUX_6_6, all[1]).device).toEqual({ kind: 'nvme', gb: LINUX_6_6.device.gb, bs: LINUX_6_6.device.bs, nr_io_queues: 2 });
+    expect(withVariant(vm.profile, { name: 'host_io=sync', device: { host_io: 'sync' } }).device).toMatchObject({ kind: 'virtio-blk', irq_cpu: 1, host_io: 'sync' });
     expect(() => machineLayout(LINUX_6_6, pts, { deviceKind: 'virtio-blk', irqCpu: 2 })).toThrow(/--irq-cpu 2: the machine has CPUs 0\.\.1/);
     expect(() => machineLayout(LINUX_6_6, pts, { cpus: 1 })).toThrow(/--cpus 1: the jobs are pinned to CPU 1; give at least 2/);
     expect(() => machineLayout(LINUX_6_6, pts, { queues: 3 })).toThrow(/--queues 3: at most one hardware queue per CPU \(2\)/);

@@ -37,14 +37,17 @@ export interface CalibrateSetup {
 
 /** A discrete choice of device options, tried as its own set of starts. */
 export interface DeviceVariant {
-  /** How the report names it, e.g. `host_io=sync`. */
+  /** How the report names it, e.g. `host_io=sync` or `nvme`. */
   readonly name: string;
-  readonly device: Readonly<Record<string, string | number>>;
+  /** Device options over the profile's; with a `kind`, the whole device (another model's options replace the profile's). */
+  readonly device: Readonly<Record<string, unknown>>;
 }
 
 /** `profile` with a variant's device options. */
 export function withVariant(profile: KernelProfile, v: DeviceVariant | undefined): KernelProfile {
-  return v === undefined ? profile : { ...profile, device: { ...profile.device, ...v.device } as KernelProfile['device'] };
+  if (v === undefined) return profile;
+  const device = v.device.kind !== undefined ? v.device : { ...profile.device, ...v.device };
+  return { ...profile, device: device as KernelProfile['device'] };
 }
 
 /** The variant start `start` tries. */
