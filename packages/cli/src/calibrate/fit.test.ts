@@ -9,7 +9,7 @@ import { applyParams, paramSpace, unitOf } from './space';
 
 /** fio JSON of a job run by dio on `profile`: a machine whose truth is known. */
 function fioJsonOf(profile: KernelProfile, iodepth: number, engine = 'io_uring'): string {
-  const job = parseFioArgs(['--name=w', '--rw=randwrite', '--bs=4k', '--direct=1', '--size=1g', `--ioengine=${engine}`, `--iodepth=${iodepth}`, '--cpus_allowed=1', '--time_based=1', '--runtime=30ms', '--norandommap=1']).jobs[0]!;
+  const job = parseFioArgs(['--name=w', '--rw=randwrite', '--bs=4k', '--direct=1', '--size=1g', `--ioengine=${engine}`, `--iodepth=${iodepth}`, '--cpus_allowed=1', '--time_based=1', '--ramp_time=5ms', '--runtime=30ms', '--norandommap=1']).jobs[0]!;
   return formatJson(runJobs([job], profile, { seed: 7 }).result);
 }
 
@@ -22,7 +22,7 @@ describe('dio calibrate recovers a machine it knows', () => {
   const inputs = [1, 16].map((qd) => [`qd${qd}.json`, fioJsonOf(truth, qd)] as const);
 
   it('fits QD1 and QD16 and predicts QD4 from them', async () => {
-    const setup: CalibrateSetup = { inputs, runtime: '10ms', rampTime: '2ms', profile: machineLayout(base, measuredPoints(inputs, '10ms'), { queues: 1 }).profile, seed: 1, evals: 120, variants: [] };
+    const setup: CalibrateSetup = { inputs, runtime: '10ms', rampTime: '2ms', profile: machineLayout(base, measuredPoints(inputs, '10ms'), { queues: 1 }).profile, seed: 1, evals: 200, variants: [] };
     const r = await calibrate(setup, 1, async (tasks) => tasks.map(runCalibrateTask), 'fitted');
     for (const p of r.points) expect(Math.abs(p.fitted.iops / p.measured.iops - 1), p.label).toBeLessThan(0.03);
     expect(r.parameters.cpuScale).toBeGreaterThan(2);

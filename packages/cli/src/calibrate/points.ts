@@ -107,7 +107,8 @@ export function jobFromArgs(args: readonly string[], simRuntime: string, source:
     inv = parseFioArgs([`--ramp_time=${simRamp}`, ...args, `--runtime=${simRuntime}`, '--time_based=1']);
   } catch (e) {
     if (!(e instanceof FioJobError)) throw e;
-    const at = e.file === COMMAND_LINE ? paths[e.line - 1] : undefined;
+    // argument 1 is dio's ramp_time; the job's own start at argument 2
+    const at = e.file === COMMAND_LINE ? paths[e.line - 2] : undefined;
     throw new UsageError(at !== undefined && at !== '' ? `${source}: ${at}: ${e.reason}` : `${source}: ${e.reason}`);
   }
   const fj = inv.jobs[0];
