@@ -10,6 +10,8 @@ import { finishIoOptions } from './gen/io-option-defs';
 import { DEFAULT_FILE_OPTIONS } from './files/file-options';
 import { DEFAULT_PACE_OPTIONS } from './pace/pace-options';
 import { DEFAULT_ENGINE_OPTIONS } from './run/engine-options';
+import { DEFAULT_DATA_OPTIONS, finishDataOptions } from './data/data-options';
+import { blockSizes } from './gen/io-gen';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -79,6 +81,7 @@ export function newDraft(name: string): JobDraft {
       pace: DEFAULT_PACE_OPTIONS,
       files: DEFAULT_FILE_OPTIONS,
       engineOpts: DEFAULT_ENGINE_OPTIONS,
+      data: DEFAULT_DATA_OPTIONS,
     },
     engineOptions: [],
     setAt: new Map(),
@@ -103,6 +106,8 @@ export function finishDraft(
     }
   }
   finishIoOptions(d, source);
+  const bs = blockSizes(f);
+  finishDataOptions(d, source, bs.min[1], bs.min[0]);
   if (f.size === undefined && f.filesize === undefined) {
     throw new FioJobError(source.file, source.line, `job '${f.name}' has no size (set size= or filesize=)`);
   }

@@ -9,6 +9,7 @@ import type { FioIoOptions } from './gen/io-options';
 import type { FioFileOptions } from './files/file-options';
 import type { FioPaceOptions } from './pace/pace-options';
 import type { FioEngineOptions } from './run/engine-options';
+import type { FioDataOptions } from './data/data-options';
 import type { KbBase } from './units';
 
 /** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
@@ -163,6 +164,8 @@ export interface FioJob {
   readonly files: FioFileOptions;
   /** Engine options (nonvectored, force_async, hipri_percentage, cmdprio*, numa_*). */
   readonly engineOpts: FioEngineOptions;
+  /** Buffer contents and verification (verify, verify_pattern, buffer_pattern, refill_buffers, ...). */
+  readonly data: FioDataOptions;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

@@ -10,6 +10,7 @@ import { IO_OPTION_DEFS } from './gen/io-option-defs';
 import { PACE_OPTION_DEFS } from './pace/pace-option-defs';
 import { FILE_OPTION_DEFS } from './files/file-options';
 import { ENGINE_OPTION_DEFS } from './run/engine-options';
+import { DATA_OPTION_DEFS } from './data/data-options';
 import { bool, def, intIn, sizeMin1, time, type OptionDef } from './option-def';
 import { parseCpuList, parsePercentileList, parseSizeTriple, type KbBase, type Parsed } from './units';
 
@@ -108,6 +109,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   ...PACE_OPTION_DEFS,
   ...FILE_OPTION_DEFS,
   ...ENGINE_OPTION_DEFS,
+  ...DATA_OPTION_DEFS,
   ...IGNORED_OPTIONS,
 ];
 

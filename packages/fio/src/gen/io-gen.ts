@@ -49,7 +49,7 @@ const W = 1;
 type Dir = 0 | 1;
 
 /** The job's block sizes per direction after bs / bsrange / bssplit (fio's min_bs, max_bs, ba). */
-export function blockSizes(job: FioJob): { min: PerDdir<number>; max: PerDdir<number>; ba: PerDdir<number> } {
+export function blockSizes(job: Pick<FioJob, 'io' | 'bs'>): { min: PerDdir<number>; max: PerDdir<number>; ba: PerDdir<number> } {
   const io = job.io;
   const bs = [job.bs.read, job.bs.write, job.bs.trim] as const;
   const pick = (d: 0 | 1 | 2): [number, number] => {
