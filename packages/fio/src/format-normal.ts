@@ -50,7 +50,8 @@ export function showJobNormal(r: JobResult, g: GroupStats | undefined, timeText:
   const ioBytes = r.read.ioBytes + r.write.ioBytes + r.trim.ioBytes;
   if (ioBytes === 0 && total === 0) return '';
   const err = r.error.toString().padStart(2, ' ');
-  let out = `${r.name}: (groupid=${r.groupId}, jobs=${r.members}): err=${err}: pid=${r.pid}: ${timeText}\n`;
+  const detail = r.errorText === undefined ? '' : ` (${r.errorText})`;
+  let out = `${r.name}: (groupid=${r.groupId}, jobs=${r.members}): err=${err}${detail}: pid=${r.pid}: ${timeText}\n`;
   if (r.description !== undefined && r.description !== '') out += `  Description  : [${r.description}]\n`;
   for (const d of DDIRS) if (r[d].ioBytes > 0) out += showDdirStatus(r, d, g);
   out += showLat(calcLat(r.latency.ns, total), LAT_NU_LABELS, 'nsec');

@@ -38,6 +38,10 @@ export interface RecordingJobResult extends JobResult {
   readonly depth: IoDepthCounters;
   readonly latency: LatencyBuckets;
   error: number;
+  /** What fio adds to the error in its report (file:line, function and strerror), when it has one. */
+  errorText?: string;
+  /** What fio printed on stderr for this job while it ran (verify failures). */
+  readonly messages: string[];
   etaSec: number;
   elapsedSec: number;
   jobRuntimeNs: number;
@@ -70,6 +74,7 @@ export function createJobResult(job: FioJob, pid: number): RecordingJobResult {
     groupId: job.groupId,
     pid,
     error: 0,
+    messages: [],
     members: 1,
     groupReporting: job.groupReporting,
     ...(job.description === undefined ? {} : { description: job.description }),

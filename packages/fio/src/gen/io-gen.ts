@@ -99,7 +99,8 @@ export class FioIoGen {
   private readonly maxBs: PerDdir<number>;
   private readonly ba: PerDdir<number>;
   private readonly rwMinBs: number;
-  private readonly seeds: bigint[];
+  /** The job's random seeds (td->rand_seeds), for the streams outside the generator (verify, buffers). */
+  readonly seeds: bigint[];
   private readonly use64: boolean;
   private readonly map: Axmap | null;
   /** random_generator=lfsr: fio's LFSR instead of the Tausworthe stream and the map. */

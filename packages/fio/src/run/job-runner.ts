@@ -15,6 +15,9 @@ import { IoUringEngine } from './engine-io-uring';
 import { LibaioEngine } from './engine-libaio';
 import { SyncEngine } from './engine-sync';
 import { jobFilePath } from '../files/file-options';
+import { needsData } from '../data/data-options';
+import { JobData } from '../data/job-data';
+import type { IoPiece } from '../data/history';
 import { planFile } from '../gen/file-plan';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
 import { type FlowGroup, FlowMember } from '../pace/flow';
@@ -32,6 +35,10 @@ export interface RunControl {
   /** The flow groups of the run (flow=, flow_id=). */
   readonly flows?: ReadonlyMap<number, FlowGroup>;
 }
+
+/** What fio reports with a verify failure's EILSEQ (td_verror() in io_u_sync_complete() / io_u_queued_complete()). */
+const VERIFY_ERROR_SYNC = 'file:io_u.c:2152, func=io_u_sync_complete, error=Invalid or incomplete multibyte or wide character';
+const VERIFY_ERROR_QUEUED = 'file:io_u.c:2190, func=io_u_queued_complete, error=Invalid or incomplete multibyte or wide character';
 
 /** fio's EIO: the error a job ends with when rate_min is not met. */
 const EIO = 5;
@@ -106,7 +113,9 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const bs = Math.max(...blockSizes(job).max.slice(0, 2));
   const syncEngine = job.ioengine === 'psync' || job.ioengine === 'pvsync2' || job.ioengine === 'sync';
   const depth = syncEngine ? 1 : job.iodepth;
-  const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: null }));
+  // a job that verifies or sets a buffer option carries real data; the others are timing only
+  const withData = needsData(job.data, job.setAt);
+  const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: withData ? new Uint8Array(bs) : null, seed: 0n, numberio: 0, verifyRead: false }));
   const eo = job.engineOpts;
   const env: EngineEnv = { fd, depth, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
   const engine = makeEngine(job, env, stack);
@@ -121,6 +130,10 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   } catch (e) {
     throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${(e as Error).message}`);
   }
+  const data = new JobData(job, gen.seeds, place.threadNumber, path);
+  // set when a read back fails verify: the job ends (td_verror(), as fio's io_u_sync_complete() / io_u_queued_complete())
+  let verifyFailed = false;
+  let back: IoPiece | null = null;
   const start = sim.now;
   gen.nowUs = () => Math.floor((sim.now - start) / 1000);
   const pace = job.pace;
@@ -196,6 +209,19 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const complete = (io: IoU, now: number): void => {
     inflight--;
     free.push(io);
+    if (io.ddir === 'read' && io.res === io.len && data.checks(io)) {
+      // verify.c: verify_io_u() as the read's end_io
+      const v = data.check(io, io.startTime - start);
+      res.messages.push(...v.messages);
+      if (v.error !== 0 && !verifyFailed) {
+        verifyFailed = true;
+        if (res.error === 0) {
+          res.error = v.error;
+          res.errorText = engine.syncIo ? VERIFY_ERROR_SYNC : VERIFY_ERROR_QUEUED;
+        }
+        if (pace.exitallOnError) ctl.stopped = true;
+      }
+    }
     // io_u.c: io_completed() accounts only once ramp_time is over; I/Os still
     // in flight at the end are reaped by cleanup_pending_aio() and count, as in fio
     if (now < rampEnd) return;
@@ -274,9 +300,36 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     while (inflight > 0) yield* reap(inflight);
   };
 
+  // ioengines.c: td_io_queue(), and what the backend does with its answer
+  const issue = function* (io: IoU): KGen<void> {
+    // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
+    if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);
+    inflight++;
+    const q = yield* engine.queue(io);
+    if (q === 'completed') {
+      // td_io_queue(): an engine without ->commit marks one submit and one complete per I/O
+      one[0] = io;
+      submitted(one);
+      if (sim.now >= rampEnd) res.depth.markComplete(1);
+      complete(io, sim.now);
+      sample(sim.now);
+      return;
+    }
+    if (q === 'busy') {
+      inflight--;
+      free.push(io);
+      yield* reap(1);
+      return;
+    }
+    if (++pendingCommit >= batchSubmit || free.length === 0) {
+      submitted(yield* engine.commit());
+      pendingCommit = 0;
+    }
+  };
+
   for (;;) {
     const now = sim.now;
-    if (now >= end || gen.done || ctl.stopped) break;
+    if (now >= end || gen.done || ctl.stopped || verifyFailed) break;
     if (thinkPending) {
       // backend.c: handle_thinktime() after an I/O is queued, every thinktime_blocks completions
       thinkPending = false;
@@ -340,6 +393,10 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     if (needSync) {
       io.ddir = 'sync';
       writesSinceSync = 0;
+    } else if ((back = data.verifying ? data.backlogPiece() : null) !== null) {
+      // io_u.c: get_io_u(): verify_backlog reads back logged blocks between the writes
+      io.ddir = 'read';
+      data.verifyRead(io, back);
     } else {
       const piece = gen.next();
       if (piece === null) {
@@ -349,6 +406,15 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       io.ddir = piece.ddir;
       io.offset = piece.offset;
       io.len = piece.len;
+      io.verifyRead = false;
+      if (io.ddir === 'write' && job.data.verifyOnly) {
+        // backend.c: do_dry_run(): verify_only walks the writes without doing them, logging each
+        data.dryWrite(io.offset, io.len);
+        res.write.totalIos++;
+        res.write.ioBytes += io.len;
+        free.push(io);
+        continue;
+      }
       if (io.ddir === 'write') writesSinceSync++;
       thinkPending = pace.thinktimeNs > 0;
       const waitUs = gen.takeSleepUs();
@@ -362,39 +428,53 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         }
         io.startTime = sim.now;
       }
+      if (io.ddir === 'write') data.prepareWrite(io, io.startTime - start);
+      else data.prepareRead(io);
     }
-    // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
-    if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);
-    inflight++;
-    const q = yield* engine.queue(io);
-    if (q === 'completed') {
-      // td_io_queue(): an engine without ->commit marks one submit and one complete per I/O
-      one[0] = io;
-      submitted(one);
-      if (sim.now >= rampEnd) res.depth.markComplete(1);
-      complete(io, sim.now);
-      sample(sim.now);
-      continue;
-    }
-    if (q === 'busy') {
-      inflight--;
-      free.push(io);
-      yield* reap(1);
-      continue;
-    }
-    if (++pendingCommit >= batchSubmit || free.length === 0) {
-      submitted(yield* engine.commit());
-      pendingCommit = 0;
-    }
+    yield* issue(io);
   }
   flow?.leave();
   const stop = Math.min(sim.now, end);
+  // the job stopped at its runtime (fio_mark_td_terminate()): no verify phase after it
+  const timedOut = sim.now >= end;
   res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
   // backend.c: cleanup_pending_aio() — reap what is still in flight; it counts
   // (fio's total_ios and clat N include it) and the direction runtime covers it
   if (pendingCommit > 0) submitted(yield* engine.commit());
   while (inflight > 0) yield* reap(inflight);
   for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs + (sim.now - stop) : 0;
+  if (job.data.verifyOnly) res.write.runtimeNs = 0;
+  if (data.logsWrites && data.pending > 0 && !timedOut && !verifyFailed && res.error === 0 && !ctl.stopped) {
+    // backend.c: do_verify(): read back every block written, at the job's depth
+    const vStart = sim.now;
+    for (;;) {
+      if (verifyFailed || ctl.stopped) break;
+      const io = free.pop();
+      if (io === undefined) {
+        if (pendingCommit > 0) {
+          submitted(yield* engine.commit());
+          pendingCommit = 0;
+        } else yield* reap(minComplete);
+        continue;
+      }
+      const p = data.nextPiece();
+      if (p === null) {
+        free.push(io);
+        break;
+      }
+      yield costs.userPerIo;
+      io.startTime = sim.now;
+      io.res = 0;
+      io.ddir = 'read';
+      data.verifyRead(io, p);
+      yield* issue(io);
+    }
+    if (pendingCommit > 0) submitted(yield* engine.commit());
+    pendingCommit = 0;
+    while (inflight > 0) yield* reap(inflight);
+    res.read.runtimeNs = sim.now - vStart;
+    res.jobRuntimeNs += sim.now - vStart;
+  }
   logs?.finish(sim.now - start);
   yield* engine.cleanup();
   res.usrNs = me.utime;
