@@ -30,15 +30,6 @@ const REFUSED_BY_DESIGN: Readonly<Record<string, RegExp>> = {
   'trim.fio': /^trim\.fio:5: rw=randtrim: trim \(discard\) is not emulated/,
 };
 
-/**
- * fio runs these; dio refuses them until the options land (issue 17's
- * job-file options: verify). Move each to the runnable set when its option
- * is implemented.
- */
-const PENDING_OPTIONS: Readonly<Record<string, RegExp>> = {
-  'verify-crc32c.fio': /^verify-crc32c\.fio:9: verify=crc32c: fio's option 'verify' is not implemented by dio: remove it$/,
-};
-
 /** fio refuses these too (its "Bad option", "failed parsing"). */
 const FIO_REFUSES: Readonly<Record<string, RegExp>> = {
   'typo-option.fio': /^typo-option\.fio:7: bad option <iodepht=32>: fio has no option 'iodepht'$/,
@@ -46,7 +37,7 @@ const FIO_REFUSES: Readonly<Record<string, RegExp>> = {
   'libaio-hipri.fio': /^libaio-hipri\.fio:4: option 'hipri' is not valid for ioengine=libaio/,
 };
 
-const REFUSED: Readonly<Record<string, RegExp>> = { ...REFUSED_BY_DESIGN, ...PENDING_OPTIONS, ...FIO_REFUSES };
+const REFUSED: Readonly<Record<string, RegExp>> = { ...REFUSED_BY_DESIGN, ...FIO_REFUSES };
 const RUNNABLE = FILES.filter((f) => REFUSED[f] === undefined);
 
 async function dio(...argv: string[]): Promise<{ code: number; out: string; err: string[] }> {
