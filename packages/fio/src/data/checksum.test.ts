@@ -10,6 +10,6 @@ describe('fio checksums', () => {
     const b = new Uint8Array(16);
     expect(digest('md5', b)).toHaveLength(16);
     expect(digest('sha1', b)).toHaveLength(20);
-    expect(digest('sha256', b)).toHaveLength(32);
+    expect(digest('sha256', b)).toHaveLength(64); // struct vhdr_sha256: uint8_t sha256[64]
   });
 });

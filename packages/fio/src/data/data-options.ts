@@ -136,7 +136,7 @@ export function verifyHeaderSize(kind: VerifyKind): number {
     case 'sha1':
       return 60;
     case 'sha256':
-      return 72;
+      return 104;
   }
 }
 

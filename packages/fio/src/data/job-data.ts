@@ -39,6 +39,8 @@ export class JobData {
   /** Whether anything is verified. */
   readonly verifying: boolean;
   private readonly spec: VerifySpec;
+  /** The spec for reads not of the verify list (a read job's): no seed to compare with. */
+  private readonly readSpec: VerifySpec;
   private readonly verifyState: FRand;
   private readonly filler: BufferFiller;
   private readonly history: IoHistory;
@@ -79,8 +81,9 @@ export class JobData {
       thread,
       fileName,
       checkNumberio: writes && bs.min[1] === bs.max[1] && !(job.timeBased && job.runtimeNs > 0) && !d.verifyOnly,
-      backlog: d.verifyBacklog > 0,
+      checkSeed: writes && d.verifyBacklog === 0 && !d.verifyOnly,
     };
+    this.readSpec = { ...this.spec, checkSeed: false };
     // iolog.c: log_io_piece(): a random map keeps the pieces in write order, else sorted by offset
     this.history = new IoHistory(!(isRandom(job) && !job.norandommap));
   }
@@ -168,6 +171,6 @@ export class JobData {
     const buf = io.buf;
     if (buf === null) return { error: 0, messages: [] };
     const flags = IO_U_F_IN_CUR_DEPTH | (io.verifyRead ? IO_U_F_VER_LIST : 0);
-    return verifyBlock(buf, { offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio, startNs }, this.spec, flags);
+    return verifyBlock(buf, { offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio, startNs }, io.verifyRead ? this.spec : this.readSpec, flags);
   }
 }

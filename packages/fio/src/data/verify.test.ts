@@ -19,7 +19,7 @@ const pat = (s: string): Uint8Array => {
 };
 
 function spec(kind: VerifyKind, extra: Partial<VerifySpec> = {}): VerifySpec {
-  return { kind, interval: 4096, offset: 0, fatal: false, thread: 1, fileName: 'f', checkNumberio: true, backlog: false, ...extra };
+  return { kind, interval: 4096, offset: 0, fatal: false, thread: 1, fileName: 'f', checkNumberio: true, checkSeed: true, ...extra };
 }
 
 /** The header fields fio wrote at `at` (seed, time, numberio), to write the same block again. */

@@ -49,8 +49,14 @@ export interface VerifySpec {
   readonly fileName: string;
   /** Whether numberio is checked (a fixed-size, size-based write job, not verify_only). */
   readonly checkNumberio: boolean;
-  /** verify_backlog: the rand_seed check takes the header's seed. */
-  readonly backlog: boolean;
+  /**
+   * Whether rand_seed is checked against the seed the block was written
+   * with: only for the write job's own read-back. fio 3.33 passes a read job
+   * or verify_only run whatever seed the header holds (checked with real
+   * fio: another randseed still verifies), and verify_backlog takes the
+   * header's seed.
+   */
+  readonly checkSeed: boolean;
 }
 
 /** One block written or to be checked (fio's io_u fields verify uses). */
@@ -166,7 +172,7 @@ class Checker {
     const numberio = v.getUint16(p + 34, true);
     const crc = v.getUint32(p + HDR_CRC_OFF, true);
     let why: string | undefined;
-    const wantSeed = this.spec.backlog ? seed : b.seed;
+    const wantSeed = this.spec.checkSeed ? b.seed : seed;
     if (magic !== FIO_HDR_MAGIC) why = `verify: bad magic header ${magic.toString(16)}, wanted ${FIO_HDR_MAGIC.toString(16)}`;
     else if (len !== inc) why = `verify: bad header length ${len}, wanted ${inc}`;
     else if (seed !== wantSeed) why = `verify: bad header rand_seed ${seed}, wanted ${wantSeed}`;
