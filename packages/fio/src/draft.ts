@@ -12,6 +12,7 @@ import { DEFAULT_PACE_OPTIONS } from './pace/pace-options';
 import { DEFAULT_ENGINE_OPTIONS } from './run/engine-options';
 import { DEFAULT_DATA_OPTIONS, finishDataOptions } from './data/data-options';
 import { blockSizes } from './gen/io-gen';
+import { DEFAULT_STEADY_STATE } from './pace/steadystate';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -82,6 +83,7 @@ export function newDraft(name: string): JobDraft {
       files: DEFAULT_FILE_OPTIONS,
       engineOpts: DEFAULT_ENGINE_OPTIONS,
       data: DEFAULT_DATA_OPTIONS,
+      steadystate: DEFAULT_STEADY_STATE,
     },
     engineOptions: [],
     setAt: new Map(),

@@ -10,6 +10,7 @@ import type { FioFileOptions } from './files/file-options';
 import type { FioPaceOptions } from './pace/pace-options';
 import type { FioEngineOptions } from './run/engine-options';
 import type { FioDataOptions } from './data/data-options';
+import type { FioSteadyState } from './pace/steadystate';
 import type { KbBase } from './units';
 
 /** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
@@ -166,6 +167,8 @@ export interface FioJob {
   readonly engineOpts: FioEngineOptions;
   /** Buffer contents and verification (verify, verify_pattern, buffer_pattern, refill_buffers, ...). */
   readonly data: FioDataOptions;
+  /** `steadystate` / `ss`, `ss_dur`, `ss_ramp`. */
+  readonly steadystate: FioSteadyState;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

@@ -11,6 +11,7 @@ import { PACE_OPTION_DEFS } from './pace/pace-option-defs';
 import { FILE_OPTION_DEFS } from './files/file-options';
 import { ENGINE_OPTION_DEFS } from './run/engine-options';
 import { DATA_OPTION_DEFS } from './data/data-options';
+import { STEADY_STATE_OPTION_DEFS } from './pace/steadystate';
 import { bool, def, intIn, sizeMin1, time, type OptionDef } from './option-def';
 import { parseCpuList, parsePercentileList, parseSizeTriple, type KbBase, type Parsed } from './units';
 
@@ -110,6 +111,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   ...FILE_OPTION_DEFS,
   ...ENGINE_OPTION_DEFS,
   ...DATA_OPTION_DEFS,
+  ...STEADY_STATE_OPTION_DEFS,
   ...IGNORED_OPTIONS,
 ];
 

@@ -9,6 +9,7 @@ import type { FioJob } from './job';
 import { LatencyBuckets } from './lat-buckets';
 import { PlatHistogram } from './plat-histogram';
 import type { DirectionResult, JobResult } from './result';
+import type { SteadyStateResult } from './pace/steadystate';
 
 /** A direction being recorded: mutable totals, live recorders. */
 export interface RecordingDirection extends DirectionResult {
@@ -42,6 +43,8 @@ export interface RecordingJobResult extends JobResult {
   errorText?: string;
   /** What fio printed on stderr for this job while it ran (verify failures). */
   readonly messages: string[];
+  /** Steady-state detection's outcome, when on. */
+  steadystate?: SteadyStateResult;
   etaSec: number;
   elapsedSec: number;
   jobRuntimeNs: number;

@@ -18,6 +18,7 @@ import { jobFilePath } from '../files/file-options';
 import { needsData } from '../data/data-options';
 import { JobData } from '../data/job-data';
 import type { IoPiece } from '../data/history';
+import { SteadyState } from '../pace/steadystate';
 import { planFile } from '../gen/file-plan';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
 import { type FlowGroup, FlowMember } from '../pace/flow';
@@ -145,6 +146,9 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const flowGroup = pace.flow > 0 ? ctl.flows?.get(pace.flowId) : undefined;
   const flow = flowGroup === undefined ? null : new FlowMember(flowGroup, pace.flow);
   const rampEnd = start + job.rampTimeNs;
+  // steadystate.c: checked once a second; attaining it ends the job like its runtime
+  const ss = job.steadystate.durSec > 0 ? new SteadyState(job.steadystate, start) : null;
+  let nextSs = start + 1e9;
   sim.stages?.startAt(rampEnd); // the stage table counts what fio's stats count
   // backend.c: runtime ends any job, size-based too (whichever comes first);
   // time_based without a runtime runs size-based, as fio (which warns)
@@ -330,6 +334,10 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   for (;;) {
     const now = sim.now;
     if (now >= end || gen.done || ctl.stopped || verifyFailed) break;
+    if (ss !== null && now >= nextSs) {
+      nextSs += Math.floor((now - nextSs) / 1e9 + 1) * 1e9;
+      if (ss.check(now, (doneIos[0] as number) + (doneIos[1] as number), (doneBytes[0] as number) + (doneBytes[1] as number))) break;
+    }
     if (thinkPending) {
       // backend.c: handle_thinktime() after an I/O is queued, every thinktime_blocks completions
       thinkPending = false;
@@ -436,7 +444,8 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   flow?.leave();
   const stop = Math.min(sim.now, end);
   // the job stopped at its runtime (fio_mark_td_terminate()): no verify phase after it
-  const timedOut = sim.now >= end;
+  const timedOut = sim.now >= end || ss?.attained === true;
+  if (ss !== null) res.steadystate = ss.result();
   res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
   // backend.c: cleanup_pending_aio() — reap what is still in flight; it counts
   // (fio's total_ios and clat N include it) and the direction runtime covers it
