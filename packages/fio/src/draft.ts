@@ -13,6 +13,7 @@ import { DEFAULT_ENGINE_OPTIONS } from './run/engine-options';
 import { DEFAULT_DATA_OPTIONS, finishDataOptions } from './data/data-options';
 import { blockSizes } from './gen/io-gen';
 import { DEFAULT_STEADY_STATE } from './pace/steadystate';
+import { DEFAULT_LATENCY_TARGET } from './pace/lat-target';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -84,6 +85,7 @@ export function newDraft(name: string): JobDraft {
       engineOpts: DEFAULT_ENGINE_OPTIONS,
       data: DEFAULT_DATA_OPTIONS,
       steadystate: DEFAULT_STEADY_STATE,
+      latencyTarget: DEFAULT_LATENCY_TARGET,
     },
     engineOptions: [],
     setAt: new Map(),

@@ -11,6 +11,7 @@ import type { FioPaceOptions } from './pace/pace-options';
 import type { FioEngineOptions } from './run/engine-options';
 import type { FioDataOptions } from './data/data-options';
 import type { FioSteadyState } from './pace/steadystate';
+import type { FioLatencyTarget } from './pace/lat-target';
 import type { KbBase } from './units';
 
 /** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
@@ -169,6 +170,8 @@ export interface FioJob {
   readonly data: FioDataOptions;
   /** `steadystate` / `ss`, `ss_dur`, `ss_ramp`. */
   readonly steadystate: FioSteadyState;
+  /** `latency_target`, `latency_window`, `latency_percentile`. */
+  readonly latencyTarget: FioLatencyTarget;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

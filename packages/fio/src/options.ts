@@ -12,6 +12,7 @@ import { FILE_OPTION_DEFS } from './files/file-options';
 import { ENGINE_OPTION_DEFS } from './run/engine-options';
 import { DATA_OPTION_DEFS } from './data/data-options';
 import { STEADY_STATE_OPTION_DEFS } from './pace/steadystate';
+import { LATENCY_TARGET_OPTION_DEFS } from './pace/lat-target';
 import { bool, def, intIn, sizeMin1, time, type OptionDef } from './option-def';
 import { parseCpuList, parsePercentileList, parseSizeTriple, type KbBase, type Parsed } from './units';
 
@@ -112,6 +113,7 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   ...ENGINE_OPTION_DEFS,
   ...DATA_OPTION_DEFS,
   ...STEADY_STATE_OPTION_DEFS,
+  ...LATENCY_TARGET_OPTION_DEFS,
   ...IGNORED_OPTIONS,
 ];
 

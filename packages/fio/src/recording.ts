@@ -104,9 +104,10 @@ export function createJobResult(job: FioJob, pid: number): RecordingJobResult {
 export function reportSettings(job: FioJob): Pick<JobResult, 'iodepth' | 'latencyTarget' | 'latencyWindow' | 'latencyPercentile' | 'percentileList' | 'percentilePrecision' | 'clatPercentiles' | 'latPercentiles' | 'slatPercentiles' | 'kbBase'> {
   return {
     iodepth: job.iodepth,
-    latencyTarget: 0,
-    latencyWindow: 0,
-    latencyPercentile: 100,
+    // fio's JSON: latency_target in ns, latency_window in µs
+    latencyTarget: job.latencyTarget.targetNs,
+    latencyWindow: Math.floor(job.latencyTarget.windowNs / 1000),
+    latencyPercentile: job.latencyTarget.percentile,
     percentileList: job.percentileList,
     percentilePrecision: job.percentilePrecision,
     clatPercentiles: job.clatPercentiles,

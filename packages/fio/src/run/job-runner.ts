@@ -19,6 +19,8 @@ import { needsData } from '../data/data-options';
 import { JobData } from '../data/job-data';
 import type { IoPiece } from '../data/history';
 import { SteadyState } from '../pace/steadystate';
+import { ETIMEDOUT, type LatAction, LatTarget } from '../pace/lat-target';
+import { createJobResult } from '../recording';
 import { planFile } from '../gen/file-plan';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
 import { type FlowGroup, FlowMember } from '../pace/flow';
@@ -149,6 +151,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   // steadystate.c: checked once a second; attaining it ends the job like its runtime
   const ss = job.steadystate.durSec > 0 ? new SteadyState(job.steadystate, start) : null;
   let nextSs = start + 1e9;
+  // io_u.c: lat_target_init(): with latency_target the depth starts at 1 and is searched for
+  const lt = job.latencyTarget.targetNs > 0 ? new LatTarget(job.latencyTarget, depth, start) : null;
+  let ltAction: LatAction = 'none';
+  // when the statistics start (a latency target's last window resets them, fio's reset_all_stats())
+  let statStart = start;
   sim.stages?.startAt(rampEnd); // the stage table counts what fio's stats count
   // backend.c: runtime ends any job, size-based too (whichever comes first);
   // time_based without a runtime runs size-based, as fio (which warns)
@@ -246,6 +253,15 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     if (io.res < io.len) d.shortIos++;
     const clat = now - io.issueTime;
     const lat = now - io.startTime;
+    if (lt !== null) {
+      const a = lt.completed(lat, now, (doneIos[0] as number) + (doneIos[1] as number));
+      if (a === 'fatal' && res.error === 0) {
+        // io_u.c: lat_fatal()
+        res.messages.push(`fio: latency of ${lat} nsec exceeds specified max (${job.latencyTarget.targetNs} nsec): ${path} ${io.ddir} ${io.offset} ${io.len}`);
+        res.error = ETIMEDOUT;
+        res.errorText = 'file:io_u.c:1432, func=max latency exceeded, error=Connection timed out';
+      } else if (a !== 'none') ltAction = a;
+    }
     d.clat.record(clat);
     d.lat.record(lat);
     res.latency.record(clat);
@@ -334,6 +350,27 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   for (;;) {
     const now = sim.now;
     if (now >= end || gen.done || ctl.stopped || verifyFailed) break;
+    if (lt !== null) {
+      if (lt.done || res.error === ETIMEDOUT) break;
+      if (ltAction === 'none') ltAction = lt.check(now, (doneIos[0] as number) + (doneIos[1] as number));
+      if (ltAction !== 'none') {
+        const a = ltAction;
+        ltAction = 'none';
+        // __lat_target_failed() / lat_target_success(): io_u_quiesce() at a new depth
+        yield* quiesce();
+        if (a === 'final') {
+          // reset_all_stats() + reset_io_stats(): only the last window at the depth found is reported
+          const { pid, messages } = res;
+          Object.assign(res, createJobResult(job, pid), { messages });
+          doneIos[0] = doneIos[1] = 0;
+          doneBytes[0] = doneBytes[1] = 0;
+          winBytes[0] = winBytes[1] = 0;
+          winIos[0] = winIos[1] = 0;
+          statStart = sim.now;
+        }
+        continue;
+      }
+    }
     if (ss !== null && now >= nextSs) {
       nextSs += Math.floor((now - nextSs) / 1e9 + 1) * 1e9;
       if (ss.check(now, (doneIos[0] as number) + (doneIos[1] as number), (doneBytes[0] as number) + (doneBytes[1] as number))) break;
@@ -374,7 +411,8 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         break;
       }
     }
-    const io = free.pop();
+    // backend.c: queue_full(): with a latency target, the depth found so far
+    const io = lt !== null && inflight >= lt.qd ? undefined : free.pop();
     if (io === undefined) {
       if (pendingCommit > 0) {
         submitted(yield* engine.commit());
@@ -446,7 +484,8 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   // the job stopped at its runtime (fio_mark_td_terminate()): no verify phase after it
   const timedOut = sim.now >= end || ss?.attained === true;
   if (ss !== null) res.steadystate = ss.result();
-  res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
+  res.jobRuntimeNs = Math.max(0, stop - Math.max(statStart, rampEnd));
+  if (lt !== null) Object.assign(res, { iodepth: lt.qd });
   // backend.c: cleanup_pending_aio() — reap what is still in flight; it counts
   // (fio's total_ios and clat N include it) and the direction runtime covers it
   if (pendingCommit > 0) submitted(yield* engine.commit());
