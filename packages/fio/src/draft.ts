@@ -47,6 +47,7 @@ export function newDraft(name: string): JobDraft {
       iodepthBatchSubmit: 1,
       iodepthBatchCompleteMin: 1,
       iodepthBatchCompleteMax: 0,
+      iodepthPolling: false,
       direct: false,
       fsync: 0,
       fdatasync: 0,
@@ -116,6 +117,7 @@ export function finishDraft(
     throw new FioJobError(source.file, source.line, `job '${f.name}' has no size (set size= or filesize=)`);
   }
   if (f.iodepthBatchSubmit === 0 || f.iodepthBatchSubmit > f.iodepth) f.iodepthBatchSubmit = f.iodepth;
+  f.iodepthPolling = f.iodepthBatchCompleteMin === 0 && f.iodepthBatchCompleteMax === 0;
   if (f.iodepthBatchCompleteMax === 0 || f.iodepthBatchCompleteMax > f.iodepth) f.iodepthBatchCompleteMax = f.iodepth;
   if (f.iodepthBatchCompleteMin > f.iodepthBatchCompleteMax) {
     const at = d.setAt.get('iodepth_batch_complete_min') ?? d.setAt.get('iodepth_batch_complete_max') ?? source;

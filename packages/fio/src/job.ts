@@ -80,6 +80,11 @@ export interface FioJob {
   readonly iodepthBatchCompleteMin: number;
   /** `iodepth_batch_complete_max` (default, and capped at, iodepth). */
   readonly iodepthBatchCompleteMax: number;
+  /**
+   * fio's io_in_polling(): `iodepth_batch_complete_min=0` with no (or a zero)
+   * `iodepth_batch_complete_max`: reap after every I/O, polling without sleeping.
+   */
+  readonly iodepthPolling: boolean;
   /** `direct` (or `buffered=0`): O_DIRECT. */
   readonly direct: boolean;
   /** `fsync`: fsync every N writes (0 = never). */

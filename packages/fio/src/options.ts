@@ -130,5 +130,4 @@ export function findOption(name: string): OptionDef | undefined {
 export const REJECTED_OPTIONS: Readonly<Record<string, string>> = {
   include: "'include' is not supported: put the options in this file",
   'output-format': "'output-format' is a command-line option (--output-format=...)",
-  userspace_reap: "'userspace_reap' is not supported: dio's libaio engine reaps with io_getevents (remove it)",
 };

@@ -178,7 +178,8 @@ export class IoUringEngine implements Engine {
     const out = this.events;
     clearArray(out);
     if (ring === null) return out;
-    let actualMin = min;
+    // fio_ioring_getevents(): iodepth_batch_complete_min=0 polls (min_complete 0) until `min` are in
+    let actualMin = this.env.pollComplete === true ? 0 : min;
     const sim = currentSim();
     do {
       const r = this.reap(out, max - out.length);

@@ -41,6 +41,10 @@ export interface EngineEnv {
   readonly forceAsync?: number;
   /** pvsync2 `hipri_percentage`. */
   readonly hipriPercentage?: number;
+  /** iodepth_batch_complete_min=0: getevents polls (min_nr 0) until it has what the backend asked for, never sleeping. */
+  readonly pollComplete?: boolean;
+  /** libaio userspace_reap: that polling reads the AIO ring in user space. */
+  readonly userspaceReap?: boolean;
   /** The io_us by index (user_data / aio_data point here). */
   readonly ious: readonly IoU[];
 }

@@ -120,7 +120,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const withData = needsData(job.data, job.setAt);
   const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: withData ? new Uint8Array(bs) : null, seed: 0n, numberio: 0, verifyRead: false }));
   const eo = job.engineOpts;
-  const env: EngineEnv = { fd, depth, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
+  const env: EngineEnv = { fd, depth, pollComplete: job.iodepthBatchCompleteMin === 0, userspaceReap: eo.userspaceReap, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
   const engine = makeEngine(job, env, stack);
   const e = yield* engine.init();
   if (e < 0) {
@@ -344,6 +344,14 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     if (++pendingCommit >= batchSubmit || free.length === 0) {
       submitted(yield* engine.commit());
       pendingCommit = 0;
+    }
+    // backend.c: do_io(): io_in_polling() reaps after every I/O (wait_for_completions(), at least one)
+    if (job.iodepthPolling) {
+      if (pendingCommit > 0) {
+        submitted(yield* engine.commit());
+        pendingCommit = 0;
+      }
+      yield* reap(1);
     }
   };
 
