@@ -153,4 +153,23 @@ describe.skipIf(!hasFio)('against real fio (the oracle)', () => {
     },
     30_000,
   );
+
+  it.each(['verify-crc32c.fio', 'verify-backlog-md5.fio'])(
+    'fio and dio write, read back and verify every block of %s alike (JSON structure, error 0, reads = writes)',
+    async (f) => {
+      const job = smallJob(f);
+      const common = [`--filename=${join(scratch, 'verify.bin')}`, '--size=256k', '--output-format=json'];
+      const real = spawnSync('fio', [...common, job], { encoding: 'utf8', cwd: scratch });
+      expect(real.status, real.stderr).toBe(0);
+      const ours = await dio('run', '--quiet', ...common, job);
+      expect(ours.code, ours.err.join('\n')).toBe(0);
+      type J = { jobs: { error: number; read: { io_bytes: number }; write: { io_bytes: number } }[]; disk_util?: unknown[] };
+      const a = JSON.parse(real.stdout) as J;
+      const b = JSON.parse(ours.out) as J;
+      if (a.disk_util?.length === 0) a.disk_util = b.disk_util?.slice(0, 1) ?? [];
+      expect(shape(b)).toEqual(shape(a));
+      for (const r of [a, b]) expect(r.jobs.map((j) => [j.error, j.read.io_bytes, j.write.io_bytes])).toEqual([[0, 256 * 1024, 256 * 1024]]);
+    },
+    30_000,
+  );
 });
