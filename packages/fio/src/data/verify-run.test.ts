@@ -60,6 +60,11 @@ describe('verify in a run (what real fio 3.33 does with the same jobs)', () => {
     expect(j?.write.totalIos).toBeGreaterThan(0);
   });
 
+  it('verifying clones of one file: fio’s multiple-writers warning', () => {
+    const jobs = parseJobFile(`${JOB}rw=randwrite\nioengine=psync\nverify=crc32c\nnumjobs=2\n`, 'v.fio');
+    expect(jobWarnings(jobs[0] as (typeof jobs)[0])).toEqual(["v.fio:8: job 'w': multiple writers may overwrite blocks that belong to other jobs. This can cause verification failures."]);
+  });
+
   it('verify_only on a never-written file: bad magic header 0, err=84 in the normal and JSON reports; the dry-run writes count, as fio', () => {
     const out = run(`${JOB}rw=write\nioengine=psync\nverify=crc32c\nverify_only\n`);
     const j = out.result.jobs[0];
