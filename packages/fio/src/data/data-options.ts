@@ -162,10 +162,6 @@ export function finishDataOptions(d: JobDraft, source: SourceLocation, minWriteB
   if (data.verify !== 'none') {
     const writes = f.rw !== 'read' && f.rw !== 'randread';
     const reads = f.rw !== 'write' && f.rw !== 'randwrite';
-    if (writes && reads) {
-      const at = d.setAt.get('verify') ?? source;
-      throw new FioJobError(at.file, at.line, `verify with rw=${f.rw} (fio verifies the mixed reads against the blocks written) is not implemented by dio: verify a write job (it reads everything back) or a read job`, 'verify');
-    }
     let interval = data.verifyInterval;
     if (interval > minWriteBs && writes) interval = minWriteBs;
     else if (reads && interval > minReadBs) interval = minReadBs;

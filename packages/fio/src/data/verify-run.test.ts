@@ -40,6 +40,14 @@ describe('verify in a run (what real fio 3.33 does with the same jobs)', () => {
     }
   });
 
+  it('a mixed job: its reads are not checked, its writes are read back after it (fio 3.33, randrw and rw, 256 KiB: reads 29 + 35, writes 35)', () => {
+    for (const rw of ['randrw', 'rw']) {
+      const j = run(`[m]\nfilename=/data/f\ndirect=1\nbs=4k\nsize=256k\nioengine=psync\nrw=${rw}\nverify=crc32c\n`).result.jobs[0];
+      // fio's rwmix stream: the same 35 writes; 29 mixed reads plus the 35 read back
+      expect([rw, j?.error, j?.write.totalIos, j?.read.totalIos]).toEqual([rw, 0, 35, 64]);
+    }
+  });
+
   it('do_verify=0 writes the headers and reads nothing back', () => {
     const j = run(`${JOB}rw=write\nioengine=psync\nverify=crc32c\ndo_verify=0\n`).result.jobs[0];
     expect([j?.read.totalIos, j?.write.totalIos]).toEqual([0, 16]);
