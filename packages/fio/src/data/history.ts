@@ -9,6 +9,8 @@
 
 /** One written block (struct io_piece). */
 export interface IoPiece {
+  /** Which of the job's files. */
+  readonly file: number;
   readonly offset: number;
   readonly len: number;
   /** io_u->rand_seed the block was written with. */
@@ -16,6 +18,9 @@ export interface IoPiece {
   /** io_u->numberio. */
   readonly numberio: number;
 }
+
+/** Sort key: file, then offset (fio's rb-tree compares the file first). */
+const keyOf = (p: IoPiece): number => p.file * 2 ** 44 + p.offset;
 
 /** The blocks written and not yet verified. */
 export class IoHistory {
@@ -41,8 +46,9 @@ export class IoHistory {
       this.list.push(p);
       return;
     }
-    if (!this.byOffset.has(p.offset)) this.keys = null;
-    this.byOffset.set(p.offset, p);
+    const k = keyOf(p);
+    if (!this.byOffset.has(k)) this.keys = null;
+    this.byOffset.set(k, p);
   }
 
   // io_u.c: get_next_verify()

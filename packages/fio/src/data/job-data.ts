@@ -17,6 +17,8 @@ import { populateVerify, verifyBlock, type VerifyOutcome, type VerifySpec } from
 
 /** The fields of an io_u the data side reads and sets. */
 export interface DataIo {
+  /** Which of the job's files. */
+  fileIndex: number;
   offset: number;
   len: number;
   readonly buf: Uint8Array | null;
@@ -55,14 +57,15 @@ export class JobData {
   /**
    * @param seeds the job's td->rand_seeds
    * @param thread td->thread_number
-   * @param fileName the file's name in messages
+   * @param fileNames the job's files' names, for messages
    */
   constructor(
     private readonly job: FioJob,
     seeds: readonly bigint[],
     thread: number,
-    fileName: string,
+    private readonly fileNames: readonly string[],
   ) {
+    const fileName = fileNames[0] ?? '';
     const d = job.data;
     this.enabled = needsData(d, job.setAt);
     this.verifying = d.verify !== 'none';
@@ -116,14 +119,14 @@ export class JobData {
         populateVerify(buf, { offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio, startNs }, this.spec);
       }
     } else if (this.verifying) io.seed = this.spec.pattern === undefined && this.spec.kind !== 'null' ? nextSeed(this.verifyState) : 0n;
-    if (this.logsWrites) this.history.log({ offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio });
+    if (this.logsWrites) this.history.log({ file: io.fileIndex, offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio });
   }
 
   /** verify_only's dry run of a write: the seed and numberio it would have, logged. */
-  dryWrite(offset: number, len: number): void {
+  dryWrite(file: number, offset: number, len: number): void {
     const seed = this.verifying && this.spec.pattern === undefined && this.spec.kind !== 'null' ? nextSeed(this.verifyState) : 0n;
     const numberio = this.writes++;
-    if (this.logsWrites) this.history.log({ offset, len, seed, numberio });
+    if (this.logsWrites) this.history.log({ file, offset, len, seed, numberio });
   }
 
   // io_u.c: get_io_u(): the verify_backlog check
@@ -147,6 +150,7 @@ export class JobData {
 
   /** Sets up `io` as a read of the verify list. */
   verifyRead(io: DataIo, p: IoPiece): void {
+    io.fileIndex = p.file;
     io.offset = p.offset;
     io.len = p.len;
     io.seed = p.seed;
@@ -171,6 +175,8 @@ export class JobData {
     const buf = io.buf;
     if (buf === null) return { error: 0, messages: [] };
     const flags = IO_U_F_IN_CUR_DEPTH | (io.verifyRead ? IO_U_F_VER_LIST : 0);
-    return verifyBlock(buf, { offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio, startNs }, io.verifyRead ? this.spec : this.readSpec, flags);
+    const spec = io.verifyRead ? this.spec : this.readSpec;
+    const named = this.fileNames.length > 1 ? { ...spec, fileName: this.fileNames[io.fileIndex] ?? '' } : spec;
+    return verifyBlock(buf, { offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio, startNs }, named, flags);
   }
 }

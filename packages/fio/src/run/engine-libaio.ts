@@ -31,7 +31,7 @@ export class LibaioEngine implements Engine {
   // engines/libaio.c: fio_libaio_prep() + fio_libaio_queue()
   *queue(io: IoU): KGen<QueueResult> {
     if (this.queued.length >= this.env.depth) return 'busy';
-    const fd = this.env.fd;
+    const fd = io.fd;
     const addr = 0x7f00_0000_0000 + io.index * Math.max(4096, io.len);
     const cb = io.ddir === 'sync' ? ioPrepFsync(fd) : io.ddir === 'write' ? ioPrepPwrite(fd, io.buf, io.len, io.offset, addr) : ioPrepPread(fd, io.buf, io.len, io.offset, addr);
     cb.data = BigInt(io.index);

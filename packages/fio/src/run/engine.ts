@@ -27,7 +27,10 @@ export interface Engine {
 
 /** Options every engine gets. */
 export interface EngineEnv {
+  /** The job's first file. */
   readonly fd: number;
+  /** Every file of the job (nrfiles), in order; registerfiles registers them all. */
+  readonly fds?: readonly number[];
   readonly depth: number;
   readonly hipri: boolean;
   readonly fixedbufs: boolean;

@@ -24,4 +24,8 @@ export interface IoU {
   numberio: number;
   /** IO_U_F_VER_LIST: a read of written blocks, to verify. */
   verifyRead: boolean;
+  /** The fd of the I/O's file (io_u->file). */
+  fd: number;
+  /** Which of the job's files (nrfiles) it is. */
+  fileIndex: number;
 }

@@ -21,7 +21,7 @@ import type { IoPiece } from '../data/history';
 import { SteadyState } from '../pace/steadystate';
 import { ETIMEDOUT, type LatAction, LatTarget } from '../pace/lat-target';
 import { createJobResult } from '../recording';
-import { planFile } from '../gen/file-plan';
+import { planFiles } from '../gen/file-plan';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
 import { type FlowGroup, FlowMember } from '../pace/flow';
 import { MinRateCheck } from '../pace/rate';
@@ -49,6 +49,12 @@ const EIO = 5;
 /** Thrown for a job the emulator cannot run (with the job's location). */
 export class JobSetupError extends Error {
   override readonly name = 'JobSetupError';
+}
+
+/** Every file clone `jobnum` of a job uses: its `filename`, or `nrfiles` files named by filename_format (`$filenum` 0..n-1). */
+export function jobFilePaths(job: FioJob, jobnum: number): string[] {
+  const n = job.filename !== undefined ? 1 : job.files.nrfiles;
+  return Array.from({ length: n }, (_, i) => jobFilePath(job.name, job.filename, job.files, jobnum, i));
 }
 
 /** The file clone `jobnum` of a job uses (fio's `<name>.<jobnum>.0` unless filename / filename_format / directory say otherwise) and its size. */
@@ -96,31 +102,38 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
-  const { path } = jobFile(job, place.subjob);
-  const existing = stack.fs.lookup(path);
-  let plan;
+  // filesetup.c: setup_files(): the job's file, or its nrfiles files
+  const paths = jobFilePaths(job, place.subjob);
+  const path = paths[0] as string;
+  let plans;
   try {
-    plan = planFile(job, path, place.subjob, existing?.iSize);
+    plans = planFiles(job, paths, place.subjob, (p) => stack.fs.lookup(p)?.iSize);
   } catch (e) {
     throw new JobSetupError(`${job.source.file}:${job.source.line}: ${(e as Error).message}`);
   }
-  if (existing === undefined) stack.fs.create(path, plan.realSize, fileLayout(job));
-  else if (existing.iSize < plan.ioSize + plan.startOffset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${path} is ${existing.iSize} bytes, the job needs ${plan.ioSize + plan.startOffset}`);
   let flags = O_RDWR;
   if (job.direct) flags |= O_DIRECT;
   if (job.sync === 'sync') flags |= O_SYNC;
   else if (job.sync === 'dsync') flags |= O_DSYNC;
-  const file = stack.fs.open(path, flags);
-  if (typeof file === 'number') throw new JobSetupError(`job '${job.name}': open ${path} failed (${file})`);
-  const fd = stack.files.install(file);
+  const fds: number[] = [];
+  for (const plan of plans) {
+    const p = plan.name;
+    const existing = stack.fs.lookup(p);
+    if (existing === undefined) stack.fs.create(p, plan.realSize, fileLayout(job));
+    else if (existing.iSize < plan.ioSize + plan.startOffset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${p} is ${existing.iSize} bytes, the job needs ${plan.ioSize + plan.startOffset}`);
+    const file = stack.fs.open(p, flags);
+    if (typeof file === 'number') throw new JobSetupError(`job '${job.name}': open ${p} failed (${file})`);
+    fds.push(stack.files.install(file));
+  }
+  const fd = fds[0] as number;
   const bs = Math.max(...blockSizes(job).max.slice(0, 2));
   const syncEngine = job.ioengine === 'psync' || job.ioengine === 'pvsync2' || job.ioengine === 'sync';
   const depth = syncEngine ? 1 : job.iodepth;
   // a job that verifies or sets a buffer option carries real data; the others are timing only
   const withData = needsData(job.data, job.setAt);
-  const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: withData ? new Uint8Array(bs) : null, seed: 0n, numberio: 0, verifyRead: false }));
+  const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: withData ? new Uint8Array(bs) : null, seed: 0n, numberio: 0, verifyRead: false, fd, fileIndex: 0 }));
   const eo = job.engineOpts;
-  const env: EngineEnv = { fd, depth, pollComplete: job.iodepthBatchCompleteMin === 0, userspaceReap: eo.userspaceReap, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
+  const env: EngineEnv = { fd, fds, depth, pollComplete: job.iodepthBatchCompleteMin === 0, userspaceReap: eo.userspaceReap, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
   const engine = makeEngine(job, env, stack);
   const e = yield* engine.init();
   if (e < 0) {
@@ -129,11 +142,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   }
   let gen: FioIoGen;
   try {
-    gen = new FioIoGen(job, plan, place);
+    gen = new FioIoGen(job, plans, place);
   } catch (e) {
     throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${(e as Error).message}`);
   }
-  const data = new JobData(job, gen.seeds, place.threadNumber, path);
+  const data = new JobData(job, gen.seeds, place.threadNumber, paths);
   // set when a read back fails verify: the job ends (td_verror(), as fio's io_u_sync_complete() / io_u_queued_complete())
   let verifyFailed = false;
   let back: IoPiece | null = null;
@@ -445,12 +458,16 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     io.startTime = sim.now;
     io.res = 0;
     if (needSync) {
+      // the sync goes to the file being written (fio's get_next_file())
+      io.fileIndex = gen.fileIndex;
+      io.fd = fds[io.fileIndex] as number;
       io.ddir = 'sync';
       writesSinceSync = 0;
     } else if ((back = data.verifying ? data.backlogPiece() : null) !== null) {
       // io_u.c: get_io_u(): verify_backlog reads back logged blocks between the writes
       io.ddir = 'read';
       data.verifyRead(io, back);
+      io.fd = fds[io.fileIndex] as number;
     } else {
       const piece = gen.next();
       if (piece === null) {
@@ -460,10 +477,12 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       io.ddir = piece.ddir;
       io.offset = piece.offset;
       io.len = piece.len;
+      io.fileIndex = gen.fileIndex;
+      io.fd = fds[io.fileIndex] as number;
       io.verifyRead = false;
       if (io.ddir === 'write' && job.data.verifyOnly) {
         // backend.c: do_dry_run(): verify_only walks the writes without doing them, logging each
-        data.dryWrite(io.offset, io.len);
+        data.dryWrite(io.fileIndex, io.offset, io.len);
         res.write.totalIos++;
         res.write.ioBytes += io.len;
         free.push(io);
@@ -523,6 +542,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       io.res = 0;
       io.ddir = 'read';
       data.verifyRead(io, p);
+      io.fd = fds[io.fileIndex] as number;
       yield* issue(io);
     }
     if (pendingCommit > 0) submitted(yield* engine.commit());
