@@ -48,6 +48,13 @@ describe('verify in a run (what real fio 3.33 does with the same jobs)', () => {
     }
   });
 
+  it('loops: each loop’s writes are read back before the next loop (fio 3.33, randwrite 64 KiB, loops=3: 48 reads, 48 writes)', () => {
+    for (const engine of ['psync', 'io_uring\niodepth=4']) {
+      const j = run(`${JOB}rw=randwrite\nioengine=${engine}\nverify=crc32c\nloops=3\n`).result.jobs[0];
+      expect([j?.error, j?.read.totalIos, j?.write.totalIos]).toEqual([0, 48, 48]);
+    }
+  });
+
   it('do_verify=0 writes the headers and reads nothing back', () => {
     const j = run(`${JOB}rw=write\nioengine=psync\nverify=crc32c\ndo_verify=0\n`).result.jobs[0];
     expect([j?.read.totalIos, j?.write.totalIos]).toEqual([0, 16]);

@@ -360,6 +360,11 @@ export class FioIoGen {
     this.lfsr?.reset();
   }
 
+  /** Passes over the file done so far (loops): the pass the last `next()` I/O belongs to. */
+  get pass(): number {
+    return this.passes;
+  }
+
   /** Whether the job has issued all its I/O. */
   get done(): boolean {
     return this.isDone;

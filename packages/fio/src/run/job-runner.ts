@@ -368,6 +368,40 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     }
   };
 
+  // backend.c: do_verify(): read back every block written, at the job's depth (after each loop, and at the end)
+  let verifyNs = 0;
+  const verifyPhase = function* (): KGen<void> {
+    const vStart = sim.now;
+    for (;;) {
+      if (verifyFailed || ctl.stopped) break;
+      const io = free.pop();
+      if (io === undefined) {
+        if (pendingCommit > 0) {
+          submitted(yield* engine.commit());
+          pendingCommit = 0;
+        } else yield* reap(minComplete);
+        continue;
+      }
+      const p = data.nextPiece();
+      if (p === null) {
+        free.push(io);
+        break;
+      }
+      yield costs.userPerIo;
+      io.startTime = sim.now;
+      io.res = 0;
+      io.ddir = 'read';
+      data.verifyRead(io, p);
+      io.fd = fds[io.fileIndex] as number;
+      yield* issue(io);
+    }
+    if (pendingCommit > 0) submitted(yield* engine.commit());
+    pendingCommit = 0;
+    while (inflight > 0) yield* reap(inflight);
+    verifyNs += sim.now - vStart;
+  };
+  let pass = 0;
+
   for (;;) {
     const now = sim.now;
     if (now >= end || gen.done || ctl.stopped || verifyFailed) break;
@@ -433,7 +467,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       }
     }
     // backend.c: queue_full(): with a latency target, the depth found so far
-    const io = lt !== null && inflight >= lt.qd ? undefined : free.pop();
+    let io = lt !== null && inflight >= lt.qd ? undefined : free.pop();
     if (io === undefined) {
       if (pendingCommit > 0) {
         submitted(yield* engine.commit());
@@ -473,6 +507,19 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       if (piece === null) {
         free.push(io);
         break;
+      }
+      if (gen.pass !== pass) {
+        // backend.c: thread_main(): each loop's writes are verified before the next loop starts
+        pass = gen.pass;
+        if (data.logsWrites && data.pending > 0) {
+          free.push(io);
+          yield* quiesce();
+          yield* verifyPhase();
+          if (verifyFailed || ctl.stopped) break;
+          io = free.pop() as IoU;
+          io.startTime = sim.now;
+          io.res = 0;
+        }
       }
       io.ddir = piece.ddir;
       io.offset = piece.offset;
@@ -520,37 +567,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs + (sim.now - stop) : 0;
   if (job.data.verifyOnly) res.write.runtimeNs = 0;
   if (data.logsWrites && data.pending > 0 && !timedOut && !verifyFailed && res.error === 0 && !ctl.stopped) {
-    // backend.c: do_verify(): read back every block written, at the job's depth
     const vStart = sim.now;
-    for (;;) {
-      if (verifyFailed || ctl.stopped) break;
-      const io = free.pop();
-      if (io === undefined) {
-        if (pendingCommit > 0) {
-          submitted(yield* engine.commit());
-          pendingCommit = 0;
-        } else yield* reap(minComplete);
-        continue;
-      }
-      const p = data.nextPiece();
-      if (p === null) {
-        free.push(io);
-        break;
-      }
-      yield costs.userPerIo;
-      io.startTime = sim.now;
-      io.res = 0;
-      io.ddir = 'read';
-      data.verifyRead(io, p);
-      io.fd = fds[io.fileIndex] as number;
-      yield* issue(io);
-    }
-    if (pendingCommit > 0) submitted(yield* engine.commit());
-    pendingCommit = 0;
-    while (inflight > 0) yield* reap(inflight);
-    res.read.runtimeNs = sim.now - vStart;
+    yield* verifyPhase();
     res.jobRuntimeNs += sim.now - vStart;
   }
+  if (verifyNs > 0) res.read.runtimeNs = verifyNs;
   logs?.finish(sim.now - start);
   yield* engine.cleanup();
   res.usrNs = me.utime;
