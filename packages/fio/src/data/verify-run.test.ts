@@ -55,6 +55,17 @@ describe('verify in a run (what real fio 3.33 does with the same jobs)', () => {
     }
   });
 
+  it('with verify, write sizes come from fio’s read-size seed (fio 3.33 counts: bsrange 34 writes where 38 without verify, bssplit 79 where 86)', () => {
+    const count = (opts: string) => run(`[c]\nfilename=/data/f\ndirect=1\nioengine=psync\nrw=randwrite\n${opts}`).result.jobs[0]?.write.totalIos;
+    expect(count('size=256k\nbsrange=4k-16k\n')).toBe(38);
+    expect(count('size=256k\nbsrange=4k-16k\nverify=crc32c\ndo_verify=0\n')).toBe(34);
+    expect(count('size=1m\nbssplit=4k/50:16k/30:64k/20\n')).toBe(86);
+    expect(count('size=1m\nbssplit=4k/50:16k/30:64k/20\nverify=crc32c\ndo_verify=0\n')).toBe(79);
+    // randrw with bsrange and verify: 23 writes, 44 reads (mixed reads plus the writes read back)
+    const j = run('[c]\nfilename=/data/f\ndirect=1\nioengine=psync\nrw=randrw\nsize=1m\nbsrange=4k-64k\nverify=md5\n').result.jobs[0];
+    expect([j?.error, j?.read.totalIos, j?.write.totalIos]).toEqual([0, 44, 23]);
+  });
+
   it('do_verify=0 writes the headers and reads nothing back', () => {
     const j = run(`${JOB}rw=write\nioengine=psync\nverify=crc32c\ndo_verify=0\n`).result.jobs[0];
     expect([j?.read.totalIos, j?.write.totalIos]).toEqual([0, 16]);

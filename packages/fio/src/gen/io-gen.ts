@@ -343,7 +343,8 @@ export class FioIoGen {
   private fillSeeds(): void {
     const s = this.seeds;
     const readSeed = FIO_RAND.BS_OFF;
-    const writeSeed = FIO_RAND.BS1_OFF;
+    // init.c: td_fill_rand_seeds_internal(): a verifying job draws its write sizes from the read seed (fio 3.33, checked with bsrange and bssplit)
+    const writeSeed = this.job.data.verify !== 'none' ? readSeed : FIO_RAND.BS1_OFF;
     this.bsState = [streamOf(s, readSeed, this.use64), streamOf(s, writeSeed, this.use64)];
     this.rwmixState = streamOf(s, FIO_RAND.MIX_OFF, false);
     this.zoneState = streamOf(s, FIO_RAND.ZONE_OFF, false);
