@@ -67,4 +67,17 @@ describe('steadystate', () => {
     const j = run('ss=iops:0\nss_dur=2\n').result.jobs[0];
     expect([j?.steadystate?.attained, j?.jobRuntimeNs]).toEqual([false, 6e9]);
   });
+
+  it('group_reporting: the group’s summed rates are judged once, and every job of the group ends with it', () => {
+    const out = run('ss=iops:50%\nss_dur=2\nnumjobs=3\ngroup_reporting\n');
+    const jobs = out.result.jobs;
+    expect(jobs.map((j) => Math.round(j.jobRuntimeNs / 1e9))).toEqual([2, 2, 2]);
+    const ss = jobs[0]?.steadystate;
+    expect(ss?.attained).toBe(true);
+    // three jobs at rate_iops=2000: the window holds the group's 6000 IOPS
+    expect(ss?.iopsData.every((v) => Math.abs(v - 6000) <= 60)).toBe(true);
+    expect(jobs.slice(1).every((j) => j.steadystate === undefined)).toBe(true);
+    const json = JSON.parse(formatOutput(out.result, ['json'])) as { jobs: { steadystate?: { attained: number } }[] };
+    expect(json.jobs.map((j) => j.steadystate?.attained)).toEqual([1]);
+  });
 });

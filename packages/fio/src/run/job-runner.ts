@@ -37,6 +37,19 @@ export interface RunControl {
   stopped: boolean;
   /** The flow groups of the run (flow=, flow_id=). */
   readonly flows?: ReadonlyMap<number, FlowGroup>;
+  /** Steady-state detection shared by the jobs of a reporting group (group_reporting), by group id. */
+  readonly ssGroups?: Map<number, SsGroup>;
+}
+
+/**
+ * steadystate.c with group_reporting: the group's first job keeps the window
+ * and judges the summed rates of every job of the group; reaching steady
+ * state ends them all.
+ */
+export interface SsGroup {
+  readonly ss: SteadyState;
+  /** Each member's completed I/Os and bytes so far. */
+  readonly members: (() => readonly [number, number])[];
 }
 
 /** What fio reports with a verify failure's EILSEQ (td_verror() in io_u_sync_complete() / io_u_queued_complete()). */
@@ -162,7 +175,19 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const flow = flowGroup === undefined ? null : new FlowMember(flowGroup, pace.flow);
   const rampEnd = start + job.rampTimeNs;
   // steadystate.c: checked once a second; attaining it ends the job like its runtime
-  const ss = job.steadystate.durSec > 0 ? new SteadyState(job.steadystate, start) : null;
+  const ssOn = job.steadystate.durSec > 0;
+  const counts = (): readonly [number, number] => [(doneIos[0] as number) + (doneIos[1] as number), (doneBytes[0] as number) + (doneBytes[1] as number)];
+  let ssGroup: SsGroup | undefined;
+  let ss: SteadyState | null = null;
+  if (ssOn && job.groupReporting && ctl.ssGroups !== undefined) {
+    ssGroup = ctl.ssGroups.get(job.groupId);
+    if (ssGroup === undefined) {
+      ss = new SteadyState(job.steadystate, start);
+      ssGroup = { ss, members: [] };
+      ctl.ssGroups.set(job.groupId, ssGroup);
+    }
+    ssGroup.members.push(counts);
+  } else if (ssOn) ss = new SteadyState(job.steadystate, start);
   let nextSs = start + 1e9;
   // io_u.c: lat_target_init(): with latency_target the depth starts at 1 and is searched for
   const lt = job.latencyTarget.targetNs > 0 ? new LatTarget(job.latencyTarget, depth, start) : null;
@@ -426,9 +451,17 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         continue;
       }
     }
+    if (ssGroup !== undefined && ssGroup.ss.attained) break;
     if (ss !== null && now >= nextSs) {
       nextSs += Math.floor((now - nextSs) / 1e9 + 1) * 1e9;
-      if (ss.check(now, (doneIos[0] as number) + (doneIos[1] as number), (doneBytes[0] as number) + (doneBytes[1] as number))) break;
+      let ios = 0;
+      let bytes = 0;
+      for (const m of ssGroup?.members ?? [counts]) {
+        const [i, b] = m();
+        ios += i;
+        bytes += b;
+      }
+      if (ss.check(now, ios, bytes)) break;
     }
     if (thinkPending) {
       // backend.c: handle_thinktime() after an I/O is queued, every thinktime_blocks completions
@@ -556,7 +589,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   flow?.leave();
   const stop = Math.min(sim.now, end);
   // the job stopped at its runtime (fio_mark_td_terminate()): no verify phase after it
-  const timedOut = sim.now >= end || ss?.attained === true;
+  const timedOut = sim.now >= end || ss?.attained === true || ssGroup?.ss.attained === true;
   if (ss !== null) res.steadystate = ss.result();
   res.jobRuntimeNs = Math.max(0, stop - Math.max(statStart, rampEnd));
   if (lt !== null) Object.assign(res, { iodepth: lt.qd });

@@ -139,7 +139,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   const deps = jobDependencies(jobs);
   const ordered = jobs.some((j, i) => (deps[i]?.length ?? 0) > 0 || j.pace.startdelayNs > 0 || j.pace.exitall);
   const gates: JobGate[] = jobs.map((j) => ({ remaining: j.numjobs, done: new Completion(`fio job ${j.name} done`) }));
-  const ctl: RunControl = { stopped: false, flows: flowGroups(jobs) };
+  const ctl: RunControl = { stopped: false, flows: flowGroups(jobs), ssGroups: new Map() };
   for (const [i, job] of jobs.entries()) {
     const waitOn = (deps[i] ?? []).map((k) => gates[k] as JobGate);
     for (let clone = 0; clone < job.numjobs; clone++) {
