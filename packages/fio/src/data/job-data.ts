@@ -14,6 +14,7 @@ import { needsData } from './data-options';
 import { BufferFiller, nextSeed, scramble } from './fill';
 import { IoHistory, type IoPiece } from './history';
 import { populateVerify, verifyBlock, type VerifyOutcome, type VerifySpec } from './verify';
+import { checksumNs, fillNs } from './cpu-cost';
 
 /** The fields of an io_u the data side reads and sets. */
 export interface DataIo {
@@ -102,24 +103,34 @@ export class JobData {
   }
 
   // io_u.c: get_io_u() (buffer refill / scramble) + backend.c: do_io() (populate_verify_io_u, log_io_piece)
-  /** A write is about to be issued: fill its buffer, write the verify headers, log it. */
-  prepareWrite(io: DataIo, startNs: number): void {
+  /** A write is about to be issued: fill its buffer, write the verify headers, log it. Returns the user CPU ns fio spends on it. */
+  prepareWrite(io: DataIo, startNs: number): number {
     io.numberio = this.writes++;
     this.lastWasRead = false;
     const buf = io.buf;
+    let ns = 0;
     if (buf !== null) {
       const d = this.job.data;
       const b = buf.subarray(0, io.len);
+      const random = d.bufferPattern === undefined && !d.zeroBuffers;
       if (d.refillBuffers || !this.filledOnce.has(buf)) {
         this.filler.fill(b, this.minWrite);
         this.filledOnce.add(buf);
+        if (random && !this.verifying) ns += fillNs(io.len);
       } else if (d.scrambleBuffers && !d.zeroBuffers && d.compressPercentage === 0) scramble(b, io.len, io.offset, startNs);
       if (this.verifying) {
         io.seed = this.spec.pattern === undefined && this.spec.kind !== 'null' ? nextSeed(this.verifyState) : 0n;
         populateVerify(buf, { offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio, startNs }, this.spec);
+        ns += (this.spec.pattern === undefined && this.spec.kind !== 'null' ? fillNs(io.len) : 0) + checksumNs(this.spec.kind, io.len);
       }
     } else if (this.verifying) io.seed = this.spec.pattern === undefined && this.spec.kind !== 'null' ? nextSeed(this.verifyState) : 0n;
     if (this.logsWrites) this.history.log({ file: io.fileIndex, offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio });
+    return ns;
+  }
+
+  /** The user CPU ns fio spends checking a read of `bytes`. */
+  checkNs(bytes: number): number {
+    return checksumNs(this.spec.kind, bytes);
   }
 
   /** verify_only's dry run of a write: the seed and numberio it would have, logged. */

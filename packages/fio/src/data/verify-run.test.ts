@@ -66,6 +66,16 @@ describe('verify in a run (what real fio 3.33 does with the same jobs)', () => {
     expect([j?.error, j?.read.totalIos, j?.write.totalIos]).toEqual([0, 44, 23]);
   });
 
+  it('the fill and checksums cost fio’s user time (measured on fio 3.33: crc32c < sha1 < md5 < sha256)', () => {
+    const usr = (v: string) => run(`${JOB}rw=write\nioengine=psync\n${v}`).result.jobs[0]?.usrNs ?? 0;
+    const none = usr('');
+    const [crc, sha1, md5, sha256] = ['crc32c', 'sha1', 'md5', 'sha256'].map((v) => usr(`verify=${v}\n`));
+    expect(none).toBeLessThan(crc ?? 0);
+    expect(crc).toBeLessThan(sha1 ?? 0);
+    expect(sha1).toBeLessThan(md5 ?? 0);
+    expect(md5).toBeLessThan(sha256 ?? 0);
+  });
+
   it('do_verify=0 writes the headers and reads nothing back', () => {
     const j = run(`${JOB}rw=write\nioengine=psync\nverify=crc32c\ndo_verify=0\n`).result.jobs[0];
     expect([j?.read.totalIos, j?.write.totalIos]).toEqual([0, 16]);

@@ -162,6 +162,8 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const data = new JobData(job, gen.seeds, place.threadNumber, paths);
   // set when a read back fails verify: the job ends (td_verror(), as fio's io_u_sync_complete() / io_u_queued_complete())
   let verifyFailed = false;
+  // verify_io_u()'s user time, owed by completions (a plain call) and yielded after the reap
+  let checkNs = 0;
   let back: IoPiece | null = null;
   const start = sim.now;
   gen.nowUs = () => Math.floor((sim.now - start) / 1000);
@@ -261,6 +263,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     if (io.ddir === 'read' && io.res === io.len && data.checks(io)) {
       // verify.c: verify_io_u() as the read's end_io
       const v = data.check(io, io.startTime - start);
+      checkNs += data.checkNs(io.len);
       res.messages.push(...v.messages);
       if (v.error !== 0 && !verifyFailed) {
         verifyFailed = true;
@@ -347,6 +350,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     const evs = yield* engine.getevents(Math.min(min, inflight, maxComplete), maxComplete);
     yield costs.userPerReap; // user-mode time is a yield, not a charge: user mode is preemptible anywhere (docs/engine.md)
     reaped(evs);
+    if (checkNs > 0) {
+      const ns = checkNs;
+      checkNs = 0;
+      yield ns;
+    }
   };
 
   // io_u.c: io_u_quiesce(): submit what is pending and reap everything in flight
@@ -371,6 +379,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       if (sim.now >= rampEnd) res.depth.markComplete(1);
       complete(io, sim.now);
       sample(sim.now);
+      if (checkNs > 0) {
+        const ns = checkNs;
+        checkNs = 0;
+        yield ns;
+      }
       return;
     }
     if (q === 'busy') {
@@ -581,8 +594,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         }
         io.startTime = sim.now;
       }
-      if (io.ddir === 'write') data.prepareWrite(io, io.startTime - start);
-      else data.prepareRead(io);
+      if (io.ddir === 'write') {
+        // io_u.c: the buffer fill and verify checksum, in fio's user time
+        const ns = data.prepareWrite(io, io.startTime - start);
+        if (ns > 0) yield ns;
+      } else data.prepareRead(io);
     }
     yield* issue(io);
   }
