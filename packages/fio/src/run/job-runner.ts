@@ -117,7 +117,6 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const me = currentTask();
   // filesetup.c: setup_files(): the job's file, or its nrfiles files
   const paths = jobFilePaths(job, place.subjob);
-  const path = paths[0] as string;
   let plans;
   try {
     plans = planFiles(job, paths, place.subjob, (p) => stack.fs.lookup(p)?.iSize);
@@ -298,7 +297,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
       const a = lt.completed(lat, now, (doneIos[0] as number) + (doneIos[1] as number));
       if (a === 'fatal' && res.error === 0) {
         // io_u.c: lat_fatal()
-        res.messages.push(`fio: latency of ${lat} nsec exceeds specified max (${job.latencyTarget.targetNs} nsec): ${path} ${io.ddir} ${io.offset} ${io.len}`);
+        res.messages.push(`fio: latency of ${lat} nsec exceeds specified max (${job.latencyTarget.targetNs} nsec): ${paths[io.fileIndex] ?? ''} ${io.ddir} ${io.offset} ${io.len}`);
         res.error = ETIMEDOUT;
         res.errorText = 'file:io_u.c:1432, func=max latency exceeded, error=Connection timed out';
       } else if (a !== 'none') ltAction = a;
