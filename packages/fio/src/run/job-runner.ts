@@ -5,8 +5,6 @@
  * completion − issue, lat = completion − start, as fio defines them.
  * @module
  */
-import type { Layout } from '@dio/fs';
-import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
 import { currentTask, type KGen, sleep, wait } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
@@ -14,20 +12,21 @@ import type { Engine, EngineEnv } from './engine';
 import { IoUringEngine } from './engine-io-uring';
 import { LibaioEngine } from './engine-libaio';
 import { SyncEngine } from './engine-sync';
-import { jobFilePath } from '../files/file-options';
 import { needsData } from '../data/data-options';
 import { JobData } from '../data/job-data';
 import type { IoPiece } from '../data/history';
 import { SteadyState } from '../pace/steadystate';
 import { ETIMEDOUT, type LatAction, LatTarget } from '../pace/lat-target';
 import { createJobResult } from '../recording';
-import { planFiles } from '../gen/file-plan';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
 import { type FlowGroup, FlowMember } from '../pace/flow';
 import { MinRateCheck } from '../pace/rate';
 import type { IoU } from './io-u';
 import type { JobLogger, LogDdir } from './job-logger';
 import type { Stack } from './stack';
+import { JobSetupError, setupJobFiles } from './job-files';
+
+export { fileLayout, jobFile, jobFilePaths, JobSetupError } from './job-files';
 
 /** fio's bw_avg_time / iops_avg_time default: one bandwidth and IOPS sample per 500 ms. */
 const AVG_TIME_NS = 500_000_000;
@@ -59,41 +58,6 @@ const VERIFY_ERROR_QUEUED = 'file:io_u.c:2190, func=io_u_queued_complete, error=
 /** fio's EIO: the error a job ends with when rate_min is not met. */
 const EIO = 5;
 
-/** Thrown for a job the emulator cannot run (with the job's location). */
-export class JobSetupError extends Error {
-  override readonly name = 'JobSetupError';
-}
-
-/** Every file clone `jobnum` of a job uses: its `filename`, or `nrfiles` files named by filename_format (`$filenum` 0..n-1). */
-export function jobFilePaths(job: FioJob, jobnum: number): string[] {
-  const n = job.filename !== undefined ? 1 : job.files.nrfiles;
-  return Array.from({ length: n }, (_, i) => jobFilePath(job.name, job.filename, job.files, jobnum, i));
-}
-
-/** The file clone `jobnum` of a job uses (fio's `<name>.<jobnum>.0` unless filename / filename_format / directory say otherwise) and its size. */
-export function jobFile(job: FioJob, jobnum: number): { path: string; size: number } {
-  const size = job.filesize ?? job.size;
-  if (size === undefined && job.io.sizePercent === undefined) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}' needs size= or filesize=`);
-  return { path: jobFilePath(job.name, job.filename, job.files, jobnum), size: size ?? 0 };
-}
-
-/**
- * How a job's file is laid out before the run (fio filesetup.c:
- * extend_file()). By default dio treats the file as already there and fully
- * written — the series' /data1/file, so writes are pure overwrites. Given an
- * explicit `fallocate=` (in the job or [global]) a write-only job without
- * `overwrite=1` gets what fio leaves on a new file: unwritten extents
- * (native, posix, keep) or a hole (none, truncate), and its writes convert
- * them at completion. Jobs that read, and `overwrite=1`, have fio write the
- * file out first: written.
- */
-export function fileLayout(job: FioJob): Layout {
-  const writeOnly = job.rw === 'write' || job.rw === 'randwrite';
-  const explicit = job.setAt.has('fallocate');
-  if (!writeOnly || job.overwrite || !explicit) return 'written';
-  return job.fallocate === 'none' || job.fallocate === 'truncate' ? 'hole' : 'unwritten';
-}
-
 function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
   switch (job.ioengine) {
     case 'io_uring':
@@ -116,27 +80,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const costs = sim.costs;
   const me = currentTask();
   // filesetup.c: setup_files(): the job's file, or its nrfiles files
-  const paths = jobFilePaths(job, place.subjob);
-  let plans;
-  try {
-    plans = planFiles(job, paths, place.subjob, (p) => stack.fs.lookup(p)?.iSize);
-  } catch (e) {
-    throw new JobSetupError(`${job.source.file}:${job.source.line}: ${(e as Error).message}`);
-  }
-  let flags = O_RDWR;
-  if (job.direct) flags |= O_DIRECT;
-  if (job.sync === 'sync') flags |= O_SYNC;
-  else if (job.sync === 'dsync') flags |= O_DSYNC;
-  const fds: number[] = [];
-  for (const plan of plans) {
-    const p = plan.name;
-    const existing = stack.fs.lookup(p);
-    if (existing === undefined) stack.fs.create(p, plan.realSize, fileLayout(job));
-    else if (existing.iSize < plan.ioSize + plan.startOffset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${p} is ${existing.iSize} bytes, the job needs ${plan.ioSize + plan.startOffset}`);
-    const file = stack.fs.open(p, flags);
-    if (typeof file === 'number') throw new JobSetupError(`job '${job.name}': open ${p} failed (${file})`);
-    fds.push(stack.files.install(file));
-  }
+  const { paths, plans, fds } = setupJobFiles(stack, job, place.subjob);
   const fd = fds[0] as number;
   const bs = Math.max(...blockSizes(job).max.slice(0, 2));
   const syncEngine = job.ioengine === 'psync' || job.ioengine === 'pvsync2' || job.ioengine === 'sync';
