@@ -18,7 +18,7 @@ import { mergeCommand } from './merge';
 import { oneLine } from './one-line';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
 import { progress } from './progress';
-import { parseOnly, wallTimeoutMs, warnJobs, warnWallCap } from './run-cmd';
+import { parseOnly, printJobMessages, wallTimeoutMs, warnJobs, warnWallCap } from './run-cmd';
 import { sha256, shardOption, shardTasks } from './shard';
 import { compareShardJson, sweepShardJson } from './shard-doc';
 import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
@@ -95,6 +95,7 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly s
   const wallMs = wallTimeoutMs(o.wallTimeout);
   warnJobs(io, inv.jobs);
   const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }) });
+  printJobMessages(io, res);
   warnWallCap(io, res, o.wallTimeout);
   const jobFile = args.find((a) => !a.startsWith('-')) ?? COMMAND_LINE;
   if (o.report !== undefined) writeReport(files, o.report, runReport(argv, jobFile, jobs, profile, seed, res));

@@ -30,3 +30,11 @@ export function warnWallCap(io: Io, res: RunOutput, wallTimeout: string | undefi
   if (res.wallCappedAtNs === undefined) return;
   io.err(`dio: warning: --wall-timeout ${wallTimeout ?? ''} reached after ${(res.wallCappedAtNs / 1e6).toFixed(1)} ms of simulated time: jobs stopped early, the report covers the time run`);
 }
+
+/** What the jobs printed while they ran (verify failures, as fio's stderr), then fio's line for each job that ended with an error it explains. */
+export function printJobMessages(io: Io, res: RunOutput): void {
+  for (const j of res.result.jobs) {
+    for (const m of j.messages ?? []) io.err(m);
+    if (j.error !== 0 && j.errorText !== undefined) io.err(`fio: pid=${j.pid}, err=${j.error}/${j.errorText}`);
+  }
+}

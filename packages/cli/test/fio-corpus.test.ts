@@ -6,7 +6,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,15 +29,6 @@ const REFUSED_BY_DESIGN: Readonly<Record<string, RegExp>> = {
   'trim.fio': /^trim\.fio:5: rw=randtrim: trim \(discard\) is not emulated/,
 };
 
-/**
- * fio runs these; dio refuses them until the options land (issue 17's
- * job-file options: verify). Move each to the runnable set when its option
- * is implemented.
- */
-const PENDING_OPTIONS: Readonly<Record<string, RegExp>> = {
-  'verify-crc32c.fio': /^verify-crc32c\.fio:9: verify=crc32c: fio's option 'verify' is not implemented by dio: remove it$/,
-};
-
 /** fio refuses these too (its "Bad option", "failed parsing"). */
 const FIO_REFUSES: Readonly<Record<string, RegExp>> = {
   'typo-option.fio': /^typo-option\.fio:7: bad option <iodepht=32>: fio has no option 'iodepht'$/,
@@ -46,7 +36,7 @@ const FIO_REFUSES: Readonly<Record<string, RegExp>> = {
   'libaio-hipri.fio': /^libaio-hipri\.fio:4: option 'hipri' is not valid for ioengine=libaio/,
 };
 
-const REFUSED: Readonly<Record<string, RegExp>> = { ...REFUSED_BY_DESIGN, ...PENDING_OPTIONS, ...FIO_REFUSES };
+const REFUSED: Readonly<Record<string, RegExp>> = { ...REFUSED_BY_DESIGN, ...FIO_REFUSES };
 const RUNNABLE = FILES.filter((f) => REFUSED[f] === undefined);
 
 async function dio(...argv: string[]): Promise<{ code: number; out: string; err: string[] }> {
@@ -159,6 +149,25 @@ describe.skipIf(!hasFio)('against real fio (the oracle)', () => {
       // fio reports the host's disks; the structure of one entry is what must match
       if (a.disk_util?.length === 0) a.disk_util = b.disk_util?.slice(0, 1) ?? [];
       expect(shape(b)).toEqual(shape(a));
+    },
+    30_000,
+  );
+
+  it.each(['verify-crc32c.fio', 'verify-backlog-md5.fio'])(
+    'fio and dio write, read back and verify every block of %s alike (JSON structure, error 0, reads = writes)',
+    async (f) => {
+      const job = smallJob(f);
+      const common = [`--filename=${join(scratch, 'verify.bin')}`, '--size=256k', '--output-format=json'];
+      const real = spawnSync('fio', [...common, job], { encoding: 'utf8', cwd: scratch });
+      expect(real.status, real.stderr).toBe(0);
+      const ours = await dio('run', '--quiet', ...common, job);
+      expect(ours.code, ours.err.join('\n')).toBe(0);
+      type J = { jobs: { error: number; read: { io_bytes: number }; write: { io_bytes: number } }[]; disk_util?: unknown[] };
+      const a = JSON.parse(real.stdout) as J;
+      const b = JSON.parse(ours.out) as J;
+      if (a.disk_util?.length === 0) a.disk_util = b.disk_util?.slice(0, 1) ?? [];
+      expect(shape(b)).toEqual(shape(a));
+      for (const r of [a, b]) expect(r.jobs.map((j) => [j.error, j.read.io_bytes, j.write.io_bytes])).toEqual([[0, 256 * 1024, 256 * 1024]]);
     },
     30_000,
   );

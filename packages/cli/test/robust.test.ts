@@ -19,7 +19,7 @@ mkdirSync(join(dir, 'adir'));
 mkdirSync(join(dir, 'adir.svg'));
 mkdirSync(join(dir, 'dir.json'));
 const jobText = '[w]\nsize=64m\nrw=randwrite\nbs=4k\ndirect=1\nioengine=io_uring\niodepth=2\ntime_based=1\nruntime=1ms\n';
-const job = put('job.fio', jobText);
+put('job.fio', jobText);
 const fixture = join(__dirname, 'fixtures', 'fio-3.33-randwrite-io_uring-qd4.json');
 const fioJson = JSON.parse(readFileSync(fixture, 'utf8')) as { jobs: Record<string, unknown>[] } & Record<string, unknown>;
 

@@ -30,12 +30,30 @@ export function assertEmulated(jobs: readonly FioJob[]): void {
 }
 
 /**
- * What fio warns about before it runs `job` and then runs anyway: today
- * time_based without a runtime (fio: "time_based requires a runtime/timeout
- * setting", then the job runs size-based).
+ * What fio warns about before it runs `job` and then runs anyway: time_based
+ * without a runtime (fio: "time_based requires a runtime/timeout setting",
+ * then the job runs size-based), and a time-based write job with verify and
+ * no verify_backlog (fio: the verification read phase never starts), and
+ * verifying clones that share a file.
  */
 export function jobWarnings(job: FioJob): string[] {
-  if (!job.timeBased || job.runtimeNs > 0) return [];
-  const at = job.setAt.get('time_based') ?? job.source;
-  return [`${at.file}:${at.line}: job '${job.name}': time_based requires a runtime/timeout setting; it runs size-based, as in fio`];
+  const out: string[] = [];
+  if (job.timeBased && job.runtimeNs === 0) {
+    const at = job.setAt.get('time_based') ?? job.source;
+    out.push(`${at.file}:${at.line}: job '${job.name}': time_based requires a runtime/timeout setting; it runs size-based, as in fio`);
+  }
+  const writes = job.rw !== 'read' && job.rw !== 'randread';
+  const d = job.data;
+  if (job.timeBased && job.runtimeNs > 0 && writes && d.verify !== 'none' && d.doVerify && d.verifyBacklog === 0) {
+    const at = job.setAt.get('verify') ?? job.source;
+    out.push(`${at.file}:${at.line}: job '${job.name}': verification read phase will never start because write phase uses all of runtime (as fio: add verify_backlog=N to verify as it writes)`);
+  }
+  // init.c: fixup_options(): clones writing one file overwrite each other's blocks
+  const f = job.files.filenameFormat;
+  const shared = job.filename !== undefined || !['$jobname', '$jobnum', '$filenum'].every((k) => f.includes(k));
+  if (writes && d.verify !== 'none' && d.doVerify && job.numjobs > 1 && shared) {
+    const at = job.setAt.get('verify') ?? job.source;
+    out.push(`${at.file}:${at.line}: job '${job.name}': multiple writers may overwrite blocks that belong to other jobs. This can cause verification failures.`);
+  }
+  return out;
 }

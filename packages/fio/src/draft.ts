@@ -10,6 +10,10 @@ import { finishIoOptions } from './gen/io-option-defs';
 import { DEFAULT_FILE_OPTIONS } from './files/file-options';
 import { DEFAULT_PACE_OPTIONS } from './pace/pace-options';
 import { DEFAULT_ENGINE_OPTIONS } from './run/engine-options';
+import { DEFAULT_DATA_OPTIONS, finishDataOptions } from './data/data-options';
+import { blockSizes } from './gen/io-gen';
+import { DEFAULT_STEADY_STATE } from './pace/steadystate';
+import { DEFAULT_LATENCY_TARGET } from './pace/lat-target';
 import type { FioJob, FioOptionEcho, IoEngineName } from './job';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -43,6 +47,7 @@ export function newDraft(name: string): JobDraft {
       iodepthBatchSubmit: 1,
       iodepthBatchCompleteMin: 1,
       iodepthBatchCompleteMax: 0,
+      iodepthPolling: false,
       direct: false,
       fsync: 0,
       fdatasync: 0,
@@ -79,6 +84,9 @@ export function newDraft(name: string): JobDraft {
       pace: DEFAULT_PACE_OPTIONS,
       files: DEFAULT_FILE_OPTIONS,
       engineOpts: DEFAULT_ENGINE_OPTIONS,
+      data: DEFAULT_DATA_OPTIONS,
+      steadystate: DEFAULT_STEADY_STATE,
+      latencyTarget: DEFAULT_LATENCY_TARGET,
     },
     engineOptions: [],
     setAt: new Map(),
@@ -103,13 +111,21 @@ export function finishDraft(
     }
   }
   finishIoOptions(d, source);
+  const fst = f.files.fileServiceType;
+  if (f.files.nrfiles > 1 && f.filename === undefined && !/^(roundrobin|sequential|random)(:|$)/.test(fst)) {
+    const at = d.setAt.get('file_service_type') ?? source;
+    throw new FioJobError(at.file, at.line, `file_service_type=${fst} with nrfiles=${f.files.nrfiles} is not implemented by dio: use roundrobin, sequential or random`, 'file_service_type');
+  }
+  const bs = blockSizes(f);
+  finishDataOptions(d, source, bs.min[1], bs.min[0]);
   if (f.size === undefined && f.filesize === undefined) {
     throw new FioJobError(source.file, source.line, `job '${f.name}' has no size (set size= or filesize=)`);
   }
   if (f.iodepthBatchSubmit === 0 || f.iodepthBatchSubmit > f.iodepth) f.iodepthBatchSubmit = f.iodepth;
+  f.iodepthPolling = f.iodepthBatchCompleteMin === 0 && f.iodepthBatchCompleteMax === 0;
   // fio: iodepth_batch_complete_max defaults to iodepth_batch_complete_min (HOWTO), so fio reaps one
-  // completion per getevents by default (`fio --debug=io` prints "getevents: 1"); capped at iodepth
-  if (f.iodepthBatchCompleteMax === 0) f.iodepthBatchCompleteMax = Math.min(Math.max(1, f.iodepthBatchCompleteMin), f.iodepth);
+  // completion per getevents by default (`fio --debug=io` prints "getevents: 1"); polling reaps what is there; capped at iodepth
+  if (f.iodepthBatchCompleteMax === 0) f.iodepthBatchCompleteMax = f.iodepthPolling ? f.iodepth : Math.min(Math.max(1, f.iodepthBatchCompleteMin), f.iodepth);
   else if (f.iodepthBatchCompleteMax > f.iodepth) f.iodepthBatchCompleteMax = f.iodepth;
   if (f.iodepthBatchCompleteMin > f.iodepthBatchCompleteMax) {
     const at = d.setAt.get('iodepth_batch_complete_min') ?? d.setAt.get('iodepth_batch_complete_max') ?? source;

@@ -12,6 +12,7 @@ import { groupStats, percentOfAgg, perSecond, type GroupStats } from './group-st
 import type { FioOptionEcho } from './job';
 import { jArr, jFloat, jInt, jObj, jStr, printFioJson, type FioJsonValue } from './json-writer';
 import { LAT_M_LABELS, LAT_NU_LABELS } from './lat-buckets';
+import { floatF, ssMeans, ssName, type SteadyStateResult } from './pace/steadystate';
 import { DDIRS, type Ddir, type DiskUtil, type FioRunResult, type JobResult, type LatencySource } from './result';
 
 /** Options of `formatJson`. */
@@ -141,8 +142,28 @@ export function jobJson(r: JobResult, g: GroupStats | undefined, opts: JsonForma
       ['latency_window', jInt(r.latencyWindow)],
     );
   }
+  if (r.steadystate !== undefined) e.push(['steadystate', ssJson(r.steadystate)]);
   if (r.description !== undefined && r.description !== '') e.push(['desc', jStr(r.description)]);
   return jObj(e);
+}
+
+// stat.c: add_ss_json()
+function ssJson(s: SteadyStateResult): FioJsonValue {
+  const m = ssMeans(s);
+  return jObj([
+    ['ss', jStr(ssName(s.criterion))],
+    ['duration', jInt(s.criterion.durSec)],
+    ['attained', jInt(s.attained ? 1 : 0)],
+    ['criterion', jStr(`${floatF(s.value)}${s.criterion.pct ? '%' : ''}`)],
+    ['max_deviation', jFloat(s.deviation)],
+    ['slope', jFloat(s.slope)],
+    ['data', jObj([
+      ['bw_mean', jInt(m.bw)],
+      ['iops_mean', jInt(m.iops)],
+      ['iops', jArr(s.iopsData.map(jInt))],
+      ['bw', jArr(s.bwData.map(jInt))],
+    ])],
+  ]);
 }
 
 /** One disk_util entry. */

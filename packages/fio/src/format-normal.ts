@@ -11,6 +11,7 @@ import { groupStats, type GroupStats } from './group-stats';
 import { LAT_M_LABELS, LAT_NU_LABELS } from './lat-buckets';
 import { showDdirStatus, showSyncStatus, SIG_FIGS } from './normal-ddir';
 import { num2str } from './num2str';
+import { ssMeans } from './pace/steadystate';
 import { DDIRS, type DiskUtil, type FioRunResult, type JobResult } from './result';
 
 /** Options of `formatNormal`. */
@@ -50,7 +51,8 @@ export function showJobNormal(r: JobResult, g: GroupStats | undefined, timeText:
   const ioBytes = r.read.ioBytes + r.write.ioBytes + r.trim.ioBytes;
   if (ioBytes === 0 && total === 0) return '';
   const err = r.error.toString().padStart(2, ' ');
-  let out = `${r.name}: (groupid=${r.groupId}, jobs=${r.members}): err=${err}: pid=${r.pid}: ${timeText}\n`;
+  const detail = r.errorText === undefined ? '' : ` (${r.errorText})`;
+  let out = `${r.name}: (groupid=${r.groupId}, jobs=${r.members}): err=${err}${detail}: pid=${r.pid}: ${timeText}\n`;
   if (r.description !== undefined && r.description !== '') out += `  Description  : [${r.description}]\n`;
   for (const d of DDIRS) if (r[d].ioBytes > 0) out += showDdirStatus(r, d, g);
   out += showLat(calcLat(r.latency.ns, total), LAT_NU_LABELS, 'nsec');
@@ -71,7 +73,19 @@ export function showJobNormal(r: JobResult, g: GroupStats | undefined, timeText:
   if (r.iodepth > 0) {
     out += `     latency   : target=${r.latencyTarget}, window=${r.latencyWindow}, percentile=${cFloat(r.latencyPercentile, 0, 2)}%, depth=${r.iodepth}\n`;
   }
+  if (r.steadystate !== undefined) out += showSsNormal(r);
   return out;
+}
+
+// stat.c: show_ss_normal()
+function showSsNormal(r: JobResult): string {
+  const s = r.steadystate;
+  if (s === undefined) return '';
+  const m = ssMeans(s);
+  const i2p = (r.kbBase & (r.kbBase - 1)) === 0;
+  const c = s.criterion;
+  const bw = `${num2str(m.bw, SIG_FIGS, 1, i2p, 'bytepersec')} (${num2str(m.bw, SIG_FIGS, 1, !i2p, 'bytepersec')})`;
+  return `  steadystate  : attained=${s.attained ? 'yes' : 'no'}, bw=${bw}, iops=${num2str(m.iops, SIG_FIGS, 1, false, 'none')}, ${c.iops ? 'iops' : 'bw'}${c.slope ? ' slope' : ' mean dev'}=${cFloat(s.value, 0, 3)}${c.pct ? '%' : ''}\n`;
 }
 
 const GROUP_DIR_NAMES = ['   READ', '  WRITE', '   TRIM'] as const;

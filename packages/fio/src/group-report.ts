@@ -73,6 +73,8 @@ function mergeJobs(ms: readonly JobResult[]): JobResult {
     pid: first.pid,
     ...(first.description === undefined ? {} : { description: first.description }),
     kbBase: first.kbBase,
+    // fio keeps the group's steady-state data in its first job
+    ...(first.steadystate === undefined ? {} : { steadystate: first.steadystate }),
     error: ms.find((m) => m.error !== 0)?.error ?? 0,
     members: ms.length,
     etaSec: Math.max(...ms.map((m) => m.etaSec)),

@@ -9,6 +9,9 @@ import type { FioIoOptions } from './gen/io-options';
 import type { FioFileOptions } from './files/file-options';
 import type { FioPaceOptions } from './pace/pace-options';
 import type { FioEngineOptions } from './run/engine-options';
+import type { FioDataOptions } from './data/data-options';
+import type { FioSteadyState } from './pace/steadystate';
+import type { FioLatencyTarget } from './pace/lat-target';
 import type { KbBase } from './units';
 
 /** fio's `rw` / `readwrite`. `rw` is fio's mixed sequential read/write (alias `readwrite`). */
@@ -77,6 +80,11 @@ export interface FioJob {
   readonly iodepthBatchCompleteMin: number;
   /** `iodepth_batch_complete_max` (default `iodepth_batch_complete_min`, as fio; capped at iodepth). */
   readonly iodepthBatchCompleteMax: number;
+  /**
+   * fio's io_in_polling(): `iodepth_batch_complete_min=0` with no (or a zero)
+   * `iodepth_batch_complete_max`: reap after every I/O, polling without sleeping.
+   */
+  readonly iodepthPolling: boolean;
   /** `direct` (or `buffered=0`): O_DIRECT. */
   readonly direct: boolean;
   /** `fsync`: fsync every N writes (0 = never). */
@@ -163,6 +171,12 @@ export interface FioJob {
   readonly files: FioFileOptions;
   /** Engine options (nonvectored, force_async, hipri_percentage, cmdprio*, numa_*). */
   readonly engineOpts: FioEngineOptions;
+  /** Buffer contents and verification (verify, verify_pattern, buffer_pattern, refill_buffers, ...). */
+  readonly data: FioDataOptions;
+  /** `steadystate` / `ss`, `ss_dur`, `ss_ramp`. */
+  readonly steadystate: FioSteadyState;
+  /** `latency_target`, `latency_window`, `latency_percentile`. */
+  readonly latencyTarget: FioLatencyTarget;
   /** The job's own options as written, in order (fio's JSON "job options"). */
   readonly options: readonly FioOptionEcho[];
   /** All `[global]` options of the file (or command line) as written (fio's JSON "global options"). */

@@ -10,6 +10,9 @@ import { IO_OPTION_DEFS } from './gen/io-option-defs';
 import { PACE_OPTION_DEFS } from './pace/pace-option-defs';
 import { FILE_OPTION_DEFS } from './files/file-options';
 import { ENGINE_OPTION_DEFS } from './run/engine-options';
+import { DATA_OPTION_DEFS } from './data/data-options';
+import { STEADY_STATE_OPTION_DEFS } from './pace/steadystate';
+import { LATENCY_TARGET_OPTION_DEFS } from './pace/lat-target';
 import { bool, def, intIn, sizeMin1, time, type OptionDef } from './option-def';
 import { parseCpuList, parsePercentileList, parseSizeTriple, type KbBase, type Parsed } from './units';
 
@@ -108,6 +111,9 @@ export const OPTION_DEFS: readonly OptionDef[] = [
   ...PACE_OPTION_DEFS,
   ...FILE_OPTION_DEFS,
   ...ENGINE_OPTION_DEFS,
+  ...DATA_OPTION_DEFS,
+  ...STEADY_STATE_OPTION_DEFS,
+  ...LATENCY_TARGET_OPTION_DEFS,
   ...IGNORED_OPTIONS,
 ];
 
@@ -124,5 +130,4 @@ export function findOption(name: string): OptionDef | undefined {
 export const REJECTED_OPTIONS: Readonly<Record<string, string>> = {
   include: "'include' is not supported: put the options in this file",
   'output-format': "'output-format' is a command-line option (--output-format=...)",
-  userspace_reap: "'userspace_reap' is not supported: dio's libaio engine reaps with io_getevents (remove it)",
 };

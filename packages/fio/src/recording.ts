@@ -9,6 +9,7 @@ import type { FioJob } from './job';
 import { LatencyBuckets } from './lat-buckets';
 import { PlatHistogram } from './plat-histogram';
 import type { DirectionResult, JobResult } from './result';
+import type { SteadyStateResult } from './pace/steadystate';
 
 /** A direction being recorded: mutable totals, live recorders. */
 export interface RecordingDirection extends DirectionResult {
@@ -38,6 +39,12 @@ export interface RecordingJobResult extends JobResult {
   readonly depth: IoDepthCounters;
   readonly latency: LatencyBuckets;
   error: number;
+  /** What fio adds to the error in its report (file:line, function and strerror), when it has one. */
+  errorText?: string;
+  /** What fio printed on stderr for this job while it ran (verify failures). */
+  readonly messages: string[];
+  /** Steady-state detection's outcome, when on. */
+  steadystate?: SteadyStateResult;
   etaSec: number;
   elapsedSec: number;
   jobRuntimeNs: number;
@@ -70,6 +77,7 @@ export function createJobResult(job: FioJob, pid: number): RecordingJobResult {
     groupId: job.groupId,
     pid,
     error: 0,
+    messages: [],
     members: 1,
     groupReporting: job.groupReporting,
     ...(job.description === undefined ? {} : { description: job.description }),
@@ -96,9 +104,10 @@ export function createJobResult(job: FioJob, pid: number): RecordingJobResult {
 export function reportSettings(job: FioJob): Pick<JobResult, 'iodepth' | 'latencyTarget' | 'latencyWindow' | 'latencyPercentile' | 'percentileList' | 'percentilePrecision' | 'clatPercentiles' | 'latPercentiles' | 'slatPercentiles' | 'kbBase'> {
   return {
     iodepth: job.iodepth,
-    latencyTarget: 0,
-    latencyWindow: 0,
-    latencyPercentile: 100,
+    // fio's JSON: latency_target in ns, latency_window in µs
+    latencyTarget: job.latencyTarget.targetNs,
+    latencyWindow: Math.floor(job.latencyTarget.windowNs / 1000),
+    latencyPercentile: job.latencyTarget.percentile,
     percentileList: job.percentileList,
     percentilePrecision: job.percentilePrecision,
     clatPercentiles: job.clatPercentiles,

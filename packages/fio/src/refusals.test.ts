@@ -3,7 +3,7 @@ import { checkFioArgs, parseFioArgs } from './parse-args';
 import { parseJobFile } from './parse-job-file';
 
 const files: Record<string, string> = {
-  'a.fio': '[global]\nioengine=net\nsize=4m\nfoo=1\n[a]\nrw=write\nzonemode=zbd\n[b]\ndirect=1\nverify=crc32c\n[c]\ndirect=1\nioengine=psync\n',
+  'a.fio': '[global]\nioengine=net\nsize=4m\nfoo=1\n[a]\nrw=write\nzonemode=zbd\n[b]\ndirect=1\nverify=xxhash\n[c]\ndirect=1\nioengine=psync\n',
   'ok.fio': '[global]\ndirect=1\nsize=4m\n[x]\nrw=write\n[y]\nrw=randwrite\nruntime=10s\n',
   'buf.fio': '[global]\nbuffered=1\nsize=4m\n[x]\n[y]\ndirect=1\n',
 };
@@ -20,7 +20,7 @@ describe('refusals', () => {
       'a.fio:2: ioengine=net: network I/O is not emulated (dio models a local block device); use ioengine=io_uring, libaio, psync, pvsync2 or sync',
       "a.fio:4: bad option <foo=1>: fio has no option 'foo'",
       'a.fio:7: zonemode=zbd: zoned block devices are not emulated: remove zonemode (or set zonemode=none)',
-      "a.fio:10: verify=crc32c: fio's option 'verify' is not implemented by dio: remove it",
+      "a.fio:10: invalid value 'xxhash' for option 'verify': verify=xxhash is not implemented by dio: use crc32c, md5, sha1, sha256, meta or pattern",
     ]);
   });
 

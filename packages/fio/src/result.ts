@@ -3,6 +3,7 @@
  * (times in ns; the formatters convert to fio's ms / us exactly as fio does).
  * @module
  */
+import type { SteadyStateResult } from './pace/steadystate';
 import type { IoDepthCounts } from './depth';
 import type { SampleSummary } from './io-stat';
 import type { FioOptionEcho } from './job';
@@ -79,6 +80,12 @@ export interface JobResult {
   readonly pid: number;
   /** Error number (0 = none). */
   readonly error: number;
+  /** fio's detail of the error (`file:io_u.c:2152, func=io_u_sync_complete, error=...`), shown after `err=` in normal output. */
+  readonly errorText?: string;
+  /** Lines fio printed on stderr for the job while it ran (verify failures), in order. */
+  readonly messages?: readonly string[];
+  /** Steady-state detection (`steadystate`, `ss_dur`), when on. */
+  readonly steadystate?: SteadyStateResult;
   /** Jobs merged into this report (1 unless group_reporting). */
   readonly members: number;
   /** `group_reporting`: reported merged with the neighbouring jobs of its group (see `reportedJobs`). */

@@ -20,9 +20,11 @@ describe('file options', () => {
     expect(jobFile(job('directory=da:db\nfilename=ff\n'), 1).path).toBe('da/ff');
   });
 
-  it('accepts openfiles, file_service_type, unlink, create_on_open; refuses nrfiles > 1 at its line', () => {
+  it('accepts nrfiles, openfiles, file_service_type, unlink, create_on_open; a non-uniform file service with several files is refused at its line', () => {
     expect(job('openfiles=4\nfile_service_type=random:8\nunlink=1\ncreate_on_open=1\n').files).toMatchObject({ openfiles: 4, fileServiceType: 'random:8', unlink: true, createOnOpen: true });
-    expect(() => job('nrfiles=4\n')).toThrow(FioJobError);
+    expect(job('nrfiles=4\n').files.nrfiles).toBe(4);
+    expect(() => job('nrfiles=4\nfile_service_type=zipf:1.2\n')).toThrow(/job\.fio:4: file_service_type=zipf:1\.2 with nrfiles=4 is not implemented by dio: use roundrobin, sequential or random/);
+    expect(() => job('nrfiles=0\n')).toThrow(FioJobError);
     expect(() => job('file_service_type=bogus\n')).toThrow(/job\.fio:3: /);
   });
 });

@@ -16,7 +16,7 @@ export interface FioFileOptions {
   readonly directories: readonly string[];
   /** `filename_format` (fio's default `$jobname.$jobnum.$filenum`). */
   readonly filenameFormat: string;
-  /** `nrfiles` (dio runs one file per job). */
+  /** `nrfiles`: files per job (`$filenum` 0..n-1), `size` split among them; ignored with `filename=`, as fio. */
   readonly nrfiles: number;
   /** `openfiles`. */
   readonly openfiles: number;
@@ -52,7 +52,7 @@ const SERVICE = /^(random|roundrobin|sequential|zipf|pareto|normal|gauss)(:[0-9.
 export const FILE_OPTION_DEFS: readonly OptionDef[] = [
   def('directory', () => zParsed(nonEmpty), (f, v) => setFiles(f, { directories: v.split(':').filter((d) => d !== '') })),
   def('filename_format', () => zParsed(nonEmpty), (f, v) => setFiles(f, { filenameFormat: v })),
-  def('nrfiles', () => zParsed((s): Parsed<number> => (s.trim() === '1' ? { ok: true, value: 1 } : { ok: false, error: 'dio runs one file per job (set nrfiles=1, or write one job per file)' })), (f, v) => setFiles(f, { nrfiles: v }), { aliases: ['nr_files'] }),
+  def('nrfiles', () => intIn(1, 1 << 20), (f, v) => setFiles(f, { nrfiles: v }), { aliases: ['nr_files'] }),
   def('openfiles', () => intIn(1), (f, v) => setFiles(f, { openfiles: v }), { aliases: ['open_files'] }),
   def('file_service_type', () => zParsed((s): Parsed<string> => (SERVICE.test(s.trim()) ? { ok: true, value: s.trim() } : { ok: false, error: `'${s}' is not one of random, roundrobin, sequential, zipf, pareto, normal, gauss (with an optional :<value>)` })), (f, v) => setFiles(f, { fileServiceType: v })),
   def('unlink', bool, (f, v) => setFiles(f, { unlink: v })),
@@ -64,9 +64,9 @@ export const FILE_OPTION_DEFS: readonly OptionDef[] = [
  * filename_format; filesetup.c: add_file() puts generated names of clone k
  * in directory k mod n, an explicit filename in the first directory).
  */
-export function jobFilePath(name: string, filename: string | undefined, files: FioFileOptions, jobnum: number): string {
+export function jobFilePath(name: string, filename: string | undefined, files: FioFileOptions, jobnum: number, filenum = 0): string {
   const dirs = files.directories;
-  const base = filename ?? files.filenameFormat.replaceAll('$jobname', name).replaceAll('$jobnum', String(jobnum)).replaceAll('$filenum', '0').replaceAll('$clientuid', '0');
+  const base = filename ?? files.filenameFormat.replaceAll('$jobname', name).replaceAll('$jobnum', String(jobnum)).replaceAll('$filenum', String(filenum)).replaceAll('$clientuid', '0');
   if (dirs.length === 0) return base;
   const dir = filename === undefined ? (dirs[jobnum % dirs.length] as string) : (dirs[0] as string);
   return `${dir.replace(/\/+$/, '')}/${base}`;

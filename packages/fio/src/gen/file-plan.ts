@@ -32,6 +32,18 @@ export function startOffset(job: FioJob, subjob: number, realSize: number): numb
 }
 
 /**
+ * filesetup.c: setup_files() for `nrfiles`: the files of clone `subjob`
+ * (names in fio's order), `size` split evenly among them unless `filesize`
+ * sizes each; `existing` gives the size of a file already there.
+ */
+export function planFiles(job: FioJob, names: readonly string[], subjob: number, existing: (name: string) => number | undefined): GenFile[] {
+  if (names.length === 1) return [planFile(job, names[0] as string, subjob, existing(names[0] as string))];
+  const n = names.length;
+  const per = job.filesize === undefined && job.size !== undefined ? Math.floor(job.size / n) : undefined;
+  return names.map((name) => planFile(per === undefined ? job : { ...job, size: per }, name, subjob, existing(name)));
+}
+
+/**
  * The file of clone `subjob`: `existing` is the size of the file when it is
  * already there (another job made it), undefined when the job creates it.
  * Throws a message (no location) when the job does not fit.

@@ -56,6 +56,16 @@ export class FRand {
     for (let i = 0; i < 6; i++) this.rand64();
   }
 
+  /** A copy of this state (fio copies `struct frand_state` by value). */
+  clone(): FRand {
+    const c = new FRand(0n, this.use64);
+    c.s1 = this.s1;
+    c.s2 = this.s2;
+    c.s3 = this.s3;
+    for (let i = 0; i < 5; i++) c.s64[i] = this.s64[i] as bigint;
+    return c;
+  }
+
   /** lib/rand.h: __rand32(). */
   rand32(): number {
     this.s1 = taus(this.s1, 13, 19, 4294967294, 12);

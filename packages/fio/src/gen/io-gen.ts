@@ -48,8 +48,34 @@ const R = 0;
 const W = 1;
 type Dir = 0 | 1;
 
+/** One file of a job (fio's struct fio_file): its positions, random map and distribution. */
+interface FileSlot {
+  readonly file: GenFile;
+  fileOffset: number;
+  readonly lastPos: number[];
+  readonly lastStart: number[];
+  readonly map: Axmap | null;
+  readonly lfsr: Lfsr | null;
+  readonly dist: BlockDist | null;
+  /** fio_file_done(). */
+  done: boolean;
+}
+
+/** file_service_type: how the next file is picked, and for how many I/Os (file_service_nr). */
+interface FileService {
+  readonly kind: 'roundrobin' | 'sequential' | 'random';
+  readonly nr: number;
+}
+
+// options.c: str_fst_cb(): roundrobin, sequential or random, with ':<nr>' I/Os per pick
+function fileService(job: FioJob): FileService {
+  const [kind, nr] = job.files.fileServiceType.split(':');
+  const n = nr === undefined ? 1 : Math.max(1, Number.parseInt(nr, 10) || 1);
+  return { kind: kind === 'sequential' ? 'sequential' : kind === 'random' ? 'random' : 'roundrobin', nr: n };
+}
+
 /** The job's block sizes per direction after bs / bsrange / bssplit (fio's min_bs, max_bs, ba). */
-export function blockSizes(job: FioJob): { min: PerDdir<number>; max: PerDdir<number>; ba: PerDdir<number> } {
+export function blockSizes(job: Pick<FioJob, 'io' | 'bs'>): { min: PerDdir<number>; max: PerDdir<number>; ba: PerDdir<number> } {
   const io = job.io;
   const bs = [job.bs.read, job.bs.write, job.bs.trim] as const;
   const pick = (d: 0 | 1 | 2): [number, number] => {
@@ -99,12 +125,13 @@ export class FioIoGen {
   private readonly maxBs: PerDdir<number>;
   private readonly ba: PerDdir<number>;
   private readonly rwMinBs: number;
-  private readonly seeds: bigint[];
+  /** The job's random seeds (td->rand_seeds), for the streams outside the generator (verify, buffers). */
+  readonly seeds: bigint[];
   private readonly use64: boolean;
-  private readonly map: Axmap | null;
+  private map: Axmap | null;
   /** random_generator=lfsr: fio's LFSR instead of the Tausworthe stream and the map. */
-  private readonly lfsr: Lfsr | null;
-  private readonly dist: BlockDist | null;
+  private lfsr: Lfsr | null;
+  private dist: BlockDist | null;
   private readonly zones: readonly (readonly ZoneIndex[])[] | null;
   private readonly doesRead: boolean;
   private readonly doesWrite: boolean;
@@ -119,10 +146,21 @@ export class FioIoGen {
   private rwmixState!: FRand;
   private zoneState!: FRand;
   private seqRandState!: [FRand, FRand];
-  // per-file and per-job positions
+  // per-file and per-job positions (the current file's; `slots` keeps every file's)
+  private file: GenFile;
   private fileOffset: number;
-  private readonly lastPos = [0, 0];
-  private readonly lastStart = [-1, -1];
+  private lastPos = [0, 0];
+  private lastStart = [-1, -1];
+  /** nrfiles: each file's own positions, map and distribution (fio's struct fio_file). */
+  private readonly slots: FileSlot[];
+  private cur = 0;
+  private readonly service: FileService;
+  private nextFileState!: FRand;
+  private serviceFile = -1;
+  private serviceLeft = 0;
+  private nextFile = 0;
+  /** fio_file_done() files of this pass. */
+  private doneFiles = 0;
   private zoneBytes = 0;
   private seqNrLeft: number;
   private rwmixDdir: Dir = R;
@@ -139,7 +177,11 @@ export class FioIoGen {
   /** Time since the job started, in µs (set by the runner; rate pacing reads it). */
   nowUs: () => number = () => 0;
 
-  constructor(private readonly job: FioJob, private readonly file: GenFile, place: GenPlace) {
+  /** @param files the job's file, or its files (nrfiles) in fio's order */
+  constructor(private readonly job: FioJob, files: GenFile | readonly GenFile[], place: GenPlace) {
+    const list = Array.isArray(files) ? (files as readonly GenFile[]) : [files as GenFile];
+    const file = list[0] as GenFile;
+    this.file = file;
     const io = job.io;
     this.random = isRandom(job);
     const bs = blockSizes(job);
@@ -159,34 +201,21 @@ export class FioIoGen {
     this.doesRead = job.rw !== 'write' && job.rw !== 'randwrite';
     this.doesWrite = job.rw !== 'read' && job.rw !== 'randread';
     this.fileOffset = file.startOffset;
-    const strided = io.zonemode === 'strided' && io.zonesize > 0;
-    const zoneRange = io.zonerange > 0 ? io.zonerange : io.zonesize;
-    const dist = io.randomDistribution;
-    // filesetup.c: init_random_map(); fio turns the map off for every distribution but random
-    const mapSize = strided ? zoneRange : Math.min(file.realSize, file.ioSize);
-    const uniform = dist.kind === 'random';
-    // init.c: "Any use of blockalign= turns off randommap"
-    const aligned = io.blockalign.some((v) => v > 0);
-    const blocks = Math.floor(mapSize / this.rwMinBs);
-    this.lfsr = this.random && io.randomGenerator === 'lfsr' ? new Lfsr(blocks, this.seeds[FIO_RAND.BLOCK_OFF] ?? 0n) : null;
-    this.map = this.random && this.lfsr === null && !job.norandommap && uniform && !aligned ? new Axmap(blocks) : null;
-    // filesetup.c: __init_rand_distribution()
-    this.dist = null;
+    this.fileOffset = file.startOffset;
+    this.slots = list.map((f) => this.makeSlot(f, place));
+    this.service = fileService(job);
+    const first = this.slots[0] as FileSlot;
+    this.map = first.map;
+    this.lfsr = first.lfsr;
+    this.dist = first.dist;
+    this.lastPos = first.lastPos;
+    this.lastStart = first.lastStart;
     this.zones = null;
-    if (dist.kind === 'zipf' || dist.kind === 'pareto' || dist.kind === 'normal') {
-      const rangeSize = Math.min(this.minBs[R], this.minBs[W]);
-      const nranges = Math.ceil(Math.min(file.realSize, file.ioSize) / rangeSize);
-      const name = new TextEncoder().encode(file.name);
-      let seed = Math.imul(jhash(name, 0), place.threadNumber) >>> 0;
-      if (!job.randrepeat) seed = Number((this.seeds[FIO_RAND.MIX_OFF] ?? 0n) & 0xffff_ffffn);
-      if (dist.kind === 'zipf') this.dist = new Zipf(nranges, dist.value, dist.center, seed);
-      else if (dist.kind === 'pareto') this.dist = new Pareto(nranges, dist.value, dist.center, seed);
-      else this.dist = new Gauss(nranges, dist.value, dist.center, seed);
-    } else if (dist.kind === 'zoned' || dist.kind === 'zoned_abs') {
-      this.zones = [zoneIndex(dist.zones[0]), zoneIndex(dist.zones[1])];
-    }
+    const dist = io.randomDistribution;
+    if (dist.kind === 'zoned' || dist.kind === 'zoned_abs') this.zones = [zoneIndex(dist.zones[0]), zoneIndex(dist.zones[1])];
     // backend.c: do_io()'s total_bytes and io_issue_bytes_exceeded()'s limit
-    const oSize = job.size !== undefined && job.size <= file.ioSize ? job.size : file.ioSize;
+    const ioSizes = list.reduce((a, f) => a + f.ioSize, 0);
+    const oSize = job.size !== undefined && job.size <= ioSizes ? job.size : ioSizes;
     const base = io.ioSize > 0 ? io.ioSize : oSize;
     const timeBased = job.timeBased && job.runtimeNs > 0;
     this.totalLimit = timeBased ? Number.POSITIVE_INFINITY : base * job.loops;
@@ -207,6 +236,102 @@ export class FioIoGen {
     this.pacer = pacer.active ? pacer : null;
   }
 
+  // filesetup.c: init_random_map() and __init_rand_distribution() for one file
+  private makeSlot(file: GenFile, place: GenPlace): FileSlot {
+    const io = this.job.io;
+    const strided = io.zonemode === 'strided' && io.zonesize > 0;
+    const zoneRange = io.zonerange > 0 ? io.zonerange : io.zonesize;
+    const dist = io.randomDistribution;
+    // fio turns the map off for every distribution but random
+    const mapSize = strided ? zoneRange : Math.min(file.realSize, file.ioSize);
+    const uniform = dist.kind === 'random';
+    // init.c: "Any use of blockalign= turns off randommap"
+    const aligned = io.blockalign.some((v) => v > 0);
+    const blocks = Math.floor(mapSize / this.rwMinBs);
+    const lfsr = this.random && io.randomGenerator === 'lfsr' ? new Lfsr(blocks, this.seeds[FIO_RAND.BLOCK_OFF] ?? 0n) : null;
+    const map = this.random && lfsr === null && !this.job.norandommap && uniform && !aligned ? new Axmap(blocks) : null;
+    let d: BlockDist | null = null;
+    if (dist.kind === 'zipf' || dist.kind === 'pareto' || dist.kind === 'normal') {
+      const rangeSize = Math.min(this.minBs[R], this.minBs[W]);
+      const nranges = Math.ceil(Math.min(file.realSize, file.ioSize) / rangeSize);
+      const name = new TextEncoder().encode(file.name);
+      let seed = Math.imul(jhash(name, 0), place.threadNumber) >>> 0;
+      if (!this.job.randrepeat) seed = Number((this.seeds[FIO_RAND.MIX_OFF] ?? 0n) & 0xffff_ffffn);
+      if (dist.kind === 'zipf') d = new Zipf(nranges, dist.value, dist.center, seed);
+      else if (dist.kind === 'pareto') d = new Pareto(nranges, dist.value, dist.center, seed);
+      else d = new Gauss(nranges, dist.value, dist.center, seed);
+    }
+    return { file, fileOffset: file.startOffset, lastPos: [file.startOffset, file.startOffset], lastStart: [-1, -1], map, lfsr, dist: d, done: false };
+  }
+
+  /** Makes file `i` the current one (its positions, map and distribution). */
+  private use(i: number): void {
+    if (i === this.cur) return;
+    (this.slots[this.cur] as FileSlot).fileOffset = this.fileOffset;
+    const t = this.slots[i] as FileSlot;
+    this.cur = i;
+    this.file = t.file;
+    this.fileOffset = t.fileOffset;
+    this.lastPos = t.lastPos;
+    this.lastStart = t.lastStart;
+    this.map = t.map;
+    this.lfsr = t.lfsr;
+    this.dist = t.dist;
+  }
+
+  /** The index of the file the last `next()` I/O is for. */
+  get fileIndex(): number {
+    return this.cur;
+  }
+
+  // filesetup.c / io_u.c: __get_next_file(), get_next_file_rr(), get_next_file_rand(); -1 when every file is done
+  private pickFile(): number {
+    const n = this.slots.length;
+    const cur = this.serviceFile >= 0 ? this.slots[this.serviceFile] : undefined;
+    if (cur !== undefined && !cur.done) {
+      if (this.service.kind === 'sequential') return this.serviceFile;
+      if (this.serviceLeft > 0) {
+        this.serviceLeft--;
+        return this.serviceFile;
+      }
+    }
+    let f = -1;
+    if (this.service.kind === 'random') {
+      if (this.doneFiles >= n) return -1;
+      const st = this.nextFileState;
+      do f = Math.floor(n * (st.rand() / st.maxPlusOne()));
+      while ((this.slots[f] as FileSlot).done);
+    } else {
+      const old = this.nextFile;
+      do {
+        const c = this.nextFile;
+        this.nextFile = (this.nextFile + 1) % n;
+        if (!(this.slots[c] as FileSlot).done) {
+          f = c;
+          break;
+        }
+      } while (this.nextFile !== old);
+    }
+    if (f < 0) return -1;
+    this.serviceFile = f;
+    this.serviceLeft = this.service.nr - 1;
+    return f;
+  }
+
+  // io_u.c: set_io_u_file(): a file whose I/O cannot be filled is done, the next one is tried
+  private fillMulti(): IoPiece | null {
+    for (;;) {
+      if (this.isDone || this.issuedBytes >= this.totalLimit || this.passBytes >= this.passLimit) return null;
+      const f = this.pickFile();
+      if (f < 0) return null;
+      this.use(f);
+      const p = this.fill();
+      if (p !== null || this.isDone || this.issuedBytes >= this.totalLimit || this.passBytes >= this.passLimit) return p;
+      (this.slots[f] as FileSlot).done = true;
+      this.doneFiles++;
+    }
+  }
+
   /** How long to sleep before issuing the I/O `next()` returned (fio's rate_ddir() sleep), in µs; resets it. */
   takeSleepUs(): number {
     const us = this.sleepUs;
@@ -218,12 +343,14 @@ export class FioIoGen {
   private fillSeeds(): void {
     const s = this.seeds;
     const readSeed = FIO_RAND.BS_OFF;
-    const writeSeed = FIO_RAND.BS1_OFF;
+    // init.c: td_fill_rand_seeds_internal(): a verifying job draws its write sizes from the read seed (fio 3.33, checked with bsrange and bssplit)
+    const writeSeed = this.job.data.verify !== 'none' ? readSeed : FIO_RAND.BS1_OFF;
     this.bsState = [streamOf(s, readSeed, this.use64), streamOf(s, writeSeed, this.use64)];
     this.rwmixState = streamOf(s, FIO_RAND.MIX_OFF, false);
     this.zoneState = streamOf(s, FIO_RAND.ZONE_OFF, false);
     this.randomState = streamOf(s, FIO_RAND.BLOCK_OFF, this.use64);
     this.seqRandState = [streamOf(s, FIO_RAND.SEQ_RAND_READ_OFF, false), streamOf(s, FIO_RAND.SEQ_RAND_WRITE_OFF, false)];
+    this.nextFileState = streamOf(s, FIO_RAND.FILE_OFF, this.use64);
   }
 
   // filesetup.c: fio_file_reset()
@@ -232,6 +359,11 @@ export class FioIoGen {
     this.lastStart[R] = this.lastStart[W] = -1;
     this.map?.reset();
     this.lfsr?.reset();
+  }
+
+  /** Passes over the file done so far (loops): the pass the last `next()` I/O belongs to. */
+  get pass(): number {
+    return this.passes;
   }
 
   /** Whether the job has issued all its I/O. */
@@ -243,7 +375,7 @@ export class FioIoGen {
   next(): IoPiece | null {
     for (;;) {
       if (this.isDone) return null;
-      const p = this.fill();
+      const p = this.slots.length === 1 ? this.fill() : this.fillMulti();
       if (p !== null) return p;
       this.endPass();
     }
@@ -262,8 +394,14 @@ export class FioIoGen {
     this.passBytes = 0;
     this.zoneBytes = 0;
     this.rwmixIssues = 0;
-    this.fileOffset = this.file.startOffset;
-    this.resetFile();
+    for (let i = this.slots.length - 1; i >= 0; i--) {
+      const sl = this.slots[i] as FileSlot;
+      sl.done = false;
+      this.use(i);
+      this.fileOffset = this.file.startOffset;
+      this.resetFile();
+    }
+    this.doneFiles = 0;
     this.fillSeeds();
   }
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJobFile } from '../parse-job-file';
-import { planFile } from './file-plan';
+import { planFiles } from './file-plan';
 import { FioIoGen } from './io-gen';
 
 // fio 3.33's own write_iolog output for the job files in test/iolog/jobs,
@@ -18,11 +18,11 @@ function dioLog(text: string, file: string): Map<string, string[]> {
   for (const job of parseJobFile(text, file)) {
     for (let clone = 0; clone < job.numjobs; clone++) {
       thread++;
-      const name = `${job.name}.${clone}.0`;
-      const plan = planFile(job, name, clone, undefined);
-      const gen = new FioIoGen(job, plan, { threadNumber: thread, subjob: clone, entropy: () => 0n });
+      const names = Array.from({ length: job.files.nrfiles }, (_, i) => `${job.name}.${clone}.${i}`);
+      const plans = planFiles(job, names, clone, () => undefined);
+      const gen = new FioIoGen(job, plans, { threadNumber: thread, subjob: clone, entropy: () => 0n });
       const lines: string[] = [];
-      for (let p = gen.next(); p !== null && lines.length < 100_000; p = gen.next()) lines.push(`${name} ${p.ddir} ${p.offset} ${p.len}`);
+      for (let p = gen.next(); p !== null && lines.length < 100_000; p = gen.next()) lines.push(`${names[gen.fileIndex] ?? ''} ${p.ddir} ${p.offset} ${p.len}`);
       out.set(job.name, lines);
     }
   }

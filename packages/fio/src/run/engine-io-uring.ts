@@ -82,9 +82,9 @@ export class IoUringEngine implements Engine {
     if (typeof r === 'number') return r;
     this.ring = r;
     if (e.registerfiles) {
-      const f = this.uring.files.get(e.fd);
-      if (f === undefined) return -EBADF;
-      const rr = registerFilesUser(r, [f]);
+      const files = (e.fds ?? [e.fd]).map((fd) => this.uring.files.get(fd));
+      if (files.some((f) => f === undefined)) return -EBADF;
+      const rr = registerFilesUser(r, files.filter((f) => f !== undefined));
       if (rr < 0) return rr;
     }
     if (e.fixedbufs) {
@@ -104,7 +104,7 @@ export class IoUringEngine implements Engine {
     const sqe = getSqe(ring);
     if (sqe === null) return 'busy';
     const e = this.env;
-    const fd = e.registerfiles ? 0 : e.fd;
+    const fd = e.registerfiles ? io.fileIndex : io.fd;
     const addr = bufAddr(io.index, io.len);
     if (io.ddir === 'sync') prepFsync(sqe, fd);
     else if (e.fixedbufs) {
@@ -178,7 +178,8 @@ export class IoUringEngine implements Engine {
     const out = this.events;
     clearArray(out);
     if (ring === null) return out;
-    let actualMin = min;
+    // fio_ioring_getevents(): iodepth_batch_complete_min=0 polls (min_complete 0) until `min` are in
+    let actualMin = this.env.pollComplete === true ? 0 : min;
     const sim = currentSim();
     do {
       const r = this.reap(out, max - out.length);

@@ -31,7 +31,7 @@ export class LibaioEngine implements Engine {
   // engines/libaio.c: fio_libaio_prep() + fio_libaio_queue()
   *queue(io: IoU): KGen<QueueResult> {
     if (this.queued.length >= this.env.depth) return 'busy';
-    const fd = this.env.fd;
+    const fd = io.fd;
     const addr = 0x7f00_0000_0000 + io.index * Math.max(4096, io.len);
     const cb = io.ddir === 'sync' ? ioPrepFsync(fd) : io.ddir === 'write' ? ioPrepPwrite(fd, io.buf, io.len, io.offset, addr) : ioPrepPread(fd, io.buf, io.len, io.offset, addr);
     cb.data = BigInt(io.index);
@@ -75,9 +75,19 @@ export class LibaioEngine implements Engine {
     const ctx = this.ctx;
     const out: IoU[] = [];
     if (ctx === null) return out;
+    // iodepth_batch_complete_min=0: poll (min_nr 0) until `min` are in, never sleeping
+    const poll = this.env.pollComplete === true;
     while (out.length < min) {
-      const evs = yield* ioGetevents(ctx, min - out.length, max - out.length);
-      if (typeof evs === 'number') break;
+      let evs: readonly { data: bigint; res: number }[];
+      if (poll && this.env.userspaceReap === true) {
+        // user_io_getevents(): read the ring mapped into user memory, no syscall
+        evs = ctx.ring.splice(0, max - out.length);
+        if (evs.length === 0) yield currentSim().costs.userPerReap; // spinning in user space
+      } else {
+        const r = yield* ioGetevents(ctx, poll ? 0 : min - out.length, max - out.length);
+        if (typeof r === 'number') break;
+        evs = r;
+      }
       for (const e of evs) {
         const io = this.env.ious[Number(e.data)];
         if (io === undefined) continue;

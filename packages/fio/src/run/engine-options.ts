@@ -9,7 +9,7 @@
  */
 import type { JobFields } from '../draft';
 import { def, intIn, type OptionDef } from '../option-def';
-import { zParsed, zValue } from '../schemas';
+import { zFlag, zParsed, zValue } from '../schemas';
 import { parseInteger, type Parsed } from '../units';
 
 /** The engine options of a job. */
@@ -24,10 +24,12 @@ export interface FioEngineOptions {
   readonly cmdprio: Readonly<Record<string, string>>;
   /** `numa_cpu_nodes` / `numa_mem_policy` as written. */
   readonly numa: Readonly<Record<string, string>>;
+  /** libaio `userspace_reap`: with iodepth_batch_complete_min=0, read the AIO ring in user space instead of calling io_getevents. */
+  readonly userspaceReap: boolean;
 }
 
 /** fio's defaults. */
-export const DEFAULT_ENGINE_OPTIONS: FioEngineOptions = { nonvectored: -1, forceAsync: 0, hipriPercentage: 100, cmdprio: {}, numa: {} };
+export const DEFAULT_ENGINE_OPTIONS: FioEngineOptions = { nonvectored: -1, forceAsync: 0, hipriPercentage: 100, cmdprio: {}, numa: {}, userspaceReap: false };
 
 function setEngine(f: JobFields, patch: Partial<FioEngineOptions>): void {
   f.engineOpts = { ...f.engineOpts, ...patch };
@@ -54,6 +56,7 @@ export const ENGINE_OPTION_DEFS: readonly OptionDef[] = [
     def(name, () => zParsed(pair(0, name === 'cmdprio_percentage' ? 100 : name === 'cmdprio_class' ? 3 : 7)), (f, v) => setEngine(f, { cmdprio: { ...f.engineOpts.cmdprio, [name]: v } }), { engines: CMDPRIO_ENGINES }),
   ),
   def('cmdprio_bssplit', () => zValue, (f, v) => setEngine(f, { cmdprio: { ...f.engineOpts.cmdprio, cmdprio_bssplit: v } }), { engines: CMDPRIO_ENGINES }),
+  def('userspace_reap', () => zFlag, (f, v) => setEngine(f, { userspaceReap: v }), { bare: true, engines: ['libaio'] }),
   def('numa_cpu_nodes', () => zValue, (f, v) => setEngine(f, { numa: { ...f.engineOpts.numa, numa_cpu_nodes: v } })),
   def('numa_mem_policy', () => zValue, (f, v) => setEngine(f, { numa: { ...f.engineOpts.numa, numa_mem_policy: v } })),
 ];

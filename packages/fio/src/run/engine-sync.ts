@@ -31,7 +31,7 @@ export class SyncEngine implements Engine {
 
   // engines/sync.c: fio_psyncio_queue() / fio_pvsyncio2_queue() / fio_syncio_queue()
   *queue(io: IoU): KGen<QueueResult> {
-    const file = this.files.get(this.env.fd);
+    const file = this.files.get(io.fd);
     if (file === undefined) {
       io.res = -EBADF;
       return 'completed';

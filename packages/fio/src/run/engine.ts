@@ -27,7 +27,10 @@ export interface Engine {
 
 /** Options every engine gets. */
 export interface EngineEnv {
+  /** The job's first file. */
   readonly fd: number;
+  /** Every file of the job (nrfiles), in order; registerfiles registers them all. */
+  readonly fds?: readonly number[];
   readonly depth: number;
   readonly hipri: boolean;
   readonly fixedbufs: boolean;
@@ -41,6 +44,10 @@ export interface EngineEnv {
   readonly forceAsync?: number;
   /** pvsync2 `hipri_percentage`. */
   readonly hipriPercentage?: number;
+  /** iodepth_batch_complete_min=0: getevents polls (min_nr 0) until it has what the backend asked for, never sleeping. */
+  readonly pollComplete?: boolean;
+  /** libaio userspace_reap: that polling reads the AIO ring in user space. */
+  readonly userspaceReap?: boolean;
   /** The io_us by index (user_data / aio_data point here). */
   readonly ious: readonly IoU[];
 }

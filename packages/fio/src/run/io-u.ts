@@ -16,5 +16,16 @@ export interface IoU {
   res: number;
   /** Index in the I/O buffer pool (for fixedbufs / user_data). */
   readonly index: number;
+  /** The data buffer; null for a timing-only job (no verify, no buffer option). */
   readonly buf: Uint8Array | null;
+  /** io_u->rand_seed (verify). */
+  seed: bigint;
+  /** io_u->numberio: the write's number (verify). */
+  numberio: number;
+  /** IO_U_F_VER_LIST: a read of written blocks, to verify. */
+  verifyRead: boolean;
+  /** The fd of the I/O's file (io_u->file). */
+  fd: number;
+  /** Which of the job's files (nrfiles) it is. */
+  fileIndex: number;
 }

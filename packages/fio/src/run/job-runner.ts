@@ -5,8 +5,6 @@
  * completion − issue, lat = completion − start, as fio defines them.
  * @module
  */
-import type { Layout } from '@dio/fs';
-import { O_DIRECT, O_DSYNC, O_RDWR, O_SYNC } from '@dio/kiocb';
 import { currentTask, type KGen, sleep, wait } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { RecordingDirection, RecordingJobResult } from '../recording';
@@ -14,14 +12,21 @@ import type { Engine, EngineEnv } from './engine';
 import { IoUringEngine } from './engine-io-uring';
 import { LibaioEngine } from './engine-libaio';
 import { SyncEngine } from './engine-sync';
-import { jobFilePath } from '../files/file-options';
-import { planFile } from '../gen/file-plan';
+import { needsData } from '../data/data-options';
+import { JobData } from '../data/job-data';
+import type { IoPiece } from '../data/history';
+import { SteadyState } from '../pace/steadystate';
+import { ETIMEDOUT, type LatAction, LatTarget } from '../pace/lat-target';
+import { createJobResult } from '../recording';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
 import { type FlowGroup, FlowMember } from '../pace/flow';
 import { MinRateCheck } from '../pace/rate';
 import type { IoU } from './io-u';
 import type { JobLogger, LogDdir } from './job-logger';
 import type { Stack } from './stack';
+import { JobSetupError, setupJobFiles } from './job-files';
+
+export { fileLayout, jobFile, jobFilePaths, JobSetupError } from './job-files';
 
 /** fio's bw_avg_time / iops_avg_time default: one bandwidth and IOPS sample per 500 ms. */
 const AVG_TIME_NS = 500_000_000;
@@ -31,39 +36,27 @@ export interface RunControl {
   stopped: boolean;
   /** The flow groups of the run (flow=, flow_id=). */
   readonly flows?: ReadonlyMap<number, FlowGroup>;
-}
-
-/** fio's EIO: the error a job ends with when rate_min is not met. */
-const EIO = 5;
-
-/** Thrown for a job the emulator cannot run (with the job's location). */
-export class JobSetupError extends Error {
-  override readonly name = 'JobSetupError';
-}
-
-/** The file clone `jobnum` of a job uses (fio's `<name>.<jobnum>.0` unless filename / filename_format / directory say otherwise) and its size. */
-export function jobFile(job: FioJob, jobnum: number): { path: string; size: number } {
-  const size = job.filesize ?? job.size;
-  if (size === undefined && job.io.sizePercent === undefined) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}' needs size= or filesize=`);
-  return { path: jobFilePath(job.name, job.filename, job.files, jobnum), size: size ?? 0 };
+  /** Steady-state detection shared by the jobs of a reporting group (group_reporting), by group id. */
+  readonly ssGroups?: Map<number, SsGroup>;
 }
 
 /**
- * How a job's file is laid out before the run (fio filesetup.c:
- * extend_file()). By default dio treats the file as already there and fully
- * written — the series' /data1/file, so writes are pure overwrites. Given an
- * explicit `fallocate=` (in the job or [global]) a write-only job without
- * `overwrite=1` gets what fio leaves on a new file: unwritten extents
- * (native, posix, keep) or a hole (none, truncate), and its writes convert
- * them at completion. Jobs that read, and `overwrite=1`, have fio write the
- * file out first: written.
+ * steadystate.c with group_reporting: the group's first job keeps the window
+ * and judges the summed rates of every job of the group; reaching steady
+ * state ends them all.
  */
-export function fileLayout(job: FioJob): Layout {
-  const writeOnly = job.rw === 'write' || job.rw === 'randwrite';
-  const explicit = job.setAt.has('fallocate');
-  if (!writeOnly || job.overwrite || !explicit) return 'written';
-  return job.fallocate === 'none' || job.fallocate === 'truncate' ? 'hole' : 'unwritten';
+export interface SsGroup {
+  readonly ss: SteadyState;
+  /** Each member's completed I/Os and bytes so far. */
+  readonly members: (() => readonly [number, number])[];
 }
+
+/** What fio reports with a verify failure's EILSEQ (td_verror() in io_u_sync_complete() / io_u_queued_complete()). */
+const VERIFY_ERROR_SYNC = 'file:io_u.c:2152, func=io_u_sync_complete, error=Invalid or incomplete multibyte or wide character';
+const VERIFY_ERROR_QUEUED = 'file:io_u.c:2190, func=io_u_queued_complete, error=Invalid or incomplete multibyte or wide character';
+
+/** fio's EIO: the error a job ends with when rate_min is not met. */
+const EIO = 5;
 
 function makeEngine(job: FioJob, env: EngineEnv, stack: Stack): Engine {
   switch (job.ioengine) {
@@ -86,29 +79,17 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
-  const { path } = jobFile(job, place.subjob);
-  const existing = stack.fs.lookup(path);
-  let plan;
-  try {
-    plan = planFile(job, path, place.subjob, existing?.iSize);
-  } catch (e) {
-    throw new JobSetupError(`${job.source.file}:${job.source.line}: ${(e as Error).message}`);
-  }
-  if (existing === undefined) stack.fs.create(path, plan.realSize, fileLayout(job));
-  else if (existing.iSize < plan.ioSize + plan.startOffset) throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${path} is ${existing.iSize} bytes, the job needs ${plan.ioSize + plan.startOffset}`);
-  let flags = O_RDWR;
-  if (job.direct) flags |= O_DIRECT;
-  if (job.sync === 'sync') flags |= O_SYNC;
-  else if (job.sync === 'dsync') flags |= O_DSYNC;
-  const file = stack.fs.open(path, flags);
-  if (typeof file === 'number') throw new JobSetupError(`job '${job.name}': open ${path} failed (${file})`);
-  const fd = stack.files.install(file);
+  // filesetup.c: setup_files(): the job's file, or its nrfiles files
+  const { paths, plans, fds } = setupJobFiles(stack, job, place.subjob);
+  const fd = fds[0] as number;
   const bs = Math.max(...blockSizes(job).max.slice(0, 2));
   const syncEngine = job.ioengine === 'psync' || job.ioengine === 'pvsync2' || job.ioengine === 'sync';
   const depth = syncEngine ? 1 : job.iodepth;
-  const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: null }));
+  // a job that verifies or sets a buffer option carries real data; the others are timing only
+  const withData = needsData(job.data, job.setAt);
+  const ious: IoU[] = Array.from({ length: depth }, (_, index) => ({ ddir: 'write', offset: 0, len: bs, startTime: 0, issueTime: 0, res: 0, index, buf: withData ? new Uint8Array(bs) : null, seed: 0n, numberio: 0, verifyRead: false, fd, fileIndex: 0 }));
   const eo = job.engineOpts;
-  const env: EngineEnv = { fd, depth, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
+  const env: EngineEnv = { fd, fds, depth, pollComplete: job.iodepthBatchCompleteMin === 0, userspaceReap: eo.userspaceReap, hipri: job.hipri, vectored: eo.nonvectored === 0, forceAsync: eo.forceAsync, hipriPercentage: eo.hipriPercentage, fixedbufs: job.fixedbufs, registerfiles: job.registerfiles, sqthreadPoll: job.sqthreadPoll, ...(job.sqthreadPollCpu === undefined ? {} : { sqthreadPollCpu: job.sqthreadPollCpu }), ious };
   const engine = makeEngine(job, env, stack);
   const e = yield* engine.init();
   if (e < 0) {
@@ -117,10 +98,16 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   }
   let gen: FioIoGen;
   try {
-    gen = new FioIoGen(job, plan, place);
+    gen = new FioIoGen(job, plans, place);
   } catch (e) {
     throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${(e as Error).message}`);
   }
+  const data = new JobData(job, gen.seeds, place.threadNumber, paths);
+  // set when a read back fails verify: the job ends (td_verror(), as fio's io_u_sync_complete() / io_u_queued_complete())
+  let verifyFailed = false;
+  // verify_io_u()'s user time, owed by completions (a plain call) and yielded after the reap
+  let checkNs = 0;
+  let back: IoPiece | null = null;
   const start = sim.now;
   gen.nowUs = () => Math.floor((sim.now - start) / 1000);
   const pace = job.pace;
@@ -132,6 +119,26 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const flowGroup = pace.flow > 0 ? ctl.flows?.get(pace.flowId) : undefined;
   const flow = flowGroup === undefined ? null : new FlowMember(flowGroup, pace.flow);
   const rampEnd = start + job.rampTimeNs;
+  // steadystate.c: checked once a second; attaining it ends the job like its runtime
+  const ssOn = job.steadystate.durSec > 0;
+  const counts = (): readonly [number, number] => [(doneIos[0] as number) + (doneIos[1] as number), (doneBytes[0] as number) + (doneBytes[1] as number)];
+  let ssGroup: SsGroup | undefined;
+  let ss: SteadyState | null = null;
+  if (ssOn && job.groupReporting && ctl.ssGroups !== undefined) {
+    ssGroup = ctl.ssGroups.get(job.groupId);
+    if (ssGroup === undefined) {
+      ss = new SteadyState(job.steadystate, start);
+      ssGroup = { ss, members: [] };
+      ctl.ssGroups.set(job.groupId, ssGroup);
+    }
+    ssGroup.members.push(counts);
+  } else if (ssOn) ss = new SteadyState(job.steadystate, start);
+  let nextSs = start + 1e9;
+  // io_u.c: lat_target_init(): with latency_target the depth starts at 1 and is searched for
+  const lt = job.latencyTarget.targetNs > 0 ? new LatTarget(job.latencyTarget, depth, start) : null;
+  let ltAction: LatAction = 'none';
+  // when the statistics start (a latency target's last window resets them, fio's reset_all_stats())
+  let statStart = start;
   sim.stages?.startAt(rampEnd); // the stage table counts what fio's stats count
   // backend.c: runtime ends any job, size-based too (whichever comes first);
   // time_based without a runtime runs size-based, as fio (which warns)
@@ -196,6 +203,20 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const complete = (io: IoU, now: number): void => {
     inflight--;
     free.push(io);
+    if (io.ddir === 'read' && io.res === io.len && data.checks(io)) {
+      // verify.c: verify_io_u() as the read's end_io
+      const v = data.check(io, io.startTime - start);
+      checkNs += data.checkNs(io.len);
+      res.messages.push(...v.messages);
+      if (v.error !== 0 && !verifyFailed) {
+        verifyFailed = true;
+        if (res.error === 0) {
+          res.error = v.error;
+          res.errorText = engine.syncIo ? VERIFY_ERROR_SYNC : VERIFY_ERROR_QUEUED;
+        }
+        if (pace.exitallOnError) ctl.stopped = true;
+      }
+    }
     // io_u.c: io_completed() accounts only once ramp_time is over; I/Os still
     // in flight at the end are reaped by cleanup_pending_aio() and count, as in fio
     if (now < rampEnd) return;
@@ -216,6 +237,15 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     if (io.res < io.len) d.shortIos++;
     const clat = now - io.issueTime;
     const lat = now - io.startTime;
+    if (lt !== null) {
+      const a = lt.completed(lat, now, (doneIos[0] as number) + (doneIos[1] as number));
+      if (a === 'fatal' && res.error === 0) {
+        // io_u.c: lat_fatal()
+        res.messages.push(`fio: latency of ${lat} nsec exceeds specified max (${job.latencyTarget.targetNs} nsec): ${paths[io.fileIndex] ?? ''} ${io.ddir} ${io.offset} ${io.len}`);
+        res.error = ETIMEDOUT;
+        res.errorText = 'file:io_u.c:1432, func=max latency exceeded, error=Connection timed out';
+      } else if (a !== 'none') ltAction = a;
+    }
     d.clat.record(clat);
     d.lat.record(lat);
     res.latency.record(clat);
@@ -263,6 +293,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     const evs = yield* engine.getevents(Math.min(min, inflight, maxComplete), maxComplete);
     yield costs.userPerReap; // user-mode time is a yield, not a charge: user mode is preemptible anywhere (docs/engine.md)
     reaped(evs);
+    if (checkNs > 0) {
+      const ns = checkNs;
+      checkNs = 0;
+      yield ns;
+    }
   };
 
   // io_u.c: io_u_quiesce(): submit what is pending and reap everything in flight
@@ -274,9 +309,116 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     while (inflight > 0) yield* reap(inflight);
   };
 
+  // ioengines.c: td_io_queue(), and what the backend does with its answer
+  const issue = function* (io: IoU): KGen<void> {
+    // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
+    if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);
+    inflight++;
+    const q = yield* engine.queue(io);
+    if (q === 'completed') {
+      // td_io_queue(): an engine without ->commit marks one submit and one complete per I/O
+      one[0] = io;
+      submitted(one);
+      if (sim.now >= rampEnd) res.depth.markComplete(1);
+      complete(io, sim.now);
+      sample(sim.now);
+      if (checkNs > 0) {
+        const ns = checkNs;
+        checkNs = 0;
+        yield ns;
+      }
+      return;
+    }
+    if (q === 'busy') {
+      inflight--;
+      free.push(io);
+      yield* reap(1);
+      return;
+    }
+    if (++pendingCommit >= batchSubmit || free.length === 0) {
+      submitted(yield* engine.commit());
+      pendingCommit = 0;
+    }
+    // backend.c: do_io(): io_in_polling() reaps after every I/O (wait_for_completions(), at least one)
+    if (job.iodepthPolling) {
+      if (pendingCommit > 0) {
+        submitted(yield* engine.commit());
+        pendingCommit = 0;
+      }
+      yield* reap(1);
+    }
+  };
+
+  // backend.c: do_verify(): read back every block written, at the job's depth (after each loop, and at the end)
+  let verifyNs = 0;
+  const verifyPhase = function* (): KGen<void> {
+    const vStart = sim.now;
+    for (;;) {
+      if (verifyFailed || ctl.stopped) break;
+      const io = free.pop();
+      if (io === undefined) {
+        if (pendingCommit > 0) {
+          submitted(yield* engine.commit());
+          pendingCommit = 0;
+        } else yield* reap(minComplete);
+        continue;
+      }
+      const p = data.nextPiece();
+      if (p === null) {
+        free.push(io);
+        break;
+      }
+      yield costs.userPerIo;
+      io.startTime = sim.now;
+      io.res = 0;
+      io.ddir = 'read';
+      data.verifyRead(io, p);
+      io.fd = fds[io.fileIndex] as number;
+      yield* issue(io);
+    }
+    if (pendingCommit > 0) submitted(yield* engine.commit());
+    pendingCommit = 0;
+    while (inflight > 0) yield* reap(inflight);
+    verifyNs += sim.now - vStart;
+  };
+  let pass = 0;
+
   for (;;) {
     const now = sim.now;
-    if (now >= end || gen.done || ctl.stopped) break;
+    if (now >= end || gen.done || ctl.stopped || verifyFailed) break;
+    if (lt !== null) {
+      if (lt.done || res.error === ETIMEDOUT) break;
+      if (ltAction === 'none') ltAction = lt.check(now, (doneIos[0] as number) + (doneIos[1] as number));
+      if (ltAction !== 'none') {
+        const a = ltAction;
+        ltAction = 'none';
+        // __lat_target_failed() / lat_target_success(): io_u_quiesce() at a new depth
+        yield* quiesce();
+        if (a === 'final') {
+          // reset_all_stats() + reset_io_stats(): only the last window at the depth found is reported
+          const { pid, messages } = res;
+          Object.assign(res, createJobResult(job, pid), { messages });
+          doneIos[0] = doneIos[1] = 0;
+          doneBytes[0] = doneBytes[1] = 0;
+          winBytes[0] = winBytes[1] = 0;
+          winIos[0] = winIos[1] = 0;
+          statStart = sim.now;
+        }
+        continue;
+      }
+    }
+    if (ssGroup !== undefined && ssGroup.ss.attained) break;
+    if (ss !== null && now >= nextSs) {
+      nextSs += Math.floor((now - nextSs) / 1e9 + 1) * 1e9;
+      let ios = 0;
+      let bytes = 0;
+      for (const m of ssGroup?.members ?? [counts]) {
+        const [i, b] = m();
+        ios += i;
+        bytes += b;
+      }
+      if (ss.check(now, ios, bytes)) break;
+    }
     if (thinkPending) {
       // backend.c: handle_thinktime() after an I/O is queued, every thinktime_blocks completions
       thinkPending = false;
@@ -313,7 +455,8 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         break;
       }
     }
-    const io = free.pop();
+    // backend.c: queue_full(): with a latency target, the depth found so far
+    let io = lt !== null && inflight >= lt.qd ? undefined : free.pop();
     if (io === undefined) {
       if (pendingCommit > 0) {
         submitted(yield* engine.commit());
@@ -338,17 +481,49 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     io.startTime = sim.now;
     io.res = 0;
     if (needSync) {
+      // the sync goes to the file being written (fio's get_next_file())
+      io.fileIndex = gen.fileIndex;
+      io.fd = fds[io.fileIndex] as number;
       io.ddir = 'sync';
       writesSinceSync = 0;
+    } else if ((back = data.verifying ? data.backlogPiece() : null) !== null) {
+      // io_u.c: get_io_u(): verify_backlog reads back logged blocks between the writes
+      io.ddir = 'read';
+      data.verifyRead(io, back);
+      io.fd = fds[io.fileIndex] as number;
     } else {
       const piece = gen.next();
       if (piece === null) {
         free.push(io);
         break;
       }
+      if (gen.pass !== pass) {
+        // backend.c: thread_main(): each loop's writes are verified before the next loop starts
+        pass = gen.pass;
+        if (data.logsWrites && data.pending > 0) {
+          free.push(io);
+          yield* quiesce();
+          yield* verifyPhase();
+          if (verifyFailed || ctl.stopped) break;
+          io = free.pop() as IoU;
+          io.startTime = sim.now;
+          io.res = 0;
+        }
+      }
       io.ddir = piece.ddir;
       io.offset = piece.offset;
       io.len = piece.len;
+      io.fileIndex = gen.fileIndex;
+      io.fd = fds[io.fileIndex] as number;
+      io.verifyRead = false;
+      if (io.ddir === 'write' && job.data.verifyOnly) {
+        // backend.c: do_dry_run(): verify_only walks the writes without doing them, logging each
+        data.dryWrite(io.fileIndex, io.offset, io.len);
+        res.write.totalIos++;
+        res.write.ioBytes += io.len;
+        free.push(io);
+        continue;
+      }
       if (io.ddir === 'write') writesSinceSync++;
       thinkPending = pace.thinktimeNs > 0;
       const waitUs = gen.takeSleepUs();
@@ -362,39 +537,33 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
         }
         io.startTime = sim.now;
       }
+      if (io.ddir === 'write') {
+        // io_u.c: the buffer fill and verify checksum, in fio's user time
+        const ns = data.prepareWrite(io, io.startTime - start);
+        if (ns > 0) yield ns;
+      } else data.prepareRead(io);
     }
-    // ioengines.c: td_io_queue() marks the depth and total_io_u for reads and writes only
-    if (io.ddir !== 'sync' && sim.now >= rampEnd) res.depth.markDepth(inflight + 1);
-    inflight++;
-    const q = yield* engine.queue(io);
-    if (q === 'completed') {
-      // td_io_queue(): an engine without ->commit marks one submit and one complete per I/O
-      one[0] = io;
-      submitted(one);
-      if (sim.now >= rampEnd) res.depth.markComplete(1);
-      complete(io, sim.now);
-      sample(sim.now);
-      continue;
-    }
-    if (q === 'busy') {
-      inflight--;
-      free.push(io);
-      yield* reap(1);
-      continue;
-    }
-    if (++pendingCommit >= batchSubmit || free.length === 0) {
-      submitted(yield* engine.commit());
-      pendingCommit = 0;
-    }
+    yield* issue(io);
   }
   flow?.leave();
   const stop = Math.min(sim.now, end);
-  res.jobRuntimeNs = Math.max(0, stop - Math.max(start, rampEnd));
+  // the job stopped at its runtime (fio_mark_td_terminate()): no verify phase after it
+  const timedOut = sim.now >= end || ss?.attained === true || ssGroup?.ss.attained === true;
+  if (ss !== null) res.steadystate = ss.result();
+  res.jobRuntimeNs = Math.max(0, stop - Math.max(statStart, rampEnd));
+  if (lt !== null) Object.assign(res, { iodepth: lt.qd });
   // backend.c: cleanup_pending_aio() — reap what is still in flight; it counts
   // (fio's total_ios and clat N include it) and the direction runtime covers it
   if (pendingCommit > 0) submitted(yield* engine.commit());
   while (inflight > 0) yield* reap(inflight);
   for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs + (sim.now - stop) : 0;
+  if (job.data.verifyOnly) res.write.runtimeNs = 0;
+  if (data.logsWrites && data.pending > 0 && !timedOut && !verifyFailed && res.error === 0 && !ctl.stopped) {
+    const vStart = sim.now;
+    yield* verifyPhase();
+    res.jobRuntimeNs += sim.now - vStart;
+  }
+  if (verifyNs > 0) res.read.runtimeNs = verifyNs;
   logs?.finish(sim.now - start);
   yield* engine.cleanup();
   res.usrNs = me.utime;

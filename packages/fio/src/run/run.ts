@@ -46,6 +46,12 @@ export interface RunOptions {
    * I/Os are reaped and count) and the run reports what was done so far.
    */
   readonly wallTimeoutMs?: number;
+  /**
+   * Run on this machine instead of a new one: its files, device contents and
+   * clock as an earlier run (and e.g. a power cut since) left them — how a
+   * `verify_only` job reads back what another run wrote.
+   */
+  readonly stack?: Stack;
 }
 
 /** What a run produced. */
@@ -123,7 +129,7 @@ function runSliced(sim: Stack['sim'], jobs: readonly FioJob[], opts: RunOptions,
 export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: RunOptions): RunOutput {
   assertEmulated(jobs);
   const maxCpu = Math.max(0, ...jobs.flatMap((j) => j.cpusAllowed ?? [0]));
-  const stack = buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1, ...opts.accounting });
+  const stack = opts.stack ?? buildStack(profile, { seed: opts.seed, trace: opts.trace === true || opts.traceTo !== undefined, minCpus: maxCpu + 1, ...opts.accounting });
   checkFilesFit(jobs, stack);
   const sim = stack.sim;
   if (opts.traceTo !== undefined) sim.tracer.stream(opts.traceTo(sim.cpus.length));
@@ -133,7 +139,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   const deps = jobDependencies(jobs);
   const ordered = jobs.some((j, i) => (deps[i]?.length ?? 0) > 0 || j.pace.startdelayNs > 0 || j.pace.exitall);
   const gates: JobGate[] = jobs.map((j) => ({ remaining: j.numjobs, done: new Completion(`fio job ${j.name} done`) }));
-  const ctl: RunControl = { stopped: false, flows: flowGroups(jobs) };
+  const ctl: RunControl = { stopped: false, flows: flowGroups(jobs), ssGroups: new Map() };
   for (const [i, job] of jobs.entries()) {
     const waitOn = (deps[i] ?? []).map((k) => gates[k] as JobGate);
     for (let clone = 0; clone < job.numjobs; clone++) {
