@@ -49,9 +49,19 @@ export const CALIBRATED_COSTS: Partial<CostModel> = {
   ioUringIssue: 120,
   /** posting one CQE (batched flush). */
   ioUringCqe: 30,
-  aioSubmit: 200,
-  aioComplete: 100,
-  aioGetevents: 150,
+  /**
+   * io_submit_one: aio_get_req, the iocb copied in, aio_prep_rw, fget — the
+   * work io_uring's issue does (`ioUringIssue`). The three aio costs were
+   * guesses (200/100/150) until two real VMs (docs/calibration.md) showed
+   * libaio costing what io_uring does at every depth, one more system call
+   * (io_getevents per reap) aside; with the guesses a calibrated VM's libaio
+   * came out 26% slow at QD8.
+   */
+  aioSubmit: 120,
+  /** aio_complete: one event into the ring and a wake-up (io_uring's task_work add + CQE post). */
+  aioComplete: 60,
+  /** io_getevents's aio_read_events_ring per call: the events copied out. */
+  aioGetevents: 50,
   fsMetadataUpdate: 2_000,
   /** fio's per-I/O user work: get_io_u, offset, stats. */
   userPerIo: 90,
