@@ -1,10 +1,10 @@
 /**
  * `dio calibrate`: fit a profile to fio JSON results from a real machine and
- * say how far to trust it. The machine's CPU layout comes first (CPU count
- * from the jobs' `cpus_allowed` or `--cpus`, hardware queues from
- * `--queues`), then the fit (fit.ts), then per point the measured and fitted
- * signals and a leave-one-out prediction, and the parameters the data does
- * not pin down.
+ * say how far to trust it. The machine's layout comes first (CPU count from
+ * the jobs' `cpus_allowed` or `--cpus`; the device model, its hardware
+ * queues and interrupt CPU; the discrete device choices to try in turn),
+ * then the fit (fit.ts), then per point the measured and fitted signals and
+ * a leave-one-out prediction, and the parameters the data does not pin down.
  * @module
  */
 import type { DeviceKind, DeviceOptions } from '@dio/blockdev';
