@@ -180,6 +180,17 @@ describe('calibrate reads fio JSON as fio wrote it', () => {
     await failsWith(['calibrate', fixture, '--out', 'o.json', '--starts', '0'], /--starts: '0' must be an integer in 1\.\.1000/);
   });
 
+  it.each([
+    [['--device-kind', 'bogus'], /^dio: --device-kind: 'bogus' must be one of null_blk, nvme, virtio-blk or auto$/],
+    [['--host-io', 'sync'], /^dio: --host-io: only a virtio-blk disk has a host \(add --device-kind virtio-blk\)$/],
+    [['--device-kind', 'virtio-blk', '--host-io', 'fast'], /^dio: --host-io: 'fast' must be async or sync$/],
+    [['--device-kind', 'virtio-blk', '--irq-cpu', '7', '--cpus', '2'], /^dio: --irq-cpu 7: the machine has CPUs 0\.\.1$/],
+    [['--device-kind', 'nvme', '--cpus', '2', '--queues', '9'], /^dio: --queues 9: at most one hardware queue per CPU \(2\)$/],
+    [['--irq-cpu', '-1'], /^dio: --irq-cpu: '-1' must be a CPU number in 0\.\.4095$/],
+  ])('calibrate %j is refused in one line before anything runs', async (flags, re) => {
+    await failsWith(['calibrate', fixture, '--out', 'o.json', ...flags], re);
+  });
+
   it('names the written profile after its file, so two calibrations get two columns', async () => {
     const r = await cli('calibrate', fixture, '--out', 'mine.json', '--starts', '1', '--evaluations', '1', '--runtime', '1ms');
     expect(r.code, r.err).toBe(0);
