@@ -128,20 +128,49 @@ export class StageAccounting {
   }
 }
 
-/** The cost table as getters that note which cost was read last (see the module comment). */
-export function namedCosts(table: CostModel, acc: StageAccounting): CostModel {
-  const view = {};
-  for (const k of Object.keys(table) as (keyof CostModel)[]) {
-    const named = COST_NAMES.indexOf(k);
+/** A view of a cost table: its getters (on the prototype) note the cost read and return its value. */
+interface CostView {
+  readonly table: CostModel;
+  readonly acc: StageAccounting;
+}
+
+/**
+ * One view class per list of cost names (in practice one: every table has
+ * CostModel's keys), its getters on the prototype: every simulation's view
+ * then has the same hidden class and the same getter functions, so a layer's
+ * `sim.costs.x` stays a monomorphic, inlinable read from run to run (a worker
+ * runs many simulations; getters made per view gave each its own class).
+ */
+const viewClasses = new Map<string, new (table: CostModel, acc: StageAccounting) => CostView>();
+
+function viewClass(keys: readonly string[]): new (table: CostModel, acc: StageAccounting) => CostView {
+  const id = keys.join(',');
+  let C = viewClasses.get(id);
+  if (C !== undefined) return C;
+  class View implements CostView {
+    constructor(
+      readonly table: CostModel,
+      readonly acc: StageAccounting,
+    ) {}
+  }
+  for (const k of keys) {
+    const named = COST_NAMES.indexOf(k as CostName);
     const i = named < 0 ? OTHER : named;
-    const v = table[k];
-    Object.defineProperty(view, k, {
+    Object.defineProperty(View.prototype, k, {
       enumerable: true,
-      get(): number {
-        acc.pending = i;
-        return v;
+      get(this: CostView): number {
+        this.acc.pending = i;
+        return this.table[k as keyof CostModel];
       },
     });
   }
-  return view as CostModel;
+  C = View;
+  viewClasses.set(id, C);
+  return C;
+}
+
+/** The cost table as getters that note which cost was read last (see the module comment). */
+export function namedCosts(table: CostModel, acc: StageAccounting): CostModel {
+  const View = viewClass(Object.keys(table));
+  return new View(table, acc) as unknown as CostModel;
 }
