@@ -154,9 +154,10 @@ export abstract class Interrupts extends SchedCore {
   }
 
   protected returnFromInterrupt(cpu: Cpu): void {
-    const top = cpu.irqStack[cpu.irqStack.length - 1];
-    if (top !== undefined) {
-      this.resume(top);
+    const stack = cpu.irqStack;
+    if (stack.length > 0) {
+      // (tested first: stack[-1] on an empty stack is a slow named-property miss, not an array read)
+      this.resume(stack[stack.length - 1] as ExecContext);
       return;
     }
     const curr = cpu.curr;
