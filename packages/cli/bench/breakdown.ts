@@ -32,7 +32,9 @@ const COUNTED: readonly (readonly [string, string])[] = [
   ['task wake-ups', 'wakeUpTask'],
 ];
 
-const job = parseFioArgs([...seriesJobArgs(16, 'io_uring', '100ms')]).jobs;
+/** `--engine psync|libaio`: break down another ioengine's I/O (default io_uring). */
+const engineArg = process.argv.indexOf('--engine');
+const job = parseFioArgs([...seriesJobArgs(16, engineArg >= 0 ? (process.argv[engineArg + 1] ?? 'io_uring') : 'io_uring', '100ms')]).jobs;
 
 function countCalls(): void {
   const proto = Simulator.prototype as unknown as Record<string, Method | undefined>;
