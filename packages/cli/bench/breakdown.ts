@@ -112,7 +112,6 @@ async function bytesPerIo(): Promise<void> {
  */
 function generatorsByFunction(): void {
   setFlagsFromString('--allow-natives-syntax');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- V8 native syntax parses only in code compiled after the flag is set
   const fnOf = new Function('g', 'return %GeneratorGetFunction(g)') as (g: object) => { name: string };
   const proto = Object.getPrototypeOf(function* () {}).prototype as { next: (this: object, v: unknown) => unknown };
   const next = proto.next;
