@@ -373,19 +373,9 @@ export abstract class Executor extends EventLoop implements Engine {
   protected resume(ctx: ExecContext): void {
     // a charging context goes on by itself when the charge's nested work returns to it
     if (ctx.spinningOn !== null || ctx.spendEv !== null || ctx.charging > 0) return;
-    const left = ctx.spendLeft;
-    if (left > 0) {
-      // the rest of a preempted spend, or a switch's cost: run it ahead as advance runs a spend just
-      // yielded (no event is due before it ends, so nothing could interrupt it), else through the queue
-      const end = this.now + left;
-      const next = this.queue.peekTime();
-      if (ctx.cpu !== this.running || (next !== undefined && next <= end) || end > this.limit) {
-        this.startSpend(ctx);
-        return;
-      }
-      ctx.spendLeft = 0;
-      this.now = end;
-      this.account(ctx, left);
+    if (ctx.spendLeft > 0) {
+      this.startSpend(ctx);
+      return;
     }
     const v = ctx.resumeValue;
     ctx.resumeValue = undefined;
