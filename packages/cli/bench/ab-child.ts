@@ -4,7 +4,8 @@
  * JSON line with simulated I/Os per wall- and CPU-second and engine events
  * per I/O.
  *
- * Run: node scripts/run-ts.mjs packages/cli/bench/ab-child.ts <engine> <runtime>
+ * Run: node scripts/run-ts.mjs packages/cli/bench/ab-child.ts <engine> <runtime> [stages]
+ * (`stages`: with the per-stage CPU accounting `dio compare` turns on)
  */
 import { LINUX_6_5, parseFioArgs, runJobs } from '@dio/fio';
 import { seriesJobArgs } from '../src/compare';
@@ -12,11 +13,12 @@ import { seriesJobArgs } from '../src/compare';
 type Engine = 'io_uring' | 'libaio' | 'psync';
 const engine = (process.argv[2] ?? 'io_uring') as Engine;
 const runtime = process.argv[3] ?? '300ms';
+const accounting = { stages: process.argv[4] === 'stages' };
 
 function run(rt: string): { ios: number; events: number; wallMs: number; cpuMs: number } {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const out = runJobs(parseFioArgs(seriesJobArgs(16, engine, rt)).jobs, LINUX_6_5, { seed: 1 });
+  const out = runJobs(parseFioArgs(seriesJobArgs(16, engine, rt)).jobs, LINUX_6_5, { seed: 1, accounting });
   const wallMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
   return { ios: out.ios, events: out.stack.sim.eventsRun, wallMs, cpuMs: (c.user + c.system) / 1000 };

@@ -42,8 +42,8 @@ function checkout(ref: string): string | null {
   }
 }
 
-function child(dir: string, engine: string, runtime: string): ChildResult {
-  const out = execFileSync('node', ['scripts/run-ts.mjs', 'packages/cli/bench/ab-child.ts', engine, runtime], { cwd: dir, encoding: 'utf8' });
+function child(dir: string, engine: string, runtime: string, stages: boolean): ChildResult {
+  const out = execFileSync('node', ['scripts/run-ts.mjs', 'packages/cli/bench/ab-child.ts', engine, runtime, ...(stages ? ['stages'] : [])], { cwd: dir, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 }
 
@@ -55,27 +55,26 @@ function median(xs: readonly number[]): number {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Print the side-by-side table; false when the previous design could not be checked out. */
-export function abAgainst(ref: string, rounds = 3, runtime = '300ms'): boolean {
+export function abAgainst(ref: string, rounds = 3, runtime = '300ms', stages = false, engines: readonly string[] = ['io_uring', 'libaio', 'psync']): boolean {
   const base = checkout(ref);
   if (base === null) {
     console.log(`(no side-by-side run: could not check out ${ref} here)`);
     return false;
   }
-  const engines = ['io_uring', 'libaio', 'psync'];
   const rows = [['ioengine', `${ref} I/Os per CPU-s`, 'this', 'ratio', `${ref} per wall-s`, 'this', 'events per I/O', 'this']];
   for (const e of engines) {
     const a: ChildResult[] = [];
     const b: ChildResult[] = [];
     for (let i = 0; i < rounds; i++) {
-      a.push(child(base, e, runtime));
-      b.push(child(root, e, runtime));
+      a.push(child(base, e, runtime, stages));
+      b.push(child(root, e, runtime, stages));
     }
     const cpuA = median(a.map((x) => x.perCpuSec));
     const cpuB = median(b.map((x) => x.perCpuSec));
     const l = (x: ChildResult[]): ChildResult => x[0] as ChildResult;
     rows.push([e, fmt(cpuA), fmt(cpuB), `${(cpuB / cpuA).toFixed(2)}x`, fmt(median(a.map((x) => x.perWallSec))), fmt(median(b.map((x) => x.perWallSec))), l(a).eventsPerIo.toFixed(2), l(b).eventsPerIo.toFixed(2)]);
   }
-  console.log(`this design against ${ref} (the previous one), ${runtime} simulated per run, median of ${rounds} alternating rounds, each in its own process:`);
+  console.log(`this design against ${ref} (the previous one), ${runtime} simulated per run${stages ? ', stage accounting on' : ''}, median of ${rounds} alternating rounds, each in its own process:`);
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
   for (const r of rows) console.log(`  ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join('  ')}`);
   return true;

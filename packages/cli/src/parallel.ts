@@ -29,6 +29,25 @@ const RUNNERS: { readonly [K in CellKind]: (t: CellKinds[K]['task']) => CellKind
   calibrate: runCalibrateTask,
 };
 
+/**
+ * A rough cost of each kind's cell, to hand out the longest first (results
+ * keep task order whatever the order they run in): a compare cell's simulated
+ * I/Os grow with its queue depth (QD16 runs about 4× QD1's I/Os in the same
+ * time), so on two workers the last cells handed out are the short ones and
+ * neither worker waits long for the other.
+ */
+const WEIGHTS: { readonly [K in CellKind]: (t: CellKinds[K]['task']) => number } = {
+  compare: (t) => t.qd,
+  sweep: () => 1,
+};
+
+/** Task indices in the order to hand them out: heaviest first, ties in task order. */
+export function dispatchOrder<K extends CellKind>(kind: K, tasks: readonly CellKinds[K]['task'][]): number[] {
+  const weight = WEIGHTS[kind] as (t: CellKinds[K]['task']) => number;
+  const w = tasks.map(weight);
+  return tasks.map((_, i) => i).sort((a, b) => (w[b] as number) - (w[a] as number) || a - b);
+}
+
 /** One cell sent to a worker (null: no more work). */
 type CellJob = { readonly [K in CellKind]: { readonly i: number; readonly kind: K; readonly task: CellKinds[K]['task'] } }[CellKind];
 
@@ -101,7 +120,7 @@ export async function runCells<K extends CellKind>(
     });
     return out;
   }
-  const jobs = tasks.map((task, i) => ({ i, kind, task }) as CellJob);
+  const jobs = dispatchOrder(kind, tasks).map((i) => ({ i, kind, task: tasks[i] }) as CellJob);
   let next = 0;
   let done = 0;
   const started: Worker[] = [];

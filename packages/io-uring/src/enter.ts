@@ -66,9 +66,8 @@ export function* ioUringEnter(ctx: IoRingCtx, toSubmit: number, minComplete: num
   } else if (toSubmit > 0) {
     ret = yield* submitSqes(ctx, toSubmit);
     if (ret !== toSubmit) return ret;
-    if (flags & IORING_ENTER_GETEVENTS && ctx.deferTaskrun && !ctx.iopoll) {
-      yield* runLocalWork(ctx);
-    }
+    // io_run_local_work_locked(): nothing to run on an empty list (its llist_empty() test, before __io_run_local_work)
+    if (flags & IORING_ENTER_GETEVENTS && ctx.deferTaskrun && !ctx.iopoll && ctx.workList.length > 0) yield* runLocalWork(ctx);
   }
   if (flags & IORING_ENTER_GETEVENTS) {
     const min = Math.min(minComplete, ctx.cq.entries);

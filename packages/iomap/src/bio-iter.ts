@@ -15,7 +15,12 @@ import { IOMAP_DIO_WRITE, IOMAP_DIO_WRITE_THROUGH } from './flags';
 export const BIO_MAX_BYTES = 256 * 4096;
 
 // fs/iomap/direct-io.c: iomap_dio_submit_bio()
-function* iomapDioSubmitBio(dio: IomapDio, bio: Bio): KGen<void> {
+/**
+ * Count the bio in the dio and submit it. Its last act is submit_bio(), which
+ * may sleep: a plain function handing back submit_bio's generator (one
+ * generator per bio, not two), called as `yield* iomapDioSubmitBio(dio, bio)`.
+ */
+function iomapDioSubmitBio(dio: IomapDio, bio: Bio): KGen<void> {
   dio.ref++;
   const iocb = dio.iocb;
   // Sync dio can't be polled reliably
@@ -28,7 +33,7 @@ function* iomapDioSubmitBio(dio: IomapDio, bio: Bio): KGen<void> {
   const sim = dio.fs.sim;
   charge(sim.costs.iomapBio);
   if (sim.tracing && dio.ref === 2) sim.traceFlow('s', dio.id, 'dio'); // first bio: bio → end_io → completion
-  yield* submitBio(bio);
+  return submitBio(bio);
 }
 
 // fs/iomap/direct-io.c: iomap_dio_zero()
@@ -125,19 +130,28 @@ function* iomapDioBioIter(dio: IomapDio, iomap: Iomap, pos: number, length: numb
   return copied;
 }
 
+/** A generator that returns `n` at once: the branches of iomapDioIter that need no bio. */
+function* bytes(n: number): KGen<number> {
+  return n;
+}
+
 // fs/iomap/direct-io.c: iomap_dio_iter()
-/** Dispatch one mapping by type. */
-export function* iomapDioIter(dio: IomapDio, iomap: Iomap, pos: number, length: number): KGen<number> {
+/**
+ * Dispatch one mapping by type. Every branch ends in a call: a plain function
+ * handing back the generator of the one that may sleep (iomap_dio_bio_iter),
+ * called as `yield* iomapDioIter(…)`, so a bio costs no dispatching generator.
+ */
+export function iomapDioIter(dio: IomapDio, iomap: Iomap, pos: number, length: number): KGen<number> {
   switch (iomap.type) {
     case IOMAP_HOLE:
-      if (dio.flags & IOMAP_DIO_WRITE) return -EIO;
-      return iomapDioHoleIter(dio, length);
+      if (dio.flags & IOMAP_DIO_WRITE) return bytes(-EIO);
+      return bytes(iomapDioHoleIter(dio, length));
     case IOMAP_UNWRITTEN:
-      if (!(dio.flags & IOMAP_DIO_WRITE)) return iomapDioHoleIter(dio, length);
-      return yield* iomapDioBioIter(dio, iomap, pos, length);
+      if (!(dio.flags & IOMAP_DIO_WRITE)) return bytes(iomapDioHoleIter(dio, length));
+      return iomapDioBioIter(dio, iomap, pos, length);
     case IOMAP_MAPPED:
-      return yield* iomapDioBioIter(dio, iomap, pos, length);
+      return iomapDioBioIter(dio, iomap, pos, length);
     default:
-      return -EIO;
+      return bytes(-EIO);
   }
 }

@@ -7,7 +7,7 @@ import { blkFinishPlug, blkStartPlug } from '@dio/blockdev';
 import type { FsInode } from '@dio/fs';
 import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@dio/fs';
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
-import { charge, currentTask, type KGen, WaitQueue, waitEvent } from '@dio/sim';
+import { charge, currentTask, type KGen, wait, WaitQueue } from '@dio/sim';
 import { iomapDioIter } from './bio-iter';
 import { iomapDioComplete } from './complete';
 import { type DioEndIo, IomapDio } from './dio';
@@ -116,8 +116,8 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
       return -EIOCBQUEUED;
     }
     dio.syncWq = new WaitQueue(`dio ${dio.id} completion`, () => [dio.owner]);
-    // set_current_state(TASK_UNINTERRUPTIBLE); blk_io_schedule() until end_io clears submit.waiter
-    yield* waitEvent(dio.syncWq, () => dio.submit.waiter === null, { state: 'D' });
+    // for (;;) { set_current_state(TASK_UNINTERRUPTIBLE); if (!READ_ONCE(dio->submit.waiter)) break; blk_io_schedule(); }
+    while (dio.submit.waiter !== null) yield wait(dio.syncWq);
   }
   return dio;
 }

@@ -5,10 +5,21 @@
  * @module
  */
 import { type Bio, blkStatusToErrno } from '@dio/blockdev';
-import { charge, currentCtx, runNoSleep } from '@dio/sim';
-import { initWork, queueWork } from '@dio/workqueue';
+import { type Blocker, charge, currentCtx, runNoSleep } from '@dio/sim';
+import { initWork, queueWork, type Workqueue } from '@dio/workqueue';
 import { iomapDioCompleteWork, iomapDioDeferredComplete } from './complete';
 import type { IomapDio } from './dio';
+
+/** Who drops a dio's i_dio_count reference while its completion is queued on `wq` (the deadlock detector's edge): one per workqueue, not one per I/O. */
+const wqAgents = new WeakMap<Workqueue, Blocker>();
+function wqAgent(wq: Workqueue): Blocker {
+  let a = wqAgents.get(wq);
+  if (a === undefined) {
+    a = { agent: `workqueue ${wq.name}` };
+    wqAgents.set(wq, a);
+  }
+  return a;
+}
 
 // fs/iomap/direct-io.c: iomap_dio_bio_end_io() (6.6 layout; iomap_dio_done() from 6.19)
 /** bi_end_io of every dio bio: a plain call in the completion context. */
@@ -67,7 +78,7 @@ export function iomapDioDone(dio: IomapDio): void {
       iocb.private = null;
       dio.via = 'workqueue';
       dio.work ??= initWork('iomap_dio_complete_work', () => iomapDioCompleteWork(dio));
-      dio.handTo({ agent: `workqueue ${wq.name}` });
+      dio.handTo(wqAgent(wq));
       charge(sim.costs.queueWork);
       queueWork(wq, dio.work);
     }

@@ -254,6 +254,8 @@ export class ExecContext {
   resumeValue: unknown = undefined;
   /** Spinlocks held, innermost last (for error chains). */
   readonly heldSpinlocks: SpinLockState[] = [];
+  /** @internal the context's class for stage accounting (stages.ts), -1 until first needed */
+  stageClass = -1;
   /** @internal the interrupt handler this context runs, until it is called (the body is then its generator, if any). */
   handler: IrqWork | null = null;
   /** @internal the handler's entry cost, until charged (see `IrqWork.entryCost`). */

@@ -80,6 +80,17 @@ export abstract class Executor extends EventLoop implements Engine {
   protected abstract returnFromInterrupt(cpu: Cpu): void;
   /** @internal a reschedule due on `t`'s CPU may switch `t` out now (core-sched). */
   protected abstract mayDeschedule(t: Task): boolean;
+  /** @internal how many CPUs have an interrupt raised by an event callback waiting to be entered (interrupts). */
+  protected abstract deferredIrqCount(): number;
+  /** @internal enter the interrupts event callbacks raised, from the `from`-th CPU on (interrupts). */
+  protected abstract enterDeferredIrqs(from: number): void;
+  /**
+   * @internal `depth` when the event callback now running was called (0 at
+   * the top of the loop; an event run nested in a charge is called deeper):
+   * an interrupt raised at that depth comes from the callback itself (a
+   * device, a timer), one raised deeper from simulated code it resumed.
+   */
+  protected callbackDepth = 0;
 
   // ---- running contexts (the hot path) -----------------------------------
 
@@ -302,7 +313,9 @@ export abstract class Executor extends EventLoop implements Engine {
   /**
    * Run an event inside a charge on `cpu`: one of `cpu` at its time (the
    * clock moves on to it); one of another CPU, or of none, on that clock,
-   * `cpu`'s restored afterwards.
+   * `cpu`'s restored afterwards. As at the top of the loop, the interrupts
+   * the callback raised (a device finishing a request) are entered as soon
+   * as it returns, not through the queue.
    */
   private runNested(e: PoppedEvent, cpu: Cpu): void {
     this.eventsRun++;
@@ -313,11 +326,21 @@ export abstract class Executor extends EventLoop implements Engine {
     // an event callback runs outside any context, as from the top of the loop
     const ctx = current.ctx;
     current.ctx = null;
+    const inEvent = this.inEvent;
+    const callbackDepth = this.callbackDepth;
+    const deferred = this.deferredIrqCount();
+    this.inEvent = true;
+    this.callbackDepth = this.depth;
     try {
       this.spinCheck();
       e.fn(e.arg);
+      this.inEvent = inEvent;
+      this.callbackDepth = callbackDepth;
+      if (this.deferredIrqCount() > deferred) this.enterDeferredIrqs(deferred);
     } finally {
       current.ctx = ctx;
+      this.inEvent = inEvent;
+      this.callbackDepth = callbackDepth;
       if (other) this.restoreClock(cpu, prevNow); // nested work of that event may have run on this CPU too
     }
   }

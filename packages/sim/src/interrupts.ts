@@ -27,7 +27,9 @@ export abstract class Interrupts extends SchedCore {
    */
   raiseIrqWork(cpu: Cpu, w: IrqWork): void {
     cpu.pendingHardirqs.push(w);
-    if (this.depth > 0) {
+    // from simulated code (deeper than the event callback running), or from a callback run nested in a charge
+    // for a CPU whose interrupt the outer callback already left to enter when it returns: at the next event
+    if (this.depth > this.callbackDepth || (cpu.irqDeferred && this.callbackDepth > 0)) {
       if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu, cpu);
       return;
     }
@@ -55,16 +57,25 @@ export abstract class Interrupts extends SchedCore {
    */
   protected override afterEvent(): void {
     super.afterEvent();
+    this.enterDeferredIrqs(0);
+  }
+
+  protected deferredIrqCount(): number {
+    return this.deferredIrqCpus.length;
+  }
+
+  /** Enter the interrupts of the CPUs deferred from the `from`-th on (the ones the callback that just returned raised). */
+  protected enterDeferredIrqs(from: number): void {
     const cpus = this.deferredIrqCpus;
-    const first = cpus[0];
-    if (first === undefined) return;
+    if (cpus.length <= from) return;
+    const first = cpus[from] as Cpu;
     first.irqDeferred = false;
-    for (let i = 1; i < cpus.length; i++) {
+    for (let i = from + 1; i < cpus.length; i++) {
       const cpu = cpus[i] as Cpu;
       cpu.irqDeferred = false;
       if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu, cpu);
     }
-    cpus.length = 0;
+    cpus.length = from;
     this.onCpuClock(first, this.onPendingIrqFn);
   }
 
@@ -154,9 +165,10 @@ export abstract class Interrupts extends SchedCore {
   }
 
   protected returnFromInterrupt(cpu: Cpu): void {
-    const top = cpu.irqStack[cpu.irqStack.length - 1];
-    if (top !== undefined) {
-      this.resume(top);
+    const stack = cpu.irqStack;
+    if (stack.length > 0) {
+      // (tested first: stack[-1] on an empty stack is a slow named-property miss, not an array read)
+      this.resume(stack[stack.length - 1] as ExecContext);
       return;
     }
     const curr = cpu.curr;

@@ -55,10 +55,14 @@ export const COST_NAMES: readonly CostName[] = STAGES.flatMap((s) => s.costs);
 const OTHER = COST_NAMES.indexOf('other');
 const NCLASS = CONTEXT_CLASSES.length;
 
+/** Each cost name's slot (addNamed's lookup, instead of a search of COST_NAMES per call). */
+const COST_INDEX = Object.fromEntries(COST_NAMES.map((n, i) => [n, i])) as Record<CostName, number>;
+
 function classOf(ctx: ExecContext): number {
-  if (ctx.kind === 'hardirq') return 0;
-  if (ctx.kind === 'softirq') return 1;
-  return ctx.task?.name.startsWith('kworker') === true ? 2 : 3;
+  const c = ctx.stageClass;
+  if (c >= 0) return c;
+  // a context's kind and its task's name never change: worked out once per context
+  return (ctx.stageClass = ctx.kind === 'hardirq' ? 0 : ctx.kind === 'softirq' ? 1 : ctx.task?.name.startsWith('kworker') === true ? 2 : 3);
 }
 
 /** CPU time and number of spends per cost name, per context class. */
@@ -95,7 +99,7 @@ export class StageAccounting {
 
   /** @internal `ns` spent by `ctx` on the engine's own cost `name` (a context boundary: a cost read before it is dropped). */
   addNamed(ctx: ExecContext, name: CostName, ns: number): void {
-    this.pending = COST_NAMES.indexOf(name);
+    this.pending = COST_INDEX[name];
     this.add(ctx, ns);
   }
 
@@ -128,20 +132,56 @@ export class StageAccounting {
   }
 }
 
-/** The cost table as getters that note which cost was read last (see the module comment). */
-export function namedCosts(table: CostModel, acc: StageAccounting): CostModel {
-  const view = {};
-  for (const k of Object.keys(table) as (keyof CostModel)[]) {
-    const named = COST_NAMES.indexOf(k);
+/** A view of a cost table: its getters (on the prototype) note the cost read and return its value. */
+interface CostView {
+  /** The table's values, in the order of the view class's keys. */
+  readonly values: readonly number[];
+  readonly acc: StageAccounting;
+}
+
+type ViewClass = new (values: readonly number[], acc: StageAccounting) => CostView;
+
+/**
+ * One view class per list of cost names (in practice one: every table has
+ * CostModel's keys), its getters on the prototype: every simulation's view
+ * then has the same hidden class and the same getters, so a layer's
+ * `sim.costs.x` is the same monomorphic read from run to run (a worker runs
+ * many simulations). Each getter reads its value by a fixed index.
+ */
+const viewClasses = new Map<string, ViewClass>();
+
+function viewClass(keys: readonly string[]): ViewClass {
+  const id = keys.join(',');
+  let C = viewClasses.get(id);
+  if (C !== undefined) return C;
+  class View implements CostView {
+    constructor(
+      readonly values: readonly number[],
+      readonly acc: StageAccounting,
+    ) {}
+  }
+  keys.forEach((k, slot) => {
+    const named = COST_NAMES.indexOf(k as CostName);
     const i = named < 0 ? OTHER : named;
-    const v = table[k];
-    Object.defineProperty(view, k, {
+    Object.defineProperty(View.prototype, k, {
       enumerable: true,
-      get(): number {
-        acc.pending = i;
-        return v;
+      get(this: CostView): number {
+        this.acc.pending = i;
+        return this.values[slot] as number;
       },
     });
-  }
-  return view as CostModel;
+  });
+  C = View;
+  viewClasses.set(id, C);
+  return C;
+}
+
+/** The cost table as getters that note which cost was read last (see the module comment). */
+export function namedCosts(table: CostModel, acc: StageAccounting): CostModel {
+  const keys = Object.keys(table) as (keyof CostModel)[];
+  const View = viewClass(keys);
+  return new View(
+    keys.map((k) => table[k]),
+    acc,
+  ) as unknown as CostModel;
 }

@@ -3,22 +3,73 @@
  * task_work runs and a pending reschedule is honoured.
  * @module
  */
-import type { KGen, Task } from './context';
+import type { KGen, Request, Task } from './context';
 import { charge, condResched, currentEngine, currentTask } from './requests';
 import { runTaskWork } from './task-work';
 
 /**
  * Run `body` as a system call from a user task: pays `costs.syscall`, runs in
  * kernel mode, then `exit_to_user_mode()` (task_work, then reschedule if due).
+ * Use it as `yield* syscall(body)`.
  */
-export function* syscall<R>(body: KGen<R>): KGen<R> {
+export function syscall<R>(body: KGen<R>): KGen<R> {
   const t = currentTask();
   t.inKernel++;
   charge(currentEngine().costs.syscall);
-  const r = yield* body;
-  if (exitWorkPending(t)) yield* exitToUserMode(); // its generator only when there is something to do
-  t.inKernel--;
-  return r;
+  return new SyscallRun(t, body);
+}
+
+/**
+ * A system call under way: its body's steps, then exit_to_user_mode() when
+ * there is work for it, then back to user mode. Hand-written as the engine's
+ * other hot structures are: one small object per call, and the body's own
+ * results handed through, instead of one more generator frame around every
+ * system call that every step of the body goes through.
+ */
+class SyscallRun<R> implements KGen<R> {
+  /** exit_to_user_mode()'s generator once the body has returned and it had work to do, else null. */
+  private exit: KGen<void> | null = null;
+  private result: R | undefined = undefined;
+
+  constructor(
+    private readonly t: Task,
+    private readonly body: KGen<R>,
+  ) {}
+
+  next(v?: unknown): IteratorResult<Request, R> {
+    if (this.exit === null) {
+      const r = this.body.next(v);
+      if (r.done !== true) return r;
+      if (!exitWorkPending(this.t)) {
+        this.t.inKernel--;
+        return r;
+      }
+      this.result = r.value;
+      this.exit = exitToUserMode(); // its generator only when there is something to do
+      v = undefined;
+    }
+    const e = this.exit.next(v);
+    if (e.done !== true) return e;
+    this.t.inKernel--;
+    return { value: this.result as R, done: true };
+  }
+
+  return(value: R): IteratorResult<Request, R> {
+    (this.exit ?? this.body).return(undefined as never);
+    return { value, done: true };
+  }
+
+  throw(e: unknown): IteratorResult<Request, R> {
+    if (this.exit !== null) {
+      const r = this.exit.throw(e);
+      return r.done === true ? { value: this.result as R, done: true } : r;
+    }
+    return this.body.throw(e);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
 }
 
 /** exit_to_user_mode_prepare(): task_work queued, or a reschedule due and allowed. */

@@ -122,8 +122,10 @@ export class WorkerPool {
   /** Wake the first idle worker if more concurrency is needed. */
   kick(): void {
     if (!this.needMoreWorker()) return;
-    const w = this.idle[this.idle.length - 1]; // first_idle_worker(): the most recently idle
-    if (w !== undefined) this.sim.wakeUpState(w.task, 'S');
+    const idle = this.idle;
+    if (idle.length === 0) return; // (idle[-1] would be a slow named-property miss, not an array read)
+    const w = idle[idle.length - 1] as Worker; // first_idle_worker(): the most recently idle
+    this.sim.wakeUpState(w.task, 'S');
   }
 
   // kernel/workqueue.c: find_worker_executing_work()
