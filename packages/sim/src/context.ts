@@ -240,6 +240,8 @@ export class ExecContext {
   charging = 0;
   /** Time the current spend started (for accounting). */
   spendStart = 0;
+  /** @internal When the current step of this context's code began (the soft-lockup detector). */
+  stepStart = 0;
   /** Pending spend-completion event. */
   spendEv: EventHandle | null = null;
   /** preempt_count: > 0 while holding spinlocks or with preemption disabled. */

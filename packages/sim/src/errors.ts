@@ -55,6 +55,25 @@ export class LivelockError extends SimError {
 }
 
 /**
+ * The soft-lockup detector (kernel/watchdog.c reports a CPU "stuck" in
+ * kernel code that never schedules): one step of simulated code — a plain
+ * call chain or a generator between two yields — charged more than
+ * `ns` of CPU time, e.g. user code spinning on system calls that return at
+ * once. Nothing else could run on that CPU meanwhile, and the run could
+ * never reach its time limit.
+ */
+export class SoftLockupError extends SimError {
+  override readonly name = 'SoftLockupError';
+  constructor(
+    readonly now: number,
+    readonly ns: number,
+    readonly context: string,
+  ) {
+    super(`soft lockup: ${context} ran ${ns} ns of CPU time without yielding, at simulated time ${now} ns (a loop that never sleeps or yields?)`);
+  }
+}
+
+/**
  * Thrown by a charge after `stop()`: it unwinds the simulated code on the JS
  * stack to `run()`, which returns 'stopped'. Never seen outside the engine.
  * @internal

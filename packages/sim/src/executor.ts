@@ -6,7 +6,7 @@
  */
 import type { Blocker, Cpu, Engine, ExecContext, InjectedRun, KGen, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
 import type { CostModel } from './costs';
-import { InvalidContextError, RunStopped } from './errors';
+import { InvalidContextError, RunStopped, SoftLockupError } from './errors';
 import type { EventFn, PoppedEvent } from './event-queue';
 import { EventLoop } from './event-loop';
 import { current } from './requests';
@@ -25,6 +25,15 @@ function badSpend(ctx: ExecContext | null, ns: number): RangeError {
  * reaper nested in another CPU's charge) would otherwise spin for ever.
  */
 const BOUND_SKIPS = 1_000;
+
+/**
+ * The soft-lockup detector's threshold: one step of a context's code (a
+ * plain call chain, or a generator between two yields) charging more CPU
+ * time than this throws `SoftLockupError`. The kernel's detector waits 20 s
+ * (2 × watchdog_thresh); a simulated step never legitimately charges more
+ * than microseconds, and 1 s of spinning already costs seconds of wall time.
+ */
+const SOFT_LOCKUP_NS = 1_000_000_000;
 
 /** What a task in a timed sleep waits on (its `name` is built only when asked, e.g. for a hung-task report). */
 class SleepTimer implements Waitable {
@@ -105,6 +114,7 @@ export abstract class Executor extends EventLoop implements Engine {
     current.ctx = ctx;
     current.sim = this;
     this.depth++;
+    ctx.stepStart = this.now;
     try {
       if (ctx.handler !== null) {
         // an interrupt handler not called yet: its entry cost, then the plain call (see IrqWork)
@@ -127,6 +137,7 @@ export abstract class Executor extends EventLoop implements Engine {
       const gens = ctx.gens;
       for (;;) {
         this.spinCheck();
+        ctx.stepStart = this.now;
         const r = (gens[gens.length - 1] as KGen<unknown>).next(value);
         if (r.done === true) {
           gens.pop();
@@ -239,6 +250,7 @@ export abstract class Executor extends EventLoop implements Engine {
     }
     if (!Number.isInteger(ns)) throw badSpend(ctx, ns);
     if (this.stopped) throw new RunStopped();
+    if (this.now - ctx.stepStart > SOFT_LOCKUP_NS) throw new SoftLockupError(this.now, this.now - ctx.stepStart, ctx.describe());
     const end = this.now + ns;
     const next = this.queue.peekTime();
     if (next === undefined || next > end || (next > this.bound && ++this.boundSkips < BOUND_SKIPS)) {

@@ -15,7 +15,7 @@ export { us, ms, sec } from './time';
 export { EventQueue, type EventFn, type EventHandle } from './event-queue';
 export { Rng } from './rng';
 export { makeSampler, distMean, DistributionError, type DistSpec, type Sampler } from './distribution';
-export { SimError, ChainError, InvalidContextError, DeadlockError, LivelockError, type HungTask } from './errors';
+export { SimError, ChainError, InvalidContextError, DeadlockError, LivelockError, SoftLockupError, type HungTask } from './errors';
 export type { Blocker, Agent, Waitable } from './context';
 export { ExecContext, type CtxKind, type KGen } from './context';
 export { Task, niceToWeight, taskSchedRuntime, type TaskState, type TaskWork } from './context';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LivelockError } from './errors';
+import { LivelockError, SoftLockupError } from './errors';
 import { Simulator } from './simulator';
 
 /** The LivelockError `sim.run()` ends with. */
@@ -58,5 +58,36 @@ describe('livelock watchdog', () => {
 
   it('rejects a bad limit', () => {
     expect(() => new Simulator({ livelockSteps: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('soft-lockup detector', () => {
+  it('a step that charges time forever without yielding (a loop on system calls that return at once) is a SoftLockupError naming the context, also under run({ until })', () => {
+    const sim = new Simulator({ costs: { syscall: 500 } });
+    sim.spawn('spinner', function* () {
+      yield 10;
+      for (;;) sim.charge(sim.costs.syscall);
+    });
+    let e: unknown;
+    try {
+      sim.run({ until: 1_000_000 });
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(SoftLockupError);
+    expect((e as SoftLockupError).message).toMatch(/^soft lockup: task 'spinner' on cpu0 ran 100000\d+ ns of CPU time without yielding/);
+  });
+
+  it('a task that yields between its charges is not a lockup, however long it runs', () => {
+    const sim = new Simulator({ costs: { syscall: 500 } });
+    let n = 0;
+    sim.spawn('busy', function* () {
+      for (; n < 3_000_000; n++) {
+        sim.charge(sim.costs.syscall);
+        if (n % 1000 === 0) yield 1;
+      }
+    });
+    expect(sim.run().reason).toBe('idle');
+    expect(sim.now).toBeGreaterThan(1_000_000_000);
   });
 });
