@@ -63,7 +63,7 @@ export function parseSeed(s: string): number {
   return n;
 }
 
-/** `--iterations 40` → an integer in 1..max (a larger one is refused, not run for ever). */
+/** `--starts 8` → an integer in 1..max (a larger one is refused, not run for ever). */
 export function parseCount(flag: string, s: string, max: number): number {
   const n = Number(s);
   if (!/^\s*\d+\s*$/.test(s) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new UsageError(`${flag}: '${s}' must be an integer in 1..${max}`);
