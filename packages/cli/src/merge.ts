@@ -14,7 +14,7 @@ import { failedMessage, formatSummary, fuzzJson, fuzzSummary, type FuzzSummary }
 import { FuzzFailed, UsageError } from './errors';
 import { type CalibrateWork, shardDocs, shardEnvelope, type CompareWork, type ShardDoc, type SweepWork } from './shard-doc';
 import type { CalibrateCell } from './calibrate/fit';
-import { finishMergedCalibration } from './calibrate/command';
+import { finishCalibrate } from './calibrate/command';
 import { shardIndices } from './shard';
 import { formatSweepTable, type SweepCell, sweepHeading, sweepJson } from './sweep';
 
@@ -175,7 +175,7 @@ export async function mergeCommand(io: { out(s: string): void; isTTY: boolean },
   const print = (s: string): void => io.out(s);
   const m = mergeShards(files.map((file) => ({ file, text: fs.read(file, 'shard document') })));
   if (m.command === 'calibrate') {
-    await finishMergedCalibration(io, fs, o.out === undefined ? m.work : { ...m.work, out: o.out }, m.found, workerEntry);
+    await finishCalibrate(io, fs, o.out === undefined ? m.work : { ...m.work, out: o.out }, m.found, { quiet: false, workerEntry });
     return;
   }
   const text = renderMerged(m, o.format);

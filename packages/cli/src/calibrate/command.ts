@@ -21,7 +21,6 @@ import { type CalibrationResult, deviceVariants, everyDeviceVariant, finishCalib
 import type { CalibrateCell, CalibrateSetup } from './fit';
 import { measuredPoints } from './points';
 import { logErrors } from './simulate';
-import { paramSpace } from './space';
 
 /** The command's options as commander gives them. */
 export interface CalibrateOptions {
@@ -143,23 +142,37 @@ function fromWork(w: CalibrateWork): { setup: CalibrateSetup; base: KernelProfil
   return { setup, base: w.base as unknown as KernelProfile, layout: { profile, cpus: w.layout.cpus, cpusFrom: w.layout.cpus_from, kind: w.layout.kind, queues: w.layout.queues, irqCpu: w.layout.irq_cpu } };
 }
 
-/** Tasks on worker threads with a progress bar of `total` tasks; Ctrl-C stops them. */
-async function withWorkers<T>(io: CalibrateIo, total: number, jobs: number | undefined, quiet: boolean, workerEntry: URL | null, body: (run: TaskRunner) => Promise<T>): Promise<T> {
-  let done = 0;
-  const bar = progress(io, total, quiet);
-  const r = await interruptible((signal) => body((tasks) => runCells('calibrate', tasks, workerEntry, jobs, () => bar.update(++done), signal)), bar);
-  bar.stop();
-  return r;
+/** How the tasks run: on worker threads started from `workerEntry` (or this thread), with a progress bar. */
+interface RunOpts {
+  readonly jobs?: number | undefined;
+  readonly quiet: boolean;
+  readonly workerEntry: URL | null;
 }
 
-/** How many tasks finishing a calibration of `points` points takes: the refits and the probes. */
-const trustTaskCount = (setup: CalibrateSetup, points: number): number => (points >= 2 ? points : 0) + 2 * paramSpace(setup.profile).length + 1;
+/** Run `body` with a task runner whose every batch of tasks gets a progress bar of its own size; Ctrl-C stops them. */
+function withWorkers<T>(io: CalibrateIo, o: RunOpts, body: (run: TaskRunner) => Promise<T>): Promise<T> {
+  let bar = progress(io, 0, true);
+  // interruptible stops whichever bar is showing when the work ends or is interrupted
+  return interruptible(
+    (signal) =>
+      body((tasks) => {
+        let done = 0;
+        bar.stop();
+        bar = progress(io, tasks.length, o.quiet);
+        return runCells('calibrate', tasks, o.workerEntry, o.jobs, () => bar.update(++done), signal);
+      }),
+    { stop: () => bar.stop() },
+  );
+}
 
-/** Finish from the searches' results: trust tasks, the profile file, the report. */
-async function finish(io: CalibrateIo, files: UserFs, w: CalibrateWork, found: readonly CalibrateCell[], opts: { jobs?: number | undefined; quiet: boolean; done: number; workerEntry: URL | null }): Promise<void> {
+/**
+ * Finish from the searches' results (the unsharded run's, or `dio merge`'s of
+ * calibrate shards): trust tasks, the profile file, the report.
+ */
+export async function finishCalibrate(io: CalibrateIo, files: UserFs, w: CalibrateWork, found: readonly CalibrateCell[], o: RunOpts): Promise<void> {
   const { setup, base, layout } = fromWork(w);
   const points = measuredPoints(setup.inputs, setup.runtime, setup.rampTime);
-  const r = await withWorkers(io, opts.done + trustTaskCount(setup, points.length), opts.jobs, opts.quiet, opts.workerEntry, (run) => finishCalibration(setup, found, run, w.name));
+  const r = await withWorkers(io, o, (run) => finishCalibration(setup, found, run, w.name));
   files.write(w.out, profileFile(base, r, setup.inputs, setup, w.starts, layout), 'profile');
   io.out(`dio calibrate: ${points.length} point(s) from ${setup.inputs.length} file(s): ${points.map((p) => `${p.label}${p.sources.length > 1 ? ` (median of ${p.sources.length})` : ''}`).join(', ')}; profile ${base.name}, seed ${setup.seed}`);
   for (const line of reportLines(r, layout)) io.out(line);
@@ -172,16 +185,11 @@ export async function calibrateCommand(io: CalibrateIo, files: UserFs, inputs: r
   const jobs = parseJobs(o.jobs);
   const shard = o.shard === undefined ? null : parseShard(o.shard);
   const tasks = shardTasks(startTasks(setup, work.starts), shard);
-  const quiet = o.quiet === true;
-  const found = await withWorkers(io, tasks.length, jobs, quiet, workerEntry, (run) => run(tasks));
+  const runOpts: RunOpts = { jobs, quiet: o.quiet === true, workerEntry };
+  const found = await withWorkers(io, runOpts, (run) => run(tasks));
   if (shard !== null) {
     io.out(calibrateShardJson(shard, work, found));
     return;
   }
-  await finish(io, files, work, found, { jobs, quiet, done: 0, workerEntry });
-}
-
-/** `dio merge` of calibrate shards: the searches back in order, then the same finish as the unsharded run. */
-export async function finishMergedCalibration(io: CalibrateIo, files: UserFs, work: CalibrateWork, found: readonly CalibrateCell[], workerEntry: URL | null): Promise<void> {
-  await finish(io, files, work, found, { quiet: false, done: 0, workerEntry });
+  await finishCalibrate(io, files, work, found, runOpts);
 }

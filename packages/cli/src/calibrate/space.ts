@@ -102,31 +102,11 @@ function deviceLatencyParams(): Param[] {
   ];
 }
 
-/** Requests the device serves at once (0 in a profile means unlimited; the fit works from 1 to 256). */
-const PARALLELISM: Param = {
-  name: 'deviceParallelism',
-  describe: 'requests the device serves at once',
-  lo: 1,
-  hi: 256,
-  integer: true,
-  read: (p) => (p.device.parallelism ?? 0) > 0 ? (p.device.parallelism as number) : 256,
-  apply: (p, v) => ({ ...p, device: { ...p.device, parallelism: Math.round(v) } }),
-};
-
-/** A numeric device option of the profile's device kind, read through the kind's defaults. */
-function deviceOption(name: string, key: string, describe: string, lo: number, hi: number, resolved: (d: DeviceOptions) => number, integer = true): Param {
-  return {
-    name,
-    describe,
-    lo,
-    hi,
-    integer,
-    read: (p) => resolved(p.device),
-    apply: (p, v) => ({ ...p, device: { ...p.device, [key]: integer ? Math.round(v) : v } as DeviceOptions }),
-  };
-}
-
-/** Several device options moved together (the host's per-request work: popping and completing). */
+/**
+ * Device options of the profile's kind moved together as one integer
+ * parameter (usually one option; virtio's host per-request work is two:
+ * popping and completing), read through the kind's defaults.
+ */
 function deviceOptions(name: string, keys: readonly string[], describe: string, lo: number, hi: number, resolved: (d: DeviceOptions) => number): Param {
   return {
     name,
@@ -140,19 +120,22 @@ function deviceOptions(name: string, keys: readonly string[], describe: string, 
 }
 
 const virtio = (d: DeviceOptions) => resolveVirtioOptions(d.kind === 'virtio-blk' ? (({ kind: _, ...rest }) => rest)(d) : {});
+/** Requests the device serves at once (0 in a profile means unlimited; the fit works from 1 to 256). */
+const PARALLELISM = deviceOptions('deviceParallelism', ['parallelism'], 'requests the device serves at once', 1, 256, (d) => ((d.parallelism ?? 0) > 0 ? (d.parallelism as number) : 256));
+
 const nvme = (d: DeviceOptions) => resolveNvmeOptions(d.kind === 'nvme' ? (({ kind: _, ...rest }) => rest)(d) : {}, 1);
 
 /** load_nsec: the device's slowdown per other request in service (a fit starts it at 1 ns when the profile has none). */
-const LOAD = (read: (d: DeviceOptions) => number): Param => deviceOption('deviceLoadNs', 'load_nsec', 'service time added per other request in the device (ns)', 1, 200_000, (d) => Math.max(1, read(d)));
+const LOAD = (read: (d: DeviceOptions) => number): Param => deviceOptions('deviceLoadNs', ['load_nsec'], 'service time added per other request in the device (ns)', 1, 200_000, (d) => Math.max(1, read(d)));
 
 /** The device parameters of each kind. */
 function deviceParams(p: KernelProfile): Param[] {
   switch (p.device.kind) {
     case 'virtio-blk':
       return [
-        deviceOption('kickNs', 'kick_nsec', 'guest kick (a VM exit), CPU time of the submitter (ns)', 100, 200_000, (d) => virtio(d).kickNsec),
-        deviceOption('irqNs', 'irq_nsec', 'virtio interrupt entry in the guest, CPU time (ns)', 100, 100_000, (d) => virtio(d).irqNsec),
-        deviceOption('hostWakeNs', 'host_wake_nsec', 'iothread wake-up latency (ns)', 100, 200_000, (d) => virtio(d).hostWakeNsec),
+        deviceOptions('kickNs', ['kick_nsec'], 'guest kick (a VM exit), CPU time of the submitter (ns)', 100, 200_000, (d) => virtio(d).kickNsec),
+        deviceOptions('irqNs', ['irq_nsec'], 'virtio interrupt entry in the guest, CPU time (ns)', 100, 100_000, (d) => virtio(d).irqNsec),
+        deviceOptions('hostWakeNs', ['host_wake_nsec'], 'iothread wake-up latency (ns)', 100, 200_000, (d) => virtio(d).hostWakeNsec),
         deviceOptions('hostRequestNs', ['host_submit_nsec', 'host_complete_nsec'], 'iothread time to pop, and to complete, one request (ns)', 50, 100_000, (d) => virtio(d).hostSubmitNsec),
         ...deviceLatencyParams(),
         LOAD((d) => virtio(d).loadNsec),
@@ -160,7 +143,7 @@ function deviceParams(p: KernelProfile): Param[] {
       ];
     case 'nvme':
       return [
-        deviceOption('irqNs', 'irq_nsec', 'MSI-X interrupt entry, CPU time (ns)', 50, 100_000, (d) => nvme(d).irqNsec ?? p.costs.hardirq ?? 200),
+        deviceOptions('irqNs', ['irq_nsec'], 'MSI-X interrupt entry, CPU time (ns)', 50, 100_000, (d) => nvme(d).irqNsec ?? p.costs.hardirq ?? 200),
         ...deviceLatencyParams(),
         LOAD((d) => nvme(d).loadNsec),
         PARALLELISM,
