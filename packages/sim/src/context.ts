@@ -328,6 +328,12 @@ export class Task {
   inKernel: number;
   /** CFS virtual runtime (ns scaled by weight). */
   vruntime = 0;
+  /** EEVDF: virtual deadline (`se->deadline`): vruntime at which its current slice ends. */
+  deadline = 0;
+  /** EEVDF: lag saved when it left the run queue (`se->vlag`), restored by place_entity() when it comes back. */
+  vlag = 0;
+  /** EEVDF RUN_TO_PARITY: the vruntime until which, once picked, no wakee may preempt it (`se->vprot`). */
+  vprot = 0;
   /** When it last got the CPU. */
   execStart = 0;
   readonly weight: number;

@@ -9,6 +9,7 @@ import type { Cpu, KGen, Task, Waitable, WakeReason } from './context';
 import { detectDeadlock } from './deadlock';
 import type { EventFn } from './event-queue';
 import { Executor } from './executor';
+import { currVruntime, pickEevdf, placeEntity, setProtectSlice, updateDeadline, updateEntityLag } from './eevdf';
 import { schedVslice } from './fork';
 import { idealSlice, type SchedParams } from './sched';
 import { runTaskWork } from './task-work';
@@ -57,9 +58,12 @@ export abstract class SchedCore extends Executor {
     t.ctx.resumeValue = reason;
     const cpu = this.selectCpu(t);
     this.setTaskCpu(t, cpu);
-    // place_entity(): sleepers get at most half a latency period of credit
-    const floor = cpu.rq.minVruntime - this.sched.latencyNs / 2;
-    if (t.vruntime < floor) t.vruntime = floor;
+    // place_entity(): CFS gives sleepers at most half a latency period of credit; EEVDF restores their lag
+    if (this.sched.fair === 'eevdf') placeEntity(this.sched, cpu, t, this.now, false);
+    else {
+      const floor = cpu.rq.minVruntime - this.sched.latencyNs / 2;
+      if (t.vruntime < floor) t.vruntime = floor;
+    }
     cpu.rq.enqueue(t);
     if (this.tracing) this.trace('sched_wakeup', { comm: t.name, pid: t.pid, target_cpu: cpu.id });
     this.checkPreemptWakeup(cpu, t);
@@ -92,6 +96,10 @@ export abstract class SchedCore extends Executor {
     t.ctx.resumeValue = 'woken';
     const cpu = this.selectCpu(t);
     this.setTaskCpu(t, cpu);
+    if (this.sched.fair === 'eevdf') {
+      t.vlag = 0;
+      placeEntity(this.sched, cpu, t, this.now, true);
+    }
     cpu.rq.enqueue(t);
     if (this.tracing) this.trace('sched_wakeup_new', { comm: t.name, pid: t.pid, target_cpu: cpu.id });
     this.checkPreemptWakeup(cpu, t);
@@ -117,11 +125,22 @@ export abstract class SchedCore extends Executor {
       return;
     }
     this.armSlice(cpu);
-    const currV = curr.vruntime + ((this.now - curr.execStart) * 1024) / curr.weight;
-    if (currV - t.vruntime > (this.sched.wakeupGranularityNs * 1024) / t.weight) {
+    const currV = currVruntime(curr, this.now);
+    if (this.sched.fair === 'eevdf' ? this.wakeupPreemptsEevdf(cpu, curr, currV, t) : currV - t.vruntime > (this.sched.wakeupGranularityNs * 1024) / t.weight) {
       cpu.needResched = true;
       if (cpu.irqStack.length === 0) this.kick(cpu);
     }
+  }
+
+  /**
+   * check_preempt_wakeup_fair() under EEVDF: update_curr() ends curr's
+   * request if it is used up (then it is preempted, as update_deadline()
+   * reschedules); otherwise the wakee preempts if pick_eevdf() would now pick
+   * it — never while curr is in its protected slice.
+   */
+  private wakeupPreemptsEevdf(cpu: Cpu, curr: Task, currV: number, t: Task): boolean {
+    if (currV >= curr.deadline) return true;
+    return pickEevdf(cpu, curr, currV) === t;
   }
 
   // kernel/sched/core.c: move_queued_task()
@@ -132,7 +151,13 @@ export abstract class SchedCore extends Executor {
    */
   protected moveQueuedTask(t: Task, dest: Cpu): void {
     const from = t.cpu.id;
+    const eevdf = this.sched.fair === 'eevdf';
+    if (eevdf) {
+      const src = t.cpu.curr;
+      updateEntityLag(this.sched, t.cpu, t, src, src === null ? 0 : currVruntime(src, this.now));
+    }
     this.setTaskCpu(t, dest);
+    if (eevdf) placeEntity(this.sched, dest, t, this.now, false);
     dest.rq.enqueue(t);
     if (this.tracing) this.trace('sched_migrate_task', { comm: t.name, pid: t.pid, orig_cpu: from, dest_cpu: dest.id });
     this.checkPreemptWakeup(dest, t);
@@ -195,7 +220,8 @@ export abstract class SchedCore extends Executor {
     const curr = cpu.curr;
     if (cpu.sliceEv !== null || curr === null || cpu.rq.length === 0) return;
     const tick = this.sched.tickNs;
-    const due = curr.execStart + idealSlice(this.sched, cpu.rq.length + 1);
+    // CFS: the ideal slice for the queue; EEVDF: when curr's vruntime reaches its deadline
+    const due = curr.execStart + (this.sched.fair === 'eevdf' ? Math.max(0, ((curr.deadline - curr.vruntime) * curr.weight) / 1024) : idealSlice(this.sched, cpu.rq.length + 1));
     const t = Math.max(Math.ceil(due / tick), Math.floor(this.now / tick) + 1) * tick;
     cpu.sliceTask = curr;
     cpu.sliceEv = this.queue.push(t, this.sliceFn, cpu, cpu);
@@ -215,11 +241,16 @@ export abstract class SchedCore extends Executor {
     // the current task is in the middle of a charge (a plain section on the JS stack): it cannot be
     // switched out before the charge returns; TIF_NEED_RESCHED stays set and its next yield switches
     if (prev !== null && prev.ctx.charging > 0 && prev.state === 'R') return;
+    const eevdf = this.sched.fair === 'eevdf';
+    let next: Task | null = null;
     if (prev !== null) {
       this.suspend(prev.ctx);
-      prev.vruntime += ((this.now - prev.execStart) * 1024) / prev.weight;
+      prev.vruntime = currVruntime(prev, this.now);
       prev.onCpu = false;
-      if (prev.migratePending) {
+      if (eevdf) next = this.putPrevEevdf(cpu, prev);
+      if (next === prev) {
+        // pick_eevdf() kept it (its protected slice, or still the earliest eligible deadline)
+      } else if (prev.migratePending) {
         // migration_cpu_stop(): a task running on a CPU it may no longer use goes to an allowed one
         prev.migratePending = false;
         if (prev.state === 'R' && !prev.cpusAllowed.includes(cpu.id)) this.moveQueuedTask(prev, this.selectCpu(prev));
@@ -232,7 +263,7 @@ export abstract class SchedCore extends Executor {
       this.queue.cancel(cpu.sliceEv);
       cpu.sliceEv = null;
     }
-    const next = cpu.rq.pickNext() ?? null;
+    if (next === null) next = eevdf ? this.pickNextEevdf(cpu) : (cpu.rq.pickNext() ?? null);
     cpu.curr = next;
     if (next === null) {
       if (prev !== null) cpu.idleSince = this.now;
@@ -266,6 +297,37 @@ export abstract class SchedCore extends Executor {
     if (cpu.irqStack.length > 0) return;
     if (this.depth > MAX_DEPTH) this.queue.push(this.now, this.resumeFn, next, cpu);
     else this.resumeTask(next);
+  }
+
+  /**
+   * __schedule() under EEVDF, for the task leaving the CPU: end its request
+   * if used up (update_deadline()), keep its lag if it sleeps
+   * (update_entity_lag()), and return it if pick_eevdf() keeps it running.
+   */
+  private putPrevEevdf(cpu: Cpu, prev: Task): Task | null {
+    updateDeadline(this.sched, prev, prev.vruntime);
+    if (prev.state !== 'R') {
+      updateEntityLag(this.sched, cpu, prev, null, 0);
+      return null;
+    }
+    return prev.migratePending ? null : pickEevdf(cpu, prev, prev.vruntime) === prev ? prev : null;
+  }
+
+  // kernel/sched/fair.c: yield_task_fair()
+  /** yield_task_fair(): under EEVDF the yielding task's deadline moves a request on, so others go first; CFS here just reschedules. */
+  protected yieldTask(t: Task): void {
+    if (this.sched.fair !== 'eevdf') return;
+    t.deadline += (this.sched.baseSliceNs * 1024) / t.weight;
+    t.vprot = 0;
+  }
+
+  /** pick_next_entity() under EEVDF: take the earliest eligible deadline off the queue and protect its slice. */
+  private pickNextEevdf(cpu: Cpu): Task | null {
+    const next = pickEevdf(cpu, null, 0);
+    if (next === null) return null;
+    cpu.rq.remove(next);
+    setProtectSlice(next);
+    return next;
   }
 
   protected onDeferredResume(t: Task): void {

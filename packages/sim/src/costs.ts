@@ -24,6 +24,10 @@ export interface CostModel {
   readonly blkSubmit: number;
   /** Block layer per-request completion: blk_mq_end_request → bio_endio. */
   readonly blkComplete: number;
+  /** I/O scheduler insert per request (mq-deadline's dd_insert_request under dd->lock); only with a scheduler. */
+  readonly elvInsert: number;
+  /** I/O scheduler dispatch per request (dd_dispatch_request and the driver-tag get); only with a scheduler. */
+  readonly elvDispatch: number;
   /** iomap_dio_rw per-call setup and the iomap_iter / ->iomap_begin walk, per call. */
   readonly iomapDioRw: number;
   /** iomap_dio_bio_iter per bio built. */
@@ -82,6 +86,10 @@ export const defaultCosts: CostModel = {
   blkSubmit: 250,
   /** Budget: blk_mq_end_request → bio_endio, lighter than submit. */
   blkComplete: 150,
+  /** UNCONFIRMED: a spinlock, an rb-tree insert and a list add. */
+  elvInsert: 150,
+  /** UNCONFIRMED: a spinlock, an rb-tree erase and a list move, plus the driver tag. */
+  elvDispatch: 150,
   /** Budget: iomap_dio_rw setup + one iomap_iter / ->iomap_begin walk. */
   iomapDioRw: 250,
   /** Budget: one bio_alloc + page pinning per bio. */

@@ -79,6 +79,8 @@ export abstract class Executor extends EventLoop implements Engine {
   protected abstract block(task: Task, on: Waitable, state: 'S' | 'D', timeout: Ns): void;
   /** @internal __schedule() (core-sched). */
   protected abstract reschedule(cpu: Cpu): void;
+  /** sched_yield()'s class hook (yield_task_fair()). */
+  protected abstract yieldTask(t: Task): void;
   /** try_to_wake_up() (core-sched). */
   abstract wakeUpTask(t: Task, reason: WakeReason): boolean;
   /** @internal spin_unlock (interrupts). */
@@ -461,7 +463,10 @@ export abstract class Executor extends EventLoop implements Engine {
       case 'cond_resched':
       case 'yield': {
         const cpu = ctx.cpu as Cpu;
-        if (req.op === 'yield') cpu.needResched = true;
+        if (req.op === 'yield') {
+          cpu.needResched = true;
+          if (ctx.task !== null) this.yieldTask(ctx.task);
+        }
         if (ctx.kind === 'task' && ctx.atomic === 0 && cpu.needResched && cpu.irqStack.length === 0) {
           this.reschedule(cpu);
           return false;

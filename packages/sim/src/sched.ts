@@ -16,9 +16,20 @@
  */
 export type PreemptModel = 'full' | 'voluntary' | 'none';
 
+/**
+ * The fair class's algorithm: `cfs` (to 6.5: vruntime order, sleeper credit,
+ * wakeup preemption past `wakeupGranularityNs`) or `eevdf` (6.6 on: eligible
+ * tasks by earliest virtual deadline, lag kept across sleeps, RUN_TO_PARITY;
+ * see eevdf.ts).
+ */
+export type FairPolicy = 'cfs' | 'eevdf';
+
 /** Scheduler parameters. Defaults are CFS's for a machine with ≥ 8 CPUs (factor 4). */
 export interface SchedParams {
   readonly preempt: PreemptModel;
+  readonly fair: FairPolicy;
+  /** EEVDF's sysctl_sched_base_slice: the request size, 0.75 ms × the CPU factor (3 ms). */
+  readonly baseSliceNs: number;
   /** sysctl_sched_latency: the period every runnable task gets a turn in (24 ms). */
   readonly latencyNs: number;
   /** sysctl_sched_min_granularity: the shortest slice (3 ms). */
@@ -34,6 +45,8 @@ export interface SchedParams {
 /** CFS defaults (kernel 6.5, CONFIG_PREEMPT_VOLUNTARY as most distributions ship). */
 export const defaultSchedParams: SchedParams = {
   preempt: 'voluntary',
+  fair: 'cfs',
+  baseSliceNs: 3_000_000,
   latencyNs: 24_000_000,
   minGranularityNs: 3_000_000,
   wakeupGranularityNs: 4_000_000,

@@ -32,7 +32,7 @@ export const STAGES = [
   { stage: 'aio', costs: ['aioSubmit', 'aioComplete', 'aioGetevents'] },
   { stage: 'iomap', costs: ['iomapDioRw', 'iomapDioComplete', 'fsMetadataUpdate'] },
   { stage: 'bio', costs: ['iomapBio'] },
-  { stage: 'blk-mq', costs: ['blkSubmit', 'blkComplete'] },
+  { stage: 'blk-mq', costs: ['blkSubmit', 'blkComplete', 'elvInsert', 'elvDispatch'] },
   { stage: 'IRQ', costs: ['hardirq'] },
   { stage: 'softirq', costs: ['softirq'] },
   { stage: 'queue_work', costs: ['queueWork'] },

@@ -51,6 +51,8 @@ const costs = z
     softirq: ns,
     blkSubmit: ns,
     blkComplete: ns,
+    elvInsert: ns,
+    elvDispatch: ns,
     iomapDioRw: ns,
     iomapBio: ns,
     iomapDioComplete: ns,
@@ -74,6 +76,8 @@ const costs = z
 const sched = z
   .object({
     preempt: z.enum(['full', 'voluntary', 'none']),
+    fair: z.enum(['cfs', 'eevdf']),
+    baseSliceNs: ns.min(1),
     latencyNs: ns,
     minGranularityNs: ns.min(1),
     wakeupGranularityNs: ns,
@@ -127,6 +131,12 @@ const device = z
     badblocks: z.array(badblock).max(10_000),
     badblocks_once: z.boolean(),
     badblocks_partial_io: z.boolean(),
+    scheduler: z.enum(['none', 'mq-deadline']),
+    nr_requests: z.number().int().min(1).max(BLK_MQ_MAX_DEPTH, `must be at most ${BLK_MQ_MAX_DEPTH}`),
+    fifo_batch: z.number().int().min(1).max(1_000_000),
+    read_expire: z.number().int().min(1).max(MAX_TIME_NS / 1_000_000, 'must be at most 10000 ms'),
+    write_expire: z.number().int().min(1).max(MAX_TIME_NS / 1_000_000, 'must be at most 10000 ms'),
+    writes_starved: z.number().int().nonnegative().max(1_000_000),
     // the device models (@dio/blockdev device-options.ts); which kind may set which field is checked on the merged profile
     kind: z.enum(DEVICE_KINDS as [DeviceKind, ...DeviceKind[]]),
     load_nsec: ns,

@@ -72,6 +72,12 @@ export const CALIBRATED_COSTS: Partial<CostModel> = {
 /** The scheduler of the series' era (CFS, voluntary preemption). */
 export const SCHED_6_5: Partial<SchedParams> = { preempt: 'voluntary' };
 
+/**
+ * The scheduler of the releases from 6.6 on: EEVDF (merged in 6.6-rc1, but
+ * the series measured on a tree without it, so linux-6.6-rc1 keeps CFS).
+ */
+export const SCHED_6_6: Partial<SchedParams> = { preempt: 'voluntary', fair: 'eevdf' };
+
 /** The device: an Optane-class NVMe drive, write latency lognormal. */
 export const DEVICE: NullBlkOptions = {
   /** A 1.6 TB P5800X: the store is sparse (only written sectors take memory), so `size=100g` jobs cost nothing extra. */
@@ -114,6 +120,7 @@ export const LINUX_6_6_RC1: KernelProfile = {
 /** linux-6.6 (and every release to 6.18): the code is there but io_uring no longer sets the flag. */
 export const LINUX_6_6: KernelProfile = {
   ...base,
+  sched: SCHED_6_6,
   name: 'linux-6.6',
   description: 'Linux 6.6–6.18: CALLER_COMP disabled in io_uring (838b35bb6a89); workqueue completions',
   version: '6.6',
@@ -125,6 +132,7 @@ export const LINUX_6_6: KernelProfile = {
 /** linux-6.19: pure overwrites complete in the interrupt, for every issuer. */
 export const LINUX_6_19: KernelProfile = {
   ...base,
+  sched: SCHED_6_6,
   name: 'linux-6.19',
   description: 'Linux 6.19: write completions from interrupt context unless they need user context',
   version: '6.19',
