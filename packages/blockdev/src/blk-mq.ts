@@ -9,6 +9,7 @@
  */
 import { charge, currentCtx, type Cpu, type EventHandle, type KGen, type Rng, type Simulator } from '@dio/sim';
 import { Badblocks } from './badblocks';
+import { MqDeadline } from './mq-deadline';
 import { bioEndio, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
 import type { BlockDevice, QueueLimits } from './blkdev';
 import type { CompletionStats } from './completion';
@@ -65,7 +66,8 @@ class BlkMqRequest implements BlkRequest, PluggedRequest {
     readonly bio: Bio,
     readonly opf: number,
     readonly hctx: Hctx,
-    readonly tag: number,
+    public tag: number,
+    readonly schedTag: number,
     readonly cpu: Cpu,
     readonly polled: boolean,
     readonly steps: readonly RqStep[],
@@ -109,7 +111,12 @@ export abstract class BlkMqDevice implements BlockDevice {
   protected readonly handler: NullHandler;
   private nextId = 1;
   private powered = true;
-  private readonly rqOps = { issue: (rq: BlkRequest, last: boolean): void => this.issue(rq, last), commitRqs: (h: Hctx): void => this.commitRqs(h) };
+  /** The I/O scheduler (`q->elevator`), or null for `none`. */
+  private readonly elevator: MqDeadline | null;
+  private readonly rqOps = {
+    issue: (rq: BlkRequest, last: boolean): void => this.issue(rq, last),
+    commitRqs: (h: Hctx): void => (this.elevator !== null && h.schedTags !== null ? this.blkMqRunHwQueue(h) : this.commitRqs(h)),
+  };
 
   /**
    * @param sim the simulator whose clock, CPUs and RNG the device uses
@@ -135,6 +142,9 @@ export abstract class BlkMqDevice implements BlockDevice {
       tags: new BlkMqTags(cfg.hwQueueDepth, `${cfg.name} hctx${index} tags`, agent),
       inflight: 0,
       pollCq: [],
+      schedTags: cfg.scheduler === null || type === 'poll' ? null : new BlkMqTags(cfg.scheduler.nrRequests, `${cfg.name} hctx${index} sched_tags`, agent),
+      dispatch: [],
+      schedRestart: false,
     });
     const hs: Hctx[] = [];
     for (let i = 0; i < cfg.submitQueues; i++) hs.push(mk(i, 'default'));
@@ -144,6 +154,7 @@ export abstract class BlkMqDevice implements BlockDevice {
     this.store = this.media === null ? null : new WriteCache(this.media, cfg.writeCache ? cfg.cacheSize * 1024 * 1024 : 0);
     this.rng = sim.rng.fork(`blockdev/${cfg.name}`);
     this.handler = new NullHandler(this.badblocks, this.store, cfg.bs / SECTOR_SIZE, cfg.badblocksOnce, cfg.badblocksPartialIo);
+    this.elevator = cfg.scheduler === null ? null : new MqDeadline(cfg.scheduler.tunables);
   }
 
   /** ->queue_rq(): hand a started request to the driver; `last` is `bd->last` (plain: it cannot sleep). */
@@ -226,13 +237,18 @@ export abstract class BlkMqDevice implements BlockDevice {
   }
 
   // block/blk-mq.c: blk_mq_submit_bio() for one request
-  /** Take a tag (sleeping for one unless REQ_NOWAIT), build the request, then start it or add it to the plug. */
+  /**
+   * Take a tag — the scheduler's when the queue has one, else the driver's —
+   * sleeping for one unless REQ_NOWAIT; build the request, then add it to
+   * the plug or start it (through the scheduler, if any).
+   */
   private *submitRq(bio: Bio, opf: number): KGen<void> {
     charge(this.sim.costs.blkSubmit);
     const cpu = currentCtx().cpu as Cpu;
     const polled = (opf & REQ_POLLED) !== 0;
     const hctx = this.mapQueue(cpu, polled);
-    let tag = hctx.tags.tryGet();
+    const tags = hctx.schedTags ?? hctx.tags;
+    let tag = tags.tryGet();
     if (tag === null) {
       if ((opf & REQ_NOWAIT) !== 0) {
         this.counters.again++;
@@ -241,10 +257,11 @@ export abstract class BlkMqDevice implements BlockDevice {
       }
       const plug = currentPlug(); // io_schedule() flushes the plug before sleeping
       if (plug !== undefined) blkFlushPlug(plug);
-      tag = yield* hctx.tags.get();
+      tag = yield* tags.get();
     }
     const plan = blkFlushPolicy(opf, bio.biSize, this.config);
-    const rq = new BlkMqRequest(this.rqOps, this.nextId++, bio, opf, hctx, tag, cpu, polled, plan.steps, plan.writeThrough, bioSectors(bio));
+    const sched = hctx.schedTags !== null;
+    const rq = new BlkMqRequest(this.rqOps, this.nextId++, bio, opf, hctx, sched ? -1 : tag, sched ? tag : -1, cpu, polled, plan.steps, plan.writeThrough, bioSectors(bio));
     bio.biCookie = polled ? hctx.index : -1;
     hctx.inflight++;
     this.counters.requests++;
@@ -255,17 +272,83 @@ export abstract class BlkMqDevice implements BlockDevice {
     else this.issue(rq, true);
   }
 
+  /**
+   * A request leaves the submitter (or its plug): to the driver directly, or
+   * — with a scheduler — into it, running the hardware queue at the end of
+   * the batch (`last`), as blk_mq_dispatch_plug_list() does.
+   */
+  private issue(rq: BlkRequest, last: boolean): void {
+    if (rq.hctx.schedTags === null) {
+      this.blkMqRequestIssueDirectly(rq, last);
+      return;
+    }
+    this.blkMqInsertRequest(rq);
+    if (last) this.blkMqRunHwQueue(rq.hctx);
+  }
+
   // block/blk-mq.c: blk_mq_request_issue_directly() → blk_mq_start_request() + ->queue_rq
   /** Start the request and hand it to the driver (a plain call: it cannot sleep). */
-  private issue(rq: BlkRequest, last: boolean): void {
+  private blkMqRequestIssueDirectly(rq: BlkRequest, last: boolean): void {
     if (this.sim.tracing) this.sim.trace('block_rq_issue', this.traceArgs(rq.bio, rq.opf));
     if (!this.powered) return;
     this.queueRq(rq, last);
   }
 
+  // block/blk-mq.c: blk_mq_insert_request()
+  /** blk_mq_insert_request(): into the scheduler (dd_insert_request()); a flush sequence bypasses it to `hctx->dispatch`. */
+  private blkMqInsertRequest(rq: BlkRequest): void {
+    const elv = this.elevator as MqDeadline;
+    if (rq.steps.length !== 1 || rq.steps[0] !== 'data') {
+      rq.hctx.dispatch.push(rq);
+      return;
+    }
+    charge(this.sim.costs.elvInsert);
+    if (this.sim.tracing) this.sim.trace('block_rq_insert', this.traceArgs(rq.bio, rq.opf));
+    elv.ddInsertRequest(rq, this.sim.now);
+  }
+
+  // block/blk-mq.c: blk_mq_run_hw_queue() → blk-mq-sched.c: __blk_mq_sched_dispatch_requests()
+  /**
+   * Run a scheduled hardware queue in the caller's context: take requests —
+   * `hctx->dispatch` first, then the scheduler's choice
+   * (blk_mq_do_dispatch_sched) — while driver tags last, and hand them to
+   * the driver as one batch, `bd->last` on the final one
+   * (blk_mq_dispatch_rq_list). Out of driver tags, the rest waits on
+   * `hctx->dispatch` with SCHED_RESTART set.
+   */
+  private blkMqRunHwQueue(hctx: Hctx): void {
+    if (!this.powered) return;
+    const elv = this.elevator as MqDeadline;
+    const batch: BlkRequest[] = [];
+    for (;;) {
+      let rq = hctx.dispatch.shift();
+      if (rq === undefined) {
+        if (elv.length === 0) break;
+        charge(this.sim.costs.elvDispatch);
+        // (a power cut inside the charge emptied the scheduler)
+        rq = elv.ddDispatchRequest(this.sim.now);
+        if (rq === undefined) break;
+      }
+      const tag = hctx.tags.tryGet();
+      if (tag === null) {
+        hctx.dispatch.unshift(rq);
+        hctx.schedRestart = true;
+        break;
+      }
+      rq.tag = tag;
+      batch.push(rq);
+    }
+    for (let i = 0; i < batch.length; i++) this.blkMqRequestIssueDirectly(batch[i] as BlkRequest, i === batch.length - 1);
+  }
+
   // block/blk-mq.c: blk_mq_end_request()
-  /** End the request in the completion context: trace, count, end its bio, free its tag. */
+  /**
+   * End the request in the completion context: trace, count, end its bio,
+   * free its tag. A request a handler was still ending when the power was cut
+   * (the cut ran inside the handler's charge) is lost like the rest.
+   */
   protected endRequest(rq: BlkRequest): void {
+    if (!this.powered) return;
     const sim = this.sim;
     if (sim.tracing) sim.trace('block_rq_complete', { ...this.traceArgs(rq.bio, rq.opf), error: blkStatusToErrno(rq.status) });
     this.counters.completed++;
@@ -277,11 +360,23 @@ export abstract class BlkMqDevice implements BlockDevice {
     this.freeRequest(rq);
   }
 
-  /** The end of blk_mq_end_request(): the request leaves the queue and its tag is freed. */
+  /**
+   * The end of blk_mq_end_request(): the request leaves the queue and its
+   * tags are freed; a dispatch that stopped for want of a driver tag runs
+   * again (blk_mq_sched_restart(); the kernel defers that run to kblockd,
+   * here it runs in the completing context).
+   */
   private freeRequest(rq: BlkRequest): void {
-    rq.hctx.inflight--;
+    const hctx = rq.hctx;
+    hctx.inflight--;
     this.counters.inFlight--;
-    rq.hctx.tags.put(rq.tag);
+    hctx.tags.put(rq.tag);
+    if (hctx.schedTags === null) return;
+    hctx.schedTags.put(rq.schedTag);
+    if (hctx.schedRestart) {
+      hctx.schedRestart = false;
+      this.blkMqRunHwQueue(hctx);
+    }
   }
 
   private traceArgs(bio: Bio, opf: number): { dev: string; sector: number; nr_sector: number; rwbs: string } {
@@ -314,7 +409,13 @@ export abstract class BlkMqDevice implements BlockDevice {
     const tear = opts.tear ?? false;
     const rng = this.rng.fork('powercut');
     const lost = this.resetDevice();
-    for (const h of this.hctxs) h.pollCq.length = 0;
+    // requests still in the scheduler never reached the device: they are lost without landing anywhere
+    this.elevator?.drain();
+    for (const h of this.hctxs) {
+      h.pollCq.length = 0;
+      h.dispatch.length = 0;
+      h.schedRestart = false;
+    }
     const report = this.store?.powerCut(rng, tear) ?? { droppedWrites: 0, keptWrites: 0, droppedSectors: 0 };
     if (tear && this.media !== null) this.handler.tearUnfinished(lost, this.media, rng);
     this.powered = false;
@@ -326,6 +427,7 @@ export abstract class BlkMqDevice implements BlockDevice {
     for (const h of this.hctxs) {
       h.inflight = 0;
       h.tags.reset();
+      h.schedTags?.reset();
     }
     this.counters.inFlight = 0;
     this.powered = true;

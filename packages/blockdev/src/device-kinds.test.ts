@@ -30,10 +30,12 @@ function cutAfter(kind: Kind, extra: object, body: (dev: BlkMqDevice) => KGen<vo
   return dev;
 }
 
-describe.each(KINDS)('%s: the shared blk-mq data side', (kind) => {
+const SCHEDULERS = ['none', 'mq-deadline'] as const;
+
+describe.each(KINDS.flatMap((k) => SCHEDULERS.map((sch) => [k, sch] as const)))('%s, scheduler %s: the shared blk-mq data side', (kind, scheduler) => {
   it('data written is read back', () => {
     const sim = new Simulator({ seed: 1, cpus: 2 });
-    const dev = make(sim, kind);
+    const dev = make(sim, kind, { scheduler });
     sim.spawn('t', function* () {
       expect(yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE, { sector: 16, data: pattern(5, 8) }))).toBe(0);
       const r = new Uint8Array(4096);
@@ -47,7 +49,7 @@ describe.each(KINDS)('%s: the shared blk-mq data side', (kind) => {
     for (const fua of [true, false]) {
       let lost = 0;
       for (let seed = 1; seed <= 12; seed++) {
-        const dev = cutAfter(kind, { fua }, function* (dev) {
+        const dev = cutAfter(kind, { fua, scheduler }, function* (dev) {
           for (let i = 0; i < 8; i++) yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE | REQ_FUA, { sector: i, data: pattern(i + 1, 1) }));
           for (let i = 8; i < 16; i++) yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE, { sector: i, data: pattern(i + 1, 1) }));
         }, seed);
@@ -60,7 +62,7 @@ describe.each(KINDS)('%s: the shared blk-mq data side', (kind) => {
 
   it('a completed flush makes earlier completed writes durable', () => {
     for (const flushOp of [REQ_OP_FLUSH, REQ_OP_WRITE | REQ_PREFLUSH]) {
-      const dev = cutAfter(kind, {}, function* (dev) {
+      const dev = cutAfter(kind, { scheduler }, function* (dev) {
         for (let i = 0; i < 8; i++) yield* submitBioWait(bioAlloc(dev, REQ_OP_WRITE, { sector: i, data: pattern(i + 1, 1) }));
         expect(yield* submitBioWait(bioAlloc(dev, flushOp))).toBe(0);
       });
@@ -70,7 +72,7 @@ describe.each(KINDS)('%s: the shared blk-mq data side', (kind) => {
 
   it('a cut with requests in every stage loses them (no completion, no hang); -EIO until powerOn', () => {
     const sim = new Simulator({ seed: 3, cpus: 2 });
-    const dev = make(sim, kind);
+    const dev = make(sim, kind, { scheduler });
     const out = loopResult();
     sim.spawn('load', fioLoop(dev, 16, 5_000, (i) => ({ opf: REQ_OP_WRITE, sector: (i % 64) * 8, size: 4096, data: pattern(i, 8) }), () => sim.now, out), { cpusAllowed: [1] });
     sim.spawn(

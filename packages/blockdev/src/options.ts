@@ -5,6 +5,7 @@
  * @module
  */
 import type { DistSpec } from '@dio/sim';
+import { DEADLINE_DEFAULTS, type DeadlineTunables } from './mq-deadline';
 
 /**
  * How completions are delivered. null_blk's `irqmode` 0/1/2 are 'none',
@@ -97,6 +98,18 @@ export interface NullBlkOptions {
   readonly badblocks_once?: boolean;
   /** Transfer the sectors before the first bad one, then fail (default false: fail the whole I/O). */
   readonly badblocks_partial_io?: boolean;
+  /** /sys/block/<dev>/queue/scheduler: `none` (default: requests go straight to the driver) or `mq-deadline`. */
+  readonly scheduler?: 'none' | 'mq-deadline';
+  /** /sys/block/<dev>/queue/nr_requests with a scheduler: requests it may hold per hardware queue (default 2 × min(hw_queue_depth, 128)). */
+  readonly nr_requests?: number;
+  /** mq-deadline's iosched/fifo_batch: requests dispatched in sector order before the FIFOs are checked (default 16). */
+  readonly fifo_batch?: number;
+  /** mq-deadline's iosched/read_expire in ms (default 500). */
+  readonly read_expire?: number;
+  /** mq-deadline's iosched/write_expire in ms (default 5000). */
+  readonly write_expire?: number;
+  /** mq-deadline's iosched/writes_starved: read batches that may pass waiting writes (default 2). */
+  readonly writes_starved?: number;
 }
 
 /** Thrown for options that make no sense. */
@@ -157,6 +170,8 @@ export interface NullBlkConfig {
   readonly badblocksOnce: boolean;
   /** Transfer up to the first bad block, then fail (`badblocks_partial_io`). */
   readonly badblocksPartialIo: boolean;
+  /** The I/O scheduler, with its tag depth and tunables (null: `none`). */
+  readonly scheduler: { readonly kind: 'mq-deadline'; readonly nrRequests: number; readonly tunables: DeadlineTunables } | null;
 }
 
 const IRQMODES: readonly IrqMode[] = ['none', 'softirq', 'timer', 'hardirq'];
@@ -184,6 +199,7 @@ export function resolveOptions(o: NullBlkOptions): NullBlkConfig {
   if (!(cacheSize >= 0)) throw new NullBlkConfigError(`null_blk: cache_size must be >= 0, got ${cacheSize}`);
   const mbps = o.mbps ?? 0;
   if (!(mbps >= 0)) throw new NullBlkConfigError(`null_blk: mbps must be >= 0, got ${mbps}`);
+  const hwQueueDepth = int('hw_queue_depth', o.hw_queue_depth ?? 64, 1);
   return {
     name: o.name ?? 'nullb0',
     gb: o.gb ?? 250,
@@ -192,7 +208,7 @@ export function resolveOptions(o: NullBlkOptions): NullBlkConfig {
     maxSegments: int('max_segments', o.max_segments ?? 128, 1),
     maxSegmentSize,
     submitQueues: int('submit_queues', o.submit_queues ?? 1, 1),
-    hwQueueDepth: int('hw_queue_depth', o.hw_queue_depth ?? 64, 1),
+    hwQueueDepth,
     irqmode,
     readLatency: o.read_latency ?? base,
     writeLatency,
@@ -210,5 +226,28 @@ export function resolveOptions(o: NullBlkOptions): NullBlkConfig {
     discard: o.discard ?? false,
     badblocksOnce: o.badblocks_once ?? false,
     badblocksPartialIo: o.badblocks_partial_io ?? false,
+    scheduler: resolveScheduler(o, hwQueueDepth),
+  };
+}
+
+/** The scheduler options: `none`, or mq-deadline with nr_requests and its iosched tunables. */
+function resolveScheduler(o: NullBlkOptions, hwQueueDepth: number): NullBlkConfig['scheduler'] {
+  const kind = o.scheduler ?? 'none';
+  if (kind !== 'none' && kind !== 'mq-deadline') throw new NullBlkConfigError(`scheduler must be 'none' or 'mq-deadline', got ${String(kind)}`);
+  const tunables = ['nr_requests', 'fifo_batch', 'read_expire', 'write_expire', 'writes_starved'] as const;
+  if (kind === 'none') {
+    for (const t of tunables) if (o[t] !== undefined) throw new NullBlkConfigError(`${t} needs scheduler 'mq-deadline'`);
+    return null;
+  }
+  const ms = (name: string, v: number): number => int(name, v, 1) * 1_000_000;
+  return {
+    kind,
+    nrRequests: int('nr_requests', o.nr_requests ?? 2 * Math.min(hwQueueDepth, 128), 1),
+    tunables: {
+      fifoBatch: int('fifo_batch', o.fifo_batch ?? DEADLINE_DEFAULTS.fifoBatch, 1),
+      readExpireNs: o.read_expire === undefined ? DEADLINE_DEFAULTS.readExpireNs : ms('read_expire', o.read_expire),
+      writeExpireNs: o.write_expire === undefined ? DEADLINE_DEFAULTS.writeExpireNs : ms('write_expire', o.write_expire),
+      writesStarved: int('writes_starved', o.writes_starved ?? DEADLINE_DEFAULTS.writesStarved, 0),
+    },
   };
 }

@@ -24,6 +24,12 @@ export interface Hctx {
   inflight: number;
   /** Completed polled requests waiting for a poller. */
   readonly pollCq: BlkRequest[];
+  /** With an I/O scheduler: its tags (`hctx->sched_tags`, `nr_requests` deep), taken at submit; `tags` are then the driver tags, taken at dispatch. */
+  readonly schedTags: BlkMqTags | null;
+  /** `hctx->dispatch`: requests taken from the scheduler that the driver could not take yet (no driver tag); they go first. */
+  readonly dispatch: BlkRequest[];
+  /** BLK_MQ_S_SCHED_RESTART: a dispatch stopped for want of a driver tag; freeing one runs the queue again. */
+  schedRestart: boolean;
 }
 
 /** One request (`struct request`). */
@@ -36,8 +42,10 @@ export interface BlkRequest {
   readonly opf: number;
   /** The hardware queue it was mapped to. */
   readonly hctx: Hctx;
-  /** The tag it holds until blk_mq_end_request(). */
-  readonly tag: number;
+  /** The driver tag it holds until blk_mq_end_request() (-1 while it waits in an I/O scheduler). */
+  tag: number;
+  /** The scheduler tag it holds from submit to blk_mq_end_request() (-1 without a scheduler). */
+  readonly schedTag: number;
   /** The CPU whose software queue it came from (`rq->mq_ctx->cpu`). */
   readonly cpu: Cpu;
   /** REQ_POLLED on a poll queue: completes only when bio_poll() reaps it. */
