@@ -245,6 +245,10 @@ function crossFieldProblems(p: KernelProfile): Problem | null {
   }
   const irqCpu = f['irq_cpu'];
   if (typeof irqCpu === 'number' && irqCpu >= p.cpus) return ['device.irq_cpu', `must be a CPU of the machine (0..${p.cpus - 1})`];
+  // the scheduler's tunables exist only with it (/sys/block/<dev>/queue/iosched/ is mq-deadline's)
+  if (d.scheduler !== 'mq-deadline') {
+    for (const t of ['nr_requests', 'fifo_batch', 'read_expire', 'write_expire', 'writes_starved']) if (f[t] !== undefined) return [`device.${t}`, "needs device.scheduler 'mq-deadline'"];
+  }
   return null;
 }
 
