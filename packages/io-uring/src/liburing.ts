@@ -197,13 +197,23 @@ export function peekCqe(ring: IoUring): Cqe | null {
   return cq.cqes[cq.head & cq.mask] ?? null;
 }
 
-/** io_uring_wait_cqe(): the next CQE, entering the kernel to wait if none; a negative errno on failure. */
+/**
+ * io_uring_wait_cqe(): the next CQE, entering the kernel to wait if none; a
+ * negative errno on failure. An enter can return with no CQE (an IOPOLL ring
+ * whose requests are all in io-wq, so none is on the poll list yet; an
+ * interrupted wait): liburing's _io_uring_get_cqe() then loops in user mode
+ * and enters again. That loop's user-mode time is a spend, preemptible as
+ * user mode is: a plain loop of system calls would never yield, and what it
+ * waits for (another CPU's task releasing the lock an io-wq worker sleeps on)
+ * could not run while it spins nested in that task's charge.
+ */
 export function* waitCqe(ring: IoUring): KGen<Cqe | number> {
   for (;;) {
     const c = peekCqe(ring);
     if (c !== null) return c;
     const r = yield* syscall(ioUringEnter(ring.ctx, 0, 1, IORING_ENTER_GETEVENTS));
     if (r < 0 && r !== -EINTR && r !== -EAGAIN && r !== -ETIME) return r;
+    if (ring.ctx.cq.ready === 0) yield ring.ctx.sim.costs.userPerReap; // back round the loop in user mode
   }
 }
 

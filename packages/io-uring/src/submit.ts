@@ -74,6 +74,20 @@ function assignFile(req: IoKiocb): boolean {
   return req.file !== null;
 }
 
+// io_uring/io_uring.c: io_iopoll_req_issued()
+/**
+ * Put a queued IOPOLL request on the poll list: at the tail, or at the head
+ * if it already completed ("for fast devices, IO may have already
+ * completed. If it has, add it to the front so we find it first"):
+ * io_do_iopoll() reaps only the completed prefix of the list, so at the tail
+ * it would wait behind every older request still in flight.
+ */
+function iopollReqIssued(req: IoKiocb): void {
+  const list = req.ctx.iopollList;
+  if (req.iopollCompleted) list.unshift(req);
+  else list.push(req);
+}
+
 // io_uring/io_uring.c: io_issue_sqe()
 /** Run the opcode. `nonblock` = IO_URING_F_NONBLOCK (inline issue: the opcode never sleeps then). */
 export function* issueSqe(req: IoKiocb, nonblock: boolean): KGen<number> {
@@ -88,7 +102,7 @@ export function* issueSqe(req: IoKiocb, nonblock: boolean): KGen<number> {
     ret = IOU_OK;
   }
   // an IOPOLL request that was queued goes on the poll list
-  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && RW_OPS.has(op)) req.ctx.iopollList.push(req);
+  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && RW_OPS.has(op)) iopollReqIssued(req);
   return ret;
 }
 

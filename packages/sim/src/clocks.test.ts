@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DeadlockError } from './errors';
+import { Mutex, mutexLock } from './mutex';
 import { charge, sleep } from './requests';
 import { Simulator } from './simulator';
 
@@ -57,5 +59,24 @@ describe('per-CPU clocks: another CPU nested in a charge', () => {
     expect(r.reason).toBe('idle');
     expect(flag).toBe(true);
     expect(polls).toBeGreaterThan(1_000);
+  });
+
+  it('a run broken off by an error thrown in another CPU’s work nested in a charge leaves `now` where the furthest clock stands, as a run that ends does (fuzz seed 8420)', () => {
+    const sim = new Simulator({ cpus: 2, costs: ZERO, trace: true });
+    const m = new Mutex('m');
+    sim.spawn('long', function* () {
+      charge(100_000); // one plain section, 0 → 100 µs on cpu0
+    }, { cpusAllowed: [0] });
+    sim.spawn('other', function* () {
+      yield sleep(5_000); // wakes inside cpu0's charge: runs nested in it
+      charge(40_000); // cpu1's clock runs on to 45 µs
+      yield mutexLock(m);
+      sim.trace('other_locked');
+      yield mutexLock(m); // recursive: DeadlockError, unwinding through cpu0's charge
+    }, { cpusAllowed: [1] });
+    expect(() => sim.run()).toThrow(DeadlockError);
+    const last = Math.max(...sim.tracer.records.filter((r) => r.ph === 'i').map((r) => r.ts));
+    expect(last).toBe(45_000);
+    expect(sim.now).toBe(45_000); // not cpu0's 5 µs, behind what cpu1 already did and traced
   });
 });

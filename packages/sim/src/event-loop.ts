@@ -207,6 +207,10 @@ export abstract class EventLoop {
         this.runTop(q.pop() as PoppedEvent);
       } catch (e) {
         if (e instanceof RunStopped) return this.result('stopped', start);
+        // an error (a DeadlockError, a SoftLockupError) thrown from work nested in another CPU's charge
+        // leaves the clock of the CPU it unwound to: settle it as a run that ends does, so `now` is not
+        // behind what the other CPUs already did (and traced)
+        this.settle(true);
         throw e;
       }
     }
@@ -236,6 +240,14 @@ export abstract class EventLoop {
     if (this.spinSteps >= this.livelockSteps + LIVELOCK_SAMPLE) throw new LivelockError(this.now, this.spinSteps, [...seen]);
   }
 
+  /** The end of a run: no limit, no bounds, no running clock; `now` where the furthest clock stands, unless the run stopped at `until`. */
+  private settle(furthest: boolean): void {
+    this.limit = Number.POSITIVE_INFINITY;
+    this.resetBounds();
+    this.running = null;
+    if (furthest) for (const d of this.domains) if (d.clock > this.now) this.now = d.clock;
+  }
+
   /** @internal forget nesting bounds a run stopped in the middle of (the executor keeps them) */
   protected resetBounds(): void {}
 
@@ -250,13 +262,7 @@ export abstract class EventLoop {
   }
 
   protected result(reason: RunResult['reason'], start: number): RunResult {
-    this.limit = Number.POSITIVE_INFINITY;
-    this.resetBounds();
-    this.running = null;
-    if (reason !== 'until') {
-      // where the furthest clock stands
-      for (const d of this.domains) if (d.clock > this.now) this.now = d.clock;
-    }
+    this.settle(reason !== 'until');
     const idle = reason === 'idle';
     return { reason, now: this.now, events: this.eventsRun - start, hung: idle ? this.hungTasks() : [], asleep: idle ? this.sleepingTasks() : [] };
   }

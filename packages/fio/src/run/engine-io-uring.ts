@@ -189,6 +189,8 @@ export class IoUringEngine implements Engine {
       }
       if (!ring.ctx.sqpoll) {
         yield* syscall(ioUringEnter(ring.ctx, 0, actualMin, IORING_ENTER_GETEVENTS));
+        // an enter that brought nothing (IOPOLL with every request in io-wq): back round the loop in user mode
+        if (ring.ctx.cq.ready === 0) yield sim.costs.userPerReap;
       } else yield sim.costs.userPerReap; // spinning on the CQ ring in user space
     } while (out.length < min);
     return out;
