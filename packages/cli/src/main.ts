@@ -2,7 +2,7 @@
  * The `dio` command line.
  * @module
  */
-import { COMMAND_LINE, defaultExpandContext, formatOutput, logFiles, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
+import { COMMAND_LINE, defaultExpandContext, memoryMbOf, formatOutput, logFiles, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrateCommand, type CalibrateOptions } from './calibrate/command';
@@ -45,10 +45,10 @@ function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptio
   return simulateJobs(io, files, parseJobFile(files.read(jobFile, 'job file'), jobFile, expandFor(loadProfile(o.profile, files))), o, tracePath, accounting);
 }
 
-/** `${VAR}` from the environment, `$ncpus` from the simulated machine. */
+/** `${VAR}` from the environment, `$ncpus` and `$mb_memory` from the simulated machine. */
 function expandFor(profile: KernelProfile): ExpandContext {
   const base = defaultExpandContext();
-  return { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } };
+  return { ...base, keywords: { ...base.keywords, ncpus: profile.cpus, mbMemory: memoryMbOf(profile) } };
 }
 
 /** Run jobs on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows; `run` adds the wall-clock cap and the global options. */

@@ -52,6 +52,7 @@ export { cFixed } from './cfmt';
 export { ctime } from './ctime';
 export { groupStats, type GroupStats, type GroupDirStats } from './group-stats';
 export type { KernelProfile, PolicyName } from './run/profile';
+export { DEFAULT_MEMORY_MB, memoryMbOf } from './run/profile';
 export { PROFILES, PROFILE_FOR_POLICY, shippedProfile, profileForPolicy, CALIBRATED_COSTS, LINUX_6_5, LINUX_6_6_RC1, LINUX_6_6, LINUX_6_19 } from './run/profiles';
 export { parseProfile, profileByName, ProfileError, MAX_COST_NS, MAX_TIME_NS, BLK_MQ_MAX_DEPTH } from './run/profile-schema';
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
