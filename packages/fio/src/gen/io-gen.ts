@@ -12,6 +12,7 @@ import { type BlockDist, Gauss, jhash, Pareto, Zipf } from './dists';
 import type { FRand } from './frand';
 import type { PerDdir, ZoneSplitEntry } from './io-options';
 import { RatePacer } from '../pace/rate';
+import { type FileService, parseFileService } from '../files/file-service';
 import { Lfsr } from './lfsr';
 import { FIO_RAND, fioRandSeeds, streamOf } from './rand-seeds';
 
@@ -61,18 +62,8 @@ interface FileSlot {
   done: boolean;
 }
 
-/** file_service_type: how the next file is picked, and for how many I/Os (file_service_nr). */
-interface FileService {
-  readonly kind: 'roundrobin' | 'sequential' | 'random';
-  readonly nr: number;
-}
-
-// options.c: str_fst_cb(): roundrobin, sequential or random, with ':<nr>' I/Os per pick
-function fileService(job: FioJob): FileService {
-  const [kind, nr] = job.files.fileServiceType.split(':');
-  const n = nr === undefined ? 1 : Math.max(1, Number.parseInt(nr, 10) || 1);
-  return { kind: kind === 'sequential' ? 'sequential' : kind === 'random' ? 'random' : 'roundrobin', nr: n };
-}
+/** fio.h: FIO_FSERVICE_SHIFT: a skewed file service draws from nrfiles << 10 ranges. */
+const FSERVICE_RANGES = 1 << 10;
 
 /** The job's block sizes per direction after bs / bsrange / bssplit (fio's min_bs, max_bs, ba). */
 export function blockSizes(job: Pick<FioJob, 'io' | 'bs'>): { min: PerDdir<number>; max: PerDdir<number>; ba: PerDdir<number> } {
@@ -156,6 +147,8 @@ export class FioIoGen {
   private cur = 0;
   private readonly service: FileService;
   private nextFileState!: FRand;
+  /** file_service_type=zipf/pareto/normal: the distribution files are drawn from (fio's next_file_zipf / next_file_gauss). */
+  private fileDist: BlockDist | null = null;
   private serviceFile = -1;
   private serviceLeft = 0;
   private nextFile = 0;
@@ -203,7 +196,8 @@ export class FioIoGen {
     this.fileOffset = file.startOffset;
     this.fileOffset = file.startOffset;
     this.slots = list.map((f) => this.makeSlot(f, place));
-    this.service = fileService(job);
+    const service = parseFileService(job.files.fileServiceType);
+    this.service = service.ok ? service.value : { kind: 'roundrobin', nr: 1 };
     const first = this.slots[0] as FileSlot;
     this.map = first.map;
     this.lfsr = first.lfsr;
@@ -296,7 +290,10 @@ export class FioIoGen {
       }
     }
     let f = -1;
-    if (this.service.kind === 'random') {
+    if (this.fileDist !== null) {
+      // get_next_file_rand(): the drawn range's file (non-uniform services never mark a file done)
+      f = Math.floor(this.fileDist.next() / FSERVICE_RANGES);
+    } else if (this.service.kind === 'random') {
       if (this.doneFiles >= n) return -1;
       const st = this.nextFileState;
       do f = Math.floor(n * (st.rand() / st.maxPlusOne()));
@@ -314,7 +311,7 @@ export class FioIoGen {
     }
     if (f < 0) return -1;
     this.serviceFile = f;
-    this.serviceLeft = this.service.nr - 1;
+    this.serviceLeft = 'nr' in this.service ? this.service.nr - 1 : 0;
     return f;
   }
 
@@ -327,6 +324,11 @@ export class FioIoGen {
       this.use(f);
       const p = this.fill();
       if (p !== null || this.isDone || this.issuedBytes >= this.totalLimit || this.passBytes >= this.passLimit) return p;
+      if (this.fileDist !== null) {
+        // set_io_u_file(): with a non-uniform service a file at its end starts over (fio_file_reset())
+        this.resetFile();
+        continue;
+      }
       (this.slots[f] as FileSlot).done = true;
       this.doneFiles++;
     }
@@ -351,6 +353,17 @@ export class FioIoGen {
     this.randomState = streamOf(s, FIO_RAND.BLOCK_OFF, this.use64);
     this.seqRandState = [streamOf(s, FIO_RAND.SEQ_RAND_READ_OFF, false), streamOf(s, FIO_RAND.SEQ_RAND_WRITE_OFF, false)];
     this.nextFileState = streamOf(s, FIO_RAND.FILE_OFF, this.use64);
+    this.fileDist = this.initFileService(Number((s[FIO_RAND.FILE_OFF] ?? 0n) & 0xffff_ffffn));
+  }
+
+  // init.c: init_rand_file_service(): FIO_FSERVICE_SHIFT ranges per file, the rank not hashed
+  private initFileService(seed: number): BlockDist | null {
+    const sv = this.service;
+    if (sv.kind !== 'zipf' && sv.kind !== 'pareto' && sv.kind !== 'normal') return null;
+    const nranges = this.slots.length * FSERVICE_RANGES;
+    if (sv.kind === 'zipf') return new Zipf(nranges, sv.value, -1, seed, false);
+    if (sv.kind === 'pareto') return new Pareto(nranges, sv.value, -1, seed, false);
+    return new Gauss(nranges, sv.value, -1, seed, false);
   }
 
   // filesetup.c: fio_file_reset()
@@ -516,10 +529,10 @@ export class FioIoGen {
     return b === null ? null : b + offset;
   }
 
-  // io_u.c: get_next_rand_block(): a time_based job starts the file over when it runs out
+  // io_u.c: get_next_rand_block(): a time_based job, or a non-uniform file service, starts the file over when it runs out
   private randBlockOrReset(d: Dir): number | null {
     const b = this.randOffset(d);
-    if (b !== null || !this.job.timeBased) return b;
+    if (b !== null || !(this.job.timeBased || this.fileDist !== null)) return b;
     this.resetFile();
     return this.randOffset(d);
   }
