@@ -18,7 +18,7 @@ import { mergeCommand } from './merge';
 import { oneLine } from './one-line';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
 import { progress } from './progress';
-import { parseOnly, printJobMessages, wallTimeoutMs, warnJobs, warnWallCap } from './run-cmd';
+import { parseOnly, powerCutSpec, printJobMessages, reportPowerCut, wallTimeoutMs, warnJobs, warnPowerCut, warnWallCap } from './run-cmd';
 import { sha256, shardOption, shardTasks } from './shard';
 import { compareShardJson, sweepShardJson } from './shard-doc';
 import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
@@ -52,7 +52,7 @@ function expandFor(profile: KernelProfile): ExpandContext {
 }
 
 /** Run jobs on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows; `run` adds the wall-clock cap and the global options. */
-function simulateJobs(io: Io, files: UserFs, jobs: FioJob[], o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}, run: Pick<RunOptions, 'wallTimeoutMs' | 'globalOptions'> = {}) {
+function simulateJobs(io: Io, files: UserFs, jobs: FioJob[], o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}, run: Pick<RunOptions, 'wallTimeoutMs' | 'globalOptions' | 'powerCut'> = {}) {
   const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
   const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
@@ -82,6 +82,8 @@ interface RunCmdOptions extends JobFileOptions, TraceFileOptions {
   output?: string;
   report?: string;
   wallTimeout?: string;
+  powerCut?: string;
+  powerCutTear?: boolean;
 }
 
 /** `dio run`: fio's command line (job files, `--name` jobs, `--runtime`, `--section`, `--parse-only`); the exit code. */
@@ -93,8 +95,11 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly s
   checkPictureOptions(o);
   const inv = parseFioArgs(args, fioArgs);
   const wallMs = wallTimeoutMs(o.wallTimeout);
-  warnJobs(io, inv.jobs);
-  const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }) });
+  const cut = powerCutSpec(o.powerCut, o.powerCutTear);
+  warnJobs(io, inv.jobs, cut !== undefined);
+  if (cut !== undefined) warnPowerCut(io, loadProfile(o.profile, files), inv.jobs);
+  const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }), ...(cut === undefined ? {} : { powerCut: cut }) });
+  reportPowerCut(io, res);
   printJobMessages(io, res);
   warnWallCap(io, res, o.wallTimeout);
   const jobFile = args.find((a) => !a.startsWith('-')) ?? COMMAND_LINE;
@@ -261,6 +266,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--output <file>', 'write the report to this file instead of stdout')
       .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)')
       .option('--wall-timeout <time>', 'stop every job after this much wall-clock time and report what was done')
+      .option('--power-cut <time>', 'cut the device\'s power at this simulated time: jobs stop, the volatile write cache is lost, verifying jobs read back what was acknowledged')
+      .option('--power-cut-tear', 'with --power-cut: lose the cache sector by sector (torn writes) instead of write by write')
       .allowUnknownOption()
       .allowExcessArguments(),
   ).action((args: string[], o: RunCmdOptions, cmd: Command) => {

@@ -56,6 +56,7 @@ export { DEFAULT_MEMORY_MB, memoryMbOf } from './run/profile';
 export { PROFILES, PROFILE_FOR_POLICY, shippedProfile, profileForPolicy, CALIBRATED_COSTS, LINUX_6_5, LINUX_6_6_RC1, LINUX_6_6, LINUX_6_19 } from './run/profiles';
 export { parseProfile, profileByName, ProfileError, MAX_COST_NS, MAX_TIME_NS, BLK_MQ_MAX_DEPTH } from './run/profile-schema';
 export { runJobs, type RunOptions, type RunOutput } from './run/run';
+export type { PowerCutResult, PowerCutSpec } from './run/power-cut';
 export { buildStack, policyFor, type Stack } from './run/stack';
 export { JobSetupError, jobFile, fileLayout } from './run/job-runner';
 export { JobLogger, logFiles, type LogKind, type LogFile } from './run/job-logger';

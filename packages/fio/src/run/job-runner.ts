@@ -43,6 +43,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
+  ctl.powerCut?.enter();
   // filesetup.c: setup_files(): the job's file, or its nrfiles files
   const { paths, plans, fds } = setupJobFiles(stack, job, place.subjob);
   const fd = fds[0] as number;
@@ -58,6 +59,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   const e = yield* engine.init();
   if (e < 0) {
     res.error = -e;
+    ctl.powerCut?.leave();
     return;
   }
   let gen: FioIoGen;
@@ -262,6 +264,19 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     const vNs = yield* verifyPhase(sim, costs, q, acc, data, fds, stopped);
     verifyNs += vNs;
     res.jobRuntimeNs += vNs;
+  }
+  const cut = ctl.powerCut;
+  if (cut !== undefined) {
+    cut.leave();
+    if (cut.hasCome) {
+      // the device lost power once every job had drained; read back what it acknowledged
+      if (!cut.restored.isDone) yield* cut.restored.wait({ state: 'S' });
+      if (data.logsWrites && data.pending > 0 && !acc.verifyFailed) {
+        const vNs = yield* verifyPhase(sim, costs, q, acc, data, fds, () => false);
+        verifyNs += vNs;
+        res.jobRuntimeNs += vNs;
+      }
+    }
   }
   if (verifyNs > 0) res.read.runtimeNs = verifyNs;
   logs?.finish(sim.now - start);

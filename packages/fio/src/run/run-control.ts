@@ -6,6 +6,7 @@
  */
 import type { FlowGroup } from '../pace/flow';
 import type { SteadyState } from '../pace/steadystate';
+import type { PowerCut } from './power-cut';
 
 /** Shared by the jobs of a run: set `stopped` to end every job (fio's fio_terminate_threads(), for exitall). */
 export interface RunControl {
@@ -14,6 +15,8 @@ export interface RunControl {
   readonly flows?: ReadonlyMap<number, FlowGroup>;
   /** Steady-state detection shared by the jobs of a reporting group (group_reporting), by group id. */
   readonly ssGroups?: Map<number, SsGroup>;
+  /** A power cut during the run (`--power-cut`), if any. */
+  readonly powerCut?: PowerCut;
 }
 
 /**
