@@ -2,7 +2,7 @@
  * The `dio` command line.
  * @module
  */
-import { COMMAND_LINE, defaultExpandContext, memoryMbOf, formatOutput, logFiles, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
+import { COMMAND_LINE, defaultExpandContext, memoryMbOf, formatOutput, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrateCommand, type CalibrateOptions } from './calibrate/command';
@@ -17,6 +17,7 @@ import { interruptible } from './interrupt';
 import { mergeCommand } from './merge';
 import { oneLine } from './one-line';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
+import { logOpener } from './log-writer';
 import { progress } from './progress';
 import { parseOnly, powerCutSpec, printJobMessages, reportPowerCut, wallTimeoutMs, warnJobs, warnPowerCut, warnWallCap } from './run-cmd';
 import { sha256, shardOption, shardTasks } from './shard';
@@ -52,7 +53,7 @@ function expandFor(profile: KernelProfile): ExpandContext {
 }
 
 /** Run jobs on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows; `run` adds the wall-clock cap and the global options. */
-function simulateJobs(io: Io, files: UserFs, jobs: FioJob[], o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}, run: Pick<RunOptions, 'wallTimeoutMs' | 'globalOptions' | 'powerCut'> = {}) {
+function simulateJobs(io: Io, files: UserFs, jobs: FioJob[], o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}, run: Pick<RunOptions, 'wallTimeoutMs' | 'globalOptions' | 'powerCut' | 'logTo'> = {}) {
   const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
   const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
@@ -98,7 +99,7 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly s
   const cut = powerCutSpec(o.powerCut, o.powerCutTear);
   warnJobs(io, inv.jobs, cut !== undefined);
   if (cut !== undefined) warnPowerCut(io, loadProfile(o.profile, files), inv.jobs);
-  const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }), ...(cut === undefined ? {} : { powerCut: cut }) });
+  const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, logTo: logOpener(files), ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }), ...(cut === undefined ? {} : { powerCut: cut }) });
   reportPowerCut(io, res);
   printJobMessages(io, res);
   warnWallCap(io, res, o.wallTimeout);
@@ -108,7 +109,6 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly s
   // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
   if (o.output !== undefined) files.write(o.output, text, 'report');
   else io.out(text);
-  for (const [path, log, what] of logFiles(res.logs)) files.write(path, log, what);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
   return 0;

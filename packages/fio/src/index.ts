@@ -60,6 +60,7 @@ export type { PowerCutResult, PowerCutSpec } from './run/power-cut';
 export { buildStack, policyFor, type Stack } from './run/stack';
 export { JobSetupError, jobFile, fileLayout } from './run/job-runner';
 export { JobLogger, logFiles, type LogKind, type LogFile } from './run/job-logger';
+export type { LogOpener, LogSink } from './run/log-sink';
 export type { Engine, EngineEnv, QueueResult } from './run/engine';
 export type { IoU } from './run/io-u';
 export type { JobDraft, JobFields } from './draft';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseJobFile } from '../parse-job-file';
 import { profileByName } from './profile-schema';
+import type { KernelProfile } from './profile';
 import { runJobs } from './run';
 
 const base = profileByName('linux-6.6');
 // a device with a volatile write cache: acknowledged writes are not durable until a flush
-const cached = { ...base, device: { ...base.device, write_cache: true } };
+const cached: KernelProfile = { ...base, device: { ...base.device, write_cache: true } };
 const JOB = '[w]\nfilename=/data/f\nioengine=io_uring\niodepth=8\ndirect=1\nrw=randwrite\nbs=4k\nsize=16m\ntime_based\nruntime=1s\nverify=crc32c\n';
 
 function cutAt(ms: number, extra = '', profile = cached, tear = false) {

@@ -15,6 +15,7 @@ import { jobDependencies } from '../pace/ordering';
 import { checkFilesFit } from './device-fit';
 import { type RunControl, runJobTask } from './job-runner';
 import { JobLogger, wantsLogs } from './job-logger';
+import type { LogOpener } from './log-sink';
 import type { KernelProfile } from './profile';
 import { buildStack, type Stack } from './stack';
 import { PowerCut, type PowerCutResult, type PowerCutSpec } from './power-cut';
@@ -60,6 +61,12 @@ export interface RunOptions {
    * acknowledged (see `PowerCut`).
    */
   readonly powerCut?: PowerCutSpec;
+  /**
+   * Stream the jobs' log files (write_lat_log, write_bw_log, …) as they are
+   * made, as fio does, instead of keeping them for `logFiles()`: memory stays
+   * flat however long the run.
+   */
+  readonly logTo?: LogOpener;
 }
 
 /** What a run produced. */
@@ -158,7 +165,7 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
       const place = jobPlace(job, clone, jobNumber, sim.rng);
-      const log = wantsLogs(job) ? new JobLogger(job, jobNumber + 1) : null;
+      const log = wantsLogs(job) ? new JobLogger(job, jobNumber + 1, opts.logTo) : null;
       const res = createJobResult(job, 0);
       const body = runJobTask(stack, job, jobNumber, res, place, log, ctl);
       const t = sim.spawn('fio', ordered ? gated(body, job, waitOn, gates[i] as JobGate, ctl) : body, {
@@ -172,6 +179,8 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   const t0 = performance.now();
   const { r, cappedAtNs } = runSliced(sim, jobs, opts, ctl);
   sim.tracer.finish();
+  // the streamed logs' last lines, in job order (jobs sharing a file write one after the other)
+  for (const l of logs) l?.close();
   const wallMs = performance.now() - t0;
   const dev = stack.dev;
   const runtimeMs = Math.max(1, ...results.map((x) => x.jobRuntimeNs / 1e6));
