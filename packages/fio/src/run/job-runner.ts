@@ -68,7 +68,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   } catch (e) {
     throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${(e as Error).message}`);
   }
-  const data = new JobData(job, gen.seeds, place.threadNumber, paths);
+  const data = new JobData(job, gen.seeds, place.threadNumber, paths, costs);
   let back: IoPiece | null = null;
   const start = sim.now;
   gen.nowUs = () => Math.floor((sim.now - start) / 1000);

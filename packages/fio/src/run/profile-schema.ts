@@ -67,6 +67,13 @@ const costs = z
     fsMetadataUpdate: ns,
     userPerIo: ns,
     userPerReap: ns,
+    // fio's data costs (ns per 4 KiB): random fill, verify header and checksums
+    fillPer4k: ns,
+    verifyMetaPer4k: ns,
+    verifyCrc32cPer4k: ns,
+    verifyMd5Per4k: ns,
+    verifySha1Per4k: ns,
+    verifySha256Per4k: ns,
   })
   .partial()
   .strict();
