@@ -152,6 +152,11 @@ export class FioIoGen {
   private serviceFile = -1;
   private serviceLeft = 0;
   private nextFile = 0;
+  /** file_service_type=zipf/pareto/normal (fio's __FIO_FSERVICE_NONUNIFORM), with one file or several. */
+  private get nonUniform(): boolean {
+    const k = this.service.kind;
+    return k === 'zipf' || k === 'pareto' || k === 'normal';
+  }
   /** fio_file_done() files of this pass. */
   private doneFiles = 0;
   private zoneBytes = 0;
@@ -213,7 +218,9 @@ export class FioIoGen {
     const base = io.ioSize > 0 ? io.ioSize : oSize;
     const timeBased = job.timeBased && job.runtimeNs > 0;
     this.totalLimit = timeBased ? Number.POSITIVE_INFINITY : base * job.loops;
-    this.passLimit = timeBased ? Number.POSITIVE_INFINITY : this.random && job.norandommap && this.doesWrite ? Math.max(oSize, io.ioSize) : oSize;
+    // a non-uniform file service never runs out of file (set_io_u_file() resets it): do_io() goes on to io_size
+    const endless = (this.random && job.norandommap && this.doesWrite) || this.nonUniform;
+    this.passLimit = timeBased ? Number.POSITIVE_INFINITY : endless ? Math.max(oSize, io.ioSize) : oSize;
     // options.c: str_rw_cb(): ':<nr>' is a count of I/Os per new random offset, or a hole after each sequential I/O
     this.ddirSeqNr = 1;
     this.ddirSeqAdd = 0;
@@ -388,7 +395,7 @@ export class FioIoGen {
   next(): IoPiece | null {
     for (;;) {
       if (this.isDone) return null;
-      const p = this.slots.length === 1 ? this.fill() : this.fillMulti();
+      const p = this.slots.length === 1 && !this.nonUniform ? this.fill() : this.fillMulti();
       if (p !== null) return p;
       this.endPass();
     }
@@ -532,7 +539,7 @@ export class FioIoGen {
   // io_u.c: get_next_rand_block(): a time_based job, or a non-uniform file service, starts the file over when it runs out
   private randBlockOrReset(d: Dir): number | null {
     const b = this.randOffset(d);
-    if (b !== null || !(this.job.timeBased || this.fileDist !== null)) return b;
+    if (b !== null || !(this.job.timeBased || this.nonUniform)) return b;
     this.resetFile();
     return this.randOffset(d);
   }
