@@ -60,6 +60,8 @@ interface FileSlot {
   readonly dist: BlockDist | null;
   /** fio_file_done(). */
   done: boolean;
+  /** Just started over by a non-uniform file service: failing again means it has no I/O at all. */
+  fresh: boolean;
 }
 
 /** fio.h: FIO_FSERVICE_SHIFT: a skewed file service draws from nrfiles << 10 ranges. */
@@ -262,7 +264,7 @@ export class FioIoGen {
       else if (dist.kind === 'pareto') d = new Pareto(nranges, dist.value, dist.center, seed);
       else d = new Gauss(nranges, dist.value, dist.center, seed);
     }
-    return { file, fileOffset: file.startOffset, lastPos: [file.startOffset, file.startOffset], lastStart: [-1, -1], map, lfsr, dist: d, done: false };
+    return { file, fileOffset: file.startOffset, lastPos: [file.startOffset, file.startOffset], lastStart: [-1, -1], map, lfsr, dist: d, done: false, fresh: false };
   }
 
   /** Makes file `i` the current one (its positions, map and distribution). */
@@ -298,8 +300,11 @@ export class FioIoGen {
     }
     let f = -1;
     if (this.fileDist !== null) {
-      // get_next_file_rand(): the drawn range's file (non-uniform services never mark a file done)
-      f = Math.floor(this.fileDist.next() / FSERVICE_RANGES);
+      // get_next_file_rand(): the drawn range's file (a non-uniform service starts a file over rather than finish it)
+      if (this.doneFiles >= n) return -1;
+      const dist = this.fileDist;
+      do f = Math.floor(dist.next() / FSERVICE_RANGES);
+      while ((this.slots[f] as FileSlot).done);
     } else if (this.service.kind === 'random') {
       if (this.doneFiles >= n) return -1;
       const st = this.nextFileState;
@@ -330,13 +335,18 @@ export class FioIoGen {
       if (f < 0) return null;
       this.use(f);
       const p = this.fill();
-      if (p !== null || this.isDone || this.issuedBytes >= this.totalLimit || this.passBytes >= this.passLimit) return p;
-      if (this.fileDist !== null) {
+      const slot = this.slots[f] as FileSlot;
+      if (p !== null || this.isDone || this.issuedBytes >= this.totalLimit || this.passBytes >= this.passLimit) {
+        slot.fresh = false;
+        return p;
+      }
+      if (this.fileDist !== null && !slot.fresh) {
         // set_io_u_file(): with a non-uniform service a file at its end starts over (fio_file_reset())
         this.resetFile();
+        slot.fresh = true;
         continue;
       }
-      (this.slots[f] as FileSlot).done = true;
+      slot.done = true;
       this.doneFiles++;
     }
   }
@@ -417,6 +427,7 @@ export class FioIoGen {
     for (let i = this.slots.length - 1; i >= 0; i--) {
       const sl = this.slots[i] as FileSlot;
       sl.done = false;
+      sl.fresh = false;
       this.use(i);
       this.fileOffset = this.file.startOffset;
       this.resetFile();
