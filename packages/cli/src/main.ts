@@ -2,7 +2,7 @@
  * The `dio` command line.
  * @module
  */
-import { COMMAND_LINE, defaultExpandContext, formatOutput, logFiles, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
+import { COMMAND_LINE, defaultExpandContext, memoryMbOf, formatOutput, parseFioArgs, parseFormats, parseJobFile, PROFILES, runJobs, type ExpandContext, type FioJob, type KernelProfile, type RunOptions } from '@dio/fio';
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrateCommand, type CalibrateOptions } from './calibrate/command';
@@ -17,8 +17,9 @@ import { interruptible } from './interrupt';
 import { mergeCommand } from './merge';
 import { oneLine } from './one-line';
 import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
+import { logOpener } from './log-writer';
 import { progress } from './progress';
-import { parseOnly, printJobMessages, wallTimeoutMs, warnJobs, warnWallCap } from './run-cmd';
+import { parseOnly, powerCutSpec, printJobMessages, reportPowerCut, wallTimeoutMs, warnJobs, warnPowerCut, warnWallCap } from './run-cmd';
 import { sha256, shardOption, shardTasks } from './shard';
 import { compareShardJson, sweepShardJson } from './shard-doc';
 import { formatSweepTable, sweepHeading, sweepJson, sweepTasks } from './sweep';
@@ -45,14 +46,14 @@ function simulateJobFile(io: Io, files: UserFs, jobFile: string, o: JobFileOptio
   return simulateJobs(io, files, parseJobFile(files.read(jobFile, 'job file'), jobFile, expandFor(loadProfile(o.profile, files))), o, tracePath, accounting);
 }
 
-/** `${VAR}` from the environment, `$ncpus` from the simulated machine. */
+/** `${VAR}` from the environment, `$ncpus` and `$mb_memory` from the simulated machine. */
 function expandFor(profile: KernelProfile): ExpandContext {
   const base = defaultExpandContext();
-  return { ...base, keywords: { ...base.keywords, ncpus: profile.cpus } };
+  return { ...base, keywords: { ...base.keywords, ncpus: profile.cpus, mbMemory: memoryMbOf(profile) } };
 }
 
 /** Run jobs on a profile, streaming its trace to `tracePath` if given; `accounting` adds the stage table or the report's CPU windows; `run` adds the wall-clock cap and the global options. */
-function simulateJobs(io: Io, files: UserFs, jobs: FioJob[], o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}, run: Pick<RunOptions, 'wallTimeoutMs' | 'globalOptions'> = {}) {
+function simulateJobs(io: Io, files: UserFs, jobs: FioJob[], o: JobFileOptions & TraceFileOptions, tracePath: string | undefined, accounting: { stages?: boolean; report?: boolean } = {}, run: Pick<RunOptions, 'wallTimeoutMs' | 'globalOptions' | 'powerCut' | 'logTo'> = {}) {
   const profile = loadProfile(o.profile, files);
   const seed = parseSeed(o.seed);
   const trace = tracePath === undefined ? null : openTraceFile(files, tracePath, o, `dio ${profile.name}`);
@@ -82,6 +83,8 @@ interface RunCmdOptions extends JobFileOptions, TraceFileOptions {
   output?: string;
   report?: string;
   wallTimeout?: string;
+  powerCut?: string;
+  powerCutTear?: boolean;
 }
 
 /** `dio run`: fio's command line (job files, `--name` jobs, `--runtime`, `--section`, `--parse-only`); the exit code. */
@@ -93,8 +96,11 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly s
   checkPictureOptions(o);
   const inv = parseFioArgs(args, fioArgs);
   const wallMs = wallTimeoutMs(o.wallTimeout);
-  warnJobs(io, inv.jobs);
-  const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }) });
+  const cut = powerCutSpec(o.powerCut, o.powerCutTear);
+  warnJobs(io, inv.jobs, cut !== undefined);
+  if (cut !== undefined) warnPowerCut(io, loadProfile(o.profile, files), inv.jobs);
+  const { jobs, profile, seed, res } = simulateJobs(io, files, inv.jobs, o, o.trace, { report: o.report !== undefined }, { globalOptions: inv.globalOptions, logTo: logOpener(files), ...(wallMs === undefined ? {} : { wallTimeoutMs: wallMs }), ...(cut === undefined ? {} : { powerCut: cut }) });
+  reportPowerCut(io, res);
   printJobMessages(io, res);
   warnWallCap(io, res, o.wallTimeout);
   const jobFile = args.find((a) => !a.startsWith('-')) ?? COMMAND_LINE;
@@ -103,7 +109,6 @@ function runCmd(io: Io, files: UserFs, argv: readonly string[], args: readonly s
   // fio --output: the report goes to the file, nothing else (no ETA, no progress) with it
   if (o.output !== undefined) files.write(o.output, text, 'report');
   else io.out(text);
-  for (const [path, log, what] of logFiles(res.logs)) files.write(path, log, what);
   if (res.hung.length > 0) io.err(`dio: hung tasks at the end of the run: ${res.hung.map((h) => `${h.task} on ${h.waitingOn}`).join(', ')}`);
   throwJobErrors(res);
   return 0;
@@ -261,6 +266,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       .option('--output <file>', 'write the report to this file instead of stdout')
       .option('--report <out.html>', 'also write a self-contained HTML report (fio numbers, histograms, CPU use over time)')
       .option('--wall-timeout <time>', 'stop every job after this much wall-clock time and report what was done')
+      .option('--power-cut <time>', 'cut the device\'s power at this simulated time: jobs stop, the volatile write cache is lost, verifying jobs read back what was acknowledged')
+      .option('--power-cut-tear', 'with --power-cut: lose the cache sector by sector (torn writes) instead of write by write')
       .allowUnknownOption()
       .allowExcessArguments(),
   ).action((args: string[], o: RunCmdOptions, cmd: Command) => {

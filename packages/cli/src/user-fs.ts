@@ -5,7 +5,7 @@
  * any filesystem error becomes one line naming the path and the problem.
  * @module
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors';
 
@@ -60,6 +60,8 @@ export interface UserFs {
   write(p: string, data: string | Uint8Array, what: string): void;
   /** Open a file to write in pieces (a streamed trace); opening and every write map errors the same way. */
   open(p: string, what: string): UserFileWriter;
+  /** Move the contents of `from` to the end of `to` (both written by this run) and remove `from`. */
+  appendAndRemove(from: string, to: string, what: string): void;
 }
 
 /** A file being written piece by piece. */
@@ -101,6 +103,26 @@ export function userFs(cwd: string): UserFs {
         write: (chunk) => void guard(() => (typeof chunk === 'string' ? writeSync(fd, chunk) : writeSync(fd, chunk))),
         close: () => guard(() => closeSync(fd)),
       };
+    },
+    appendAndRemove(from, to, what) {
+      let src: number | undefined;
+      let dst: number | undefined;
+      try {
+        src = openSync(path(from), 'r');
+        dst = openSync(path(to), 'a');
+        const buf = Buffer.alloc(1 << 20);
+        for (let n = readSync(src, buf); n > 0; n = readSync(src, buf)) writeSync(dst, buf, 0, n);
+      } catch (e) {
+        throw fsProblem('write', what, to, e);
+      } finally {
+        if (src !== undefined) closeSync(src);
+        if (dst !== undefined) closeSync(dst);
+      }
+      try {
+        unlinkSync(path(from));
+      } catch (e) {
+        throw fsProblem('write', what, from, e);
+      }
     },
   };
 }

@@ -12,6 +12,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/index';
 
 const CORPUS = fileURLToPath(new URL('../../fio/test/corpus/', import.meta.url));
+/** The job files whose I/Os are checked against fio's write_iolog (packages/fio/test/iolog): fio runs them buffered, with ioengine=null. */
+const IOLOG_JOBS = fileURLToPath(new URL('../../fio/test/iolog/jobs/', import.meta.url));
+const IOLOG_FILES = readdirSync(IOLOG_JOBS)
+  .filter((f) => f.endsWith('.fio'))
+  .sort();
 const FILES = readdirSync(CORPUS)
   .filter((f) => f.endsWith('.fio'))
   .sort();
@@ -84,6 +89,14 @@ describe('fio job-file corpus', () => {
     }
   });
 
+  it.each(IOLOG_FILES)('iolog job %s: refused only for direct=0 (by design), accepted with --direct=1', async (f) => {
+    const plain = await dio('run', '--parse-only', join(IOLOG_JOBS, f));
+    expect(plain.code).toBe(1);
+    for (const l of plain.err.filter(Boolean)) expect(l).toMatch(/: direct=0 .*buffered I\/O is not emulated/);
+    const direct = await dio('run', '--parse-only', '--direct=1', join(IOLOG_JOBS, f));
+    expect([direct.code, direct.err.filter(Boolean)]).toEqual([0, []]);
+  });
+
   it('time_based without runtime warns once, as fio, and runs size-based', async () => {
     const r = await dio('run', '--quiet', '--output-format=json', path('time-based-no-runtime.fio'));
     expect(r.code).toBe(0);
@@ -118,6 +131,11 @@ describe.skipIf(!hasFio)('against real fio (the oracle)', () => {
     const r = spawnSync('fio', ['--parse-only', path(f)], { encoding: 'utf8', cwd: scratch });
     const fioAccepts = r.status === 0;
     expect(fioAccepts).toBe(FIO_REFUSES[f] === undefined);
+  });
+
+  it.each(IOLOG_FILES)('fio --parse-only --direct=1 %s accepts it, as dio does', (f) => {
+    const r = spawnSync('fio', ['--parse-only', '--direct=1', join(IOLOG_JOBS, f)], { encoding: 'utf8', cwd: scratch });
+    expect(r.status, r.stderr).toBe(0);
   });
 
   /** A JSON value's shape: keys in order and JSON types, recursively (arrays by their first element). */

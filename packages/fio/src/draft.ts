@@ -111,11 +111,6 @@ export function finishDraft(
     }
   }
   finishIoOptions(d, source);
-  const fst = f.files.fileServiceType;
-  if (f.files.nrfiles > 1 && f.filename === undefined && !/^(roundrobin|sequential|random)(:|$)/.test(fst)) {
-    const at = d.setAt.get('file_service_type') ?? source;
-    throw new FioJobError(at.file, at.line, `file_service_type=${fst} with nrfiles=${f.files.nrfiles} is not implemented by dio: use roundrobin, sequential or random`, 'file_service_type');
-  }
   const bs = blockSizes(f);
   finishDataOptions(d, source, bs.min[1], bs.min[0]);
   if (f.size === undefined && f.filesize === undefined) {

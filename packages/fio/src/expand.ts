@@ -3,7 +3,9 @@
  * fio_keyword_replace(), bc_calc()): `${VAR}` from the environment (empty
  * when unset) and the keywords `$pagesize`, `$ncpus`, `$mb_memory`, after
  * which a value with + - * / is computed as fio has bc compute it (integer
- * arithmetic).
+ * arithmetic, with bc's % and ^ too). fio's own `(…)` expressions (its
+ * CONFIG_ARITHMETIC parser) are not built into Debian's fio 3.33, which
+ * refuses `size=(1024*4)`; dio refuses it too.
  * @module
  */
 
@@ -13,7 +15,7 @@ export interface JobKeywords {
   readonly pagesize: number;
   /** `$ncpus` (the simulated machine's CPUs), when known. */
   readonly ncpus?: number;
-  /** `$mb_memory`, when the machine has a memory size (dio does not model one). */
+  /** `$mb_memory`: the simulated machine's memory in MiB (the profile's `memoryMb`), when known. */
   readonly mbMemory?: number;
 }
 
@@ -29,9 +31,10 @@ export function defaultExpandContext(): ExpandContext {
   return { env, keywords: { pagesize: 4096 } };
 }
 
-// bc's integer arithmetic: + - * / with the usual precedence and parentheses
+// bc's integer arithmetic (scale=0): + - * / % ^ with bc's precedence
+// (unary minus, then right-associative ^, then * / %, then + -) and parentheses
 function calc(expr: string): number | undefined {
-  const toks = expr.match(/\d+|[-+*/()]|\S/g) ?? [];
+  const toks = expr.match(/\d+|[-+*/%^()]|\S/g) ?? [];
   let i = 0;
   const peek = (): string | undefined => toks[i];
   const primary = (): number | undefined => {
@@ -47,13 +50,22 @@ function calc(expr: string): number | undefined {
     }
     return /^\d+$/.test(t) ? Number(t) : undefined;
   };
+  const power = (): number | undefined => {
+    const b = primary();
+    if (b === undefined || peek() !== '^') return b;
+    i++;
+    const e = power();
+    if (e === undefined) return undefined;
+    // bc: a negative exponent is 1/b^-e, truncated at scale 0
+    return e >= 0 ? b ** e : Math.trunc(1 / b ** -e);
+  };
   const product = (): number | undefined => {
-    let v = primary();
-    while (v !== undefined && (peek() === '*' || peek() === '/')) {
+    let v = power();
+    while (v !== undefined && (peek() === '*' || peek() === '/' || peek() === '%')) {
       const op = toks[i++];
-      const r = primary();
-      if (r === undefined || (op === '/' && r === 0)) return undefined;
-      v = op === '*' ? v * r : Math.trunc(v / r);
+      const r = power();
+      if (r === undefined || (op !== '*' && r === 0)) return undefined;
+      v = op === '*' ? v * r : op === '/' ? Math.trunc(v / r) : v % r;
     }
     return v;
   };
@@ -68,7 +80,7 @@ function calc(expr: string): number | undefined {
     return v;
   };
   const v = sum();
-  return i === toks.length ? v : undefined;
+  return i === toks.length && v !== undefined && Number.isSafeInteger(v) ? v : undefined;
 }
 
 /** Expands one option value; returns the new value or an error message. */
@@ -76,7 +88,7 @@ export function expandValue(value: string, ctx: ExpandContext): { ok: true; valu
   let out = value.replace(/\$\{([^}]*)\}/g, (_, name: string) => (name === '' ? '' : (ctx.env[name] ?? '')));
   const kw: readonly [string, number | undefined, string][] = [
     ['$pagesize', ctx.keywords.pagesize, ''],
-    ['$mb_memory', ctx.keywords.mbMemory, 'dio does not model the machine\'s memory size; write the size'],
+    ['$mb_memory', ctx.keywords.mbMemory, 'the machine\'s memory size is not known here'],
     ['$ncpus', ctx.keywords.ncpus, 'the number of CPUs is not known here'],
   ];
   let replaced = false;

@@ -26,7 +26,7 @@ export const CONTEXT_CLASSES: readonly ContextClass[] = ['hardirq', 'softirq', '
 
 /** The stages of one I/O, in path order, with the costs each is made of. */
 export const STAGES = [
-  { stage: 'fio user', costs: ['userPerIo', 'userPerReap'] },
+  { stage: 'fio user', costs: ['userPerIo', 'userPerReap', 'fillPer4k', 'verifyMetaPer4k', 'verifyCrc32cPer4k', 'verifyMd5Per4k', 'verifySha1Per4k', 'verifySha256Per4k'] },
   { stage: 'syscall', costs: ['syscall'] },
   { stage: 'io_uring issue', costs: ['ioUringIssue'] },
   { stage: 'aio', costs: ['aioSubmit', 'aioComplete', 'aioGetevents'] },

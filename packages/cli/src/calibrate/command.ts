@@ -49,7 +49,7 @@ export interface CalibrateIo {
 
 /** The profile file: what a profile holds, plus `calibration` (inputs, version, parameters, errors). */
 function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly (readonly [string, string])[], setup: CalibrateSetup, starts: number, layout: Layout): string {
-  const { name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device } = r.profile;
+  const { name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, memoryMb, sched, costs, device } = r.profile;
   const pct = (v: number | undefined): number | null => (v === undefined ? null : Math.round((Math.exp(v) - 1) * 1000) / 10);
   const calibration = {
     dio_version: DIO_VERSION,
@@ -75,7 +75,7 @@ function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly
       ...(p.leaveOneOut !== undefined && { leave_one_out_error_pct: Object.fromEntries(Object.entries(logErrors(p.leaveOneOut, p.measured)).map(([k, v]) => [k, pct(v)])) }),
     })),
   };
-  return `${JSON.stringify({ extends: shippedRoot(base), name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, sched, costs, device, calibration }, null, 2)}\n`;
+  return `${JSON.stringify({ extends: shippedRoot(base), name, description, version, policy, writeThroughCache, ioUringCallerComp, cpus, memoryMb, sched, costs, device, calibration }, null, 2)}\n`;
 }
 
 /** A CPU number flag. */

@@ -6,6 +6,7 @@
  * all (timing only), as before.
  * @module
  */
+import type { CostModel } from '@dio/sim';
 import type { FioJob } from '../job';
 import { FRand } from '../gen/frand';
 import { blockSizes, isRandom } from '../gen/io-gen';
@@ -59,12 +60,14 @@ export class JobData {
    * @param seeds the job's td->rand_seeds
    * @param thread td->thread_number
    * @param fileNames the job's files' names, for messages
+   * @param costs the cost table (the fill and checksum costs: `fillPer4k`, `verify…Per4k`)
    */
   constructor(
     private readonly job: FioJob,
     seeds: readonly bigint[],
     thread: number,
     private readonly fileNames: readonly string[],
+    private readonly costs: CostModel,
   ) {
     const fileName = fileNames[0] ?? '';
     const d = job.data;
@@ -116,12 +119,12 @@ export class JobData {
       if (d.refillBuffers || !this.filledOnce.has(buf)) {
         this.filler.fill(b, this.minWrite);
         this.filledOnce.add(buf);
-        if (random && !this.verifying) ns += fillNs(io.len);
+        if (random && !this.verifying) ns += fillNs(this.costs, io.len);
       } else if (d.scrambleBuffers && !d.zeroBuffers && d.compressPercentage === 0) scramble(b, io.len, io.offset, startNs);
       if (this.verifying) {
         io.seed = this.spec.pattern === undefined && this.spec.kind !== 'null' ? nextSeed(this.verifyState) : 0n;
         populateVerify(buf, { offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio, startNs }, this.spec);
-        ns += (this.spec.pattern === undefined && this.spec.kind !== 'null' ? fillNs(io.len) : 0) + checksumNs(this.spec.kind, io.len);
+        ns += (this.spec.pattern === undefined && this.spec.kind !== 'null' ? fillNs(this.costs, io.len) : 0) + checksumNs(this.costs, this.spec.kind, io.len);
       }
     } else if (this.verifying) io.seed = this.spec.pattern === undefined && this.spec.kind !== 'null' ? nextSeed(this.verifyState) : 0n;
     if (this.logsWrites) this.history.log({ file: io.fileIndex, offset: io.offset, len: io.len, seed: io.seed, numberio: io.numberio });
@@ -130,7 +133,7 @@ export class JobData {
 
   /** The user CPU ns fio spends checking a read of `bytes`. */
   checkNs(bytes: number): number {
-    return checksumNs(this.spec.kind, bytes);
+    return checksumNs(this.costs, this.spec.kind, bytes);
   }
 
   /** verify_only's dry run of a write: the seed and numberio it would have, logged. */

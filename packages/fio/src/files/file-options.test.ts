@@ -20,11 +20,29 @@ describe('file options', () => {
     expect(jobFile(job('directory=da:db\nfilename=ff\n'), 1).path).toBe('da/ff');
   });
 
-  it('accepts nrfiles, openfiles, file_service_type, unlink, create_on_open; a non-uniform file service with several files is refused at its line', () => {
+  it('accepts nrfiles, openfiles, file_service_type, unlink, create_on_open', () => {
     expect(job('openfiles=4\nfile_service_type=random:8\nunlink=1\ncreate_on_open=1\n').files).toMatchObject({ openfiles: 4, fileServiceType: 'random:8', unlink: true, createOnOpen: true });
     expect(job('nrfiles=4\n').files.nrfiles).toBe(4);
-    expect(() => job('nrfiles=4\nfile_service_type=zipf:1.2\n')).toThrow(/job\.fio:4: file_service_type=zipf:1\.2 with nrfiles=4 is not implemented by dio: use roundrobin, sequential or random/);
+    expect(job('nrfiles=4\nfile_service_type=zipf:1.2\n').files.fileServiceType).toBe('zipf:1.2');
     expect(() => job('nrfiles=0\n')).toThrow(FioJobError);
     expect(() => job('file_service_type=bogus\n')).toThrow(/job\.fio:3: /);
+  });
+
+  // fio 3.33's messages for the same values (options.c: str_fst_cb())
+  it.each([
+    ['zipf:1', 'zipf theta must be different than 1.0'],
+    ['zipf:1.0', 'zipf theta must be different than 1.0'],
+    ['pareto:0', 'pareto input out of range (0 < input < 1.0)'],
+    ['pareto:1', 'pareto input out of range (0 < input < 1.0)'],
+    ['normal:100', 'normal deviation out of range (0 <= input < 100.0)'],
+    ['normal:-1', 'normal deviation out of range (0 <= input < 100.0)'],
+    ['zipf:abc', 'file service type random postfix parsing failed'],
+  ])('refuses file_service_type=%s as fio does: %s', (v, why) => {
+    expect(() => job(`nrfiles=4\nfile_service_type=${v}\n`)).toThrow(FioJobError);
+    expect(() => job(`nrfiles=4\nfile_service_type=${v}\n`)).toThrow(why);
+  });
+
+  it.each([['zipf'], ['zipf:0.5'], ['pareto:0.3'], ['normal'], ['gauss:50'], ['random:2']])('accepts file_service_type=%s as fio does', (v) => {
+    expect(job(`nrfiles=4\nfile_service_type=${v}\n`).files.fileServiceType).toBe(v);
   });
 });

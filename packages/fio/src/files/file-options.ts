@@ -8,6 +8,7 @@
 import type { JobFields } from '../draft';
 import { bool, def, intIn, type OptionDef } from '../option-def';
 import { zParsed } from '../schemas';
+import { parseFileService } from './file-service';
 import type { Parsed } from '../units';
 
 /** The file options of a job. */
@@ -45,8 +46,12 @@ function setFiles(f: JobFields, patch: Partial<FioFileOptions>): void {
 
 const nonEmpty = (s: string): Parsed<string> => (s.trim() === '' ? { ok: false, error: 'must not be empty' } : { ok: true, value: s.trim() });
 
-// options.c: str_fst_cb(): random | roundrobin | sequential | zipf | pareto | normal | gauss, with an optional :<value>
-const SERVICE = /^(random|roundrobin|sequential|zipf|pareto|normal|gauss)(:[0-9.]+)?$/;
+
+// options.c: str_fst_cb(): checked here, kept as written (the JSON echoes it; the generator parses it again)
+function fileServiceAsWritten(s: string): Parsed<string> {
+  const p = parseFileService(s);
+  return p.ok ? { ok: true, value: s.trim() } : p;
+}
 
 /** The options of this group. */
 export const FILE_OPTION_DEFS: readonly OptionDef[] = [
@@ -54,7 +59,7 @@ export const FILE_OPTION_DEFS: readonly OptionDef[] = [
   def('filename_format', () => zParsed(nonEmpty), (f, v) => setFiles(f, { filenameFormat: v })),
   def('nrfiles', () => intIn(1, 1 << 20), (f, v) => setFiles(f, { nrfiles: v }), { aliases: ['nr_files'] }),
   def('openfiles', () => intIn(1), (f, v) => setFiles(f, { openfiles: v }), { aliases: ['open_files'] }),
-  def('file_service_type', () => zParsed((s): Parsed<string> => (SERVICE.test(s.trim()) ? { ok: true, value: s.trim() } : { ok: false, error: `'${s}' is not one of random, roundrobin, sequential, zipf, pareto, normal, gauss (with an optional :<value>)` })), (f, v) => setFiles(f, { fileServiceType: v })),
+  def('file_service_type', () => zParsed(fileServiceAsWritten), (f, v) => setFiles(f, { fileServiceType: v })),
   def('unlink', bool, (f, v) => setFiles(f, { unlink: v })),
   def('create_on_open', bool, (f, v) => setFiles(f, { createOnOpen: v })),
 ];

@@ -69,8 +69,10 @@ export function hashU64(val: bigint): bigint {
   return (val * 0x61c8864680b583ebn) & M64;
 }
 
-// zipf_next() / pareto_next(): the drawn rank, hashed so hot blocks spread, then offset
-function spread(val: number, randOff: number, nranges: number): number {
+// zipf_next() / pareto_next(): the drawn rank, hashed so hot blocks spread (unless
+// zipf_disable_hash(), as for file_service_type), then offset
+function spread(val: number, randOff: number, nranges: number, hash: boolean): number {
+  if (!hash) return (val + randOff) % nranges;
   return Number((hashU64(BigInt(val)) + BigInt(randOff)) % BigInt(nranges));
 }
 
@@ -92,7 +94,8 @@ export class Zipf implements BlockDist {
   private readonly zetan: number;
   private readonly zeta2: number;
 
-  constructor(private readonly nranges: number, private readonly theta: number, center: number, seed: number) {
+  /** @param hash false for zipf_disable_hash() (fio's file service: rank 0 is the first file) */
+  constructor(private readonly nranges: number, private readonly theta: number, center: number, seed: number, private readonly hash = true) {
     this.rand = new FRand(BigInt(seed >>> 0));
     this.randOff = randOff(this.rand, nranges, center);
     this.zeta2 = 1.0 ** theta + 0.5 ** theta;
@@ -112,7 +115,7 @@ export class Zipf implements BlockDist {
     if (randZ < 1.0) val = 1;
     else if (randZ < 1.0 + 0.5 ** this.theta) val = 2;
     else val = 1 + Math.floor(n * (eta * randUni - eta + 1.0) ** alpha);
-    return spread(val - 1, this.randOff, n);
+    return spread(val - 1, this.randOff, n, this.hash);
   }
 }
 
@@ -122,7 +125,8 @@ export class Pareto implements BlockDist {
   private readonly randOff: number;
   private readonly paretoPow: number;
 
-  constructor(private readonly nranges: number, h: number, center: number, seed: number) {
+  /** @param hash false for zipf_disable_hash() */
+  constructor(private readonly nranges: number, h: number, center: number, seed: number, private readonly hash = true) {
     this.rand = new FRand(BigInt(seed >>> 0));
     this.randOff = randOff(this.rand, nranges, center);
     this.paretoPow = Math.log(h) / Math.log(1.0 - h);
@@ -131,7 +135,7 @@ export class Pareto implements BlockDist {
   next(): number {
     const r = this.rand.rand32() / FRAND32_MAX;
     const n = Math.floor((this.nranges - 1) * r ** this.paretoPow);
-    return spread(n, this.randOff, this.nranges);
+    return spread(n, this.randOff, this.nranges, this.hash);
   }
 }
 
@@ -143,7 +147,8 @@ export class Gauss implements BlockDist {
   private readonly stddev: number;
   private readonly randOff: bigint;
 
-  constructor(private readonly nranges: number, dev: number, center: number, seed: number) {
+  /** @param hash false for gauss_disable_hash() */
+  constructor(private readonly nranges: number, dev: number, center: number, seed: number, private readonly hash = true) {
     this.rand = new FRand(BigInt(seed >>> 0));
     let stddev = 0;
     if (dev !== 0.0) stddev = Math.min(Math.ceil(dev * 0.01 * nranges), Math.floor(nranges / 2));
@@ -169,6 +174,6 @@ export class Gauss implements BlockDist {
       while (((sum + BigInt(dev)) & M64) >= n) dev = Math.trunc(dev / 2);
       sum = (sum + BigInt(dev)) & M64;
     }
-    return Number(((hashU64(sum) + this.randOff) & M64) % n);
+    return Number((((this.hash ? hashU64(sum) : sum) + this.randOff) & M64) % n);
   }
 }

@@ -12,6 +12,7 @@ import { type BlockDist, Gauss, jhash, Pareto, Zipf } from './dists';
 import type { FRand } from './frand';
 import type { PerDdir, ZoneSplitEntry } from './io-options';
 import { RatePacer } from '../pace/rate';
+import { type FileService, parseFileService } from '../files/file-service';
 import { Lfsr } from './lfsr';
 import { FIO_RAND, fioRandSeeds, streamOf } from './rand-seeds';
 
@@ -59,20 +60,12 @@ interface FileSlot {
   readonly dist: BlockDist | null;
   /** fio_file_done(). */
   done: boolean;
+  /** Just started over by a non-uniform file service: failing again means it has no I/O at all. */
+  fresh: boolean;
 }
 
-/** file_service_type: how the next file is picked, and for how many I/Os (file_service_nr). */
-interface FileService {
-  readonly kind: 'roundrobin' | 'sequential' | 'random';
-  readonly nr: number;
-}
-
-// options.c: str_fst_cb(): roundrobin, sequential or random, with ':<nr>' I/Os per pick
-function fileService(job: FioJob): FileService {
-  const [kind, nr] = job.files.fileServiceType.split(':');
-  const n = nr === undefined ? 1 : Math.max(1, Number.parseInt(nr, 10) || 1);
-  return { kind: kind === 'sequential' ? 'sequential' : kind === 'random' ? 'random' : 'roundrobin', nr: n };
-}
+/** fio.h: FIO_FSERVICE_SHIFT: a skewed file service draws from nrfiles << 10 ranges. */
+const FSERVICE_RANGES = 1 << 10;
 
 /** The job's block sizes per direction after bs / bsrange / bssplit (fio's min_bs, max_bs, ba). */
 export function blockSizes(job: Pick<FioJob, 'io' | 'bs'>): { min: PerDdir<number>; max: PerDdir<number>; ba: PerDdir<number> } {
@@ -156,9 +149,16 @@ export class FioIoGen {
   private cur = 0;
   private readonly service: FileService;
   private nextFileState!: FRand;
+  /** file_service_type=zipf/pareto/normal: the distribution files are drawn from (fio's next_file_zipf / next_file_gauss). */
+  private fileDist: BlockDist | null = null;
   private serviceFile = -1;
   private serviceLeft = 0;
   private nextFile = 0;
+  /** file_service_type=zipf/pareto/normal (fio's __FIO_FSERVICE_NONUNIFORM), with one file or several. */
+  private get nonUniform(): boolean {
+    const k = this.service.kind;
+    return k === 'zipf' || k === 'pareto' || k === 'normal';
+  }
   /** fio_file_done() files of this pass. */
   private doneFiles = 0;
   private zoneBytes = 0;
@@ -203,7 +203,8 @@ export class FioIoGen {
     this.fileOffset = file.startOffset;
     this.fileOffset = file.startOffset;
     this.slots = list.map((f) => this.makeSlot(f, place));
-    this.service = fileService(job);
+    const service = parseFileService(job.files.fileServiceType);
+    this.service = service.ok ? service.value : { kind: 'roundrobin', nr: 1 };
     const first = this.slots[0] as FileSlot;
     this.map = first.map;
     this.lfsr = first.lfsr;
@@ -219,7 +220,9 @@ export class FioIoGen {
     const base = io.ioSize > 0 ? io.ioSize : oSize;
     const timeBased = job.timeBased && job.runtimeNs > 0;
     this.totalLimit = timeBased ? Number.POSITIVE_INFINITY : base * job.loops;
-    this.passLimit = timeBased ? Number.POSITIVE_INFINITY : this.random && job.norandommap && this.doesWrite ? Math.max(oSize, io.ioSize) : oSize;
+    // a non-uniform file service never runs out of file (set_io_u_file() resets it): do_io() goes on to io_size
+    const endless = (this.random && job.norandommap && this.doesWrite) || this.nonUniform;
+    this.passLimit = timeBased ? Number.POSITIVE_INFINITY : endless ? Math.max(oSize, io.ioSize) : oSize;
     // options.c: str_rw_cb(): ':<nr>' is a count of I/Os per new random offset, or a hole after each sequential I/O
     this.ddirSeqNr = 1;
     this.ddirSeqAdd = 0;
@@ -261,7 +264,7 @@ export class FioIoGen {
       else if (dist.kind === 'pareto') d = new Pareto(nranges, dist.value, dist.center, seed);
       else d = new Gauss(nranges, dist.value, dist.center, seed);
     }
-    return { file, fileOffset: file.startOffset, lastPos: [file.startOffset, file.startOffset], lastStart: [-1, -1], map, lfsr, dist: d, done: false };
+    return { file, fileOffset: file.startOffset, lastPos: [file.startOffset, file.startOffset], lastStart: [-1, -1], map, lfsr, dist: d, done: false, fresh: false };
   }
 
   /** Makes file `i` the current one (its positions, map and distribution). */
@@ -296,7 +299,13 @@ export class FioIoGen {
       }
     }
     let f = -1;
-    if (this.service.kind === 'random') {
+    if (this.fileDist !== null) {
+      // get_next_file_rand(): the drawn range's file (a non-uniform service starts a file over rather than finish it)
+      if (this.doneFiles >= n) return -1;
+      const dist = this.fileDist;
+      do f = Math.floor(dist.next() / FSERVICE_RANGES);
+      while ((this.slots[f] as FileSlot).done);
+    } else if (this.service.kind === 'random') {
       if (this.doneFiles >= n) return -1;
       const st = this.nextFileState;
       do f = Math.floor(n * (st.rand() / st.maxPlusOne()));
@@ -314,7 +323,7 @@ export class FioIoGen {
     }
     if (f < 0) return -1;
     this.serviceFile = f;
-    this.serviceLeft = this.service.nr - 1;
+    this.serviceLeft = 'nr' in this.service ? this.service.nr - 1 : 0;
     return f;
   }
 
@@ -326,8 +335,18 @@ export class FioIoGen {
       if (f < 0) return null;
       this.use(f);
       const p = this.fill();
-      if (p !== null || this.isDone || this.issuedBytes >= this.totalLimit || this.passBytes >= this.passLimit) return p;
-      (this.slots[f] as FileSlot).done = true;
+      const slot = this.slots[f] as FileSlot;
+      if (p !== null || this.isDone || this.issuedBytes >= this.totalLimit || this.passBytes >= this.passLimit) {
+        slot.fresh = false;
+        return p;
+      }
+      if (this.fileDist !== null && !slot.fresh) {
+        // set_io_u_file(): with a non-uniform service a file at its end starts over (fio_file_reset())
+        this.resetFile();
+        slot.fresh = true;
+        continue;
+      }
+      slot.done = true;
       this.doneFiles++;
     }
   }
@@ -351,6 +370,17 @@ export class FioIoGen {
     this.randomState = streamOf(s, FIO_RAND.BLOCK_OFF, this.use64);
     this.seqRandState = [streamOf(s, FIO_RAND.SEQ_RAND_READ_OFF, false), streamOf(s, FIO_RAND.SEQ_RAND_WRITE_OFF, false)];
     this.nextFileState = streamOf(s, FIO_RAND.FILE_OFF, this.use64);
+    this.fileDist = this.initFileService(Number((s[FIO_RAND.FILE_OFF] ?? 0n) & 0xffff_ffffn));
+  }
+
+  // init.c: init_rand_file_service(): FIO_FSERVICE_SHIFT ranges per file, the rank not hashed
+  private initFileService(seed: number): BlockDist | null {
+    const sv = this.service;
+    if (sv.kind !== 'zipf' && sv.kind !== 'pareto' && sv.kind !== 'normal') return null;
+    const nranges = this.slots.length * FSERVICE_RANGES;
+    if (sv.kind === 'zipf') return new Zipf(nranges, sv.value, -1, seed, false);
+    if (sv.kind === 'pareto') return new Pareto(nranges, sv.value, -1, seed, false);
+    return new Gauss(nranges, sv.value, -1, seed, false);
   }
 
   // filesetup.c: fio_file_reset()
@@ -375,7 +405,7 @@ export class FioIoGen {
   next(): IoPiece | null {
     for (;;) {
       if (this.isDone) return null;
-      const p = this.slots.length === 1 ? this.fill() : this.fillMulti();
+      const p = this.slots.length === 1 && !this.nonUniform ? this.fill() : this.fillMulti();
       if (p !== null) return p;
       this.endPass();
     }
@@ -397,6 +427,7 @@ export class FioIoGen {
     for (let i = this.slots.length - 1; i >= 0; i--) {
       const sl = this.slots[i] as FileSlot;
       sl.done = false;
+      sl.fresh = false;
       this.use(i);
       this.fileOffset = this.file.startOffset;
       this.resetFile();
@@ -516,10 +547,10 @@ export class FioIoGen {
     return b === null ? null : b + offset;
   }
 
-  // io_u.c: get_next_rand_block(): a time_based job starts the file over when it runs out
+  // io_u.c: get_next_rand_block(): a time_based job, or a non-uniform file service, starts the file over when it runs out
   private randBlockOrReset(d: Dir): number | null {
     const b = this.randOffset(d);
-    if (b !== null || !this.job.timeBased) return b;
+    if (b !== null || !(this.job.timeBased || this.nonUniform)) return b;
     this.resetFile();
     return this.randOffset(d);
   }

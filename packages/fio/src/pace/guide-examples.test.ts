@@ -15,6 +15,6 @@ describe('docs/guides/fio.md job-file option examples', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
   });
   it.each(blocks.map((b, i) => [i + 1, b] as const))('example %i parses', (_, text) => {
-    expect(parseJobFile(text, 'guide.fio', { env: { SIZE: '64m' }, keywords: { pagesize: 4096, ncpus: 4 } }).length).toBeGreaterThan(0);
+    expect(parseJobFile(text, 'guide.fio', { env: { SIZE: '64m' }, keywords: { pagesize: 4096, ncpus: 4, mbMemory: 16384 } }).length).toBeGreaterThan(0);
   });
 });

@@ -58,3 +58,33 @@ describe('JobLogger (iolog.c / stat.c log files)', () => {
     expect(logFiles([a, null, b])).toEqual([['s_iops.log', '1, 1, 0, 4096, 0\n2, 1, 0, 4096, 0\n', 'IOPS log'], ['s_clat_hist.log', '', 'histogram log']]);
   });
 });
+
+describe('streamed logs (RunOptions.logTo): written as they are made, bounded memory', () => {
+  it('a sink gets the same text as the in-memory log, in chunks of about 64 KiB, the last at close', () => {
+    const writes: number[] = [];
+    let streamed = '';
+    let closed = 0;
+    const open = () => ({
+      write: (t: string) => {
+        writes.push(t.length);
+        streamed += t;
+      },
+      close: () => void closed++,
+    });
+    const s = new JobLogger(job('write_iops_log=x'), 1, open);
+    const m = new JobLogger(job('write_iops_log=x'), 1);
+    for (let i = 0; i < 50_000; i++) {
+      s.sample('iops', i * 1000, 1, 4096, 0, 1);
+      m.sample('iops', i * 1000, 1, 4096, 0, 1);
+    }
+    // nothing held beyond one chunk: every write but the last is one chunk
+    expect(writes.length).toBeGreaterThan(5);
+    expect(Math.max(...writes)).toBeLessThan(64 * 1024 + 64);
+    s.finish(50 * ms);
+    s.close();
+    s.close(); // once
+    expect(closed).toBe(1);
+    expect(streamed).toBe(text(m)['x_iops.1.log']);
+    expect(text(s)['x_iops.1.log']).toBe(''); // nothing kept in memory
+  });
+});

@@ -9,6 +9,7 @@
 import type { FioJob } from '../job';
 import { latLogFileName, logLine, type LatLogKind } from '../lat-log';
 import { FIO_IO_U_PLAT_NR, type PlatHistogram } from '../plat-histogram';
+import { type LogOpener, LogOut } from './log-sink';
 
 /** The logs that hold one value per line. */
 export type LogKind = LatLogKind | 'bw' | 'iops';
@@ -31,40 +32,42 @@ const LOG_WHAT: Readonly<Record<LogKind, string>> = { slat: 'latency log', clat:
 export type LogFile = readonly [path: string, text: string, what: string];
 
 interface ValueLog {
-  readonly what: string;
-  readonly path: string;
-  readonly lines: string[];
+  readonly out: LogOut;
   readonly windows: readonly [Window, Window];
 }
 
 const newWindow = (): Window => ({ n: 0, mean: 0, max: 0, last: 0 });
 
-/** The logs one job (clone) writes; `jobNumber` is fio's 1-based thread number. */
+/**
+ * The logs one job (clone) writes; `jobNumber` is fio's 1-based thread
+ * number. With `open`, each log streams to its file as the job runs
+ * (bounded memory); without, the lines are kept for `files()`.
+ */
 export class JobLogger {
   private readonly logs = new Map<LogKind, ValueLog>();
-  private readonly hist: { readonly path: string; readonly lines: string[]; readonly last: [number, number]; readonly before: [Float64Array, Float64Array] } | undefined;
+  private readonly hist: { readonly out: LogOut; readonly last: [number, number]; readonly before: [Float64Array, Float64Array] } | undefined;
   private readonly avgMsec: number;
   private readonly logMax: boolean;
   private readonly logOffset: boolean;
   private readonly histMsec: number;
   private readonly histStride: number;
 
-  constructor(job: FioJob, jobNumber: number) {
+  constructor(job: FioJob, jobNumber: number, open?: LogOpener) {
     this.avgMsec = job.logAvgMsec;
     this.logMax = job.logMaxValue;
     this.logOffset = job.logOffset;
     this.histMsec = job.logHistMsec;
     this.histStride = 1 << job.logHistCoarseness;
+    const output = (path: string, what: string): LogOut => new LogOut(path, what, open === undefined ? null : open(path, what));
     const add = (kind: LogKind, prefix: string | undefined): void => {
       if (prefix === undefined) return;
-      this.logs.set(kind, { what: LOG_WHAT[kind], path: latLogFileName(prefix, kind, jobNumber, job.perJobLogs), lines: [], windows: [newWindow(), newWindow()] });
+      this.logs.set(kind, { out: output(latLogFileName(prefix, kind, jobNumber, job.perJobLogs), LOG_WHAT[kind]), windows: [newWindow(), newWindow()] });
     };
     for (const kind of ['slat', 'clat', 'lat'] as const) add(kind, job.writeLatLog);
     add('bw', job.writeBwLog);
     add('iops', job.writeIopsLog);
     this.hist = job.writeHistLog === undefined ? undefined : {
-      path: latLogFileName(job.writeHistLog, 'clat_hist', jobNumber, job.perJobLogs),
-      lines: [],
+      out: output(latLogFileName(job.writeHistLog, 'clat_hist', jobNumber, job.perJobLogs), 'histogram log'),
       last: [0, 0],
       before: [new Float64Array(FIO_IO_U_PLAT_NR), new Float64Array(FIO_IO_U_PLAT_NR)],
     };
@@ -86,7 +89,7 @@ export class JobLogger {
     if (log === undefined) return;
     const elapsed = Math.floor(tNs / 1e6);
     if (this.avgMsec === 0) {
-      log.lines.push(logLine(elapsed, value, ddir, bs, offset, 0, this.logOffset));
+      log.out.push(logLine(elapsed, value, ddir, bs, offset, 0, this.logOffset));
       return;
     }
     const w = log.windows[ddir];
@@ -101,7 +104,7 @@ export class JobLogger {
   /** stat.c: __add_stat_to_log() — the window as one line, if it holds samples. */
   private flushWindow(log: ValueLog, ddir: LogDdir, elapsed: number): void {
     const w = log.windows[ddir];
-    if (w.n > 0) log.lines.push(logLine(elapsed, this.logMax ? w.max : Math.floor(w.mean + 0.5), ddir, 0, 0, 0, this.logOffset));
+    if (w.n > 0) log.out.push(logLine(elapsed, this.logMax ? w.max : Math.floor(w.mean + 0.5), ddir, 0, 0, 0, this.logOffset));
     w.n = 0;
     w.mean = 0;
     w.max = 0;
@@ -126,7 +129,7 @@ export class JobLogger {
       for (let k = j; k < j + this.histStride; k++) sum += (now[k] as number) - (before[k] as number);
       cols.push(sum);
     }
-    h.lines.push(`${elapsed}, ${ddir}, ${bs}, ${cols.join(', ')}\n`);
+    h.out.push(`${elapsed}, ${ddir}, ${bs}, ${cols.join(', ')}\n`);
     h.before[ddir] = now;
     h.last[ddir] = elapsed;
   }
@@ -143,11 +146,16 @@ export class JobLogger {
     }
   }
 
-  /** The files and their text (a histogram log without `log_hist_msec` is empty, as in fio). */
+  /** Write out what each log still holds and close its file (streamed logs; once, after `finish`). */
+  close(): void {
+    for (const l of this.logs.values()) l.out.close();
+    this.hist?.out.close();
+  }
+
+  /** The files and their text, for logs kept in memory (a histogram log without `log_hist_msec` is empty, as in fio). */
   files(): LogFile[] {
-    const out: LogFile[] = [...this.logs.values()].map((l) => [l.path, l.lines.join(''), l.what]);
-    if (this.hist !== undefined) out.push([this.hist.path, this.hist.lines.join(''), 'histogram log']);
-    return out;
+    const outs = [...[...this.logs.values()].map((l) => l.out), ...(this.hist === undefined ? [] : [this.hist.out])];
+    return outs.map((o) => [o.path, o.text(), o.what]);
   }
 }
 

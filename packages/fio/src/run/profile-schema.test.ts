@@ -4,6 +4,7 @@ import { Simulator } from '@dio/sim';
 import { describe, expect, it } from 'vitest';
 import { parseProfile, ProfileError, profileByName } from './profile-schema';
 import { PROFILES, shippedProfile } from './profiles';
+import { DEFAULT_MEMORY_MB, memoryMbOf } from './profile';
 
 const load = (o: unknown): unknown => parseProfile(JSON.stringify(o), 'p.json');
 const fails = (o: unknown, field: string): void => {
@@ -104,4 +105,13 @@ describe('device kinds', () => {
     expect([p.cpus, p.device.kind, p.policy]).toEqual([2, 'virtio-blk', 'caller']);
     expect(createBlockDevice(new Simulator({ seed: 1, cpus: p.cpus }), p.device).name).toBe('vda');
   });
+});
+
+describe('memoryMb: the machine behind fio\'s $mb_memory', () => {
+  it('is unset on the shipped profiles (16 GiB by default) and set by a profile file', () => {
+    expect(memoryMbOf(profileByName('linux-6.5'))).toBe(DEFAULT_MEMORY_MB);
+    expect(memoryMbOf(parseProfile('{"memoryMb": 4096}', 'p.json'))).toBe(4096);
+    expect(JSON.stringify(profileByName('linux-6.5'))).not.toContain('memoryMb');
+  });
+  it.each([0, -1, 1.5, 2 ** 31])('refuses memoryMb=%s', (v) => fails({ memoryMb: v }, 'memoryMb'));
 });

@@ -69,6 +69,13 @@ const costs = z
     fsMetadataUpdate: ns,
     userPerIo: ns,
     userPerReap: ns,
+    // fio's data costs (ns per 4 KiB): random fill, verify header and checksums
+    fillPer4k: ns,
+    verifyMetaPer4k: ns,
+    verifyCrc32cPer4k: ns,
+    verifyMd5Per4k: ns,
+    verifySha1Per4k: ns,
+    verifySha256Per4k: ns,
   })
   .partial()
   .strict();
@@ -202,6 +209,8 @@ const profileFile = z
     writeThroughCache: z.boolean().optional(),
     ioUringCallerComp: z.boolean().optional(),
     cpus: z.number().int().min(1).max(4096).optional(),
+    // fio's $mb_memory: 1 MiB .. 1 PiB
+    memoryMb: z.number().int().min(1).max(1 << 30).optional(),
     sched: sched.optional(),
     costs: costs.optional(),
     device: device.optional(),
@@ -285,6 +294,7 @@ export function parseProfile(text: string, where: string): KernelProfile {
     writeThroughCache: f.writeThroughCache ?? base.writeThroughCache,
     ioUringCallerComp: f.ioUringCallerComp ?? base.ioUringCallerComp,
     cpus: f.cpus ?? base.cpus,
+    ...((f.memoryMb ?? base.memoryMb) === undefined ? {} : { memoryMb: f.memoryMb ?? base.memoryMb }),
     sched: { ...base.sched, ...(f.sched as object) },
     costs: { ...base.costs, ...(f.costs as object) },
     device: deviceOf(base.device, f.device as DeviceOptions | undefined),

@@ -26,9 +26,19 @@ export interface KernelProfile {
   readonly ioUringCallerComp: boolean;
   /** CPUs in the simulated machine. */
   readonly cpus: number;
+  /** The simulated machine's memory in MiB, fio's `$mb_memory` (default {@link DEFAULT_MEMORY_MB}; nothing else reads it: O_DIRECT I/O has no page cache). */
+  readonly memoryMb?: number;
   readonly sched: Partial<SchedParams>;
   /** The cost table (ns). */
   readonly costs: Partial<CostModel>;
   /** The block device: `kind` (null_blk, nvme, virtio-blk) and its options. */
   readonly device: DeviceOptions;
+}
+
+/** `memoryMb` of a profile that does not set it: a 16 GiB machine. */
+export const DEFAULT_MEMORY_MB = 16_384;
+
+/** The simulated machine's memory in MiB (fio's `$mb_memory`). */
+export function memoryMbOf(profile: KernelProfile): number {
+  return profile.memoryMb ?? DEFAULT_MEMORY_MB;
 }

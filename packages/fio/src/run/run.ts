@@ -15,8 +15,10 @@ import { jobDependencies } from '../pace/ordering';
 import { checkFilesFit } from './device-fit';
 import { type RunControl, runJobTask } from './job-runner';
 import { JobLogger, wantsLogs } from './job-logger';
+import type { LogOpener } from './log-sink';
 import type { KernelProfile } from './profile';
 import { buildStack, type Stack } from './stack';
+import { PowerCut, type PowerCutResult, type PowerCutSpec } from './power-cut';
 
 /** Options of a run. */
 export interface RunOptions {
@@ -52,6 +54,19 @@ export interface RunOptions {
    * `verify_only` job reads back what another run wrote.
    */
   readonly stack?: Stack;
+  /**
+   * Cut the device's power this long after the run starts (dio's
+   * `--power-cut`): the jobs stop, what they have in flight completes, the
+   * volatile cache is lost, and every job that verifies reads back what was
+   * acknowledged (see `PowerCut`).
+   */
+  readonly powerCut?: PowerCutSpec;
+  /**
+   * Stream the jobs' log files (write_lat_log, write_bw_log, …) as they are
+   * made, as fio does, instead of keeping them for `logFiles()`: memory stays
+   * flat however long the run.
+   */
+  readonly logTo?: LogOpener;
 }
 
 /** What a run produced. */
@@ -67,6 +82,8 @@ export interface RunOutput {
   readonly hung: readonly HungTask[];
   /** Simulated ns at which the wall-clock cap stopped the jobs, when it did. */
   readonly wallCappedAtNs?: number;
+  /** What the power cut did, when one was asked for. */
+  readonly powerCut?: PowerCutResult;
 }
 
 /**
@@ -139,13 +156,16 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   const deps = jobDependencies(jobs);
   const ordered = jobs.some((j, i) => (deps[i]?.length ?? 0) > 0 || j.pace.startdelayNs > 0 || j.pace.exitall);
   const gates: JobGate[] = jobs.map((j) => ({ remaining: j.numjobs, done: new Completion(`fio job ${j.name} done`) }));
-  const ctl: RunControl = { stopped: false, flows: flowGroups(jobs), ssGroups: new Map() };
+  const stopAll = (): void => {
+    ctl.stopped = true;
+  };
+  const ctl: RunControl = { stopped: false, flows: flowGroups(jobs), ssGroups: new Map(), ...(opts.powerCut === undefined ? {} : { powerCut: new PowerCut(sim, stack.dev, opts.powerCut, stopAll) }) };
   for (const [i, job] of jobs.entries()) {
     const waitOn = (deps[i] ?? []).map((k) => gates[k] as JobGate);
     for (let clone = 0; clone < job.numjobs; clone++) {
       const jobNumber = n++;
       const place = jobPlace(job, clone, jobNumber, sim.rng);
-      const log = wantsLogs(job) ? new JobLogger(job, jobNumber + 1) : null;
+      const log = wantsLogs(job) ? new JobLogger(job, jobNumber + 1, opts.logTo) : null;
       const res = createJobResult(job, 0);
       const body = runJobTask(stack, job, jobNumber, res, place, log, ctl);
       const t = sim.spawn('fio', ordered ? gated(body, job, waitOn, gates[i] as JobGate, ctl) : body, {
@@ -159,6 +179,8 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
   const t0 = performance.now();
   const { r, cappedAtNs } = runSliced(sim, jobs, opts, ctl);
   sim.tracer.finish();
+  // the streamed logs' last lines, in job order (jobs sharing a file write one after the other)
+  for (const l of logs) l?.close();
   const wallMs = performance.now() - t0;
   const dev = stack.dev;
   const runtimeMs = Math.max(1, ...results.map((x) => x.jobRuntimeNs / 1e6));
@@ -181,5 +203,6 @@ export function runJobs(jobs: readonly FioJob[], profile: KernelProfile, opts: R
     diskUtil: [{ ...disk, inQueue: disk.readTicks + disk.writeTicks, util: busy }],
     globalOptions: opts.globalOptions ?? jobs[0]?.globalOptions ?? [],
   };
-  return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung, ...(cappedAtNs === undefined ? {} : { wallCappedAtNs: cappedAtNs }) };
+  const cut = ctl.powerCut?.done ?? undefined;
+  return { result, logs, stack, wallMs, ios: disk.readIos + disk.writeIos, hung: r.hung, ...(cappedAtNs === undefined ? {} : { wallCappedAtNs: cappedAtNs }), ...(cut === undefined ? {} : { powerCut: cut }) };
 }
