@@ -8,7 +8,7 @@
  */
 import { resolveNvmeOptions, resolveVirtioOptions, type DeviceOptions } from '@dio/blockdev';
 import { type KernelProfile, MAX_COST_NS, MAX_TIME_NS } from '@dio/fio';
-import type { CostModel, DistSpec } from '@dio/sim';
+import { defaultCosts, type CostModel, type DistSpec } from '@dio/sim';
 
 /** One fitted parameter. */
 export interface Param {
@@ -42,7 +42,10 @@ export function unitOf(param: Param, v: number): number {
 const COST_GROUPS: Readonly<Record<string, { readonly describe: string; readonly keys: readonly (keyof CostModel)[] }>> = {
   hopScale: { describe: 'completion-hop costs (queue_work, work item, context switch)', keys: ['queueWork', 'workItem', 'contextSwitch'] },
   irqScale: { describe: 'interrupt entry/exit and softirq costs', keys: ['hardirq', 'softirq'] },
-  userScale: { describe: "fio's own user-mode work per I/O", keys: ['userPerIo', 'userPerReap'] },
+  userScale: {
+    describe: "fio's own user-mode work per I/O",
+    keys: ['userPerIo', 'userPerReap', 'fillPer4k', 'verifyMetaPer4k', 'verifyCrc32cPer4k', 'verifyMd5Per4k', 'verifySha1Per4k', 'verifySha256Per4k'],
+  },
   idleScale: { describe: 'waking a CPU from idle', keys: ['idleExit'] },
 };
 const GROUPED = new Set(Object.values(COST_GROUPS).flatMap((g) => g.keys as readonly string[]));
@@ -50,7 +53,8 @@ const GROUPED = new Set(Object.values(COST_GROUPS).flatMap((g) => g.keys as read
 /** Profile costs scaled: `scale(key)` gives each cost's factor against `base`. */
 function scaledCosts(base: KernelProfile, p: KernelProfile, pick: (key: string) => boolean, f: number): KernelProfile {
   const costs: Record<string, number> = { ...(p.costs as Record<string, number>) };
-  for (const [k, v] of Object.entries(base.costs)) {
+  // the whole table the simulator runs with: costs the profile leaves at their defaults (an I/O scheduler's) scale too
+  for (const [k, v] of Object.entries({ ...defaultCosts, ...base.costs })) {
     if (typeof v !== 'number' || !pick(k)) continue;
     costs[k] = Math.min(MAX_COST_NS, Math.max(0, Math.round(v * f)));
   }
