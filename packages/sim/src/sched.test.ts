@@ -48,8 +48,8 @@ describe('CFS time sharing', () => {
     for (const t of sim.tasks()) expect(t.utime).toBe(60 * MS); // (tasks() is empty once they exit)
   });
 
-  it('CPU share follows nice weights (1024 : 335 for nice 0 : 5)', () => {
-    const sim = new Simulator({ costs: ZERO });
+  it.each(['cfs', 'eevdf'] as const)('%s: CPU share follows nice weights (1024 : 335 for nice 0 : 5)', (fair) => {
+    const sim = new Simulator({ costs: ZERO, sched: { fair } });
     const spin = function* () {
       for (;;) yield 1 * MS;
     };
