@@ -58,6 +58,8 @@ describe('fuzz seeds', () => {
     expect(seen((c) => c.spikes).size).toBe(2);
     expect(seen((c) => c.powerCutAt !== null && !c.writeCache).has(true)).toBe(true);
     expect(seen((c) => c.tear).size).toBe(2);
+    expect(seen((c) => c.fair)).toEqual(new Set(['cfs', 'eevdf']));
+    expect(seen((c) => c.scheduler)).toEqual(new Set(['none', 'mq-deadline']));
     expect(cases.some((c) => c.ringEntries < c.qd)).toBe(true);
     expect(cases.some((c) => c.selfFallocate && c.callerComp)).toBe(true);
     expect(cases.some((c) => c.selfFallocate && !c.callerComp)).toBe(true);

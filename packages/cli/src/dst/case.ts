@@ -43,6 +43,10 @@ export interface FuzzCase {
   readonly tear: boolean;
   /** The issuer itself calls fallocate before reaping (the caller-comp deadlock shape). */
   readonly selfFallocate: boolean;
+  /** The fair scheduling class: CFS (to 6.5) or EEVDF (6.6 on). */
+  readonly fair: 'cfs' | 'eevdf';
+  /** The device's I/O scheduler. */
+  readonly scheduler: 'none' | 'mq-deadline';
 }
 
 /** Draw the case of `seed`. */
@@ -85,6 +89,9 @@ export function drawCase(seed: number): FuzzCase {
     powerCutAt,
     tear: powerCutAt !== null && r.chance(0.3),
     selfFallocate,
+    // drawn last: the fields above stay what they were for every seed
+    fair: r.pick(['cfs', 'eevdf'] as const),
+    scheduler: r.chance(0.3) ? 'mq-deadline' : 'none',
   };
 }
 
@@ -95,5 +102,5 @@ export function buildsDeadlock(c: FuzzCase): boolean {
 
 /** One line describing the case (for failure reports). */
 export function describeCase(c: FuzzCase): string {
-  return `policy=${c.policy}${c.callerComp ? '+callercomp' : ''} engine=${c.engine} qd=${c.qd} ring=${c.ringEntries} bs=${c.bs} writes=${c.writes} sync=${c.sync} cache=${c.writeCache} fua=${c.fua} irq=${c.irqmode} layout=${c.layout} extend=${c.extendShare} racer=${c.racer} bad=${c.badBlock} spikes=${c.spikes} cut=${c.powerCutAt ?? '-'}${c.tear ? '+tear' : ''} selfFallocate=${c.selfFallocate}`;
+  return `policy=${c.policy}${c.callerComp ? '+callercomp' : ''} engine=${c.engine} qd=${c.qd} ring=${c.ringEntries} bs=${c.bs} writes=${c.writes} sync=${c.sync} cache=${c.writeCache} fua=${c.fua} irq=${c.irqmode} layout=${c.layout} extend=${c.extendShare} racer=${c.racer} bad=${c.badBlock} spikes=${c.spikes} cut=${c.powerCutAt ?? '-'}${c.tear ? '+tear' : ''} selfFallocate=${c.selfFallocate} fair=${c.fair} scheduler=${c.scheduler}`;
 }

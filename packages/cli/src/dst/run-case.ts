@@ -69,7 +69,7 @@ export function runCase(seed: number): FuzzResult {
   const fail = (inv: number, msg: string): void => {
     failures.push(`[${INVARIANTS[inv]?.split(' (')[0]?.split(';')[0] ?? inv}] ${msg}`);
   };
-  const sim = new Simulator({ seed, cpus: 2, costs: CALIBRATED_COSTS, sched: LINUX_6_5.sched, trace: true });
+  const sim = new Simulator({ seed, cpus: 2, costs: CALIBRATED_COSTS, sched: { ...LINUX_6_5.sched, fair: c.fair }, trace: true });
   const dev = new NullBlk(sim, {
     gb: 1,
     irqmode: c.irqmode,
@@ -79,6 +79,7 @@ export function runCase(seed: number): FuzzResult {
     write_latency: latency(c),
     read_latency: latency(c),
     poll_queues: c.engine === 'uring-iopoll' ? 1 : 0,
+    scheduler: c.scheduler,
   });
   const log: LoggedIo[] = [];
   const policy = policyFor({ ...LINUX_6_5, policy: c.policy });
