@@ -8,18 +8,25 @@
 import type { Bio } from '@dio/blockdev';
 import { type DioFs, fsFallocate, fsyncFile, type FsInode } from '@dio/fs';
 import { dioMisaligned, EAGAIN, EINVAL, EOPNOTSUPP, type File, type FileOperations, inodeDioWait, IOCB_NOWAIT, IOCB_WRITE, type IovIter, type Kiocb, O_DIRECT } from '@dio/kiocb';
-import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, upRead, upWrite } from '@dio/sim';
+import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, returned, upRead, upWrite } from '@dio/sim';
 import { iomapDioRw } from './dio-rw';
 import type { DioEndIo } from './dio';
 import { IOMAP_DIO_FORCE_WAIT } from './flags';
 import type { CompletionPolicy } from './policy';
 
 // fs/xfs/xfs_file.c: xfs_ilock_iocb()
-function* ilockIocb(ino: FsInode, iocb: Kiocb, exclusive: boolean): KGen<number> {
+/** A plain function: it may sleep only in xfs_ilock(), its last call (`returned` on the NOWAIT branch). */
+function ilockIocb(ino: FsInode, iocb: Kiocb, exclusive: boolean): KGen<number> {
   if (iocb.kiFlags & IOCB_NOWAIT) {
     const ok = exclusive ? downWriteTrylock(ino.iRwsem) : downReadTrylock(ino.iRwsem);
-    return ok ? 0 : -EAGAIN;
+    return returned(ok ? 0 : -EAGAIN);
   }
+  return xfsIlock(ino, exclusive);
+}
+
+// fs/xfs/xfs_inode.c: xfs_ilock()
+/** Take the IOLOCK (i_rwsem), sleeping for it; returns 0 (xfs_ilock_iocb's result once it has it). */
+function* xfsIlock(ino: FsInode, exclusive: boolean): KGen<number> {
   yield exclusive ? downWrite(ino.iRwsem) : downRead(ino.iRwsem);
   return 0;
 }

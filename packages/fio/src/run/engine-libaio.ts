@@ -5,9 +5,13 @@
  */
 import { type AioIocb, ioDestroy, ioGetevents, ioPrepFsync, ioPrepPread, ioPrepPwrite, ioSetup, ioSubmit, type Kioctx } from '@dio/aio';
 import { EAGAIN, type FdTable, RWF_HIPRI } from '@dio/kiocb';
-import { currentSim, type KGen } from '@dio/sim';
+import { currentSim, type KGen, returned } from '@dio/sim';
 import type { Engine, EngineEnv, QueueResult } from './engine';
 import type { IoU } from './io-u';
+
+/** `queue`'s results (immutable, so shared by every call). */
+const QUEUED: KGen<QueueResult> = returned<QueueResult>('queued');
+const BUSY: KGen<QueueResult> = returned<QueueResult>('busy');
 
 /** fio's libaio engine on the simulated fs/aio.c. */
 export class LibaioEngine implements Engine {
@@ -29,15 +33,16 @@ export class LibaioEngine implements Engine {
   }
 
   // engines/libaio.c: fio_libaio_prep() + fio_libaio_queue()
-  *queue(io: IoU): KGen<QueueResult> {
-    if (this.queued.length >= this.env.depth) return 'busy';
+  /** User-space work only (the iocbs go in at commit's io_submit): a plain method whose result is `returned`. */
+  queue(io: IoU): KGen<QueueResult> {
+    if (this.queued.length >= this.env.depth) return BUSY;
     const fd = io.fd;
     const addr = 0x7f00_0000_0000 + io.index * Math.max(4096, io.len);
     const cb = io.ddir === 'sync' ? ioPrepFsync(fd) : io.ddir === 'write' ? ioPrepPwrite(fd, io.buf, io.len, io.offset, addr) : ioPrepPread(fd, io.buf, io.len, io.offset, addr);
     cb.data = BigInt(io.index);
     if (this.env.hipri) cb.rwFlags |= RWF_HIPRI;
     this.queued.push({ io, cb });
-    return 'queued';
+    return QUEUED;
   }
 
   // engines/libaio.c: fio_libaio_commit()
