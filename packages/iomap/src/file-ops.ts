@@ -25,9 +25,14 @@ function ilockIocb(ino: FsInode, iocb: Kiocb, exclusive: boolean): KGen<number> 
 }
 
 // fs/xfs/xfs_inode.c: xfs_ilock()
-/** Take the IOLOCK (i_rwsem), sleeping for it; returns 0 (xfs_ilock_iocb's result once it has it). */
+/**
+ * Take the IOLOCK (i_rwsem), sleeping for it when it is contended; returns 0
+ * (xfs_ilock_iocb's result once it has it). down_read()/down_write() are
+ * LOCK_CONTENDED(sem, __down_*_trylock, __down_*): a free lock is taken at
+ * once, without a step of the engine; only a contended one yields its request.
+ */
 function* xfsIlock(ino: FsInode, exclusive: boolean): KGen<number> {
-  yield exclusive ? downWrite(ino.iRwsem) : downRead(ino.iRwsem);
+  if (!(exclusive ? downWriteTrylock(ino.iRwsem) : downReadTrylock(ino.iRwsem))) yield exclusive ? downWrite(ino.iRwsem) : downRead(ino.iRwsem);
   return 0;
 }
 

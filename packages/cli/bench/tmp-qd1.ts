@@ -1,0 +1,10 @@
+import { LINUX_6_5, parseFioArgs, runJobs } from '@dio/fio';
+import { seriesJobArgs } from '../src/compare';
+const qd = Number(process.argv[2] ?? 1);
+const stages = process.argv[3] === 'stages';
+runJobs(parseFioArgs(seriesJobArgs(qd, 'io_uring', '20ms', '0')).jobs, LINUX_6_5, { seed: 1, accounting: { stages } });
+const t0 = performance.now();
+const c0 = process.cpuUsage();
+const out = runJobs(parseFioArgs(seriesJobArgs(qd, 'io_uring', '120ms', '10ms')).jobs, LINUX_6_5, { seed: 1, accounting: { stages } });
+const c = process.cpuUsage(c0);
+console.log(`QD${qd} stages=${stages}: ${out.ios} I/Os, ${(performance.now() - t0).toFixed(0)} ms wall, ${((c.user + c.system) / 1000).toFixed(0)} ms CPU, ${(out.stack.sim.eventsRun / out.ios).toFixed(2)} events/IO, ${(((c.user + c.system) / out.ios)).toFixed(2)} us CPU/IO`);
