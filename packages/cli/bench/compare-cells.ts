@@ -23,9 +23,9 @@ for (const t of tasks) {
   console.log(`QD ${String(t.qd).padStart(2)} ${t.profile.name.padEnd(14)} ${(ms.at(-1) as number).toFixed(0).padStart(5)} ms  ${Math.round((c.iops * 0.12) / 1000)}K I/Os timed`);
 }
 // two workers, each taking the next heaviest cell when it is free
-const free = [0, 0];
+const free: [number, number] = [0, 0];
 for (const i of dispatchOrder('compare', tasks)) {
   const w = free[0] <= free[1] ? 0 : 1;
-  free[w] = (free[w] as number) + (ms[i] as number);
+  free[w] += ms[i] as number;
 }
 console.log(`total ${ms.reduce((a, b) => a + b, 0).toFixed(0)} ms on one thread; two workers: ${Math.max(...free).toFixed(0)} ms (${free.map((f) => f.toFixed(0)).join(' + ')})`);
