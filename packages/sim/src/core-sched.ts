@@ -7,7 +7,7 @@
  */
 import type { Cpu, KGen, Task, Waitable, WakeReason } from './context';
 import { detectDeadlock } from './deadlock';
-import type { EventFn } from './event-queue';
+import type { EventFn, EventHandle } from './event-queue';
 import { Executor } from './executor';
 import { schedVslice } from './fork';
 import { idealSlice, type SchedParams } from './sched';
@@ -191,14 +191,18 @@ export abstract class SchedCore extends Executor {
     } else if (cpu.needResched && this.mayDeschedule(curr)) this.reschedule(cpu);
   }
 
-  protected armSlice(cpu: Cpu): void {
+  protected armSlice(cpu: Cpu, prevSlice: EventHandle | null = null): void {
     const curr = cpu.curr;
-    if (cpu.sliceEv !== null || curr === null || cpu.rq.length === 0) return;
+    if (cpu.sliceEv !== null || curr === null || cpu.rq.length === 0) {
+      if (prevSlice !== null) this.queue.cancel(prevSlice);
+      return;
+    }
     const tick = this.sched.tickNs;
     const due = curr.execStart + idealSlice(this.sched, cpu.rq.length + 1);
     const t = Math.max(Math.ceil(due / tick), Math.floor(this.now / tick) + 1) * tick;
     cpu.sliceTask = curr;
-    cpu.sliceEv = this.queue.push(t, this.sliceFn, cpu, cpu);
+    // the previous task's slice event, if __schedule() just dropped it, is moved (mod_timer), not cancelled and made anew
+    cpu.sliceEv = prevSlice !== null && this.queue.modify(prevSlice, t) ? prevSlice : this.queue.push(t, this.sliceFn, cpu, cpu);
   }
 
   protected onSliceEnd(cpu: Cpu): void {
@@ -228,13 +232,13 @@ export abstract class SchedCore extends Executor {
     }
     cpu.rq.updateMin();
     cpu.needResched = false;
-    if (cpu.sliceEv !== null) {
-      this.queue.cancel(cpu.sliceEv);
-      cpu.sliceEv = null;
-    }
+    // the slice event is the outgoing task's: armSlice() below moves it for the next task, or cancels it
+    const prevSlice = cpu.sliceEv;
+    cpu.sliceEv = null;
     const next = cpu.rq.pickNext() ?? null;
     cpu.curr = next;
     if (next === null) {
+      if (prevSlice !== null) this.queue.cancel(prevSlice);
       if (prev !== null) cpu.idleSince = this.now;
       if (this.tracing && prev !== null) this.trace('sched_switch', { prev_comm: prev.name, prev_state: prev.state, next_comm: 'swapper', next_pid: 0 });
       return;
@@ -262,7 +266,7 @@ export abstract class SchedCore extends Executor {
         this.trace('sched_switch', { prev_comm: prev?.name ?? 'swapper', prev_state: prev?.state ?? 'R', next_comm: next.name, next_pid: next.pid });
       }
     }
-    this.armSlice(cpu);
+    this.armSlice(cpu, prevSlice);
     if (cpu.irqStack.length > 0) return;
     if (this.depth > MAX_DEPTH) this.queue.push(this.now, this.resumeFn, next, cpu);
     else this.resumeTask(next);
