@@ -131,7 +131,8 @@ export function ioGetevents(ctx: Kioctx, minNr: number, nr: number, timeoutNs: n
       const out: IoEvent[] = [];
       // aio_read_events(): copy what the ring has (up to nr), then report whether to stop
       const readEvents = (): boolean => {
-        out.push(...ctx.ring.splice(0, nr - out.length));
+        const ring = ctx.ring;
+        while (out.length < nr && ring.length > 0) out.push(ring.shift() as IoEvent);
         return out.length >= minNr || ctx.dead;
       };
       let why: WakeReason = 'woken';

@@ -7,7 +7,7 @@
  * interrupt/completion path and its device timing.
  * @module
  */
-import { charge, currentCtx, type Cpu, type EventHandle, type KGen, type Rng, type Simulator } from '@dio/sim';
+import { charge, currentCtx, type Cpu, type EventHandle, type KGen, returned, type Rng, type Simulator } from '@dio/sim';
 import { Badblocks } from './badblocks';
 import { MqDeadline } from './mq-deadline';
 import { bioEndio, bioSectors, bioSplitToLimits, bioWouldblockError, SECTOR_SIZE, type Bio, type BlkQc } from './bio';
@@ -208,9 +208,11 @@ export abstract class BlkMqDevice implements BlockDevice {
    * Submit `bio` in the caller's (task) context: check it, split it at the
    * queue limits, take a tag per request (sleeping in state D for one, or
    * ending the bio with BLK_STS_AGAIN under REQ_NOWAIT) and start it, or
-   * add it to the task's plug.
+   * add it to the task's plug. A plain function handing back the generator
+   * of its last call (the request's submission, or the split pieces'), or
+   * `returned` when the bio ends at once.
    */
-  *submitBio(bio: Bio): KGen<void> {
+  submitBio(bio: Bio): KGen<void> {
     const sim = this.sim;
     this.counters.bios++;
     if (sim.tracing) sim.trace('block_bio_queue', this.traceArgs(bio, bio.biOpf));
@@ -218,20 +220,22 @@ export abstract class BlkMqDevice implements BlockDevice {
     if (chk.endWith !== null || !this.powered) {
       bio.biStatus = chk.endWith ?? BLK_STS_IOERR; // powered off
       bioEndio(bio);
-      return;
+      return returned(undefined);
     }
-    let opf = chk.opf;
+    const opf = chk.opf;
     const split = bioSplitPlan(bio, opf, this.limits);
     if (split.verdict === 'again') {
       this.counters.again++;
       bioWouldblockError(bio);
-      return;
+      return returned(undefined);
     }
-    if (split.verdict !== 'split') {
-      yield* this.submitRq(bio, opf);
-      return;
-    }
-    const pieces = bioSplitToLimits(bio, split.limits);
+    if (split.verdict !== 'split') return this.submitRq(bio, opf);
+    return this.submitSplit(bioSplitToLimits(bio, split.limits), opf);
+  }
+
+  // block/blk-core.c: __submit_bio_noacct() over the bios bio_split_to_limits() made
+  /** One request per piece, in order (a bio split in several is no longer polled; only the first keeps PREFLUSH). */
+  private *submitSplit(pieces: readonly Bio[], opf: number): KGen<void> {
     if (pieces.length > 1) opf &= ~REQ_POLLED;
     for (let i = 0; i < pieces.length; i++) yield* this.submitRq(pieces[i] as Bio, i === 0 ? opf : opf & ~REQ_PREFLUSH);
   }

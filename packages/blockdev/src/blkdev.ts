@@ -65,11 +65,11 @@ export class NoDeviceError extends Error {
 }
 
 // block/blk-core.c: submit_bio()
-/** Submit `bio` to `bio.biBdev`. */
-export function* submitBio(bio: Bio): KGen<void> {
+/** Submit `bio` to `bio.biBdev`: a plain function handing back the device's submission (its last call), one generator per bio instead of two. */
+export function submitBio(bio: Bio): KGen<void> {
   const bdev = bio.biBdev;
   if (bdev === undefined) throw new NoDeviceError(`submit_bio: bio at sector ${bio.biSector} has no biBdev`);
-  yield* bdev.submitBio(bio);
+  return bdev.submitBio(bio);
 }
 
 // block/bio.c: submit_bio_wait()

@@ -8,7 +8,7 @@
  */
 import type { BlockDevice } from '@dio/blockdev';
 import { EAGAIN, EIO, ENOENT, ENOSPC, File, FMODE_NOWAIT, FMODE_READ, FMODE_WRITE, type FileOperations, type Kiocb } from '@dio/kiocb';
-import { charge, downWrite, type KGen, type Simulator, spinLock, spinUnlock, upWrite } from '@dio/sim';
+import { charge, downWrite, type KGen, returned, type Simulator, spinLock, spinUnlock, upWrite } from '@dio/sim';
 import { BlockAllocator, NoSpaceError } from './allocator';
 import { FsInode } from './fs-inode';
 import { IOMAP_DIO_COW, IOMAP_DIO_UNWRITTEN } from './end-io-flags';
@@ -128,9 +128,11 @@ export class DioFs {
    * extents allocate COW blocks (IOMAP_MAPPED + IOMAP_F_SHARED, remapped at
    * end_io). IOMAP_F_DIRTY when the inode is pinned in the log or the write
    * spans EOF. Returns the mapping or a negative errno (-EAGAIN under
-   * IOMAP_NOWAIT when allocation would be needed, -ENOSPC).
+   * IOMAP_NOWAIT when allocation would be needed, -ENOSPC). A plain
+   * function: it may sleep only in the allocation, its last call, and hands
+   * back a mapping it found as `returned`.
    */
-  *iomapBegin(ino: FsInode, pos: number, length: number, flags: number): KGen<Iomap | number> {
+  iomapBegin(ino: FsInode, pos: number, length: number, flags: number): KGen<Iomap | number> {
     const bs = this.blockSize;
     const fb = Math.floor(pos / bs);
     const l = ino.extents.lookup(fb);
@@ -139,34 +141,57 @@ export class DioFs {
     if (l.kind === 'extent' && !(write && l.ext.shared)) {
       const addr = (l.ext.diskBlock + (fb - l.ext.fileBlock)) * bs + (pos - fb * bs);
       const type = l.ext.state === 'written' ? IOMAP_MAPPED : IOMAP_UNWRITTEN;
-      return { addr, offset: pos, length: span, type, flags: write ? this.dirtyFlag(ino, pos, span) : 0, bdev: this.bdev };
+      return returned<Iomap | number>({ addr, offset: pos, length: span, type, flags: write ? this.dirtyFlag(ino, pos, span) : 0, bdev: this.bdev });
     }
-    if (!write) return { addr: IOMAP_NULL_ADDR, offset: pos, length: span, type: IOMAP_HOLE, flags: 0, bdev: this.bdev };
-    if (flags & IOMAP_NOWAIT) return -EAGAIN;
+    if (!write) return returned<Iomap | number>({ addr: IOMAP_NULL_ADDR, offset: pos, length: span, type: IOMAP_HOLE, flags: 0, bdev: this.bdev });
+    if (flags & IOMAP_NOWAIT) return returned<Iomap | number>(-EAGAIN);
     // Allocation is a transaction under the ILOCK: task context only.
     const nblocks = Math.ceil((pos + span) / bs) - fb;
-    const shared = l.kind === 'extent';
+    if (l.kind === 'extent') return this.reflinkAllocateCow(ino, pos, span, nblocks);
+    return this.iomapWriteDirect(ino, pos, span, nblocks);
+  }
+
+  // fs/xfs/xfs_reflink.c: xfs_reflink_allocate_cow()
+  /**
+   * A write to shared blocks goes to fresh ones; the old shared ones stay
+   * until end_io remaps. Returns the COW mapping (IOMAP_MAPPED +
+   * IOMAP_F_SHARED), -ENOSPC or -EIO.
+   */
+  private *reflinkAllocateCow(ino: FsInode, pos: number, span: number, nblocks: number): KGen<Iomap | number> {
+    const bs = this.blockSize;
+    const fb = Math.floor(pos / bs);
     try {
       yield* this.transaction(ino, () => {
-        if (shared) {
-          // xfs_reflink_allocate_cow(): the write goes to fresh blocks; the old shared ones stay until end_io remaps.
-          ino.cow ??= new Map();
-          const [disk, got] = this.alloc.alloc(nblocks);
-          for (let i = 0; i < got; i++) ino.cow.set(fb + i, disk + i);
-        } else this.allocRange(ino, fb, nblocks, 'unwritten');
+        ino.cow ??= new Map();
+        const [disk, got] = this.alloc.alloc(nblocks);
+        for (let i = 0; i < got; i++) ino.cow.set(fb + i, disk + i);
       });
     } catch (e) {
       if (e instanceof NoSpaceError) return -ENOSPC;
       throw e;
     }
-    if (shared) {
-      const cow = ino.cow;
-      const disk = cow?.get(fb);
-      if (cow === null || disk === undefined) return -EIO;
-      let run = 1;
-      while (run < nblocks && cow.get(fb + run) === disk + run) run++;
-      const len = Math.min(span, run * bs - (pos - fb * bs));
-      return { addr: disk * bs + (pos - fb * bs), offset: pos, length: len, type: IOMAP_MAPPED, flags: IOMAP_F_SHARED | this.dirtyFlag(ino, pos, len), bdev: this.bdev };
+    const cow = ino.cow;
+    const disk = cow?.get(fb);
+    if (cow === null || disk === undefined) return -EIO;
+    let run = 1;
+    while (run < nblocks && cow.get(fb + run) === disk + run) run++;
+    const len = Math.min(span, run * bs - (pos - fb * bs));
+    return { addr: disk * bs + (pos - fb * bs), offset: pos, length: len, type: IOMAP_MAPPED, flags: IOMAP_F_SHARED | this.dirtyFlag(ino, pos, len), bdev: this.bdev };
+  }
+
+  // fs/xfs/xfs_iomap.c: xfs_iomap_write_direct()
+  /**
+   * A write into a hole allocates unwritten extents (XFS_BMAPI_PREALLOC).
+   * Returns the new mapping (IOMAP_UNWRITTEN + IOMAP_F_NEW), -ENOSPC or -EIO.
+   */
+  private *iomapWriteDirect(ino: FsInode, pos: number, span: number, nblocks: number): KGen<Iomap | number> {
+    const bs = this.blockSize;
+    const fb = Math.floor(pos / bs);
+    try {
+      yield* this.transaction(ino, () => this.allocRange(ino, fb, nblocks, 'unwritten'));
+    } catch (e) {
+      if (e instanceof NoSpaceError) return -ENOSPC;
+      throw e;
     }
     const m = ino.extents.lookup(fb);
     if (m.kind !== 'extent') return -EIO;

@@ -26,6 +26,7 @@ import {
   IOSQE_ASYNC,
   IOSQE_FIXED_FILE,
   IOSQE_SUPPORTED,
+  copySqe,
 } from './uapi';
 
 const RW_OPS = new Set([IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_READ_FIXED, IORING_OP_WRITE_FIXED]);
@@ -145,7 +146,7 @@ export function* submitSqes(ctx: IoRingCtx, nr: number): KGen<number> {
     const slot = ctx.sq.sqes[ctx.sq.head & ctx.sq.mask] as IoKiocb['sqe'];
     ctx.sq.head++;
     done++;
-    const req = new IoKiocb(ctx, { ...slot }, task);
+    const req = new IoKiocb(ctx, copySqe(slot), task);
     req.submittedAt = sim.now;
     ctx.stats.sqesSubmitted++;
     if (sim.tracing) {

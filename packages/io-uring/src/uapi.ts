@@ -147,6 +147,11 @@ export function resetSqe(sqe: Sqe): void {
   sqe.bufIndex = 0;
 }
 
+/** The kernel's copy of an SQE it is about to issue (io_init_req's READ_ONCEs): every field, in emptySqe()'s order, so every copy has one shape. */
+export function copySqe(s: Readonly<Sqe>): Sqe {
+  return { opcode: s.opcode, flags: s.flags, ioprio: s.ioprio, fd: s.fd, off: s.off, addr: s.addr, buf: s.buf, len: s.len, iovecs: s.iovecs, opFlags: s.opFlags, userData: s.userData, bufIndex: s.bufIndex };
+}
+
 /** A blank SQE. */
 export function emptySqe(): Sqe {
   return { opcode: IORING_OP_NOP, flags: 0, ioprio: 0, fd: -1, off: 0, addr: 0, buf: null, len: 0, iovecs: null, opFlags: 0, userData: 0n, bufIndex: 0 };

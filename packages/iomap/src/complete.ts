@@ -5,9 +5,10 @@
  * @module
  */
 import { inodeDioEnd, IOCB_SYNC, iocbIsDsync, type Kiocb } from '@dio/kiocb';
-import { charge, currentCtx, type KGen, mightSleep } from '@dio/sim';
+import { charge, currentCtx, type KGen, mightSleep, returned } from '@dio/sim';
 import type { IomapDio } from './dio';
 import { IOMAP_DIO_NEED_SYNC, IOMAP_DIO_WRITE } from './flags';
+import { invalidateInodePages2Range } from './truncate';
 
 // fs/iomap/direct-io.c: iomap_dio_complete()
 /**
@@ -65,13 +66,18 @@ export function iomapDioDeferredComplete(priv: unknown): KGen<number> {
 }
 
 // mm/filemap.c: kiocb_invalidate_post_direct_write()
-/** Drop cached pages the write covered; takes page locks, so it may sleep (task context only when pages exist). */
-export function* kiocbInvalidatePostDirectWrite(iocb: Kiocb, count: number): KGen<void> {
+/**
+ * Drop cached pages the write covered; takes page locks, so it may sleep
+ * (task context only when pages exist). A plain function handing back
+ * invalidate_inode_pages2_range()'s generator, its only call that may sleep
+ * (`returned` when there are no pages); its result is 0 (the kernel only
+ * warns when the invalidation fails).
+ */
+export function kiocbInvalidatePostDirectWrite(iocb: Kiocb, count: number): KGen<number> {
   const mapping = iocb.kiFilp.fMapping;
-  if (mapping.nrpages === 0) return;
+  if (mapping.nrpages === 0) return returned(0);
   mightSleep('invalidate_inode_pages2_range() takes page locks');
-  const n = mapping.invalidateRange(iocb.kiPos, count);
-  yield 200 * Math.max(1, n);
+  return invalidateInodePages2Range(mapping, iocb.kiPos, count);
 }
 
 // include/linux/fs.h: generic_write_sync()

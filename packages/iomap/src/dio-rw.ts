@@ -7,10 +7,11 @@ import { blkFinishPlug, blkStartPlug } from '@dio/blockdev';
 import type { FsInode } from '@dio/fs';
 import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@dio/fs';
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
-import { charge, currentTask, type KGen, wait, WaitQueue } from '@dio/sim';
+import { charge, currentTask, type KGen, returned, wait, WaitQueue } from '@dio/sim';
 import { iomapDioIter } from './bio-iter';
 import { iomapDioComplete } from './complete';
 import { type DioEndIo, IomapDio } from './dio';
+import { invalidateInodePages2Range } from './truncate';
 import { IOMAP_DIO_DIRTY, IOMAP_DIO_FORCE_WAIT, IOMAP_DIO_OVERWRITE_ONLY, IOMAP_DIO_WRITE, IOMAP_DIO_WRITE_THROUGH, IOMAP_DIO_NEED_SYNC } from './flags';
 import type { CompletionPolicy } from './policy';
 import type { DioFs } from '@dio/fs';
@@ -27,13 +28,12 @@ export interface IomapDioArgs {
 }
 
 // mm/filemap.c: kiocb_invalidate_pages()
-function* kiocbInvalidatePages(iocb: Kiocb, count: number): KGen<number> {
+/** A plain function: it may sleep only in invalidate_inode_pages2_range(), its last call (`returned` on the other branches). */
+function kiocbInvalidatePages(iocb: Kiocb, count: number): KGen<number> {
   const mapping = iocb.kiFilp.fMapping;
-  if (mapping.nrpages === 0) return 0;
-  if (iocb.kiFlags & IOCB_NOWAIT) return -EAGAIN;
-  const n = mapping.invalidateRange(iocb.kiPos, count);
-  yield 200 * Math.max(1, n);
-  return 0;
+  if (mapping.nrpages === 0) return returned(0);
+  if (iocb.kiFlags & IOCB_NOWAIT) return returned(-EAGAIN);
+  return invalidateInodePages2Range(mapping, iocb.kiPos, count);
 }
 
 /** What __iomap_dio_rw() returns: the dio to complete, null (nothing to do) or a negative errno. */

@@ -8,19 +8,31 @@
 import type { Bio } from '@dio/blockdev';
 import { type DioFs, fsFallocate, fsyncFile, type FsInode } from '@dio/fs';
 import { dioMisaligned, EAGAIN, EINVAL, EOPNOTSUPP, type File, type FileOperations, inodeDioWait, IOCB_NOWAIT, IOCB_WRITE, type IovIter, type Kiocb, O_DIRECT } from '@dio/kiocb';
-import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, upRead, upWrite } from '@dio/sim';
+import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, returned, upRead, upWrite } from '@dio/sim';
 import { iomapDioRw } from './dio-rw';
 import type { DioEndIo } from './dio';
 import { IOMAP_DIO_FORCE_WAIT } from './flags';
 import type { CompletionPolicy } from './policy';
 
 // fs/xfs/xfs_file.c: xfs_ilock_iocb()
-function* ilockIocb(ino: FsInode, iocb: Kiocb, exclusive: boolean): KGen<number> {
+/** A plain function: it may sleep only in xfs_ilock(), its last call (`returned` on the NOWAIT branch). */
+function ilockIocb(ino: FsInode, iocb: Kiocb, exclusive: boolean): KGen<number> {
   if (iocb.kiFlags & IOCB_NOWAIT) {
     const ok = exclusive ? downWriteTrylock(ino.iRwsem) : downReadTrylock(ino.iRwsem);
-    return ok ? 0 : -EAGAIN;
+    return returned(ok ? 0 : -EAGAIN);
   }
-  yield exclusive ? downWrite(ino.iRwsem) : downRead(ino.iRwsem);
+  return xfsIlock(ino, exclusive);
+}
+
+// fs/xfs/xfs_inode.c: xfs_ilock()
+/**
+ * Take the IOLOCK (i_rwsem), sleeping for it when it is contended; returns 0
+ * (xfs_ilock_iocb's result once it has it). down_read()/down_write() are
+ * LOCK_CONTENDED(sem, __down_*_trylock, __down_*): a free lock is taken at
+ * once, without a step of the engine; only a contended one yields its request.
+ */
+function* xfsIlock(ino: FsInode, exclusive: boolean): KGen<number> {
+  if (!(exclusive ? downWriteTrylock(ino.iRwsem) : downReadTrylock(ino.iRwsem))) yield exclusive ? downWrite(ino.iRwsem) : downRead(ino.iRwsem);
   return 0;
 }
 

@@ -7,7 +7,7 @@
  */
 import type { Cpu, KGen, Task, Waitable, WakeReason } from './context';
 import { detectDeadlock } from './deadlock';
-import type { EventFn } from './event-queue';
+import type { EventFn, EventHandle } from './event-queue';
 import { Executor } from './executor';
 import { currVruntime, pickEevdf, placeEntity, setProtectSlice, updateDeadline, updateEntityLag } from './eevdf';
 import { schedVslice } from './fork';
@@ -216,15 +216,19 @@ export abstract class SchedCore extends Executor {
     } else if (cpu.needResched && this.mayDeschedule(curr)) this.reschedule(cpu);
   }
 
-  protected armSlice(cpu: Cpu): void {
+  protected armSlice(cpu: Cpu, prevSlice: EventHandle | null = null): void {
     const curr = cpu.curr;
-    if (cpu.sliceEv !== null || curr === null || cpu.rq.length === 0) return;
+    if (cpu.sliceEv !== null || curr === null || cpu.rq.length === 0) {
+      if (prevSlice !== null) this.queue.cancel(prevSlice);
+      return;
+    }
     const tick = this.sched.tickNs;
     // CFS: the ideal slice for the queue; EEVDF: when curr's vruntime reaches its deadline
     const due = curr.execStart + (this.sched.fair === 'eevdf' ? Math.max(0, ((curr.deadline - curr.vruntime) * curr.weight) / 1024) : idealSlice(this.sched, cpu.rq.length + 1));
     const t = Math.max(Math.ceil(due / tick), Math.floor(this.now / tick) + 1) * tick;
     cpu.sliceTask = curr;
-    cpu.sliceEv = this.queue.push(t, this.sliceFn, cpu, cpu);
+    // the previous task's slice event, if __schedule() just dropped it, is moved (mod_timer), not cancelled and made anew
+    cpu.sliceEv = prevSlice !== null && this.queue.modify(prevSlice, t) ? prevSlice : this.queue.push(t, this.sliceFn, cpu, cpu);
   }
 
   protected onSliceEnd(cpu: Cpu): void {
@@ -259,13 +263,13 @@ export abstract class SchedCore extends Executor {
     }
     cpu.rq.updateMin();
     cpu.needResched = false;
-    if (cpu.sliceEv !== null) {
-      this.queue.cancel(cpu.sliceEv);
-      cpu.sliceEv = null;
-    }
+    // the slice event is the outgoing task's: armSlice() below moves it for the next task, or cancels it
+    const prevSlice = cpu.sliceEv;
+    cpu.sliceEv = null;
     if (next === null) next = eevdf ? this.pickNextEevdf(cpu) : (cpu.rq.pickNext() ?? null);
     cpu.curr = next;
     if (next === null) {
+      if (prevSlice !== null) this.queue.cancel(prevSlice);
       if (prev !== null) cpu.idleSince = this.now;
       if (this.tracing && prev !== null) this.trace('sched_switch', { prev_comm: prev.name, prev_state: prev.state, next_comm: 'swapper', next_pid: 0 });
       return;
@@ -293,7 +297,7 @@ export abstract class SchedCore extends Executor {
         this.trace('sched_switch', { prev_comm: prev?.name ?? 'swapper', prev_state: prev?.state ?? 'R', next_comm: next.name, next_pid: next.pid });
       }
     }
-    this.armSlice(cpu);
+    this.armSlice(cpu, prevSlice);
     if (cpu.irqStack.length > 0) return;
     if (this.depth > MAX_DEPTH) this.queue.push(this.now, this.resumeFn, next, cpu);
     else this.resumeTask(next);

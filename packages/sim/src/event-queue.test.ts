@@ -23,6 +23,54 @@ describe('EventQueue', () => {
     expect(out).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
+  it('modify() moves a pending event exactly where a cancel and a new push would — property', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: -1, max: 40 }), fc.integer({ min: 0, max: 20 })), { maxLength: 200 }),
+        (ops) => {
+          // the same script on two queues: one moves events with modify(), the other cancels and pushes anew
+          const a = new EventQueue();
+          const b = new EventQueue();
+          const outA: number[] = [];
+          const outB: number[] = [];
+          const ha: ReturnType<EventQueue['push']>[] = [];
+          const hb: ReturnType<EventQueue['push']>[] = [];
+          ops.forEach(([time, which, to], i) => {
+            ha.push(a.push(time, (x) => outA.push(x as number), i));
+            hb.push(b.push(time, (x) => outB.push(x as number), i));
+            if (which < 0 || which >= ha.length) return;
+            const moved = a.modify(ha[which] as ReturnType<EventQueue['push']>, to);
+            const old = hb[which] as ReturnType<EventQueue['push']>;
+            expect(moved).toBe(b.cancel(old));
+            if (moved) hb[which] = b.push(to, (x) => outB.push(x as number), which);
+            if (i % 7 === 0) {
+              const ea = a.pop();
+              ea?.fn(ea.arg);
+              const eb = b.pop();
+              eb?.fn(eb.arg);
+            }
+          });
+          drain(a);
+          drain(b);
+          expect(outA).toEqual(outB);
+        },
+      ),
+    );
+  });
+
+  it('modify() of an event that fired or was cancelled changes nothing', () => {
+    const q = new EventQueue();
+    const out: string[] = [];
+    const h = q.push(5, (s) => out.push(s as string), 'a');
+    q.cancel(h);
+    expect(q.modify(h, 1)).toBe(false);
+    expect(q.size).toBe(0);
+    const g = q.push(2, (s) => out.push(s as string), 'b');
+    drain(q);
+    expect(q.modify(g, 9)).toBe(false);
+    expect(out).toEqual(['b']);
+  });
+
   it('pops any push sequence sorted by (time, seq) — property', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), (times) => {

@@ -38,8 +38,9 @@ class Entry implements EventHandle {
   /** Slot in the heap array; -1 once fired or cancelled. */
   index: number;
   constructor(
-    readonly time: Ns,
-    readonly seq: number,
+    /** Changed only by `modify` while pending. */
+    public time: Ns,
+    public seq: number,
     public fn: EventFn | null,
     public arg: unknown,
     index: number,
@@ -84,6 +85,24 @@ export class EventQueue {
     h.push(e);
     this.siftUp(e, h.length - 1);
     return e;
+  }
+
+  /**
+   * mod_timer() on a pending event: move it to `time`. It runs exactly where
+   * a `cancel` and a new `push` would put it (it takes a new sequence
+   * number), but keeps its entry and handle: no allocation, one sift.
+   * Returns false (and changes nothing) if it already fired or was cancelled.
+   */
+  modify(handle: EventHandle, time: Ns): boolean {
+    const e = handle as Entry;
+    const i = e.index;
+    if (i < 0) return false;
+    e.time = time;
+    e.seq = this.nextSeq++;
+    const h = this.heap;
+    if (i > 0 && before(e, h[(i - 1) >> 1] as Entry)) this.siftUp(e, i);
+    else this.siftDown(e, i);
+    return true;
   }
 
   /** Cancel a pending event. Returns false if it already fired or was cancelled. */

@@ -29,6 +29,7 @@ export { RwSem, downRead, downWrite, upRead, upWrite, downReadTrylock, downWrite
 export { SpinLock, spinLock, spinUnlock } from './spinlock';
 export { Simulator, currentSim, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
 export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';
+export { returned } from './returned';
 export { runTaskWork } from './task-work';
 export { detectDeadlock } from './deadlock';
 export { type CostModel, defaultCosts, withCosts } from './costs';

@@ -22,14 +22,23 @@ export interface WorkStruct {
   canceling: boolean;
   /** The queue it was last queued on. */
   queuedOn: Workqueue | null;
-  /** Flushers of this item sleep here. */
-  readonly flushWq: WaitQueue;
+  /**
+   * Flushers of this item sleep here: made by the first flusher (the kernel's
+   * flush_work() waits on a barrier of its own, not in the work item), so a
+   * work item that nobody flushes costs no queue.
+   */
+  flushWq: WaitQueue | null;
 }
 
 // include/linux/workqueue.h: INIT_WORK()
 /** A work item running `func`. */
 export function initWork(name: string, func: (work: WorkStruct) => KGen<void>): WorkStruct {
-  return { name, func, pending: false, running: 0, done: 0, cancelled: 0, canceling: false, queuedOn: null, flushWq: new WaitQueue(`flush_work(${name})`) };
+  return { name, func, pending: false, running: 0, done: 0, cancelled: 0, canceling: false, queuedOn: null, flushWq: null };
+}
+
+/** `work`'s flushers' queue, made on first use. */
+function flushWaitQueue(work: WorkStruct): WaitQueue {
+  return (work.flushWq ??= new WaitQueue(`flush_work(${work.name})`));
 }
 
 /** A workqueue. `WorkqueueImpl` is the kernel's; examples show others. */
@@ -90,12 +99,12 @@ export function* cancelWorkSync(work: WorkStruct): KGen<boolean> {
 export function workCancelled(work: WorkStruct): void {
   work.pending = false;
   work.cancelled++;
-  work.flushWq.wakeUpAll();
+  work.flushWq?.wakeUpAll();
 }
 
 /** @internal sleep (uninterruptibly) until no instance of `work` runs. */
 export function* waitWorkIdle(work: WorkStruct): KGen<void> {
-  yield* waitEvent(work.flushWq, () => work.running === 0, { state: 'D' });
+  yield* waitEvent(flushWaitQueue(work), () => work.running === 0, { state: 'D' });
 }
 
 /** @internal an instance of `work` started running. */
@@ -108,7 +117,7 @@ export function workStarted(work: WorkStruct): void {
 export function workFinished(work: WorkStruct): void {
   work.running--;
   work.done++;
-  work.flushWq.wakeUpAll();
+  work.flushWq?.wakeUpAll();
 }
 
 // kernel/workqueue.c: destroy_workqueue()
@@ -126,6 +135,6 @@ export function* flushWork(work: WorkStruct): KGen<boolean> {
   const ended = (): number => work.done + work.cancelled;
   const target = ended() + work.running + (work.pending ? 1 : 0);
   if (target === ended()) return false;
-  yield* waitEvent(work.flushWq, () => ended() >= target, { state: 'D' });
+  yield* waitEvent(flushWaitQueue(work), () => ended() >= target, { state: 'D' });
   return true;
 }

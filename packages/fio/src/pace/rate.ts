@@ -77,11 +77,11 @@ export class MinRateCheck {
   private readonly rateBlocks = [0, 0];
   private readonly lastMs = [0, 0];
 
-  constructor(private readonly pace: FioPaceOptions) {}
+  /** Whether any direction has a minimum (read once per I/O: worked out once). */
+  readonly active: boolean;
 
-  /** Whether any direction has a minimum. */
-  get active(): boolean {
-    return [0, 1].some((d) => (this.pace.rateMin[d] ?? 0) > 0 || (this.pace.rateIopsMin[d] ?? 0) > 0);
+  constructor(private readonly pace: FioPaceOptions) {
+    this.active = [0, 1].some((d) => (pace.rateMin[d] ?? 0) > 0 || (pace.rateIopsMin[d] ?? 0) > 0);
   }
 
   /** The error fio logs when the minimum is not met at `nowMs` since the start, else undefined. */

@@ -35,12 +35,16 @@ import {
   sqeSetData64,
 } from '@dio/io-uring';
 import { EAGAIN, EINTR, EINVAL, EBADF } from '@dio/kiocb';
-import { clearArray, currentSim, type KGen, syscall } from '@dio/sim';
+import { clearArray, currentSim, type KGen, returned, syscall } from '@dio/sim';
 import type { Engine, EngineEnv, QueueResult } from './engine';
 import type { IoU } from './io-u';
 
 /** Simulated user address of io_u buffer `i` (page aligned, as fio's are). */
 const bufAddr = (i: number, len: number): number => 0x7f00_0000_0000 + i * Math.max(4096, len);
+
+/** `queue`'s results (immutable, so shared by every call). */
+const QUEUED: KGen<QueueResult> = returned<QueueResult>('queued');
+const BUSY: KGen<QueueResult> = returned<QueueResult>('busy');
 
 /** fio's io_uring engine on a simulated ring. */
 export class IoUringEngine implements Engine {
@@ -98,11 +102,12 @@ export class IoUringEngine implements Engine {
   }
 
   // engines/io_uring.c: fio_ioring_queue() → fio_ioring_prep()
-  *queue(io: IoU): KGen<QueueResult> {
+  /** User-space work only (no system call): a plain method whose result is `returned`. */
+  queue(io: IoU): KGen<QueueResult> {
     const ring = this.ring;
-    if (ring === null) return 'busy';
+    if (ring === null) return BUSY;
     const sqe = getSqe(ring);
-    if (sqe === null) return 'busy';
+    if (sqe === null) return BUSY;
     const e = this.env;
     const fd = e.registerfiles ? io.fileIndex : io.fd;
     const addr = bufAddr(io.index, io.len);
@@ -124,7 +129,7 @@ export class IoUringEngine implements Engine {
     }
     sqeSetData64(sqe, io.index);
     this.queued.push(io);
-    return 'queued';
+    return QUEUED;
   }
 
   // engines/io_uring.c: fio_ioring_commit()

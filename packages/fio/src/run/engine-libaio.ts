@@ -5,16 +5,33 @@
  */
 import { type AioIocb, ioDestroy, ioGetevents, ioPrepFsync, ioPrepPread, ioPrepPwrite, ioSetup, ioSubmit, type Kioctx } from '@dio/aio';
 import { EAGAIN, type FdTable, RWF_HIPRI } from '@dio/kiocb';
-import { currentSim, type KGen } from '@dio/sim';
+import { clearArray, currentSim, type KGen, returned } from '@dio/sim';
 import type { Engine, EngineEnv, QueueResult } from './engine';
 import type { IoU } from './io-u';
+
+/** Drop the first `n` entries of `a` in place (the submitted head of the queue). */
+function dropFront<T>(a: T[], n: number): void {
+  a.copyWithin(0, n);
+  a.length -= n;
+}
+
+/** `queue`'s results (immutable, so shared by every call). */
+const QUEUED: KGen<QueueResult> = returned<QueueResult>('queued');
+const BUSY: KGen<QueueResult> = returned<QueueResult>('busy');
 
 /** fio's libaio engine on the simulated fs/aio.c. */
 export class LibaioEngine implements Engine {
   readonly name = 'libaio';
   readonly syncIo = false;
   private ctx: Kioctx | null = null;
-  private readonly queued: { io: IoU; cb: AioIocb }[] = [];
+  /** The io_us queued since the last commit, and their iocbs (fio's ld->io_us and ld->iocbs: the array io_submit reads). */
+  private readonly queued: IoU[] = [];
+  private readonly iocbs: AioIocb[] = [];
+  /** What commit and getevents hand back (read by the caller before the next call, as io_uring's are). */
+  private readonly done: IoU[] = [];
+  private readonly events: IoU[] = [];
+  /** iocb->data of each io_u (its index), made once. */
+  private readonly data: bigint[] = [];
 
   constructor(
     private readonly env: EngineEnv,
@@ -29,42 +46,47 @@ export class LibaioEngine implements Engine {
   }
 
   // engines/libaio.c: fio_libaio_prep() + fio_libaio_queue()
-  *queue(io: IoU): KGen<QueueResult> {
-    if (this.queued.length >= this.env.depth) return 'busy';
+  /** User-space work only (the iocbs go in at commit's io_submit): a plain method whose result is `returned`. */
+  queue(io: IoU): KGen<QueueResult> {
+    if (this.queued.length >= this.env.depth) return BUSY;
     const fd = io.fd;
     const addr = 0x7f00_0000_0000 + io.index * Math.max(4096, io.len);
     const cb = io.ddir === 'sync' ? ioPrepFsync(fd) : io.ddir === 'write' ? ioPrepPwrite(fd, io.buf, io.len, io.offset, addr) : ioPrepPread(fd, io.buf, io.len, io.offset, addr);
-    cb.data = BigInt(io.index);
+    cb.data = this.data[io.index] ??= BigInt(io.index);
     if (this.env.hipri) cb.rwFlags |= RWF_HIPRI;
-    this.queued.push({ io, cb });
-    return 'queued';
+    this.queued.push(io);
+    this.iocbs.push(cb);
+    return QUEUED;
   }
 
   // engines/libaio.c: fio_libaio_commit()
   *commit(): KGen<IoU[]> {
     const ctx = this.ctx;
     if (ctx === null) return [];
-    const done: IoU[] = [];
-    while (this.queued.length > 0) {
-      const r = yield* ioSubmit(
-        ctx,
-        this.queued.map((q) => q.cb),
-      );
+    const done = this.done;
+    clearArray(done);
+    const queued = this.queued;
+    const iocbs = this.iocbs;
+    while (queued.length > 0) {
+      const r = yield* ioSubmit(ctx, iocbs);
       if (r > 0) {
         const now = currentSim().now;
-        for (const q of this.queued.splice(0, r)) {
-          q.io.issueTime = now;
-          done.push(q.io);
+        for (let i = 0; i < r; i++) {
+          const io = queued[i] as IoU;
+          io.issueTime = now;
+          done.push(io);
         }
+        dropFront(queued, r);
+        dropFront(iocbs, r);
       } else if (r === -EAGAIN) continue;
       else {
         // the kernel refused the first iocb: complete it with the error
-        const q = this.queued.shift();
-        if (q) {
-          q.io.res = r;
-          q.io.issueTime = currentSim().now;
-          done.push(q.io);
-        }
+        const io = queued[0] as IoU;
+        io.res = r;
+        io.issueTime = currentSim().now;
+        done.push(io);
+        dropFront(queued, 1);
+        dropFront(iocbs, 1);
       }
     }
     return done;
@@ -73,7 +95,8 @@ export class LibaioEngine implements Engine {
   // engines/libaio.c: fio_libaio_getevents()
   *getevents(min: number, max: number): KGen<IoU[]> {
     const ctx = this.ctx;
-    const out: IoU[] = [];
+    const out = this.events;
+    clearArray(out);
     if (ctx === null) return out;
     // iodepth_batch_complete_min=0: poll (min_nr 0) until `min` are in, never sleeping
     const poll = this.env.pollComplete === true;
