@@ -312,6 +312,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--runtime <time>', 'simulated runtime per point per evaluation, after the ramp', '30ms')
     .option('--ramp-time <time>', "simulated time per point before its stats start (fio's ramp_time; a job's own wins)", '5ms')
     .option('--starts <n>', 'independent searches per device choice (the first at the profile, the others spread over the parameter space)', '8')
+    .option('--hops <n>', 'searches per round from points near the best so far, after the starts (rounds go on while one improves, at most 3; 0: none)', '4')
     .option('--evaluations <n>', 'simulations per search', '600')
     .option('--seed <n>', 'random seed (the same for every candidate: common random numbers)', '1')
     .option('--jobs <n>', 'worker threads (default: one per CPU); results do not depend on it')

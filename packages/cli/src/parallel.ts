@@ -40,7 +40,7 @@ const WEIGHTS: { readonly [K in CellKind]: (t: CellKinds[K]['task']) => number }
   compare: (t) => t.qd,
   sweep: () => 1,
   // a search runs its evaluations, a leave-one-out refit half as many, a probe one
-  calibrate: (t) => (t.kind === 'start' ? t.evals : t.kind === 'loo' ? t.evals / 2 : 1),
+  calibrate: (t) => (t.kind === 'start' || t.kind === 'hop' ? t.evals : t.kind === 'loo' ? t.evals / 2 : 1),
 };
 
 /** Task indices in the order to hand them out: heaviest first, ties in task order. */

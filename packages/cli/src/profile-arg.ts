@@ -64,9 +64,9 @@ export function parseSeed(s: string): number {
 }
 
 /** `--starts 8` → an integer in 1..max (a larger one is refused, not run for ever). */
-export function parseCount(flag: string, s: string, max: number): number {
+export function parseCount(flag: string, s: string, max: number, min = 1): number {
   const n = Number(s);
-  if (!/^\s*\d+\s*$/.test(s) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new UsageError(`${flag}: '${s}' must be an integer in 1..${max}`);
+  if (!/^\s*\d+\s*$/.test(s) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag}: '${s}' must be an integer in ${min}..${max}`);
   return n;
 }
 

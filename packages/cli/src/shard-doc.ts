@@ -45,6 +45,7 @@ const calibrateWork = z.object({
   seed: int,
   evaluations: int.positive(),
   starts: int.positive(),
+  hops: int,
   out: z.string(),
   name: z.string(),
   base: z.record(z.unknown()),

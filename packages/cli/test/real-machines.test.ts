@@ -10,7 +10,7 @@ import type { DeviceKind } from '@dio/blockdev';
 import { join } from 'node:path';
 import { parseProfile, shippedProfile } from '@dio/fio';
 import { describe, expect, it } from 'vitest';
-import { machineLayout } from '../src/calibrate/calibrate';
+import { type BestSearch, machineLayout } from '../src/calibrate/calibrate';
 import { runCalibrateTask, variantOf, withVariant, type CalibrateSetup, type DeviceVariant } from '../src/calibrate/fit';
 import { measuredPoints, type MeasuredPoint } from '../src/calibrate/points';
 import { simulatePoint } from '../src/calibrate/simulate';
@@ -30,19 +30,25 @@ interface Provenance {
   readonly ramp_time: string;
   readonly evaluations_per_start: number;
   readonly best_start: number;
+  readonly best_search: BestSearch;
   readonly device_variants?: readonly DeviceVariant[];
   readonly parameters: Readonly<Record<string, number>>;
 }
 
 /**
- * How close the predictions must be (docs/calibration.md has the numbers):
- * IOPS within the bound of the median of the repetitions — or inside their
- * min..max, which is as close as the measurement itself can tell — and p50
- * clat within its bound. Issue 18 asked for psync within 10%: met on the
- * team's machine (-4.9%), not on the 2026-12-02 one (-13.9%), so psync's
- * bound is what holds for both and a change that makes either worse fails here.
+ * How close the predictions must be (issue 18's bounds; docs/calibration.md
+ * has the numbers): IOPS within the bound of the median of the repetitions —
+ * or inside their min..max, which is as close as the measurement itself can
+ * tell — and p50 clat within its bound.
  */
-const TARGETS = { io_uring: { iops: 0.1, p50: 0.2, depths: [2, 4, 8] }, libaio: { iops: 0.15, p50: 0.2, depths: [1, 2, 4, 8] }, psync: { iops: 0.15, p50: 0.25, depths: [1] } } as const;
+const TARGETS = { io_uring: { iops: 0.1, p50: 0.2, depths: [2, 4, 8] }, libaio: { iops: 0.15, p50: 0.2, depths: [1, 2, 4, 8, 16] }, psync: { iops: 0.1, p50: 0.2, depths: [1] } } as const;
+
+/**
+ * Points a machine's own measurement calls unexplained, left out of its
+ * checks: the team's libaio QD16 (shared/data/real-vm-6.18.md: "an
+ * unexplained outlier", io_uring/libaio 1.69× there and on no other boot).
+ */
+const OUTLIERS: Readonly<Record<string, readonly string[]>> = { 'vm-2vcpu-6.18-virtio-shared': ['libaio QD16'] };
 
 /** The IOPS of each repetition of a point. */
 const repetitionIops = (dir: string, p: MeasuredPoint): number[] => p.sources.map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { jobs: { write: { iops: number } }[] }).jobs[0]?.write.iops ?? 0);
@@ -68,7 +74,7 @@ describe.each(machines)('real machine %s', (machine) => {
     for (const qd of t.depths) {
       it(`predicts ${engine} QD${qd}: IOPS within ${t.iops * 100}%${t.p50 !== null ? `, p50 clat within ${t.p50 * 100}%` : ''}`, () => {
         const p = point(engine, qd);
-        if (p === undefined) return; // not measured on this machine
+        if (p === undefined || OUTLIERS[machine]?.includes(`${engine} QD${qd}`) === true) return; // not measured on this machine, or an outlier it names
         const m = simulatePoint(p.job, p.label, profile, 1);
         const reps = repetitionIops(dir, p);
         const inRange = m.iops >= Math.min(...reps) && m.iops <= Math.max(...reps);
@@ -86,8 +92,12 @@ describe.each(machines)('real machine %s', (machine) => {
     if (from === undefined) throw new Error(`calibrated.json: from_profile ${cal.from_profile} is not shipped`);
     const layout = machineLayout(from, measuredPoints(inputs, cal.runtime, cal.ramp_time), { cpus: cal.layout.cpus, queues: cal.layout.queues, irqCpu: cal.layout.irq_cpu ?? undefined, deviceKind: cal.layout.kind });
     const setup: CalibrateSetup = { inputs, runtime: cal.runtime, rampTime: cal.ramp_time, profile: layout.profile, seed: cal.seed, evals: cal.evaluations_per_start, variants: cal.device_variants ?? [] };
-    const cell = runCalibrateTask({ ...setup, kind: 'start', start: cal.best_start });
-    const space = paramSpace(withVariant(layout.profile, variantOf(setup, cal.best_start)));
+    // the start's variant is the machine; a hop searches from a point with that variant (as finishCalibration runs it)
+    const variant = variantOf(setup, cal.best_start);
+    const fitted: CalibrateSetup = { ...setup, profile: withVariant(layout.profile, variant), variants: variant === undefined ? [] : [variant] };
+    const b = cal.best_search;
+    const cell = b.kind === 'start' ? runCalibrateTask({ ...setup, kind: 'start', start: b.start }) : runCalibrateTask({ ...fitted, kind: 'hop', hop: b.hop, from: b.from });
+    const space = paramSpace(fitted.profile);
     expect(paramValues(space, cell.u)).toEqual(cal.parameters);
   });
 });

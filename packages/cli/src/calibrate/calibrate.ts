@@ -11,7 +11,7 @@ import type { DeviceKind, DeviceOptions } from '@dio/blockdev';
 import type { KernelProfile } from '@dio/fio';
 import { UsageError } from '../errors';
 import type { CalibrateCell, CalibrateSetup, CalibrateTask, DeviceVariant } from './fit';
-import { probePoints, unconstrained, variantOf, withVariant } from './fit';
+import { HOP_ROUNDS, HOPS, probePoints, unconstrained, variantOf, withVariant } from './fit';
 import { measuredPoints, type MeasuredPoint, type Signals } from './points';
 import { logErrors } from './simulate';
 import { applyParams, paramSpace, paramValues } from './space';
@@ -137,6 +137,10 @@ export interface CalibrationResult {
   readonly loss: number;
   readonly startLosses: readonly number[];
   readonly bestStart: number;
+  /** Each round's hop losses (rounds stop when one finds nothing better). */
+  readonly hopLosses: readonly (readonly number[])[];
+  /** The search that found the result: a start, or a hop from a point. */
+  readonly bestSearch: BestSearch;
   /** Each discrete device choice tried and its best loss. */
   readonly variants: readonly { readonly name: string; readonly loss: number }[];
   /** The choice the fit kept. */
@@ -157,6 +161,9 @@ export function trustTasks(setup: CalibrateSetup, nPoints: number, best: readonl
   return [...loo, ...probePoints(best).map((at) => ({ ...setup, kind: 'probe' as const, at })), { ...setup, kind: 'probe' as const, at: best }];
 }
 
+/** Which search found the fit: re-running that one task gives the same parameters. */
+export type BestSearch = { readonly kind: 'start'; readonly start: number } | { readonly kind: 'hop'; readonly hop: number; readonly from: readonly number[] };
+
 /** Runs tasks (on worker threads or not) and returns their cells in order. */
 export type TaskRunner = (tasks: readonly CalibrateTask[]) => Promise<CalibrateCell[]>;
 
@@ -167,11 +174,31 @@ export async function finishCalibration(all: CalibrateSetup, found: readonly Cal
   found.forEach((c, i) => {
     if (c.loss < (found[bestStart] as CalibrateCell).loss) bestStart = i;
   });
-  const best = found[bestStart] as CalibrateCell;
+  let best = found[bestStart] as CalibrateCell;
   // from here on, the best start's variant is the machine
   const variant = variantOf(all, bestStart);
   const setup: CalibrateSetup = { ...all, profile: withVariant(all.profile, variant), variants: variant === undefined ? [] : [variant] };
   const space = paramSpace(setup.profile);
+  // basin hopping: rounds of searches from points near the best, while one improves on it
+  let bestSearch: BestSearch = { kind: 'start', start: bestStart };
+  const hopLosses: number[][] = [];
+  let hopEvals = 0;
+  for (let round = 0; round < HOP_ROUNDS; round++) {
+    const from = best.u;
+    const n = setup.hops ?? HOPS;
+    if (n === 0) break;
+    const hops = await run(Array.from({ length: n }, (_, i) => ({ ...setup, kind: 'hop' as const, hop: round * n + i, from })));
+    hopLosses.push(hops.map((c) => c.loss));
+    hopEvals += hops.reduce((a, c) => a + c.evals, 0);
+    const before = best;
+    hops.forEach((c, i) => {
+      if (c.loss < best.loss) {
+        best = c;
+        bestSearch = { kind: 'hop', hop: round * n + i, from };
+      }
+    });
+    if (best === before) break;
+  }
   const trust = await run(trustTasks(setup, points.length, best.u));
   const nLoo = points.length >= 2 ? points.length : 0;
   const probes = trust.slice(nLoo, trust.length - 1);
@@ -183,6 +210,8 @@ export async function finishCalibration(all: CalibrateSetup, found: readonly Cal
     loss: atBest.loss,
     startLosses: found.map((c) => c.loss),
     bestStart,
+    hopLosses,
+    bestSearch,
     variants: all.variants.map((v, i) => ({ name: v.name, loss: Math.min(...found.filter((_, k) => k % all.variants.length === i).map((c) => c.loss)) })),
     ...(variant !== undefined && { variant: variant.name }),
     points: points.map((p, i) => ({
@@ -193,7 +222,7 @@ export async function finishCalibration(all: CalibrateSetup, found: readonly Cal
       ...(nLoo > 0 && { leaveOneOut: (trust[i] as CalibrateCell).model[0] as Signals }),
     })),
     unconstrained: unconstrained(space, atBest.loss, probes),
-    evaluations: [...found, ...trust].reduce((a, c) => a + c.evals, 0),
+    evaluations: [...found, ...trust].reduce((a, c) => a + c.evals, 0) + hopEvals,
   };
 }
 
@@ -217,7 +246,9 @@ export function reportLines(r: CalibrationResult, layout: Layout, space = paramS
   const kind = d.kind ?? 'null_blk';
   const irq = kind === 'virtio-blk' ? numberOption(d, 'irq_cpu') : undefined;
   out.push(`machine: ${layout.cpus} CPUs (from ${layout.cpusFrom}); device ${kind} with ${numberOption(d, QUEUE_OPTION[kind]) ?? 1} hardware queue(s)${irq !== undefined ? `, its interrupt on CPU ${irq}` : ''}`);
-  out.push(`fit: loss ${r.loss.toFixed(4)} (best of ${r.startLosses.length} starts: ${r.startLosses.map((l) => l.toFixed(4)).join(', ')}), ${r.evaluations} simulations`);
+  const hops = r.hopLosses.map((round, i) => `round ${i + 1}: ${round.map((l) => l.toFixed(4)).join(', ')}`).join('; ');
+  const found = r.bestSearch.kind === 'start' ? `start ${r.bestSearch.start}` : `hop ${r.bestSearch.hop}`;
+  out.push(`fit: loss ${r.loss.toFixed(4)} (found by ${found}; best of ${r.startLosses.length} starts: ${r.startLosses.map((l) => l.toFixed(4)).join(', ')}; hops around the best: ${hops}), ${r.evaluations} simulations`);
   if (r.variants.length > 1) out.push(`device: ${r.variant ?? '?'} fits best (tried in turn, best loss each: ${r.variants.map((v) => `${v.name} ${v.loss.toFixed(4)}`).join(', ')})`);
   out.push('parameter | value | meaning');
   for (const p of space) {

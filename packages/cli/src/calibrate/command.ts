@@ -30,6 +30,7 @@ export interface CalibrateOptions {
   readonly rampTime: string;
   readonly evaluations: string;
   readonly starts: string;
+  readonly hops: string;
   readonly seed: string;
   readonly cpus?: string;
   readonly queues?: string;
@@ -61,10 +62,13 @@ function profileFile(base: KernelProfile, r: CalibrationResult, inputs: readonly
     runtime: setup.runtime,
     ramp_time: setup.rampTime,
     starts,
+    hops_per_round: setup.hops,
     evaluations_per_start: setup.evals,
     loss: r.loss,
     // start k tried variant k mod their number: `--shard k/<starts x variants>` re-runs just this search
     best_start: r.bestStart,
+    // the search that found the parameters: a start (above), or hop k from a point (in unit coordinates) with best_start's variant
+    best_search: r.bestSearch,
     ...(r.variant !== undefined && { device_choice: r.variant, device_choices: r.variants, device_variants: setup.variants }),
     parameters: r.parameters,
     unconstrained: r.unconstrained,
@@ -99,6 +103,7 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
   parseTime('--ramp-time', o.rampTime);
   const evals = parseCount('--evaluations', o.evaluations, 100_000);
   const starts = parseCount('--starts', o.starts, 1000);
+  const hops = parseCount('--hops', o.hops, 1000, 0);
   const cpus = o.cpus === undefined ? undefined : parseCount('--cpus', o.cpus, 4096);
   const queues = o.queues === undefined ? undefined : parseCount('--queues', o.queues, 4096);
   const irqCpu = o.irqCpu === undefined ? undefined : parseCpu('--irq-cpu', o.irqCpu);
@@ -116,7 +121,7 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
         o.hostIo,
       )
     : deviceVariants(layout, o.hostIo);
-  const setup: CalibrateSetup = { inputs: texts, runtime: o.runtime, rampTime: o.rampTime, profile: layout.profile, seed: parseSeed(o.seed), evals, variants };
+  const setup: CalibrateSetup = { inputs: texts, runtime: o.runtime, rampTime: o.rampTime, profile: layout.profile, seed: parseSeed(o.seed), evals, variants, hops };
   const work: CalibrateWork = {
     inputs: texts.map(([file, text]) => ({ file, text })),
     runtime: o.runtime,
@@ -124,6 +129,7 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
     seed: setup.seed,
     evaluations: evals,
     starts,
+    hops,
     out: o.out,
     // named after its file, so two calibrated profiles side by side get their own columns
     name: `${shippedRoot(base)}+${basename(o.out)}`,
@@ -138,7 +144,7 @@ function calibrateWork(io: { files: UserFs }, inputs: readonly string[], o: Cali
 /** The work as a shard document recorded it. */
 function fromWork(w: CalibrateWork): { setup: CalibrateSetup; base: KernelProfile; layout: Layout } {
   const profile = w.profile as unknown as KernelProfile;
-  const setup: CalibrateSetup = { inputs: w.inputs.map(({ file, text }) => [file, text] as const), runtime: w.runtime, rampTime: w.ramp_time, profile, seed: w.seed, evals: w.evaluations, variants: w.variants };
+  const setup: CalibrateSetup = { inputs: w.inputs.map(({ file, text }) => [file, text] as const), runtime: w.runtime, rampTime: w.ramp_time, profile, seed: w.seed, evals: w.evaluations, variants: w.variants, hops: w.hops };
   return { setup, base: w.base as unknown as KernelProfile, layout: { profile, cpus: w.layout.cpus, cpusFrom: w.layout.cpus_from, kind: w.layout.kind, queues: w.layout.queues, irqCpu: w.layout.irq_cpu } };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The fit of `dio calibrate`: multi-start Levenberg–Marquardt over the
  * parameter space (start 0 at the profile as given, the others at Halton
- * points of the unit cube), each start polished with a small Nelder–Mead simplex; then a leave-one-out
+ * points of the unit cube), each start polished with a small Nelder–Mead
+ * simplex; then rounds of hops around the best point so far; then a leave-one-out
  * refit per point and a probe of each parameter at the optimum. Every piece
  * is an independent task — a start, a refit, a probe — so they run on worker
  * threads and give the same answer on any number of them.
@@ -33,7 +34,13 @@ export interface CalibrateSetup {
    * variant k mod their number. One empty variant when there is no choice.
    */
   readonly variants: readonly DeviceVariant[];
+  /** Hops per round around the best point after the starts (default {@link HOPS}; 0: none). */
+  readonly hops?: number;
 }
+
+/** Hops per round around the best point so far, by default, and the most rounds. */
+export const HOPS = 4;
+export const HOP_ROUNDS = 3;
 
 /** A discrete choice of device options, tried as its own set of starts. */
 export interface DeviceVariant {
@@ -57,7 +64,12 @@ export function variantOf(s: CalibrateSetup, start: number): DeviceVariant | und
 
 /** One unit of work. */
 export type CalibrateTask = CalibrateSetup &
-  ({ readonly kind: 'start'; readonly start: number } | { readonly kind: 'loo'; readonly leaveOut: number; readonly from: readonly number[] } | { readonly kind: 'probe'; readonly at: readonly number[] });
+  (
+    | { readonly kind: 'start'; readonly start: number }
+    | { readonly kind: 'hop'; readonly hop: number; readonly from: readonly number[] }
+    | { readonly kind: 'loo'; readonly leaveOut: number; readonly from: readonly number[] }
+    | { readonly kind: 'probe'; readonly at: readonly number[] }
+  );
 
 /** A task's answer: where it ended, its loss, and the model's signals there (for a refit: of the point left out). */
 export interface CalibrateCell {
@@ -70,6 +82,23 @@ export interface CalibrateCell {
 /** The unit coordinates the `k`-th start of a variant begins at: the first is the profile itself. */
 export function startPoint(space: readonly Param[], profile: KernelProfile, k: number): number[] {
   return k === 0 ? space.map((p) => unitOf(p, p.read(profile))) : halton(k - 1, space.length);
+}
+
+/** How far a hop moves each coordinate from the best point so far, at most (unit coordinates). */
+export const HOP_RADIUS = 0.15;
+
+/** Where the Halton sequence of hops begins: past any number of starts, so no hop repeats a start's point. */
+const HOP_HALTON = 1 << 16;
+
+/**
+ * The point hop `k` starts from: `from` moved by up to {@link HOP_RADIUS} in
+ * every coordinate, along the `k`-th Halton point (basin hopping: the loss
+ * of a discrete simulation has many local minima close to the global one,
+ * which starts spread over the whole cube rarely land in).
+ */
+export function hopPoint(from: readonly number[], k: number): number[] {
+  const h = halton(HOP_HALTON + k, from.length);
+  return from.map((u, i) => Math.min(1, Math.max(0, u + (2 * (h[i] as number) - 1) * HOP_RADIUS)));
 }
 
 /**
@@ -121,6 +150,12 @@ export function runCalibrateTask(t: CalibrateTask): CalibrateCell {
       const space = paramSpace(profile);
       const r = search(points, { ...t, profile }, space, startPoint(space, profile, Math.floor(t.start / Math.max(1, t.variants.length))));
       return { ...r, model: profileLoss(points, applyParams(profile, space, r.u), t.seed).model };
+    }
+    case 'hop': {
+      // the profile is the fitted variant's already (finishCalibration sets it)
+      const space = paramSpace(t.profile);
+      const r = search(points, t, space, hopPoint(t.from, t.hop));
+      return { ...r, model: profileLoss(points, applyParams(t.profile, space, r.u), t.seed).model };
     }
     case 'loo': {
       const space = paramSpace(t.profile);
