@@ -71,7 +71,8 @@ export function* ioUringEnter(ctx: IoRingCtx, toSubmit: number, minComplete: num
   }
   if (flags & IORING_ENTER_GETEVENTS) {
     const min = Math.min(minComplete, ctx.cq.entries);
-    const r2 = ctx.iopoll ? yield* iopollCheck(ctx, min) : yield* cqringWait(ctx, min);
+    // ctx->syscall_iopoll: only an IOPOLL ring without SQPOLL polls in the syscall; with SQPOLL the SQ thread polls and the caller waits
+    const r2 = ctx.iopoll && !ctx.sqpoll ? yield* iopollCheck(ctx, min) : yield* cqringWait(ctx, min);
     if (ret === 0) ret = r2;
   }
   return ret;

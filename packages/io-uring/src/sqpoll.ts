@@ -45,7 +45,8 @@ function* sqThread(ctx: IoRingCtx): KGen<void> {
       continue;
     }
     ctx.sq.flags |= IORING_SQ_NEED_WAKEUP;
-    yield* waitEvent(ctx.sqWakeup, () => ctx.sq.ready > 0 || ctx.dead, { state: 'S' });
+    // it sleeps only with nothing to submit and nothing on the IOPOLL list (io_uring_enter's SQ_WAKEUP, or io-wq's io_iopoll_req_issued(), wakes it)
+    yield* waitEvent(ctx.sqWakeup, () => ctx.sq.ready > 0 || ctx.dead || (ctx.iopoll && ctx.iopollList.length > 0), { state: 'S' });
     ctx.sq.flags &= ~IORING_SQ_NEED_WAKEUP;
     lastWork = ctx.sim.now;
   }

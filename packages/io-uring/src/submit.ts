@@ -81,12 +81,16 @@ function assignFile(req: IoKiocb): boolean {
  * if it already completed ("for fast devices, IO may have already
  * completed. If it has, add it to the front so we find it first"):
  * io_do_iopoll() reaps only the completed prefix of the list, so at the tail
- * it would wait behind every older request still in flight.
+ * it would wait behind every older request still in flight. From io-wq on an
+ * SQPOLL ring it wakes the SQ thread, which does the polling there.
  */
-function iopollReqIssued(req: IoKiocb): void {
-  const list = req.ctx.iopollList;
+function iopollReqIssued(req: IoKiocb, unlocked: boolean): void {
+  const ctx = req.ctx;
+  const list = ctx.iopollList;
   if (req.iopollCompleted) list.unshift(req);
   else list.push(req);
+  // issued from io-wq (IO_URING_F_UNLOCKED) on an SQPOLL ring: the SQ thread may be asleep, and it is the one that polls
+  if (unlocked && ctx.sqpoll) ctx.sqWakeup.wakeUpAll();
 }
 
 // io_uring/io_uring.c: io_issue_sqe()
@@ -103,7 +107,7 @@ export function* issueSqe(req: IoKiocb, nonblock: boolean): KGen<number> {
     ret = IOU_OK;
   }
   // an IOPOLL request that was queued goes on the poll list
-  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && RW_OPS.has(op)) iopollReqIssued(req);
+  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && RW_OPS.has(op)) iopollReqIssued(req, !nonblock);
   return ret;
 }
 

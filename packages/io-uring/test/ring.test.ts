@@ -13,6 +13,7 @@ import {
   IORING_SETUP_SINGLE_ISSUER,
   IORING_SETUP_SQ_AFF,
   IORING_SETUP_SQPOLL,
+  IORING_SETUP_IOPOLL,
   IORING_SQ_NEED_WAKEUP,
   queueExit,
   IORING_SETUP_TASKRUN_FLAG,
@@ -213,6 +214,38 @@ describe('SQPOLL', () => {
     const subs = st.sim.tracer.records.filter((x) => x.name === 'io_uring_submit_req');
     expect(subs).toHaveLength(2);
     for (const x of subs) expect([x.ctx, x.cpu]).toEqual([submitter, 1]);
+  });
+
+  it('with IOPOLL too, the SQ thread polls and the app sleeps in io_cqring_wait (ctx->syscall_iopoll is off)', () => {
+    const st = makeStack({ dev: { poll_queues: 1 } });
+    const fd = st.file('/q', 64 * BS);
+    const res: number[] = [];
+    const app = st.sim.spawn(
+      'app',
+      function* () {
+        const r = yield* queueInitParams(8, { flags: IORING_SETUP_SQPOLL | IORING_SETUP_IOPOLL | IORING_SETUP_SQ_AFF, sqThreadCpu: 1 }, st.env);
+        if (typeof r === 'number') throw new Error(`setup ${r}`);
+        for (let i = 0; i < 4; i++) {
+          const s = getSqe(r);
+          if (!s) return;
+          prepWrite(s, fd, pattern(BS, i), BS, i * BS);
+          yield* submit(r);
+          const c = yield* waitCqe(r);
+          if (typeof c !== 'number') {
+            res.push(c.res);
+            cqeSeen(r, c);
+          }
+        }
+        queueExit(r);
+      },
+      { cpusAllowed: [0] },
+    );
+    const out = st.sim.run();
+    expect(out.hung).toEqual([]);
+    expect(res).toEqual([BS, BS, BS, BS]);
+    // four 10 µs writes: the app slept through them (its CPU time is set-up and system calls: 14 µs) instead of
+    // polling them in io_uring_enter (76 µs before the fix)
+    expect(app.stime + app.utime).toBeLessThan(25_000);
   });
 
   it('the thread sleeps at once if its first pass finds nothing (timeout starts at 0); sq_thread_idle 0 means one second', () => {
