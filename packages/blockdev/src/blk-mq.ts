@@ -333,10 +333,12 @@ export abstract class BlkMqDevice implements BlockDevice {
         rq = elv.ddDispatchRequest(this.sim.now);
         if (rq === undefined) break;
       }
-      const tag = hctx.tags.tryGet();
+      // blk_mq_get_driver_tag(): from the request's own hardware queue (one scheduler serves every queue of the disk)
+      const own = rq.hctx;
+      const tag = own.tags.tryGet();
       if (tag === null) {
-        hctx.dispatch.unshift(rq);
-        hctx.schedRestart = true;
+        own.dispatch.unshift(rq);
+        own.schedRestart = true;
         break;
       }
       rq.tag = tag;

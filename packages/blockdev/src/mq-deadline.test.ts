@@ -68,6 +68,22 @@ describe('a device with scheduler mq-deadline', () => {
     expect(sim.now).toBeGreaterThanOrEqual(500_000);
   });
 
+  it('one scheduler for two hardware queues: each request takes its driver tag from its own queue', () => {
+    const sim = new Simulator({ seed: 2, cpus: 2 });
+    const dev = createBlockDevice(sim, { kind: 'null_blk', gb: 1, submit_queues: 2, hw_queue_depth: 2, scheduler: 'mq-deadline', nr_requests: 16, latency: { kind: 'lognormal', mean: 5_000, stddev: 2_000 } });
+    const outs = [loopResult(), loopResult()];
+    for (const cpu of [0, 1]) {
+      sim.spawn(`fio${cpu}`, fioLoop(dev, 8, 300, (i) => ({ opf: REQ_OP_WRITE, sector: (cpu * 4096 + ((i * 37) % 512)) * 8, size: 4096 }), () => sim.now, outs[cpu] as ReturnType<typeof loopResult>), { cpusAllowed: [cpu] });
+    }
+    expect(sim.run().hung).toEqual([]);
+    expect(outs.map((o) => [o.done, o.errors])).toEqual([
+      [300, 0],
+      [300, 0],
+    ]);
+    // every tag back where it came from
+    for (const h of dev.hctxs) expect([h.inflight, h.tags.inUse, h.schedTags?.inUse]).toEqual([0, 0, 0]);
+  });
+
   it('REQ_NOWAIT with every scheduler tag taken fails with -EAGAIN', () => {
     const sim = new Simulator({ seed: 1, cpus: 1 });
     const dev = createBlockDevice(sim, { kind: 'virtio-blk', gb: 1, scheduler: 'mq-deadline', nr_requests: 2, latency: { kind: 'fixed', value: 50_000 } });
