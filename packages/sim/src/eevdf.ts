@@ -9,7 +9,10 @@
  * wakee may preempt it (RUN_TO_PARITY). What this leaves out: DELAY_DEQUEUE
  * (6.12: a sleeper with negative lag stays queued until eligible — here it
  * leaves at once and keeps the lag), per-task slices (sched_attr), and cgroup
- * hierarchies. The queue is the CPU's run queue plus its running task, as
+ * hierarchies. Approximated: a task running alone has its request renewed
+ * when it is next switched, not at every tick, so a wakee that arrives after
+ * that task's request ran out preempts it at once, where the kernel — having
+ * renewed the request at the last tick — may let it run to the next tick. The queue is the CPU's run queue plus its running task, as
  * the kernel's cfs_rq counts `curr`.
  * @module
  */
