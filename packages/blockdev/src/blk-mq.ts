@@ -16,7 +16,7 @@ import type { CompletionStats } from './completion';
 import { blkFillRwbs, REQ_NOWAIT, REQ_POLLED, REQ_PREFLUSH } from './flags';
 import { FileMedia, MemoryMedia, type Media } from './media';
 import { NullHandler } from './null-handle';
-import { bioSplitPlan, blkFlushPolicy, submitBioChecks } from './null-submit';
+import { bioSplitPlan, blkFlushPolicy, isDataOnly, submitBioChecks } from './null-submit';
 import type { NullBlkConfig } from './options';
 import { blkAddRqToPlug, blkFlushPlug, currentPlug, type PluggedRequest } from './plug';
 import type { BlkRequest, Hctx, RqStep } from './request';
@@ -115,7 +115,7 @@ export abstract class BlkMqDevice implements BlockDevice {
   private readonly elevator: MqDeadline | null;
   private readonly rqOps = {
     issue: (rq: BlkRequest, last: boolean): void => this.issue(rq, last),
-    commitRqs: (h: Hctx): void => (this.elevator !== null && h.schedTags !== null ? this.blkMqRunHwQueue(h) : this.commitRqs(h)),
+    commitRqs: (h: Hctx): void => (h.schedTags !== null ? this.blkMqRunHwQueue(h) : this.commitRqs(h)),
   };
 
   /**
@@ -302,7 +302,7 @@ export abstract class BlkMqDevice implements BlockDevice {
   /** blk_mq_insert_request(): into the scheduler (dd_insert_request()); a flush sequence bypasses it to `hctx->dispatch`. */
   private blkMqInsertRequest(rq: BlkRequest): void {
     const elv = this.elevator as MqDeadline;
-    if (rq.steps.length !== 1 || rq.steps[0] !== 'data') {
+    if (!isDataOnly(rq.steps)) {
       rq.hctx.dispatch.push(rq);
       return;
     }

@@ -136,16 +136,13 @@ export class MqDeadline {
     return e.rq;
   }
 
-  /** Forget every queued request (power cut); returns them. */
-  drain(): BlkRequest[] {
-    const out: BlkRequest[] = [];
+  /** Forget every queued request (power cut). */
+  drain(): void {
     for (const d of this.dirs) {
-      for (const e of d.fifo) out.push(e.rq);
       d.fifo.length = 0;
       d.sorted.length = 0;
     }
     this.queued = 0;
     this.nextSector = null;
-    return out;
   }
 }

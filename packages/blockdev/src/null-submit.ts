@@ -89,7 +89,7 @@ export interface RqPlan {
 }
 
 function rqPlan(steps: readonly RqStep[], writeThrough: boolean): RqPlan {
-  return { steps, writeThrough, dataOnly: steps.every((s) => s === 'data') };
+  return { steps, writeThrough, dataOnly: isDataOnly(steps) };
 }
 
 /** The plans blk_flush_policy() can give, made once rather than per request. */
@@ -118,4 +118,9 @@ export function blkFlushPolicy(opf: number, bytes: number, cfg: NullBlkConfig): 
   const postflush = wc && fua && !cfg.fua;
   const writeThrough = !wc || (fua && cfg.fua);
   return PLAN_WRITE[(preflush ? 1 : 0) | (postflush ? 2 : 0) | (writeThrough ? 4 : 0)] as RqPlan;
+}
+
+/** A request that is only its data step: no flush sequence (blk_insert_flush() leaves it to the plug and the scheduler). */
+export function isDataOnly(steps: readonly RqStep[]): boolean {
+  return steps.every((s) => s === 'data');
 }

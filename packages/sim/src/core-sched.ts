@@ -9,7 +9,7 @@ import type { Cpu, KGen, Task, Waitable, WakeReason } from './context';
 import { detectDeadlock } from './deadlock';
 import type { EventFn, EventHandle } from './event-queue';
 import { Executor } from './executor';
-import { currVruntime, pickEevdf, placeEntity, setProtectSlice, updateDeadline, updateEntityLag } from './eevdf';
+import { currVruntime, pickEevdf, placeEntity, setProtectSlice, updateDeadline, updateEntityLag, yieldTaskFair } from './eevdf';
 import { schedVslice } from './fork';
 import { idealSlice, type SchedParams } from './sched';
 import { runTaskWork } from './task-work';
@@ -96,10 +96,7 @@ export abstract class SchedCore extends Executor {
     t.ctx.resumeValue = 'woken';
     const cpu = this.selectCpu(t);
     this.setTaskCpu(t, cpu);
-    if (this.sched.fair === 'eevdf') {
-      t.vlag = 0;
-      placeEntity(this.sched, cpu, t, this.now, true);
-    }
+    if (this.sched.fair === 'eevdf') placeEntity(this.sched, cpu, t, this.now, true); // a new task has no lag
     cpu.rq.enqueue(t);
     if (this.tracing) this.trace('sched_wakeup_new', { comm: t.name, pid: t.pid, target_cpu: cpu.id });
     this.checkPreemptWakeup(cpu, t);
@@ -251,15 +248,16 @@ export abstract class SchedCore extends Executor {
       this.suspend(prev.ctx);
       prev.vruntime = currVruntime(prev, this.now);
       prev.onCpu = false;
+      // under EEVDF pick_eevdf() may keep it (its protected slice, or still the earliest eligible deadline)
       if (eevdf) next = this.putPrevEevdf(cpu, prev);
-      if (next === prev) {
-        // pick_eevdf() kept it (its protected slice, or still the earliest eligible deadline)
-      } else if (prev.migratePending) {
-        // migration_cpu_stop(): a task running on a CPU it may no longer use goes to an allowed one
-        prev.migratePending = false;
-        if (prev.state === 'R' && !prev.cpusAllowed.includes(cpu.id)) this.moveQueuedTask(prev, this.selectCpu(prev));
-        else if (prev.state === 'R') cpu.rq.enqueue(prev);
-      } else if (prev.state === 'R') cpu.rq.enqueue(prev);
+      if (next !== prev) {
+        if (prev.migratePending) {
+          // migration_cpu_stop(): a task running on a CPU it may no longer use goes to an allowed one
+          prev.migratePending = false;
+          if (prev.state === 'R' && !prev.cpusAllowed.includes(cpu.id)) this.moveQueuedTask(prev, this.selectCpu(prev));
+          else if (prev.state === 'R') cpu.rq.enqueue(prev);
+        } else if (prev.state === 'R') cpu.rq.enqueue(prev);
+      }
     }
     cpu.rq.updateMin();
     cpu.needResched = false;
@@ -317,12 +315,9 @@ export abstract class SchedCore extends Executor {
     return prev.migratePending ? null : pickEevdf(cpu, prev, prev.vruntime) === prev ? prev : null;
   }
 
-  // kernel/sched/fair.c: yield_task_fair()
-  /** yield_task_fair(): under EEVDF the yielding task's deadline moves a request on, so others go first; CFS here just reschedules. */
+  /** sched_yield()'s class hook: EEVDF's yield_task_fair(); CFS here just reschedules. */
   protected yieldTask(t: Task): void {
-    if (this.sched.fair !== 'eevdf') return;
-    t.deadline += (this.sched.baseSliceNs * 1024) / t.weight;
-    t.vprot = 0;
+    if (this.sched.fair === 'eevdf') yieldTaskFair(this.sched, t);
   }
 
   /** pick_next_entity() under EEVDF: take the earliest eligible deadline off the queue and protect its slice. */

@@ -28,13 +28,20 @@ export function currVruntime(curr: Task, now: Ns): number {
   return curr.vruntime + vdelta(now - curr.execStart, curr);
 }
 
+/** A queue's load-weighted vruntime sum over a zero point, and its load. */
+interface AvgVruntime {
+  readonly sum: number;
+  readonly load: number;
+  readonly zero: number;
+}
+
 // kernel/sched/fair.c: avg_vruntime()
 /**
  * avg_vruntime(): the load-weighted mean vruntime of `cpu`'s queue — its
  * queued tasks and `curr` at `currV` (curr is null when it is not on the
  * queue) — as a sum over a common zero (min_vruntime) to keep the numbers small.
  */
-function avgVruntime(cpu: Cpu, curr: Task | null, currV: number): { sum: number; load: number; zero: number } {
+function avgVruntime(cpu: Cpu, curr: Task | null, currV: number): AvgVruntime {
   const zero = cpu.rq.minVruntime;
   let sum = 0;
   let load = 0;
@@ -51,7 +58,7 @@ function avgVruntime(cpu: Cpu, curr: Task | null, currV: number): { sum: number;
 
 // kernel/sched/fair.c: vruntime_eligible()
 /** vruntime_eligible(): a task at `v` has non-negative lag — it is not ahead of the weighted average. */
-function eligible(avg: { sum: number; load: number; zero: number }, v: number): boolean {
+function eligible(avg: AvgVruntime, v: number): boolean {
   return avg.sum >= (v - avg.zero) * avg.load;
 }
 
@@ -123,4 +130,11 @@ export function placeEntity(p: SchedParams, cpu: Cpu, t: Task, now: Ns, initial:
 /** set_protect_slice(): a task just picked runs until its deadline before a wakee may preempt it (RUN_TO_PARITY). */
 export function setProtectSlice(t: Task): void {
   t.vprot = t.deadline;
+}
+
+// kernel/sched/fair.c: yield_task_fair()
+/** yield_task_fair(): the yielding task's deadline moves a request on (and loses its protection), so others go first. */
+export function yieldTaskFair(p: SchedParams, t: Task): void {
+  t.deadline += vdelta(p.baseSliceNs, t);
+  t.vprot = 0;
 }

@@ -167,29 +167,20 @@ export type BestSearch = { readonly kind: 'start'; readonly start: number } | { 
 /** Runs tasks (on worker threads or not) and returns their cells in order. */
 export type TaskRunner = (tasks: readonly CalibrateTask[]) => Promise<CalibrateCell[]>;
 
-/** The searches' results → the best, its trust tasks run, the report's figures. Sharded runs finish here after `dio merge`. */
-export async function finishCalibration(all: CalibrateSetup, found: readonly CalibrateCell[], run: TaskRunner, name: string): Promise<CalibrationResult> {
-  const points = measuredPoints(all.inputs, all.runtime, all.rampTime);
-  let bestStart = 0;
-  found.forEach((c, i) => {
-    if (c.loss < (found[bestStart] as CalibrateCell).loss) bestStart = i;
-  });
-  let best = found[bestStart] as CalibrateCell;
-  // from here on, the best start's variant is the machine
-  const variant = variantOf(all, bestStart);
-  const setup: CalibrateSetup = { ...all, profile: withVariant(all.profile, variant), variants: variant === undefined ? [] : [variant] };
-  const space = paramSpace(setup.profile);
-  // basin hopping: rounds of searches from points near the best, while one improves on it
-  let bestSearch: BestSearch = { kind: 'start', start: bestStart };
-  const hopLosses: number[][] = [];
-  let hopEvals = 0;
-  for (let round = 0; round < HOP_ROUNDS; round++) {
+/**
+ * Basin hopping: rounds of `setup.hops` searches from points near the best so
+ * far, while a round improves on it ({@link HOP_ROUNDS} at most). Returns the
+ * best, the search that found it, and every round's cells.
+ */
+async function hopRounds(setup: CalibrateSetup, start: CalibrateCell, startSearch: BestSearch, run: TaskRunner): Promise<{ best: CalibrateCell; bestSearch: BestSearch; rounds: CalibrateCell[][] }> {
+  const n = setup.hops ?? HOPS;
+  let best = start;
+  let bestSearch = startSearch;
+  const rounds: CalibrateCell[][] = [];
+  for (let round = 0; n > 0 && round < HOP_ROUNDS; round++) {
     const from = best.u;
-    const n = setup.hops ?? HOPS;
-    if (n === 0) break;
     const hops = await run(Array.from({ length: n }, (_, i) => ({ ...setup, kind: 'hop' as const, hop: round * n + i, from })));
-    hopLosses.push(hops.map((c) => c.loss));
-    hopEvals += hops.reduce((a, c) => a + c.evals, 0);
+    rounds.push(hops);
     const before = best;
     hops.forEach((c, i) => {
       if (c.loss < best.loss) {
@@ -199,6 +190,22 @@ export async function finishCalibration(all: CalibrateSetup, found: readonly Cal
     });
     if (best === before) break;
   }
+  return { best, bestSearch, rounds };
+}
+
+/** The searches' results → the best, its trust tasks run, the report's figures. Sharded runs finish here after `dio merge`. */
+export async function finishCalibration(all: CalibrateSetup, found: readonly CalibrateCell[], run: TaskRunner, name: string): Promise<CalibrationResult> {
+  const points = measuredPoints(all.inputs, all.runtime, all.rampTime);
+  let bestStart = 0;
+  found.forEach((c, i) => {
+    if (c.loss < (found[bestStart] as CalibrateCell).loss) bestStart = i;
+  });
+  // from here on, the best start's variant is the machine
+  const variant = variantOf(all, bestStart);
+  const setup: CalibrateSetup = { ...all, profile: withVariant(all.profile, variant), variants: variant === undefined ? [] : [variant] };
+  const space = paramSpace(setup.profile);
+  const hopped = await hopRounds(setup, found[bestStart] as CalibrateCell, { kind: 'start', start: bestStart }, run);
+  const best = hopped.best;
   const trust = await run(trustTasks(setup, points.length, best.u));
   const nLoo = points.length >= 2 ? points.length : 0;
   const probes = trust.slice(nLoo, trust.length - 1);
@@ -210,8 +217,8 @@ export async function finishCalibration(all: CalibrateSetup, found: readonly Cal
     loss: atBest.loss,
     startLosses: found.map((c) => c.loss),
     bestStart,
-    hopLosses,
-    bestSearch,
+    hopLosses: hopped.rounds.map((r) => r.map((c) => c.loss)),
+    bestSearch: hopped.bestSearch,
     variants: all.variants.map((v, i) => ({ name: v.name, loss: Math.min(...found.filter((_, k) => k % all.variants.length === i).map((c) => c.loss)) })),
     ...(variant !== undefined && { variant: variant.name }),
     points: points.map((p, i) => ({
@@ -222,7 +229,7 @@ export async function finishCalibration(all: CalibrateSetup, found: readonly Cal
       ...(nLoo > 0 && { leaveOneOut: (trust[i] as CalibrateCell).model[0] as Signals }),
     })),
     unconstrained: unconstrained(space, atBest.loss, probes),
-    evaluations: [...found, ...trust].reduce((a, c) => a + c.evals, 0) + hopEvals,
+    evaluations: [...found, ...hopped.rounds.flat(), ...trust].reduce((a, c) => a + c.evals, 0),
   };
 }
 

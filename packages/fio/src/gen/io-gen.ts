@@ -201,7 +201,6 @@ export class FioIoGen {
     this.doesRead = job.rw !== 'write' && job.rw !== 'randwrite';
     this.doesWrite = job.rw !== 'read' && job.rw !== 'randread';
     this.fileOffset = file.startOffset;
-    this.fileOffset = file.startOffset;
     this.slots = list.map((f) => this.makeSlot(f, place));
     const service = parseFileService(job.files.fileServiceType);
     this.service = service.ok ? service.value : { kind: 'roundrobin', nr: 1 };
