@@ -1,20 +1,19 @@
 /**
- * fio's backend loop for one job (backend.c do_io) as a simulated user
- * task: queue an I/O, commit, and when the queue is full wait for
- * completions; slat = issue − start, clat = completion − issue, lat =
+ * One fio job (backend.c: thread_main()) as a simulated user task: set the
+ * job up, run its I/O loop (`doIo`, backend.c: do_io(): queue an I/O,
+ * commit, and when the queue is full wait for completions), reap what is
+ * left and clean up. slat = issue − start, clat = completion − issue, lat =
  * completion − start, as fio defines them. The queue is `IoQueue`, the
  * statistics `JobAccounting`, the read-back `verifyPhase`.
  * @module
  */
-import { currentTask, type KGen, sleep, wait } from '@dio/sim';
+import { currentTask, type KGen } from '@dio/sim';
 import type { FioJob } from '../job';
 import type { RecordingJobResult } from '../recording';
 import type { EngineEnv } from './engine';
 import { needsData } from '../data/data-options';
 import { JobData } from '../data/job-data';
-import type { IoPiece } from '../data/history';
-import { ETIMEDOUT, LatTarget } from '../pace/lat-target';
-import { createJobResult } from '../recording';
+import { LatTarget } from '../pace/lat-target';
 import { blockSizes, FioIoGen, type GenPlace } from '../gen/io-gen';
 import { FlowMember } from '../pace/flow';
 import { MinRateCheck } from '../pace/rate';
@@ -27,13 +26,11 @@ import { makeEngine } from './make-engine';
 import type { RunControl } from './run-control';
 import type { Stack } from './stack';
 import { JobSetupError, setupJobFiles } from './job-files';
+import { doIo, type ThreadData } from './do-io';
 import { verifyPhase } from './verify-phase';
 
 export { fileLayout, jobFile, jobFilePaths, JobSetupError } from './job-files';
 export type { RunControl, SsGroup } from './run-control';
-
-/** fio's EIO: the error a job ends with when rate_min is not met. */
-const EIO = 5;
 
 /**
  * Run `job` as the current task until its runtime or I/O count is done.
@@ -69,19 +66,15 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     throw new JobSetupError(`${job.source.file}:${job.source.line}: job '${job.name}': ${(e as Error).message}`);
   }
   const data = new JobData(job, gen.seeds, place.threadNumber, paths, costs);
-  let back: IoPiece | null = null;
   const start = sim.now;
   gen.nowUs = () => Math.floor((sim.now - start) / 1000);
   const pace = job.pace;
   const minRate = new MinRateCheck(pace);
-  let thinkPending = false;
   const flowGroup = pace.flow > 0 ? ctl.flows?.get(pace.flowId) : undefined;
   const flow = flowGroup === undefined ? null : new FlowMember(flowGroup, pace.flow);
   const rampEnd = start + job.rampTimeNs;
   // io_u.c: lat_target_init(): with latency_target the depth starts at 1 and is searched for
   const lt = job.latencyTarget.targetNs > 0 ? new LatTarget(job.latencyTarget, depth, start) : null;
-  // when the statistics start (a latency target's last window resets them, fio's reset_all_stats())
-  let statStart = start;
   sim.stages?.startAt(rampEnd); // the stage table counts what fio's stats count
   // backend.c: runtime ends any job, size-based too (whichever comes first);
   // time_based without a runtime runs size-based, as fio (which warns)
@@ -99,154 +92,11 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     maxComplete: Math.max(minComplete, job.iodepthBatchCompleteMax || depth),
     polling: job.iodepthPolling,
   });
-  const { doneIos, doneBytes } = acc;
-  let writesSinceSync = 0;
   const syncEvery = job.fsync || job.fdatasync;
-  let verifyNs = 0;
-  const stopped = (): boolean => ctl.stopped;
-  let pass = 0;
-
-  for (;;) {
-    const now = sim.now;
-    if (now >= end || gen.done || ctl.stopped || acc.verifyFailed) break;
-    if (lt !== null) {
-      if (lt.done || res.error === ETIMEDOUT) break;
-      if (acc.ltAction === 'none') acc.ltAction = lt.check(now, acc.completed);
-      if (acc.ltAction !== 'none') {
-        const a = acc.ltAction;
-        acc.ltAction = 'none';
-        // __lat_target_failed() / lat_target_success(): io_u_quiesce() at a new depth
-        yield* q.quiesce();
-        if (a === 'final') {
-          // reset_all_stats() + reset_io_stats(): only the last window at the depth found is reported
-          const { pid, messages } = res;
-          Object.assign(res, createJobResult(job, pid), { messages });
-          acc.resetCounts();
-          statStart = sim.now;
-        }
-        continue;
-      }
-    }
-    if (steady.check(now)) break;
-    if (thinkPending) {
-      // backend.c: handle_thinktime() after an I/O is queued, every thinktime_blocks completions
-      thinkPending = false;
-      if (acc.completed % pace.thinktimeBlocks === 0) {
-        yield* q.quiesce();
-        const spin = Math.min(pace.thinktimeSpinNs, pace.thinktimeNs);
-        if (spin > 0) yield spin;
-        if (pace.thinktimeNs - spin > 0) yield sleep(pace.thinktimeNs - spin);
-        continue;
-      }
-    }
-    if (flow !== null && flow.exceeded()) {
-      // do_io(): a job ahead of its flow share sleeps flow_sleep (after io_u_quiesce()) or spins;
-      // dio's spin waits until another job of the group issues (same I/O, no CPU burnt)
-      if (pace.flowSleepNs > 0) {
-        yield* q.quiesce();
-        yield sleep(pace.flowSleepNs);
-      } else {
-        yield* q.flush();
-        yield wait(flow.moved, { state: 'S', timeout: Math.max(1, Math.min(1_000_000, end - sim.now)) });
-      }
-      continue;
-    }
-    if (minRate.active && now >= rampEnd) {
-      // backend.c: check_min_rate()
-      // fio logs "<job>: rate_min=... not met" and ends the job with EIO
-      const why = minRate.check(0, (now - start) / 1e6, doneBytes[0] as number, doneIos[0] as number) ?? minRate.check(1, (now - start) / 1e6, doneBytes[1] as number, doneIos[1] as number);
-      if (why !== undefined) {
-        res.error = EIO;
-        if (pace.exitallOnError) ctl.stopped = true;
-        break;
-      }
-    }
-    // backend.c: queue_full(): with a latency target, the depth found so far
-    let io = lt !== null && q.inflight >= lt.qd ? undefined : q.free.pop();
-    if (io === undefined) {
-      if (q.pendingCommit > 0) {
-        yield* q.flush();
-        continue;
-      }
-      yield* q.reap(minComplete);
-      continue;
-    }
-    // get_io_u(): fsync every N writes, else the next offset and direction
-    const needSync = syncEvery > 0 && writesSinceSync >= syncEvery;
-    if (needSync && q.inflight > 0) {
-      q.free.push(io);
-      yield* q.flush();
-      yield* q.reap(q.inflight); // drain before the sync, as fio does
-      continue;
-    }
-    yield costs.userPerIo;
-    io.startTime = sim.now;
-    io.res = 0;
-    if (needSync) {
-      // the sync goes to the file being written (fio's get_next_file())
-      io.fileIndex = gen.fileIndex;
-      io.fd = fds[io.fileIndex] as number;
-      io.ddir = 'sync';
-      writesSinceSync = 0;
-    } else if ((back = data.verifying ? data.backlogPiece() : null) !== null) {
-      // io_u.c: get_io_u(): verify_backlog reads back logged blocks between the writes
-      io.ddir = 'read';
-      data.verifyRead(io, back);
-      io.fd = fds[io.fileIndex] as number;
-    } else {
-      const piece = gen.next();
-      if (piece === null) {
-        q.free.push(io);
-        break;
-      }
-      if (gen.pass !== pass) {
-        // backend.c: thread_main(): each loop's writes are verified before the next loop starts
-        pass = gen.pass;
-        if (data.logsWrites && data.pending > 0) {
-          q.free.push(io);
-          yield* q.quiesce();
-          verifyNs += yield* verifyPhase(sim, costs, q, acc, data, fds, stopped);
-          if (acc.verifyFailed || ctl.stopped) break;
-          io = q.free.pop() as IoU;
-          io.startTime = sim.now;
-          io.res = 0;
-        }
-      }
-      io.ddir = piece.ddir;
-      io.offset = piece.offset;
-      io.len = piece.len;
-      io.fileIndex = gen.fileIndex;
-      io.fd = fds[io.fileIndex] as number;
-      io.verifyRead = false;
-      if (io.ddir === 'write' && job.data.verifyOnly) {
-        // backend.c: do_dry_run(): verify_only walks the writes without doing them, logging each
-        data.dryWrite(io.fileIndex, io.offset, io.len);
-        res.write.totalIos++;
-        res.write.ioBytes += io.len;
-        q.free.push(io);
-        continue;
-      }
-      if (io.ddir === 'write') writesSinceSync++;
-      thinkPending = pace.thinktimeNs > 0;
-      const waitUs = gen.takeSleepUs();
-      if (waitUs > 0) {
-        // rate_ddir(): io_u_quiesce() (inline submit mode), then sleep until the I/O is due
-        yield* q.quiesce();
-        yield sleep(waitUs * 1000);
-        if (sim.now >= end || ctl.stopped) {
-          q.free.push(io);
-          break;
-        }
-        io.startTime = sim.now;
-      }
-      if (io.ddir === 'write') {
-        // io_u.c: the buffer fill and verify checksum, in fio's user time
-        const ns = data.prepareWrite(io, io.startTime - start);
-        if (ns > 0) yield ns;
-      } else data.prepareRead(io);
-    }
-    yield* q.issue(io);
-  }
+  const td: ThreadData = { sim, costs, job, res, ctl, gen, data, q, acc, steady, minRate, flow, lt, fds, start, rampEnd, end, minComplete, syncEvery, statStart: start, thinkPending: false, writesSinceSync: 0, pass: 0, verifyNs: 0 };
+  yield* doIo(td);
+  const statStart = td.statStart;
+  let verifyNs = td.verifyNs;
   flow?.leave();
   const stop = Math.min(sim.now, end);
   // the job stopped at its runtime (fio_mark_td_terminate()): no verify phase after it
@@ -261,7 +111,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   for (const d of [res.read, res.write]) d.runtimeNs = d.totalIos > 0 ? res.jobRuntimeNs + (sim.now - stop) : 0;
   if (job.data.verifyOnly) res.write.runtimeNs = 0;
   if (data.logsWrites && data.pending > 0 && !timedOut && !acc.verifyFailed && res.error === 0 && !ctl.stopped) {
-    const vNs = yield* verifyPhase(sim, costs, q, acc, data, fds, stopped);
+    const vNs = yield* verifyPhase(sim, costs, q, acc, data, fds, () => ctl.stopped);
     verifyNs += vNs;
     res.jobRuntimeNs += vNs;
   }
