@@ -26,8 +26,11 @@ export interface CompareResult {
   readonly clat_ns: ClatSummary;
 }
 
-/** One cell of the comparison (with the report's figures: stage table, completion contexts, clat buckets). */
-export interface CompareCell extends CompareResult, CellAccounting {
+/**
+ * One cell of the comparison, with the report's figures (stage table,
+ * completion contexts, clat buckets) when it ran with `accounting`.
+ */
+export interface CompareCell extends CompareResult, Partial<CellAccounting> {
   /** Simulated I/Os per wall-clock second for this cell. */
   readonly simIosPerSec: number;
 }
@@ -42,6 +45,12 @@ export interface CompareOptions {
   /** fio ramp_time string (`0` for none): run this long before the stats start, per point. */
   readonly rampTime: string;
   readonly seed: number;
+  /**
+   * Run with the engine's per-stage CPU accounting, for the report's figures
+   * (`cpu_ns_per_io`, `completions`, `clat_bins`; default true). It costs
+   * about a tenth of a cell's time: the table alone does without.
+   */
+  readonly accounting?: boolean;
   /** Called after each cell (progress). */
   readonly onCell?: (done: number, total: number) => void;
 }
@@ -106,17 +115,19 @@ export function completionPath(profile: KernelProfile, engine: string): string {
 export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed'> {
   readonly qd: number;
   readonly profile: KernelProfile;
+  readonly accounting: boolean;
 }
 
 /** The cells of the grid in output order: for each QD, each profile. */
 export function compareTasks(o: CompareOptions): CompareTask[] {
-  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed: o.seed })));
+  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed: o.seed, accounting: o.accounting ?? true })));
 }
 
 /** Run one cell. */
-export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed'>): CompareCell {
+export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed' | 'accounting'>): CompareCell {
   const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime, o.rampTime));
-  const out = runJobs(inv.jobs, profile, { seed: o.seed, accounting: { stages: true } });
+  const accounting = o.accounting ?? true;
+  const out = runJobs(inv.jobs, profile, { seed: o.seed, accounting: { stages: accounting } });
   const job = out.result.jobs[0];
   if (job === undefined) throw new Error('no job result');
   // a point whose job failed (say, io_uring_setup refusing the depth) is an error, never a 0 in the table
@@ -131,7 +142,7 @@ export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareO
     iops: secs > 0 ? w.totalIos / secs : 0,
     clat_ns: { mean: clat.mean, p50: clat.percentile(50), p99: clat.percentile(99), 'p99.9': clat.percentile(99.9) },
     simIosPerSec: out.wallMs > 0 ? (out.ios / out.wallMs) * 1000 : 0,
-    ...cellAccounting(out.stack.sim, w.totalIos, [clat]),
+    ...(accounting && cellAccounting(out.stack.sim, w.totalIos, [clat])),
   };
 }
 

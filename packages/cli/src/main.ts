@@ -170,7 +170,9 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
       const shard = shardOption(o.shard, o.format);
-      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed });
+      // the stage accounting only where the output carries it (the JSON, a shard for dio merge, the report)
+      const accounting = o.format === 'json' || shard !== null || o.report !== undefined;
+      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed, accounting });
       const mine = shardTasks(tasks, shard);
       const bar = progress(io, mine.length, o.quiet === true);
       const cells = await interruptible((signal) => runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
