@@ -12,8 +12,8 @@ import { LINUX_6_5, LINUX_6_6_RC1 } from '@dio/fio';
 import { COMPARE_DEFAULTS, compareTasks, runCompareTask } from '../src/compare';
 import { dispatchOrder } from '../src/parallel';
 
-const tasks = compareTasks({ qds: [1, 2, 4, 8, 16], profiles: [LINUX_6_5, LINUX_6_6_RC1], engine: 'io_uring', runtime: COMPARE_DEFAULTS.runtime, rampTime: COMPARE_DEFAULTS.rampTime, seed: 1 });
-runCompareTask({ ...tasks[0], runtime: '20ms' } as (typeof tasks)[number]); // warm up
+const tasks = compareTasks({ qds: [1, 2, 4, 8, 16], profiles: [LINUX_6_5, LINUX_6_6_RC1], engine: 'io_uring', length: { ios: COMPARE_DEFAULTS.ios }, rampTime: COMPARE_DEFAULTS.rampTime, seed: 1 });
+runCompareTask({ ...tasks[0], length: { runtime: '20ms' } } as (typeof tasks)[number]); // warm up
 const ms: number[] = [];
 for (const t of tasks) {
   const c0 = process.cpuUsage();

@@ -40,8 +40,11 @@ export interface CompareOptions {
   readonly qds: readonly number[];
   readonly profiles: readonly KernelProfile[];
   readonly engine: 'io_uring' | 'libaio' | 'psync' | 'pvsync2';
-  /** fio runtime string (e.g. `500ms`, `2s`): measured time per point, after the ramp. */
-  readonly runtime: string;
+  /**
+   * What each point measures after its ramp: a fio runtime string (e.g.
+   * `500ms`, `2s`, time_based), or a number of I/Os (fio's `number_ios`).
+   */
+  readonly length: CompareLength;
   /** fio ramp_time string (`0` for none): run this long before the stats start, per point. */
   readonly rampTime: string;
   readonly seed: number;
@@ -55,14 +58,28 @@ export interface CompareOptions {
   readonly onCell?: (done: number, total: number) => void;
 }
 
-/** The fio command line of the series (Jens Axboe's, with the runtime, ramp and depth substituted). */
-export function seriesJobArgs(qd: number, engine: string, runtime: string, rampTime = '0'): string[] {
+/**
+ * What a point measures after its ramp: `{ runtime }` runs time_based for
+ * that long (fio time syntax), `{ ios }` until that many I/Os have been
+ * issued after the ramp (fio's `number_ios`, which fio counts from the ramp's
+ * end) — the precision of an IOPS figure depends on how many I/Os it counts,
+ * so a count gives every depth the same precision for the least work.
+ */
+export type CompareLength = { readonly runtime: string } | { readonly ios: number };
+
+/** The fio options of a length. */
+const lengthArgs = (l: CompareLength): string[] => ('ios' in l ? [`--number_ios=${l.ios}`] : ['--time_based=1', `--runtime=${l.runtime}`]);
+
+/** The length as the heading says it: `runtime 200ms` or `20000 I/Os`. */
+export const lengthText = (l: CompareLength): string => ('ios' in l ? `${l.ios.toLocaleString('en-US')} I/Os` : `runtime ${l.runtime}`);
+
+/** The fio command line of the series (Jens Axboe's, with the length, ramp and depth substituted; a string is a runtime). */
+export function seriesJobArgs(qd: number, engine: string, length: CompareLength | string, rampTime = '0'): string[] {
   return [
     '--name=dio-write',
     '--filename=/data1/file',
     '--size=1g',
-    '--time_based=1',
-    `--runtime=${runtime}`,
+    ...lengthArgs(typeof length === 'string' ? { runtime: length } : length),
     `--ramp_time=${rampTime}`,
     '--bs=4096',
     '--rw=randwrite',
@@ -76,15 +93,17 @@ export function seriesJobArgs(qd: number, engine: string, runtime: string, rampT
 
 /**
  * The default per point: a ramp past the start-up transient (the first ~8 ms
- * run ~10% fast), then the shortest measured runtime that keeps every cell of
- * the default table within `precisionPct` of a 1 s steady-state run, over
- * seeds (test/compare-precision.test.ts, against a reference made by
- * `pnpm --filter @dio/cli compare:reference`).
+ * run ~10% fast), then the fewest I/Os that keep every cell of the default
+ * table within `precisionPct` of a 1 s steady-state run, over seeds
+ * (test/compare-precision.test.ts, against a reference made by
+ * `pnpm --filter @dio/cli compare:reference`). A count, not a time: the
+ * error of an IOPS figure is set by the I/Os it counts (docs/performance.md,
+ * "Time to answer"), and QD16 does 5× QD1's I/Os per simulated ms.
  */
-export const COMPARE_DEFAULTS = { rampTime: '10ms', runtime: '120ms', precisionPct: 0.3 } as const;
+export const COMPARE_DEFAULTS = { rampTime: '10ms', ios: 20_000, precisionPct: 0.3 } as const;
 
-/** What the line above the table says: the grid's engine, ramp, runtime and profiles. */
-export interface HeadingOptions extends Pick<CompareOptions, 'rampTime' | 'runtime'> {
+/** What the line above the table says: the grid's engine, ramp, length and profiles. */
+export interface HeadingOptions extends Pick<CompareOptions, 'rampTime' | 'length'> {
   readonly engine: string;
   readonly profiles: readonly { readonly name: string }[];
 }
@@ -95,7 +114,7 @@ export interface HeadingOptions extends Pick<CompareOptions, 'rampTime' | 'runti
  */
 export function precisionNote(o: HeadingOptions): string {
   const series = o.profiles.length === 2 && o.profiles.every((p, i) => p.name === SERIES_PAIR[i]);
-  const proven = series && o.engine === 'io_uring' && o.rampTime === COMPARE_DEFAULTS.rampTime && o.runtime === COMPARE_DEFAULTS.runtime;
+  const proven = series && o.engine === 'io_uring' && o.rampTime === COMPARE_DEFAULTS.rampTime && 'ios' in o.length && o.length.ios === COMPARE_DEFAULTS.ios;
   return proven ? ` (±${COMPARE_DEFAULTS.precisionPct}% of steady state)` : '';
 }
 
@@ -112,7 +131,7 @@ export function completionPath(profile: KernelProfile, engine: string): string {
 }
 
 /** One cell as sent to a worker: everything it needs, structured-cloneable. */
-export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed'> {
+export interface CompareTask extends Pick<CompareOptions, 'engine' | 'length' | 'rampTime' | 'seed'> {
   readonly qd: number;
   readonly profile: KernelProfile;
   readonly accounting: boolean;
@@ -120,12 +139,12 @@ export interface CompareTask extends Pick<CompareOptions, 'engine' | 'runtime' |
 
 /** The cells of the grid in output order: for each QD, each profile. */
 export function compareTasks(o: CompareOptions): CompareTask[] {
-  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed: o.seed, accounting: o.accounting ?? true })));
+  return o.qds.flatMap((qd) => o.profiles.map((profile) => ({ qd, profile, engine: o.engine, length: o.length, rampTime: o.rampTime, seed: o.seed, accounting: o.accounting ?? true })));
 }
 
 /** Run one cell. */
-export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'runtime' | 'rampTime' | 'seed' | 'accounting'>): CompareCell {
-  const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.runtime, o.rampTime));
+export function compareCell(qd: number, profile: KernelProfile, o: Pick<CompareOptions, 'engine' | 'length' | 'rampTime' | 'seed' | 'accounting'>): CompareCell {
+  const inv = parseFioArgs(seriesJobArgs(qd, o.engine, o.length, o.rampTime));
   const accounting = o.accounting ?? true;
   const out = runJobs(inv.jobs, profile, { seed: o.seed, accounting: { stages: accounting } });
   const job = out.result.jobs[0];
@@ -159,10 +178,16 @@ export function compare(o: CompareOptions): CompareCell[] {
   });
 }
 
-/** `--format json`: `{ results: [{ qd, policy, profile, iops, clat_ns, cpu_ns_per_io, completions, clat_bins }], seed, runtime_ns, ramp_time_ns, provenance }`. */
-export function compareJson(cells: readonly CompareCell[], seed: number, runtimeNs: number, rampNs: number, provenance?: Provenance): string {
+/**
+ * How long each point ran after its ramp, as the JSON says it: `runtime_ns`
+ * (a runtime) or `number_ios` (a count).
+ */
+export type LengthJson = { readonly runtime_ns: number } | { readonly number_ios: number };
+
+/** `--format json`: `{ results: [{ qd, policy, profile, iops, clat_ns, cpu_ns_per_io, completions, clat_bins }], seed, runtime_ns | number_ios, ramp_time_ns, provenance }`. */
+export function compareJson(cells: readonly CompareCell[], seed: number, length: LengthJson, rampNs: number, provenance?: Provenance): string {
   const results = cells.map(({ qd, policy, profile, iops, clat_ns, cpu_ns_per_io, completions, clat_bins }) => ({ qd, policy, profile, iops: Math.round(iops), clat_ns, cpu_ns_per_io, completions, clat_bins }));
-  return JSON.stringify({ results, seed, runtime_ns: runtimeNs, ramp_time_ns: rampNs, ...(provenance !== undefined && { provenance }) }, null, 2);
+  return JSON.stringify({ results, seed, ...length, ramp_time_ns: rampNs, ...(provenance !== undefined && { provenance }) }, null, 2);
 }
 
 /** IOPS as the series' table prints them: `157K`, `1.02M`. */
@@ -198,7 +223,7 @@ export function formatTable(cells: readonly CompareResult[], profiles: readonly 
 
 /** The line above the table. */
 export const compareHeading = (o: HeadingOptions, seed: number): string =>
-  `dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, ramp ${o.rampTime} + runtime ${o.runtime} per point${precisionNote(o)}, seed ${seed}`;
+  `dio compare: 4 KiB randwrite, ${o.engine}, fio on CPU 4, ramp ${o.rampTime} + ${lengthText(o.length)} per point${precisionNote(o)}, seed ${seed}`;
 
 /** Rows (the first is the header) as a `a | b | c` table: the first column right-aligned, the last unpadded. */
 export function renderTable(rows: readonly (readonly string[])[]): string {

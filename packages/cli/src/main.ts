@@ -6,7 +6,7 @@ import { COMMAND_LINE, defaultExpandContext, memoryMbOf, formatOutput, parseFioA
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrateCommand, type CalibrateOptions } from './calibrate/command';
-import { COMPARE_DEFAULTS, compareHeading, compareJson, compareTasks, formatTable } from './compare';
+import { COMPARE_DEFAULTS, type CompareLength, compareHeading, compareJson, compareTasks, formatTable, type LengthJson } from './compare';
 import { runCells } from './parallel';
 import { compareReport, sweepReport } from './report/grid';
 import { checkPictureOptions, compareWorkload, cpuWindowFor, jobWorkload, reportFromFile, runReport, traceSummary, writeGridPictures, writeReport } from './report/outputs';
@@ -16,7 +16,7 @@ import { fuzzCommand, type FuzzOptions } from './fuzz-command';
 import { interruptible } from './interrupt';
 import { mergeCommand } from './merge';
 import { oneLine } from './one-line';
-import { loadProfile, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
+import { loadProfile, parseCount, parseJobs, parseProfileList, parseQds, parseSeed, profilesForPolicies } from './profile-arg';
 import { logOpener } from './log-writer';
 import { progress } from './progress';
 import { parseOnly, powerCutSpec, printJobMessages, reportPowerCut, wallTimeoutMs, warnJobs, warnPowerCut, warnWallCap } from './run-cmd';
@@ -151,7 +151,8 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--policies <list>', 'completion policies (workqueue,caller,inline)')
     .option('--profiles <list>', 'kernel profiles by name or .json file (default: "linux-6.5,linux-6.6-rc1")')
     .addOption(new Option('--engine <name>', 'fio ioengine').choices(['io_uring', 'libaio', 'psync', 'pvsync2']).default('io_uring'))
-    .option('--runtime <time>', 'simulated runtime per point, after the ramp (fio time syntax)', COMPARE_DEFAULTS.runtime)
+    .option('--ios <n>', `I/Os per point after the ramp (fio's number_ios; default ${COMPARE_DEFAULTS.ios} unless --runtime is given)`)
+    .option('--runtime <time>', 'instead of --ios: simulated runtime per point after the ramp (fio time syntax, time_based)')
     .option('--ramp-time <time>', "simulated time per point before its stats start (fio's ramp_time)", COMPARE_DEFAULTS.rampTime)
     .option('--seed <n>', 'random seed', '1')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
@@ -160,33 +161,35 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
     .option('--plot <out.svg|out.png>', 'also write IOPS and p99 latency vs QD as an SVG or PNG plot')
     .option('--report <out.html>', 'also write a self-contained HTML report (charts, CPU time by stage, provenance)')
     .option('--shard <i/n>', SHARD_HELP)
-    .action(async (o: { qd: string; policies?: string; profiles?: string; engine: 'io_uring'; runtime: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string; shard?: string }) => {
+    .action(async (o: { qd: string; policies?: string; profiles?: string; engine: 'io_uring'; ios?: string; runtime?: string; rampTime: string; seed: string; format: string; quiet?: boolean; jobs?: string; plot?: string; report?: string; shard?: string }) => {
       checkPictureOptions(o);
       if (o.policies !== undefined && o.profiles !== undefined) throw new UsageError('--policies and --profiles both choose the profiles: give one of them');
       const profiles = o.policies !== undefined ? profilesForPolicies(o.policies) : parseProfileList(o.profiles ?? 'linux-6.5,linux-6.6-rc1', files);
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
-      const runtimeNs = parsePositiveTime('--runtime', o.runtime);
+      if (o.ios !== undefined && o.runtime !== undefined) throw new UsageError('--ios and --runtime both set how long each point runs: give one of them');
+      const length: CompareLength = o.runtime !== undefined ? { runtime: o.runtime } : { ios: o.ios === undefined ? COMPARE_DEFAULTS.ios : parseCount('--ios', o.ios, 1e12) };
+      const lengthJson: LengthJson = 'runtime' in length ? { runtime_ns: parsePositiveTime('--runtime', length.runtime) } : { number_ios: length.ios };
       const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
       const shard = shardOption(o.shard, o.format);
       // the stage accounting only where the output carries it (the JSON, a shard for dio merge, the report)
       const accounting = o.format === 'json' || shard !== null || o.report !== undefined;
-      const tasks = compareTasks({ qds, profiles, engine: o.engine, runtime: o.runtime, rampTime: o.rampTime, seed, accounting });
+      const tasks = compareTasks({ qds, profiles, engine: o.engine, length, rampTime: o.rampTime, seed, accounting });
       const mine = shardTasks(tasks, shard);
       const bar = progress(io, mine.length, o.quiet === true);
       const cells = await interruptible((signal) => runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
-      const prov = provenance(argv, compareWorkload(o.engine, o.rampTime, o.runtime, seed), seed, profiles);
+      const prov = provenance(argv, compareWorkload(o.engine, o.rampTime, length, seed), seed, profiles);
       if (shard !== null) {
-        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, runtime: o.runtime, runtime_ns: runtimeNs, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells, prov));
+        io.out(compareShardJson(shard, tasks.length, { qd: qds, profiles, engine: o.engine, ...('runtime' in length && { runtime: length.runtime }), ...lengthJson, ramp_time: o.rampTime, ramp_time_ns: rampNs, seed }, cells, prov));
         return;
       }
       await writeGridPictures(files, o, compareReport(cells, profiles.map((p) => p.name), o.engine, seed, prov));
       if (o.format === 'json') {
-        io.out(compareJson(cells, seed, runtimeNs, rampNs, prov));
+        io.out(compareJson(cells, seed, lengthJson, rampNs, prov));
         return;
       }
-      io.out(compareHeading({ ...o, profiles }, seed));
+      io.out(compareHeading({ engine: o.engine, rampTime: o.rampTime, length, profiles }, seed));
       io.out(formatTable(cells, profiles));
     });
 

@@ -8,7 +8,7 @@
  */
 import type { ZodError } from 'zod';
 import type { UserFs } from './user-fs';
-import { type CompareCell, compareHeading, compareJson, formatTable } from './compare';
+import { type CompareCell, type CompareLength, compareHeading, compareJson, formatTable, type LengthJson } from './compare';
 import type { Provenance } from './report/provenance';
 import { failedMessage, formatSummary, fuzzJson, fuzzSummary, type FuzzSummary } from './dst/fuzz';
 import { FuzzFailed, UsageError } from './errors';
@@ -154,7 +154,12 @@ export function mergeShards(inputs: readonly ShardInput[]): Merged {
 export function renderMerged(m: Exclude<Merged, { command: 'calibrate' }>, format: 'json' | 'text'): string {
   switch (m.command) {
     case 'compare':
-      return format === 'json' ? compareJson(m.cells, m.work.seed, m.work.runtime_ns, m.work.ramp_time_ns, m.provenance) : `${compareHeading({ engine: m.work.engine, rampTime: m.work.ramp_time, runtime: m.work.runtime, profiles: m.work.profiles }, m.work.seed)}\n${formatTable(m.cells, m.work.profiles)}`;
+    {
+      const w = m.work;
+      const length: CompareLength = w.number_ios !== undefined ? { ios: w.number_ios } : { runtime: w.runtime as string };
+      const lengthJson: LengthJson = w.number_ios !== undefined ? { number_ios: w.number_ios } : { runtime_ns: w.runtime_ns as number };
+      return format === 'json' ? compareJson(m.cells, w.seed, lengthJson, w.ramp_time_ns, m.provenance) : `${compareHeading({ engine: w.engine, rampTime: w.ramp_time, length, profiles: w.profiles }, w.seed)}\n${formatTable(m.cells, w.profiles)}`;
+    }
     case 'sweep': {
       const combinations = m.work.set.reduce((a, s) => a * s.values.length, 1);
       return format === 'json' ? sweepJson(m.cells, m.work.seed, m.provenance) : `${sweepHeading(m.work.file, combinations, m.work.profiles.length, m.work.seed)}\n${formatSweepTable(m.cells, m.work.profiles)}`;

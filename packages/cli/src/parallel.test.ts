@@ -4,7 +4,7 @@ import { compareTasks } from './compare';
 import { dispatchOrder, runCells } from './parallel';
 
 describe('runCells dispatch order', () => {
-  const tasks = compareTasks({ qds: [1, 16, 4], profiles: [LINUX_6_5, LINUX_6_6_RC1], engine: 'io_uring', runtime: '1ms', rampTime: '0', seed: 1 });
+  const tasks = compareTasks({ qds: [1, 16, 4], profiles: [LINUX_6_5, LINUX_6_6_RC1], engine: 'io_uring', length: { runtime: '1ms' }, rampTime: '0', seed: 1 });
 
   it('hands out the deepest queues first, ties in task order', () => {
     expect(dispatchOrder('compare', tasks).map((i) => tasks[i]?.qd)).toEqual([16, 16, 4, 4, 1, 1]);

@@ -31,13 +31,14 @@ const RUNNERS: { readonly [K in CellKind]: (t: CellKinds[K]['task']) => CellKind
 
 /**
  * A rough cost of each kind's cell, to hand out the longest first (results
- * keep task order whatever the order they run in): a compare cell's simulated
- * I/Os grow with its queue depth (QD16 runs about 4× QD1's I/Os in the same
- * time), so on two workers the last cells handed out are the short ones and
- * neither worker waits long for the other.
+ * keep task order whatever the order they run in), so on two workers the
+ * last cells handed out are the short ones and neither worker waits long for
+ * the other.
  */
 const WEIGHTS: { readonly [K in CellKind]: (t: CellKinds[K]['task']) => number } = {
-  compare: (t) => t.qd,
+  // in time (--runtime), the deepest queues do the most I/Os; in I/Os (--ios), the shallowest
+  // cost the most per I/O (QD1 sleeps and wakes for every one)
+  compare: (t) => ('ios' in t.length ? 1 / t.qd : t.qd),
   sweep: () => 1,
   // a search runs its evaluations, a leave-one-out refit half as many, a probe one
   calibrate: (t) => (t.kind === 'start' || t.kind === 'hop' ? t.evals : t.kind === 'loo' ? t.evals / 2 : 1),

@@ -23,7 +23,18 @@ const header = <C extends string, W extends z.ZodTypeAny>(command: C, work: W) =
 const indexed = <R extends z.ZodTypeAny>(result: R) => z.array(z.object({ index: int.nonnegative(), result }));
 
 /** What defines a comparison. */
-const compareWork = z.object({ qd: z.array(int), profiles: z.array(profileId), engine: z.string(), runtime: z.string(), runtime_ns: z.number(), ramp_time: z.string(), ramp_time_ns: z.number(), seed: int });
+const compareWork = z.object({
+  qd: z.array(int),
+  profiles: z.array(profileId),
+  engine: z.string(),
+  // a length: a runtime (and its ns), or a number of I/Os
+  runtime: z.string().optional(),
+  runtime_ns: z.number().optional(),
+  number_ios: int.positive().optional(),
+  ramp_time: z.string(),
+  ramp_time_ns: z.number(),
+  seed: int,
+}).refine((w) => (w.number_ios !== undefined) !== (w.runtime !== undefined && w.runtime_ns !== undefined), { message: 'a compare shard runs either number_ios or a runtime (with runtime_ns)' });
 /** What defines a sweep: the job file (its text by hash), the `--set` axes, the profiles, the seed. */
 const sweepWork = z.object({ file: z.string(), job_sha256: z.string(), set: z.array(z.object({ option: z.string(), values: z.array(z.string()) })), profiles: z.array(profileId), seed: int });
 /** What defines a fuzz campaign: seeds [from, from + seeds). */

@@ -38,7 +38,7 @@ describe('dio compare default precision', () => {
     const entry = join(dir, 'dio.mjs');
     await bundleFromSource(join(__dirname, '..', 'src', 'bin.ts'), entry);
     const tasks: CompareTask[] = seeds.flatMap((seed) =>
-      compareTasks({ qds: [1, 2, 4, 8, 16], profiles: [LINUX_6_5, LINUX_6_6_RC1], engine: 'io_uring', runtime: COMPARE_DEFAULTS.runtime, rampTime: COMPARE_DEFAULTS.rampTime, seed }),
+      compareTasks({ qds: [1, 2, 4, 8, 16], profiles: [LINUX_6_5, LINUX_6_6_RC1], engine: 'io_uring', length: { ios: COMPARE_DEFAULTS.ios }, rampTime: COMPARE_DEFAULTS.rampTime, seed }),
     );
     const cells = await runCells('compare', tasks, pathToFileURL(entry), 2);
     let worst = 0;

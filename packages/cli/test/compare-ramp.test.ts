@@ -19,17 +19,18 @@ describe('dio compare --ramp-time', () => {
   });
 
   it('measures after the ramp: the same cell without a ramp counts the start-up transient', () => {
-    const o = { engine: 'io_uring', runtime: '2ms', seed: 1 } as const;
+    const o = { engine: 'io_uring', length: { runtime: '2ms' }, seed: 1 } as const;
     const cold = compareCell(16, LINUX_6_5, { ...o, rampTime: '0' });
     const ramped = compareCell(16, LINUX_6_5, { ...o, rampTime: '10ms' });
     // the first ms of a run are fast (an idle machine filling its queue): the ramp leaves them out
     expect(cold.iops).toBeGreaterThan(ramped.iops * 1.02);
   });
 
-  it('states the precision only where the test proves it: default ramp and runtime, io_uring, the series pair', () => {
-    const d = { rampTime: COMPARE_DEFAULTS.rampTime, runtime: COMPARE_DEFAULTS.runtime, engine: 'io_uring', profiles: [LINUX_6_5, LINUX_6_6_RC1] } as const;
+  it('states the precision only where the test proves it: default ramp and I/O count, io_uring, the series pair', () => {
+    const d = { rampTime: COMPARE_DEFAULTS.rampTime, length: { ios: COMPARE_DEFAULTS.ios }, engine: 'io_uring', profiles: [LINUX_6_5, LINUX_6_6_RC1] } as const;
     expect(precisionNote(d)).toBe(' (±0.3% of steady state)');
-    expect(precisionNote({ ...d, runtime: '1s' })).toBe('');
+    expect(precisionNote({ ...d, length: { runtime: '1s' } })).toBe('');
+    expect(precisionNote({ ...d, length: { ios: 5000 } })).toBe('');
     expect(precisionNote({ ...d, rampTime: '0' })).toBe('');
     expect(precisionNote({ ...d, engine: 'libaio' })).toBe('');
     expect(precisionNote({ ...d, profiles: [LINUX_6_5, LINUX_6_19] })).toBe('');

@@ -89,7 +89,9 @@ const provenanceSchema = z.object({
 const compareSchema = z.object({
   results: z.array(z.object({ qd: z.number(), policy: z.string(), profile: z.string(), iops: z.number(), clat_ns: clat, ...extras })).min(1),
   seed: z.number(),
-  runtime_ns: z.number(),
+  // how long each point ran after its ramp: a runtime or a number of I/Os
+  runtime_ns: z.number().optional(),
+  number_ios: z.number().optional(),
   provenance: provenanceSchema.optional(),
 });
 const sweepSchema = z.object({

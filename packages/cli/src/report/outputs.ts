@@ -7,7 +7,7 @@
 import type { BlkMqDevice } from '@dio/blockdev';
 import { formatJson, type FioJob, type KernelProfile, type RunOutput } from '@dio/fio';
 import { CONTEXT_CLASSES, UTIL_CLASSES, WORKQUEUE_HOP_STAGES } from '@dio/sim';
-import { renderTable } from '../compare';
+import { type CompareLength, lengthText, renderTable } from '../compare';
 import { UsageError } from '../errors';
 import { completionShares, stageTable } from './accounting';
 import { reportHtml } from './html';
@@ -45,8 +45,8 @@ export async function writeGridPictures(files: UserFs, o: PictureOptions, r: Gri
 }
 
 /** The one-line workload of `dio compare`. */
-export function compareWorkload(engine: string, rampTime: string, runtime: string, seed: number): string {
-  return `4 KiB randwrite, ${engine}, fio on CPU 4, ramp ${rampTime} + runtime ${runtime} per point, seed ${seed}, simulated`;
+export function compareWorkload(engine: string, rampTime: string, length: CompareLength, seed: number): string {
+  return `4 KiB randwrite, ${engine}, fio on CPU 4, ramp ${rampTime} + ${lengthText(length)} per point, seed ${seed}, simulated`;
 }
 
 const size = (b: number): string => (b % 1024 === 0 ? `${b / 1024} KiB` : `${b} B`);

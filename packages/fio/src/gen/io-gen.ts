@@ -395,6 +395,15 @@ export class FioIoGen {
     return this.passes;
   }
 
+  // time.c: ramp_time_over() → stat.c: reset_all_stats(): io_bytes, io_blocks and io_issues start
+  // again when the ramp ends, so number_ios and the size count from there (fio 3.33 does number_ios=N
+  // after its ramp_time, and a norandommap job its whole size)
+  rampTimeOver(): void {
+    this.issuedIos = 0;
+    this.issuedBytes = 0;
+    this.passBytes = 0;
+  }
+
   /** Whether the job has issued all its I/O. */
   get done(): boolean {
     return this.isDone;

@@ -46,6 +46,8 @@ export interface ThreadData {
   readonly fds: readonly number[];
   readonly start: number;
   readonly rampEnd: number;
+  /** time.c: ramp_time_over() has run (the counters started again); true from the start without a ramp */
+  rampOver: boolean;
   /** runtime's end (+Infinity for a size-based job) */
   readonly end: number;
   readonly minComplete: number;
@@ -68,6 +70,10 @@ export function* doIo(td: ThreadData): KGen<void> {
   const { sim, q, acc, gen, ctl } = td;
   for (;;) {
     const now = sim.now;
+    if (!td.rampOver && now >= td.rampEnd) {
+      td.rampOver = true;
+      gen.rampTimeOver();
+    }
     if (now >= td.end || gen.done || ctl.stopped || acc.verifyFailed) break;
     if (td.lt !== null) {
       const a = latTargetStep(td, now);

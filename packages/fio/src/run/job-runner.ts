@@ -93,7 +93,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     polling: job.iodepthPolling,
   });
   const syncEvery = job.fsync || job.fdatasync;
-  const td: ThreadData = { sim, costs, job, res, ctl, gen, data, q, acc, steady, minRate, flow, lt, fds, start, rampEnd, end, minComplete, syncEvery, statStart: start, thinkPending: false, writesSinceSync: 0, pass: 0, verifyNs: 0 };
+  const td: ThreadData = { sim, costs, job, res, ctl, gen, data, q, acc, steady, minRate, flow, lt, fds, start, rampEnd, end, minComplete, syncEvery, rampOver: job.rampTimeNs === 0, statStart: start, thinkPending: false, writesSinceSync: 0, pass: 0, verifyNs: 0 };
   yield* doIo(td);
   const statStart = td.statStart;
   let verifyNs = td.verifyNs;
