@@ -219,7 +219,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const points = setProduct(axes);
       for (const p of points) parsePoint(text, file, p); // every combination is a valid job file before anything runs
       const shard = shardOption(o.shard, o.format);
-      const tasks = sweepTasks(text, file, points, profiles, seed);
+      const tasks = sweepTasks(text, file, points, profiles, seed, o.format === 'json' || shard !== null || o.report !== undefined);
       const mine = shardTasks(tasks, shard);
       const bar = progress(io, mine.length, o.quiet === true);
       const cells = await interruptible((signal) => runCells('sweep', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);

@@ -20,10 +20,12 @@ export interface SweepTask {
   readonly point: SetPoint;
   readonly profile: KernelProfile;
   readonly seed: number;
+  /** Run with the per-stage CPU accounting, for the report's figures (see `CompareOptions.accounting`). */
+  readonly accounting: boolean;
 }
 
-/** The result of one point (with the report's figures: stage table, completion contexts, clat buckets). */
-export interface SweepCell extends CellAccounting {
+/** The result of one point, with the report's figures (stage table, completion contexts, clat buckets) when it ran with `accounting`. */
+export interface SweepCell extends Partial<CellAccounting> {
   readonly point: SetPoint;
   readonly profile: string;
   /** I/Os per simulated second, every job and direction together. */
@@ -33,8 +35,8 @@ export interface SweepCell extends CellAccounting {
 }
 
 /** The tasks of a sweep in output order: for each point (first `--set` slowest), each profile. */
-export function sweepTasks(text: string, file: string, points: readonly SetPoint[], profiles: readonly KernelProfile[], seed: number): SweepTask[] {
-  return points.flatMap((point) => profiles.map((profile) => ({ text, file, point, profile, seed })));
+export function sweepTasks(text: string, file: string, points: readonly SetPoint[], profiles: readonly KernelProfile[], seed: number, accounting = true): SweepTask[] {
+  return points.flatMap((point) => profiles.map((profile) => ({ text, file, point, profile, seed, accounting })));
 }
 
 /** `p`-th percentile of merged `[value, count]` histogram bins (the smallest value with at least p% of samples at or below it). */
@@ -67,7 +69,7 @@ function mergedClat(sources: readonly LatencySource[]): ClatSummary {
 function runPoint(t: SweepTask): ReturnType<typeof runJobs> {
   const jobs = parsePoint(t.text, t.file, t.point);
   try {
-    return runJobs(jobs, t.profile, { seed: t.seed, accounting: { stages: true } });
+    return runJobs(jobs, t.profile, { seed: t.seed, accounting: { stages: t.accounting } });
   } catch (e) {
     const msg = userMessage(e);
     if (msg === null || t.point.length === 0) throw e;
@@ -95,7 +97,7 @@ export function sweepCell(t: SweepTask): SweepCell {
       clats.push(r.clat);
     }
   }
-  return { point: t.point, profile: t.profile.name, iops, clat_ns: mergedClat(clats), ...cellAccounting(out.stack.sim, ios, clats) };
+  return { point: t.point, profile: t.profile.name, iops, clat_ns: mergedClat(clats), ...(t.accounting && cellAccounting(out.stack.sim, ios, clats)) };
 }
 
 /** The line above the table. */
