@@ -9,7 +9,7 @@
  * in `td`, as fio's does, not in the loop's locals.
  * @module
  */
-import { type CostModel, type KGen, type Simulator, sleep, wait } from '@dio/sim';
+import { type CostModel, type KGen, type Simulator, sleep, type Task, wait } from '@dio/sim';
 import type { JobData } from '../data/job-data';
 import type { FioIoGen, IoPiece } from '../gen/io-gen';
 import type { FioJob } from '../job';
@@ -17,9 +17,11 @@ import type { FlowMember } from '../pace/flow';
 import { ETIMEDOUT, type LatAction, type LatTarget } from '../pace/lat-target';
 import type { MinRateCheck } from '../pace/rate';
 import { createJobResult, type RecordingJobResult } from '../recording';
+import type { Engine } from './engine';
 import type { IoQueue } from './io-queue';
 import type { IoU } from './io-u';
 import type { JobAccounting } from './job-accounting';
+import type { JobLogger } from './job-logger';
 import type { JobSteady } from './job-steady';
 import type { RunControl } from './run-control';
 import { verifyPhase } from './verify-phase';
@@ -34,6 +36,10 @@ export interface ThreadData {
   readonly job: FioJob;
   readonly res: RecordingJobResult;
   readonly ctl: RunControl;
+  /** the job's task */
+  readonly me: Task;
+  readonly engine: Engine;
+  readonly logs: JobLogger | null;
   readonly gen: FioIoGen;
   readonly data: JobData;
   readonly q: IoQueue;

@@ -36,7 +36,18 @@ export type { RunControl, SsGroup } from './run-control';
  * Run `job` as the current task until its runtime or I/O count is done.
  * Fills `res` (and `logs`, if given).
  */
+// backend.c: thread_main()
 export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, place: GenPlace, logs: JobLogger | null, ctl: RunControl = { stopped: false }): KGen<void> {
+  // three parts, so that this frame, which every yield of the loop passes through, stays small
+  const td = yield* threadSetup(stack, job, res, place, logs, ctl);
+  if (td === null) return;
+  yield* doIo(td);
+  yield* threadFinish(td);
+}
+
+// backend.c: thread_main() up to do_io(): setup_files(), init_io_u(), td_io_init(), the job's state
+/** The job's state for the loop, or null when the engine failed to start (`res.error` set). */
+function* threadSetup(stack: Stack, job: FioJob, res: RecordingJobResult, place: GenPlace, logs: JobLogger | null, ctl: RunControl): KGen<ThreadData | null> {
   const sim = stack.sim;
   const costs = sim.costs;
   const me = currentTask();
@@ -57,7 +68,7 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
   if (e < 0) {
     res.error = -e;
     ctl.powerCut?.leave();
-    return;
+    return null;
   }
   let gen: FioIoGen;
   try {
@@ -93,8 +104,12 @@ export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: R
     polling: job.iodepthPolling,
   });
   const syncEvery = job.fsync || job.fdatasync;
-  const td: ThreadData = { sim, costs, job, res, ctl, gen, data, q, acc, steady, minRate, flow, lt, fds, start, rampEnd, end, minComplete, syncEvery, rampOver: job.rampTimeNs === 0, statStart: start, thinkPending: false, writesSinceSync: 0, pass: 0, verifyNs: 0 };
-  yield* doIo(td);
+  return { sim, costs, job, res, ctl, me, engine, logs, gen, data, q, acc, steady, minRate, flow, lt, fds, start, rampEnd, end, minComplete, syncEvery, rampOver: job.rampTimeNs === 0, statStart: start, thinkPending: false, writesSinceSync: 0, pass: 0, verifyNs: 0 };
+}
+
+// backend.c: thread_main() after do_io(): cleanup_pending_aio(), the verify phase, td_io_close()
+function* threadFinish(td: ThreadData): KGen<void> {
+  const { sim, costs, job, res, ctl, me, engine, logs, data, q, acc, steady, flow, lt, fds, start, rampEnd, end } = td;
   const statStart = td.statStart;
   let verifyNs = td.verifyNs;
   flow?.leave();
