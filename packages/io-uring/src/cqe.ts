@@ -70,7 +70,8 @@ export function cqringWake(ctx: IoRingCtx): void {
   for (let i = 0; i < ctx.cqWaiters.length; ) {
     const w = ctx.cqWaiters[i] as CqWaiter;
     if (work || shouldWake(ctx, w)) {
-      ctx.cqWaiters.splice(i, 1);
+      if (i === ctx.cqWaiters.length - 1) ctx.cqWaiters.pop();
+      else ctx.cqWaiters.splice(i, 1);
       w.wq.wakeUpAll();
     } else i++;
   }

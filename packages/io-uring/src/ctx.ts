@@ -40,10 +40,14 @@ export interface IoUringKernel {
   readonly dioCallerComp: boolean;
 }
 
-/** A waiter in io_cqring_wait: woken when the CQ tail reaches `cqTail` or work arrives. */
+/**
+ * A waiter in io_cqring_wait (struct io_wait_queue): woken when the CQ tail
+ * reaches `cqTail` or work arrives. The kernel keeps it on the waiting task's
+ * stack; here each task has one per ring, reused by its every wait.
+ */
 export interface CqWaiter {
   readonly task: Task;
-  readonly cqTail: number;
+  cqTail: number;
   readonly wq: WaitQueue;
 }
 
@@ -95,6 +99,8 @@ export class IoRingCtx {
   fixedBufs: Iovec[] | null = null;
   /** cq_wait: tasks sleeping in io_cqring_wait. */
   readonly cqWaiters: CqWaiter[] = [];
+  /** Each task's io_wait_queue (io_cqring_wait()'s stack frame), made at its first wait. */
+  private readonly waitQueues = new Map<Task, CqWaiter>();
   /** DEFER_TASKRUN: ctx->work_llist. */
   readonly localWork = new TwList();
   /** cq_wait_nr. */
@@ -119,6 +125,16 @@ export class IoRingCtx {
   /** DEFER_TASKRUN: ctx->work_llist, oldest first. */
   get workList(): IoKiocb[] {
     return this.localWork.items;
+  }
+
+  /** `task`'s io_wait_queue on this ring, its `cq_tail` set to `cqTail`. */
+  cqWaiter(task: Task, cqTail: number): CqWaiter {
+    let w = this.waitQueues.get(task);
+    if (w === undefined) {
+      w = { task, cqTail, wq: new WaitQueue('io_uring cq_wait') };
+      this.waitQueues.set(task, w);
+    } else w.cqTail = cqTail;
+    return w;
   }
 
   constructor(

@@ -5,11 +5,14 @@
  * @module
  */
 import { EINTR } from '@dio/kiocb';
-import { condResched, currentTask, type KGen, shouldResched, taskWorkPending, taskWorkRun, wait, WaitQueue } from '@dio/sim';
+import { condResched, currentTask, type KGen, shouldResched, taskWorkPending, taskWorkRun, wait } from '@dio/sim';
 import { flushCompletions, overflowFlush, shouldWake } from './cqe';
-import type { CqWaiter, IoRingCtx } from './ctx';
+import type { IoRingCtx } from './ctx';
 import type { IoKiocb } from './req';
 import { runLocalWork } from './tw';
+
+/** How io_cqring_wait sleeps (TASK_INTERRUPTIBLE; one shared options object, not one per wait). */
+const CQ_WAIT = { state: 'S' } as const;
 
 // io_uring/io_uring.c: io_cqring_wait()
 /** Sleep until `minEvents` CQEs are available (counting from the CQ head). Returns 0 or -EINTR. */
@@ -19,7 +22,7 @@ export function* cqringWait(ctx: IoRingCtx, minEvents: number): KGen<number> {
   overflowFlush(ctx);
   if (ctx.cq.ready >= minEvents) return 0;
   const me = currentTask();
-  const w: CqWaiter = { task: me, cqTail: ctx.cq.head + minEvents, wq: new WaitQueue('io_uring cq_wait') };
+  const w = ctx.cqWaiter(me, ctx.cq.head + minEvents);
   if (ctx.sim.tracing) ctx.sim.trace('io_uring_cqring_wait', { min_events: minEvents });
   for (;;) {
     overflowFlush(ctx);
@@ -28,9 +31,10 @@ export function* cqringWait(ctx: IoRingCtx, minEvents: number): KGen<number> {
     let woke: unknown = 'woken';
     if (!(ctx.workList.length > 0 || me.notifySignal || me.taskWorks.length > 0 || shouldWake(ctx, w))) {
       ctx.cqWaiters.push(w);
-      woke = yield wait(w.wq, { state: 'S' });
-      const i = ctx.cqWaiters.indexOf(w);
-      if (i >= 0) ctx.cqWaiters.splice(i, 1);
+      woke = yield wait(w.wq, CQ_WAIT);
+      const i = ctx.cqWaiters.indexOf(w); // finish_wait() (usually the only waiter: a pop, not a splice's array)
+      if (i === ctx.cqWaiters.length - 1) ctx.cqWaiters.pop();
+      else if (i >= 0) ctx.cqWaiters.splice(i, 1);
     }
     ctx.cqWaitNr = 0;
     // A 'signal' wake-up with task_work queued is TIF_NOTIFY_SIGNAL (task_work_add), not a signal:

@@ -6,6 +6,7 @@
  */
 import { inodeDioEnd, IOCB_SYNC, iocbIsDsync, type Kiocb } from '@dio/kiocb';
 import { charge, currentCtx, type KGen, mightSleep, returned } from '@dio/sim';
+import type { WorkStruct } from '@dio/workqueue';
 import type { IomapDio } from './dio';
 import { IOMAP_DIO_NEED_SYNC, IOMAP_DIO_WRITE } from './flags';
 import { invalidateInodePages2Range } from './truncate';
@@ -50,8 +51,9 @@ export function* iomapDioComplete(dio: IomapDio): KGen<number> {
 }
 
 // fs/iomap/direct-io.c: iomap_dio_complete_work()
-/** Complete and report through ki_complete: the workqueue item (a kworker: may sleep), also called directly by the inline path. */
-export function* iomapDioCompleteWork(dio: IomapDio): KGen<void> {
+/** Complete and report through ki_complete: the work function of the dio's work item (a kworker: may sleep), also called directly by the inline path. */
+export function* iomapDioCompleteWork(work: WorkStruct): KGen<void> {
+  const dio = work as IomapDio; // container_of(work, struct iomap_dio, aio.work)
   const ret = yield* iomapDioComplete(dio);
   const iocb = dio.iocb;
   const kc = iocb.kiComplete;

@@ -6,14 +6,19 @@ import type { Bio } from '@dio/blockdev';
 import type { DioFs, FsInode } from '@dio/fs';
 import { type DioRef, type IovIter, type Kiocb } from '@dio/kiocb';
 import { type Blocker, detectDeadlock, type KGen, type Task, WaitQueue } from '@dio/sim';
-import type { WorkStruct } from '@dio/workqueue';
+import type { Workqueue, WorkStruct } from '@dio/workqueue';
+import { iomapDioCompleteWork } from './complete';
 import type { CompletionPolicy } from './policy';
 
 /** ->end_io of the filesystem (struct iomap_dio_ops). */
 export type DioEndIo = (iocb: Kiocb, size: number, error: number, flags: number) => KGen<number>;
 
-/** struct iomap_dio. Also the i_dio_count reference it holds (DioRef). */
-export class IomapDio implements DioRef {
+/**
+ * struct iomap_dio. Also the i_dio_count reference it holds (DioRef), and
+ * the work item its completion is queued as (dio->aio.work, embedded as in
+ * the kernel: the work function finds the dio in its work_struct).
+ */
+export class IomapDio implements DioRef, WorkStruct {
   readonly id: number;
   /** IOMAP_DIO_* private flags. */
   flags = 0;
@@ -32,8 +37,21 @@ export class IomapDio implements DioRef {
   readonly submit: { iter: IovIter; waiter: Task | null; pollBio: Bio | null };
   /** Sleeping place of a synchronous submitter. */
   syncWq: WaitQueue | null = null;
-  /** The work item, once queued. */
-  work: WorkStruct | null = null;
+  // dio->aio.work (struct work_struct), INIT_WORK(&dio->aio.work, iomap_dio_complete_work)
+  /** WORK_STRUCT_PENDING. */
+  pending = false;
+  /** Executions of the work item in progress. */
+  running = 0;
+  /** Executions of the work item finished. */
+  done = 0;
+  /** Queued instances cancelled before they ran. */
+  cancelled = 0;
+  /** WORK_OFFQ_CANCELING. */
+  canceling = false;
+  /** The queue the work item was last queued on. */
+  queuedOn: Workqueue | null = null;
+  /** flush_work() waiters, made by the first flusher. */
+  flushWq: WaitQueue | null = null;
   /**
    * How the completion was reached, for traces and checkers: 'submit' (the
    * submitter dropped the last reference), 'sync' (a synchronous waiter),
@@ -56,6 +74,16 @@ export class IomapDio implements DioRef {
     this.iSize = inode.iSize;
     this.owner = fs.bdevAgent;
     this.submit = { iter, waiter: submitter, pollBio: null };
+  }
+
+  /** The work item's name. */
+  get name(): string {
+    return 'iomap_dio_complete_work';
+  }
+
+  /** The work function. */
+  get func(): (work: WorkStruct) => KGen<void> {
+    return iomapDioCompleteWork;
   }
 
   /** Move the i_dio_count reference to a new owner; if that owner is a task asleep in D state, re-check for deadlock. */

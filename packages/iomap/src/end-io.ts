@@ -6,7 +6,7 @@
  */
 import { type Bio, blkStatusToErrno } from '@dio/blockdev';
 import { type Blocker, charge, currentCtx, runNoSleep } from '@dio/sim';
-import { initWork, queueWork, type Workqueue } from '@dio/workqueue';
+import { queueWork, type Workqueue } from '@dio/workqueue';
 import { iomapDioCompleteWork, iomapDioDeferredComplete } from './complete';
 import type { IomapDio } from './dio';
 
@@ -77,10 +77,9 @@ export function iomapDioDone(dio: IomapDio): void {
       if (wq === null) throw new Error(`s_dio_done_wq of ${sb.sId} not initialised`);
       iocb.private = null;
       dio.via = 'workqueue';
-      dio.work ??= initWork('iomap_dio_complete_work', () => iomapDioCompleteWork(dio));
       dio.handTo(wqAgent(wq));
       charge(sim.costs.queueWork);
-      queueWork(wq, dio.work);
+      queueWork(wq, dio); // &dio->aio.work
     }
   }
 }

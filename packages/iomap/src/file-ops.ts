@@ -9,7 +9,7 @@ import type { Bio } from '@dio/blockdev';
 import { type DioFs, fsFallocate, fsyncFile, type FsInode } from '@dio/fs';
 import { dioMisaligned, EAGAIN, EINVAL, EOPNOTSUPP, type File, type FileOperations, inodeDioWait, IOCB_NOWAIT, IOCB_WRITE, type IovIter, type Kiocb, O_DIRECT } from '@dio/kiocb';
 import { downRead, downReadTrylock, downWrite, downWriteTrylock, type KGen, returned, upRead, upWrite } from '@dio/sim';
-import { iomapDioRw } from './dio-rw';
+import { iomapDioRw, type IomapDioArgs } from './dio-rw';
 import type { DioEndIo } from './dio';
 import { IOMAP_DIO_FORCE_WAIT } from './flags';
 import type { CompletionPolicy } from './policy';
@@ -41,8 +41,22 @@ function unlock(ino: FsInode, exclusive: boolean): void {
   else upRead(ino.iRwsem);
 }
 
+/**
+ * The iomap_dio_rw() arguments of a filesystem's direct I/O, made once (the
+ * kernel passes constant tables: xfs_direct_write_iomap_ops,
+ * xfs_dio_write_ops, and the dio_flags of each call site).
+ */
+interface XfsDioArgs {
+  /** xfs_file_dio_write_aligned(), xfs_file_dio_read() */
+  readonly write: IomapDioArgs;
+  /** xfs_file_dio_write_unaligned(): IOMAP_DIO_FORCE_WAIT */
+  readonly writeUnaligned: IomapDioArgs;
+  readonly read: IomapDioArgs;
+}
+
 // fs/xfs/xfs_file.c: xfs_file_dio_write()
-function* dioWrite(fs: DioFs, policy: CompletionPolicy, endIo: DioEndIo, iocb: Kiocb, from: IovIter): KGen<number> {
+function* dioWrite(args: XfsDioArgs, iocb: Kiocb, from: IovIter): KGen<number> {
+  const fs = args.write.fs;
   const ino = iocb.kiFilp.fInode as FsInode;
   const count = from.remaining;
   const lbs = fs.bdev.logicalBlockSize;
@@ -68,20 +82,21 @@ function* dioWrite(fs: DioFs, policy: CompletionPolicy, endIo: DioEndIo, iocb: K
       exclusive = false;
     }
   }
-  const ret = yield* iomapDioRw(iocb, from, { fs, policy, endIo, dioFlags: unaligned ? IOMAP_DIO_FORCE_WAIT : 0 });
+  const ret = yield* iomapDioRw(iocb, from, unaligned ? args.writeUnaligned : args.write);
   unlock(ino, exclusive);
   return ret;
 }
 
 // fs/xfs/xfs_file.c: xfs_file_dio_read()
-function* dioRead(fs: DioFs, policy: CompletionPolicy, iocb: Kiocb, to: IovIter): KGen<number> {
+function* dioRead(args: XfsDioArgs, iocb: Kiocb, to: IovIter): KGen<number> {
+  const fs = args.read.fs;
   const ino = iocb.kiFilp.fInode as FsInode;
   const lbs = fs.bdev.logicalBlockSize;
   if (dioMisaligned(iocb.kiPos, to.alignment(), lbs)) return -EINVAL;
   iocb.kiFlags &= ~IOCB_WRITE;
   const e = yield* ilockIocb(ino, iocb, false);
   if (e) return e;
-  const ret = yield* iomapDioRw(iocb, to, { fs, policy, endIo: null });
+  const ret = yield* iomapDioRw(iocb, to, args.read);
   upRead(ino.iRwsem);
   return ret;
 }
@@ -100,14 +115,19 @@ export function iomapFileOperations(policy: CompletionPolicy): (fs: DioFs) => Fi
 }
 
 function fops(fs: DioFs, policy: CompletionPolicy, endIo: DioEndIo): FileOperations {
+  const args: XfsDioArgs = {
+    write: { fs, policy, endIo, dioFlags: 0 },
+    writeUnaligned: { fs, policy, endIo, dioFlags: IOMAP_DIO_FORCE_WAIT },
+    read: { fs, policy, endIo: null, dioFlags: 0 },
+  };
   return {
     writeIter(iocb: Kiocb, from: IovIter): KGen<number> {
       if (!(iocb.kiFilp.fFlags & O_DIRECT)) return errno(-EOPNOTSUPP);
-      return dioWrite(fs, policy, endIo, iocb, from);
+      return dioWrite(args, iocb, from);
     },
     readIter(iocb: Kiocb, to: IovIter): KGen<number> {
       if (!(iocb.kiFilp.fFlags & O_DIRECT)) return errno(-EOPNOTSUPP);
-      return dioRead(fs, policy, iocb, to);
+      return dioRead(args, iocb, to);
     },
     fsync(file: File, start: number, end: number, datasync: boolean): KGen<number> {
       return fsyncFile(fs, file, start, end, datasync);
