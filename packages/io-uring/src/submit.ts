@@ -29,11 +29,33 @@ import {
   copySqe,
 } from './uapi';
 
-const RW_OPS = new Set([IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_READ_FIXED, IORING_OP_WRITE_FIXED]);
-const WRITE_OPS = new Set([IORING_OP_WRITE, IORING_OP_WRITEV, IORING_OP_WRITE_FIXED]);
-const FIXED_OPS = new Set([IORING_OP_READ_FIXED, IORING_OP_WRITE_FIXED]);
-const EMULATED = new Set([...RW_OPS, IORING_OP_NOP, IORING_OP_FSYNC, IORING_OP_FALLOCATE]);
-const IOPOLL_OPS = new Set([...RW_OPS, IORING_OP_NOP]);
+// io_uring/opdef.c: io_issue_defs[] — the part of each opcode's entry this model reads, as flag bits
+/** Emulated here (others known to the kernel are refused with -EINVAL). */
+const DEF_EMULATED = 1 << 0;
+/** A read or write (io_read / io_write). */
+const DEF_RW = 1 << 1;
+/** A write. */
+const DEF_WRITE = 1 << 2;
+/** Takes a registered buffer (READ_FIXED / WRITE_FIXED). */
+const DEF_FIXED = 1 << 3;
+/** `.iopoll`: allowed on an IOPOLL ring. */
+const DEF_IOPOLL = 1 << 4;
+
+/** io_issue_defs[opcode], indexed by opcode (0 for the opcodes not emulated). */
+const ISSUE_DEFS: Uint8Array = (() => {
+  const d = new Uint8Array(IORING_OP_LAST);
+  const rw = DEF_EMULATED | DEF_RW | DEF_IOPOLL;
+  d[IORING_OP_NOP] = DEF_EMULATED | DEF_IOPOLL;
+  d[IORING_OP_READV] = rw;
+  d[IORING_OP_WRITEV] = rw | DEF_WRITE;
+  d[IORING_OP_FSYNC] = DEF_EMULATED;
+  d[IORING_OP_READ_FIXED] = rw | DEF_FIXED;
+  d[IORING_OP_WRITE_FIXED] = rw | DEF_WRITE | DEF_FIXED;
+  d[IORING_OP_FALLOCATE] = DEF_EMULATED;
+  d[IORING_OP_READ] = rw;
+  d[IORING_OP_WRITE] = rw | DEF_WRITE;
+  return d;
+})();
 
 // io_uring/io_uring.c: io_init_req() (with each opcode's ->prep)
 /**
@@ -45,17 +67,18 @@ const IOPOLL_OPS = new Set([...RW_OPS, IORING_OP_NOP]);
 function initReq(ctx: IoRingCtx, req: IoKiocb): number {
   const sqe = req.sqe;
   if (!Number.isInteger(sqe.opcode) || sqe.opcode < 0 || sqe.opcode >= IORING_OP_LAST) return -EINVAL;
+  const def = ISSUE_DEFS[sqe.opcode] as number;
   // Known to the kernel but not emulated here (sockets, timeouts, …): refused the same way.
-  if (!EMULATED.has(sqe.opcode)) return -EINVAL;
+  if (!(def & DEF_EMULATED)) return -EINVAL;
   if (sqe.flags & ~IOSQE_SUPPORTED) return -EINVAL;
   // io_issue_defs[opcode].iopoll: an IOPOLL ring takes only pollable opcodes (rw and NOP)
-  if (ctx.iopoll && !IOPOLL_OPS.has(sqe.opcode)) return -EINVAL;
+  if (ctx.iopoll && !(def & DEF_IOPOLL)) return -EINVAL;
   if (sqe.flags & IOSQE_ASYNC) req.flags |= REQ_F_FORCE_ASYNC;
   if (sqe.flags & IOSQE_FIXED_FILE) req.flags |= REQ_F_FIXED_FILE;
   if (sqe.opcode === IORING_OP_FSYNC) return fsyncPrep(req);
-  if (RW_OPS.has(sqe.opcode)) {
+  if (def & DEF_RW) {
     // io_prep_rw(): a fixed buffer index must name a registered buffer
-    if (FIXED_OPS.has(sqe.opcode) && (ctx.fixedBufs === null || !Number.isInteger(sqe.bufIndex) || sqe.bufIndex < 0 || sqe.bufIndex >= ctx.fixedBufs.length)) return -EFAULT;
+    if (def & DEF_FIXED && (ctx.fixedBufs === null || !Number.isInteger(sqe.bufIndex) || sqe.bufIndex < 0 || sqe.bufIndex >= ctx.fixedBufs.length)) return -EFAULT;
     if (!Number.isSafeInteger(sqe.off) || sqe.off < -1) return -EINVAL;
   }
   return 0;
@@ -98,8 +121,9 @@ function iopollReqIssued(req: IoKiocb, unlocked: boolean): void {
 export function* issueSqe(req: IoKiocb, nonblock: boolean): KGen<number> {
   if (!assignFile(req)) return -EBADF;
   const op = req.opcode;
+  const def = ISSUE_DEFS[op] as number;
   let ret: number;
-  if (RW_OPS.has(op)) ret = yield* ioRw(req, WRITE_OPS.has(op), nonblock);
+  if (def & DEF_RW) ret = yield* ioRw(req, (def & DEF_WRITE) !== 0, nonblock);
   else if (op === IORING_OP_FSYNC) ret = yield* ioFsync(req, nonblock);
   else if (op === IORING_OP_FALLOCATE) ret = yield* ioFallocate(req, nonblock);
   else {
@@ -107,7 +131,7 @@ export function* issueSqe(req: IoKiocb, nonblock: boolean): KGen<number> {
     ret = IOU_OK;
   }
   // an IOPOLL request that was queued goes on the poll list
-  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && RW_OPS.has(op)) iopollReqIssued(req, !nonblock);
+  if (ret === IOU_ISSUE_SKIP_COMPLETE && req.ctx.iopoll && def & DEF_RW) iopollReqIssued(req, !nonblock);
   return ret;
 }
 

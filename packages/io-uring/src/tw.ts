@@ -96,7 +96,16 @@ export function* runLocalWork(ctx: IoRingCtx): KGen<number> {
   while (work.items.length > 0) {
     if (ctx.taskrunFlag) ctx.sq.flags &= ~IORING_SQ_TASKRUN;
     const batch = work.take();
-    n += yield* handleTwList(ctx, batch);
+    // each item's req->io_task_work.func, run here (io_handle_tw_list() is normal task_work's loop, not this one's)
+    for (let i = 0; i < batch.length; i++) {
+      charge(ctx.sim.costs.taskWorkRun);
+      const r = batch[i] as IoKiocb;
+      ctx.stats.taskWorkItems++;
+      const fn = r.twFunc;
+      r.twFunc = null;
+      if (fn !== null) yield* fn(r);
+    }
+    n += batch.length;
     work.done(batch);
     flushCompletions(ctx);
   }
