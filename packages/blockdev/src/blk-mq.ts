@@ -263,6 +263,20 @@ export abstract class BlkMqDevice implements BlockDevice {
       if (plug !== undefined) blkFlushPlug(plug);
       tag = yield* tags.get();
     }
+    const rq = this.blkMqRqCtxInit(bio, opf, hctx, tag, cpu, polled);
+    const plug = currentPlug();
+    if (plug !== undefined && isDataOnly(rq.steps)) blkAddRqToPlug(plug, rq);
+    else this.issue(rq, true);
+  }
+
+  // block/blk-mq.c: blk_mq_rq_ctx_init() + blk_mq_bio_to_request()
+  /**
+   * The request for `bio` on the tag just taken (the scheduler's, when the
+   * queue has one), with its flush sequence (blk_insert_flush's plan), in
+   * flight on `hctx`. A plain call: the submitter's generator keeps no
+   * registers for its dozen fields.
+   */
+  private blkMqRqCtxInit(bio: Bio, opf: number, hctx: Hctx, tag: number, cpu: Cpu, polled: boolean): BlkMqRequest {
     const plan = blkFlushPolicy(opf, bio.biSize, this.config);
     const sched = hctx.schedTags !== null;
     const rq = new BlkMqRequest(this.rqOps, this.nextId++, bio, opf, hctx, sched ? -1 : tag, sched ? tag : -1, cpu, polled, plan.steps, plan.writeThrough, bioSectors(bio));
@@ -271,9 +285,7 @@ export abstract class BlkMqDevice implements BlockDevice {
     this.counters.requests++;
     const c = this.counters;
     if (++c.inFlight > c.maxInFlight) c.maxInFlight = c.inFlight;
-    const plug = currentPlug();
-    if (plug !== undefined && plan.dataOnly) blkAddRqToPlug(plug, rq);
-    else this.issue(rq, true);
+    return rq;
   }
 
   /**

@@ -122,5 +122,6 @@ export function blkFlushPolicy(opf: number, bytes: number, cfg: NullBlkConfig): 
 
 /** A request that is only its data step: no flush sequence (blk_insert_flush() leaves it to the plug and the scheduler). */
 export function isDataOnly(steps: readonly RqStep[]): boolean {
-  return steps.every((s) => s === 'data');
+  for (let i = 0; i < steps.length; i++) if (steps[i] !== 'data') return false;
+  return true;
 }
