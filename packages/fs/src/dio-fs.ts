@@ -16,6 +16,9 @@ import { IOMAP_F_DIRTY, IOMAP_F_NEW, IOMAP_F_SHARED, IOMAP_HOLE, IOMAP_MAPPED, I
 import { Journal } from './journal';
 import { defaultDioWqFactory, type DioWqFactory, SuperBlock } from './superblock';
 
+/** A transaction whose change is only what it logs (xfs_setfilesize: the in-core size is already set). */
+function noChange(): void {}
+
 /** Options of a {@link DioFs}. */
 export interface DioFsOptions {
   /** s_id (default: the device's name). */
@@ -217,27 +220,9 @@ export class DioFs {
     const offset = iocb.kiPos;
     if (error) return error;
     if (size <= 0) return size;
-    const bs = this.blockSize;
-    const fb = Math.floor(offset / bs);
-    const nb = Math.ceil((offset + size) / bs) - fb;
-    if (flags & IOMAP_DIO_COW) {
-      // fs/xfs/xfs_reflink.c: xfs_reflink_end_cow()
-      yield* this.transaction(ino, () => {
-        for (let b = fb; b < fb + nb; b++) {
-          const disk = ino.cow?.get(b);
-          if (disk === undefined) continue;
-          ino.cow?.delete(b);
-          this.freeRange(ino, b, 1);
-          ino.extents.insert(b, 1, disk, 'written');
-        }
-      });
-    }
+    if (flags & IOMAP_DIO_COW) yield* this.reflinkEndCow(ino, offset, size);
     if (flags & IOMAP_DIO_UNWRITTEN) {
-      // fs/xfs/xfs_iomap.c: xfs_iomap_write_unwritten(ip, offset, size, update_isize=true)
-      yield* this.transaction(ino, () => {
-        ino.extents.setState(fb, nb, 'written');
-        if (offset + size > ino.iSize) ino.iSize = offset + size;
-      });
+      yield* this.iomapWriteUnwritten(ino, offset, size);
       return 0;
     }
     // As completion only ever extends EOF, an unlocked check avoids the spinlock for overwrites.
@@ -246,10 +231,44 @@ export class DioFs {
     if (offset + size > ino.iSize) {
       ino.iSize = offset + size; // i_size_write()
       spinUnlock(ino.iFlagsLock);
-      // fs/xfs/xfs_aops.c: xfs_setfilesize()
-      yield* this.transaction(ino, () => {});
+      yield* this.setfilesize(ino);
     } else spinUnlock(ino.iFlagsLock);
     return 0;
+  }
+
+  // fs/xfs/xfs_reflink.c: xfs_reflink_end_cow()
+  /** Remap the COW blocks a write went to over the old shared ones: a plain call handing back its transaction. */
+  private reflinkEndCow(ino: FsInode, offset: number, size: number): KGen<void> {
+    const bs = this.blockSize;
+    const fb = Math.floor(offset / bs);
+    const nb = Math.ceil((offset + size) / bs) - fb;
+    return this.transaction(ino, () => {
+      for (let b = fb; b < fb + nb; b++) {
+        const disk = ino.cow?.get(b);
+        if (disk === undefined) continue;
+        ino.cow?.delete(b);
+        this.freeRange(ino, b, 1);
+        ino.extents.insert(b, 1, disk, 'written');
+      }
+    });
+  }
+
+  // fs/xfs/xfs_iomap.c: xfs_iomap_write_unwritten(ip, offset, size, update_isize=true)
+  /** Convert the written range's unwritten extents and move the in-core size past it: a plain call handing back its transaction. */
+  private iomapWriteUnwritten(ino: FsInode, offset: number, size: number): KGen<void> {
+    const bs = this.blockSize;
+    const fb = Math.floor(offset / bs);
+    const nb = Math.ceil((offset + size) / bs) - fb;
+    return this.transaction(ino, () => {
+      ino.extents.setState(fb, nb, 'written');
+      if (offset + size > ino.iSize) ino.iSize = offset + size;
+    });
+  }
+
+  // fs/xfs/xfs_aops.c: xfs_setfilesize()
+  /** Log the on-disk size update: a plain call handing back its transaction. */
+  private setfilesize(ino: FsInode): KGen<void> {
+    return this.transaction(ino, noChange);
   }
 
   /** A metadata transaction on `ino`: ILOCK exclusive, CPU cost, change, commit to the log. */

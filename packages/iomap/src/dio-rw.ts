@@ -7,7 +7,7 @@ import { blkFinishPlug, blkStartPlug } from '@dio/blockdev';
 import type { FsInode } from '@dio/fs';
 import { IOMAP_DIRECT, IOMAP_NOWAIT, IOMAP_OVERWRITE_ONLY, IOMAP_WRITE } from '@dio/fs';
 import { EAGAIN, EIOCBQUEUED, ENOTBLK, inodeDioBegin, IOCB_HIPRI, IOCB_NOWAIT, IOCB_WRITE, isSyncKiocb, type IovIter, type Kiocb, userBackedIter } from '@dio/kiocb';
-import { charge, currentTask, type KGen, returned, wait, WaitQueue } from '@dio/sim';
+import { charge, currentTask, type KGen, returned, wait } from '@dio/sim';
 import { iomapDioIter } from './bio-iter';
 import { iomapDioComplete } from './complete';
 import { type DioEndIo, IomapDio } from './dio';
@@ -115,9 +115,9 @@ export function* iomapDioRwStart(iocb: Kiocb, iter: IovIter, a: IomapDioArgs): K
       if (sim.tracing) sim.trace('iomap_dio_rw_queued', { ino: ino.iIno, dio: dio.id, pos: iocb.kiPos, len: count });
       return -EIOCBQUEUED;
     }
-    dio.syncWq = new WaitQueue(`dio ${dio.id} completion`, () => [dio.owner]);
+    const wq = dio.syncWaitQueue();
     // for (;;) { set_current_state(TASK_UNINTERRUPTIBLE); if (!READ_ONCE(dio->submit.waiter)) break; blk_io_schedule(); }
-    while (dio.submit.waiter !== null) yield wait(dio.syncWq);
+    while (dio.submit.waiter !== null) yield wait(wq);
   }
   return dio;
 }

@@ -86,6 +86,15 @@ export class IomapDio implements DioRef, WorkStruct {
     return iomapDioCompleteWork;
   }
 
+  /**
+   * The synchronous submitter's sleeping place, made when it first waits
+   * (a method, so that __iomap_dio_rw's frame keeps no closure over the dio:
+   * its blocker is whoever owns the dio then).
+   */
+  syncWaitQueue(): WaitQueue {
+    return (this.syncWq ??= new WaitQueue(`dio ${this.id} completion`, () => [this.owner]));
+  }
+
   /** Move the i_dio_count reference to a new owner; if that owner is a task asleep in D state, re-check for deadlock. */
   handTo(owner: Blocker): void {
     this.owner = owner;
