@@ -43,10 +43,29 @@ function systemWorkqueue(sim: Simulator): Workqueue {
   return wq;
 }
 
+/** struct aio_kiocb, the part aio_complete_rw() reads: what the io_event reports (the kiocb's owner, for container_of). */
+class AioKiocb {
+  constructor(
+    readonly ctx: Kioctx,
+    /** The iocb's aio_data. */
+    readonly data: bigint,
+    /** The iocb's user address (io_event.obj). */
+    readonly obj: number,
+  ) {}
+}
+
+// fs/aio.c: aio_complete_rw()
+/** The kiocb's ki_complete: post the io_event. */
+function aioCompleteRw(kiocb: Kiocb, res: number): void {
+  const iocb = kiocb.owner as AioKiocb; // container_of(kiocb, struct aio_kiocb, rw)
+  aioComplete(iocb.ctx, iocb.data, iocb.obj, res);
+}
+
 // fs/aio.c: aio_prep_rw()
 /** The async kiocb of a PREAD/PWRITE: aio_complete_rw as ki_complete, never IOCB_DIO_CALLER_COMP, HIPRI cleared. */
 export function aioPrepRw(ctx: Kioctx, file: File, cb: AioIocb, obj: number): Kiocb | number {
-  const kiocb = new Kiocb(file, cb.offset, (_k, res) => aioComplete(ctx, cb.data, obj, res) /* aio_complete_rw() */, iocbFlags(file) | IOCB_AIO_RW);
+  const kiocb = new Kiocb(file, cb.offset, aioCompleteRw, iocbFlags(file) | IOCB_AIO_RW);
+  kiocb.owner = new AioKiocb(ctx, cb.data, obj);
   kiocb.private = null;
   if (cb.flags & IOCB_FLAG_IOPRIO) {
     // ioprio_check_cap(): class in bits 13-15 (0-3), data in 0-12
