@@ -22,7 +22,8 @@ describe('per-CPU clocks: another CPU nested in a charge', () => {
     }, { cpusAllowed: [1] });
     const cpu0 = sim.cpus[0];
     if (cpu0 === undefined) throw new Error('no cpu0');
-    // an interrupt on cpu0 after its charge has ended: it must not land inside that charge
+    // an interrupt on cpu0 after its charge has ended: it must not land inside that charge (its event, of no CPU,
+    // runs nested in cpu1's section at 120 µs; the interrupt it raises on cpu0, behind in its charge, waits in the queue)
     sim.at(120_000, () =>
       sim.raiseIrqWork(cpu0, {
         name: 'dev',

@@ -42,9 +42,10 @@ export abstract class CpuTime extends EventLoop {
   protected depth = 0;
   private readonly spendEnd: EventFn = (c) => this.onSpendEnd(c as ExecContext);
   /**
-   * @internal the time nested work of another CPU may not process events
-   * past (the end of the charge it is nested in): its charges run on ahead
-   * instead, so the charging CPU's later events are not run inside it
+   * @internal the time nested work of another CPU may not process CPUs'
+   * events past (the end of the charge it is nested in): its charges run on
+   * ahead instead, so the charging CPU's later events are not run inside it.
+   * Events of no CPU are not held back (see `noCpuDue`).
    */
   protected bound = Number.POSITIVE_INFINITY;
   /** @internal charges that ran ahead past `bound` in a row (see BOUND_SKIPS) */
