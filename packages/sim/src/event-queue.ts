@@ -14,10 +14,10 @@
  * Each push allocates one small entry object; entries are not recycled, so a
  * handle kept after its event fired can never cancel an unrelated event.
  *
- * The events of no CPU (set-up code's, a harness's power cut) are also kept
- * in a short list of their own, in the same order, so the engine can find
- * the first of them behind other events (`peekNoCpuTime`, `popNoCpu`): nested
- * work that runs past its bound still runs them at their time
+ * The events of no CPU (set-up code's, a harness's power cut) are counted,
+ * so the engine can find the first of them behind other events
+ * (`peekNoCpuTime`, `popNoCpu`: a walk of the heap, only while there is one):
+ * nested work that runs past its bound still runs them at their time
  * (docs/engine.md, "Clocks").
  * @module
  */
@@ -77,8 +77,8 @@ function before(a: Entry, b: Entry): boolean {
 /** Binary heap over `(time, seq)`. */
 export class EventQueue {
   private readonly heap: Entry[] = [];
-  /** The pending entries of no CPU, in `(time, seq)` order (few: set-up code's and a harness's). */
-  private readonly noCpu: Entry[] = [];
+  /** Pending entries of no CPU (few: set-up code's and a harness's). */
+  private noCpu = 0;
   private nextSeq = 0;
 
   /** Number of pending (not cancelled) events. */
@@ -92,7 +92,7 @@ export class EventQueue {
     const e = new Entry(time, this.nextSeq++, fn, arg, h.length, domain);
     h.push(e);
     this.siftUp(e, h.length - 1);
-    if (domain === null) this.addNoCpu(e);
+    if (domain === null) this.noCpu++;
     return e;
   }
 
@@ -106,11 +106,11 @@ export class EventQueue {
     const e = handle as Entry;
     const i = e.index;
     if (i < 0) return false;
-    if (e.domain === null) this.removeNoCpu(e);
     e.time = time;
     e.seq = this.nextSeq++;
-    if (e.domain === null) this.addNoCpu(e);
-    this.resift(e, i);
+    const h = this.heap;
+    if (i > 0 && before(e, h[(i - 1) >> 1] as Entry)) this.siftUp(e, i);
+    else this.siftDown(e, i);
     return true;
   }
 
@@ -141,51 +141,42 @@ export class EventQueue {
     top.index = -1;
     const last = h.pop() as Entry;
     if (last !== top) this.siftDown(last, 0);
-    if (top.domain === null) this.noCpu.shift(); // the first of no CPU, as it is the first of all
+    if (top.domain === null) this.noCpu--;
     return top as PoppedEvent;
   }
 
   /** Time of the earliest pending event of no CPU, or undefined when there is none. */
   peekNoCpuTime(): Ns | undefined {
-    const first = this.noCpu[0];
-    return first === undefined ? undefined : first.time;
+    return this.noCpu === 0 ? undefined : this.firstNoCpu()?.time;
   }
 
   /** Remove and return the earliest pending event of no CPU (wherever it stands among the others), or undefined. */
   popNoCpu(): PoppedEvent | undefined {
-    const first = this.noCpu[0];
+    const first = this.noCpu === 0 ? undefined : this.firstNoCpu();
     if (first === undefined) return undefined;
     this.remove(first);
     return first as PoppedEvent;
   }
 
-  /** Take pending `e` out of the heap (and out of the list of no CPU). */
+  /** The earliest pending entry of no CPU: a walk of the heap. */
+  private firstNoCpu(): Entry | undefined {
+    let first: Entry | undefined;
+    for (const e of this.heap) if (e.domain === null && (first === undefined || before(e, first))) first = e;
+    return first;
+  }
+
+  /** Take pending `e` out of the heap. */
   private remove(e: Entry): void {
     const i = e.index;
     e.index = -1;
-    const last = this.heap.pop() as Entry;
-    if (last !== e) this.resift(last, i); // put the last entry in the hole and restore the heap order around it
-    if (e.domain === null) this.removeNoCpu(e);
-  }
-
-  /** Place `e`, now at slot `i`, above or below it. */
-  private resift(e: Entry, i: number): void {
-    if (i > 0 && before(e, this.heap[(i - 1) >> 1] as Entry)) this.siftUp(e, i);
-    else this.siftDown(e, i);
-  }
-
-  /** Insert `e` into the list of no CPU, in order (from the back: most are scheduled in time order). */
-  private addNoCpu(e: Entry): void {
-    const l = this.noCpu;
-    let i = l.length;
-    while (i > 0 && before(e, l[i - 1] as Entry)) i--;
-    l.splice(i, 0, e);
-  }
-
-  private removeNoCpu(e: Entry): void {
-    const l = this.noCpu;
-    const i = l.indexOf(e);
-    if (i >= 0) l.splice(i, 1);
+    const h = this.heap;
+    const last = h.pop() as Entry;
+    if (last !== e) {
+      // put the last entry in the hole and restore the heap order around it
+      if (i > 0 && before(last, h[(i - 1) >> 1] as Entry)) this.siftUp(last, i);
+      else this.siftDown(last, i);
+    }
+    if (e.domain === null) this.noCpu--;
   }
 
   /** Place `e` at slot `i` or above it. */
