@@ -22,7 +22,8 @@ describe('per-CPU clocks: another CPU nested in a charge', () => {
     }, { cpusAllowed: [1] });
     const cpu0 = sim.cpus[0];
     if (cpu0 === undefined) throw new Error('no cpu0');
-    // an interrupt on cpu0 after its charge has ended: it must not land inside that charge
+    // an interrupt on cpu0 after its charge has ended: it must not land inside that charge (its event, of no CPU,
+    // runs nested in cpu1's section at 120 µs; the interrupt it raises on cpu0, behind in its charge, waits in the queue)
     sim.at(120_000, () =>
       sim.raiseIrqWork(cpu0, {
         name: 'dev',
@@ -59,6 +60,61 @@ describe('per-CPU clocks: another CPU nested in a charge', () => {
     expect(r.reason).toBe('idle');
     expect(flag).toBe(true);
     expect(polls).toBeGreaterThan(1_000);
+  });
+
+  it('an event of no CPU that nested work runs past the charge’s end runs at its time inside that work, not after it; the charging CPU’s own later events still wait (fuzz seed 12721)', () => {
+    const sim = new Simulator({ cpus: 2, costs: ZERO });
+    const log: string[] = [];
+    sim.spawn('racer', function* () {
+      sim.at(11_000, () => log.push(`racer's cpu0 event ${sim.now}`)); // an event of cpu0, past its charge's end
+      charge(10_000); // one plain section, 0 → 10 µs on cpu0
+      log.push(`racer done ${sim.now}`);
+    }, { cpusAllowed: [0] });
+    sim.spawn('issuer', function* () {
+      yield sleep(5_000); // wakes inside cpu0's charge: runs nested in it
+      for (let k = 0; k < 10; k++) {
+        charge(1_000); // one plain section on cpu1 submitting a write a µs, 5 → 15 µs: past the bound (10 µs)
+        log.push(`write ${sim.now}`);
+      }
+    }, { cpusAllowed: [1] });
+    let cpu1At = -1;
+    sim.at(12_500, () => {
+      cpu1At = sim.cpus[1]?.clock ?? -1;
+      log.push(`no-CPU event ${sim.now}`); // set-up code's event: a harness's power cut, say
+    });
+    sim.run();
+    expect(log).toEqual([
+      ...[6, 7, 8, 9, 10, 11, 12].map((us) => `write ${us * 1_000}`),
+      'no-CPU event 12500', // before the writes after it, though cpu0's charge (which ended at 10 µs) has not returned yet
+      ...[13, 14, 15].map((us) => `write ${us * 1_000}`),
+      'racer done 10000',
+      "racer's cpu0 event 11000", // the charging CPU's own events past the bound still wait for its charge to end
+    ]);
+    expect(cpu1At).toBe(12_500); // no CPU had run past the event when it ran
+  });
+
+  it('a power cut (`stop()`) in an event of no CPU that nested work runs past sees none of that work’s later writes (fuzz seed 12721)', () => {
+    const sim = new Simulator({ cpus: 2, costs: ZERO });
+    const writes: number[] = [];
+    let seen: number[] = [];
+    sim.spawn('racer', function* () {
+      charge(10_000);
+    }, { cpusAllowed: [0] });
+    sim.spawn('issuer', function* () {
+      yield sleep(5_000);
+      for (let k = 0; k < 10; k++) {
+        charge(1_000);
+        writes.push(sim.now);
+      }
+    }, { cpusAllowed: [1] });
+    sim.at(12_500, () => {
+      seen = [...writes];
+      sim.stop();
+    });
+    const r = sim.run();
+    expect(r.reason).toBe('stopped');
+    expect(seen).toEqual([6_000, 7_000, 8_000, 9_000, 10_000, 11_000, 12_000]);
+    expect(writes).toEqual(seen); // the plain section does not go on after the cut
   });
 
   it('a run broken off by an error thrown in another CPU’s work nested in a charge leaves `now` where the furthest clock stands, as a run that ends does (fuzz seed 8420)', () => {

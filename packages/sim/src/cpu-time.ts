@@ -42,9 +42,10 @@ export abstract class CpuTime extends EventLoop {
   protected depth = 0;
   private readonly spendEnd: EventFn = (c) => this.onSpendEnd(c as ExecContext);
   /**
-   * @internal the time nested work of another CPU may not process events
-   * past (the end of the charge it is nested in): its charges run on ahead
-   * instead, so the charging CPU's later events are not run inside it
+   * @internal the time nested work of another CPU may not process CPUs'
+   * events past (the end of the charge it is nested in): its charges run on
+   * ahead instead, so the charging CPU's later events are not run inside it.
+   * Events of no CPU are not held back (see `noCpuDue`).
    */
   protected bound = Number.POSITIVE_INFINITY;
   /** @internal charges that ran ahead past `bound` in a row (see BOUND_SKIPS) */
@@ -125,7 +126,7 @@ export abstract class CpuTime extends EventLoop {
     if (this.now - ctx.stepStart > SOFT_LOCKUP_NS) throw new SoftLockupError(this.now, this.now - ctx.stepStart, ctx.describe());
     const end = this.now + ns;
     const next = this.queue.peekTime();
-    if (next === undefined || next > end || (next > this.bound && ++this.boundSkips < BOUND_SKIPS)) {
+    if (next === undefined || next > end || (next > this.bound && !this.noCpuDue(end) && ++this.boundSkips < BOUND_SKIPS)) {
       this.now = end;
       this.account(ctx, ns);
       return;
@@ -153,15 +154,23 @@ export abstract class CpuTime extends EventLoop {
         if (this.stopped) throw new RunStopped();
         const t = q.peekTime();
         const top = cpu.top() === ctx;
+        let noCpu = false; // the event to run is the first of no CPU, behind CPUs' events past the bound
         if (top) {
           if (t === undefined || t > this.now + left) break;
+          let at = t;
           if (t > this.bound) {
-            if (++this.boundSkips < BOUND_SKIPS) break;
-            this.bound = Number.POSITIVE_INFINITY; // a plain loop polling for what lies past the bound: let it see it
+            const g = q.peekNoCpuTime();
+            if (g !== undefined && g <= this.now + left) {
+              at = g; // an event of no CPU is not held back by the bound: run it at its time (see noCpuDue)
+              noCpu = true;
+            } else {
+              if (++this.boundSkips < BOUND_SKIPS) break;
+              this.bound = Number.POSITIVE_INFINITY; // a plain loop polling for what lies past the bound: let it see it
+            }
           }
-          const run = t - this.now;
+          const run = at - this.now;
           if (run > 0) {
-            this.now = t;
+            this.now = at;
             this.account(ctx, run);
             left -= run;
           }
@@ -169,7 +178,7 @@ export abstract class CpuTime extends EventLoop {
           // an interrupt above ctx spends through the queue: it must have an event to return to ctx on
           throw new Error(`engine: ${ctx.describe()} is charging under ${cpu.top()?.describe() ?? 'nothing'}, which has no event to finish on`);
         }
-        const e = q.pop() as PoppedEvent;
+        const e = (noCpu ? q.popNoCpu() : q.pop()) as PoppedEvent;
         // another CPU's spends may not run ahead past this charge's end (the rest of the charge is no event
         // they could see): they go through the queue; this CPU's own nested work stretches the charge
         const end = this.now + left;
@@ -192,6 +201,18 @@ export abstract class CpuTime extends EventLoop {
       this.now += left;
       this.account(ctx, left);
     }
+  }
+
+  /**
+   * An event of no CPU (set-up code's, a harness's: a power cut) is due by
+   * `end`. The bound holds nested work back from CPUs' events only: one of
+   * no CPU belongs to no charge it could land in, and stands for the whole
+   * machine at its time, so it runs there, nested in the charge that reaches
+   * it — no CPU has then run past it (docs/engine.md, "Clocks").
+   */
+  private noCpuDue(end: number): boolean {
+    const g = this.queue.peekNoCpuTime();
+    return g !== undefined && g <= end;
   }
 
   /**

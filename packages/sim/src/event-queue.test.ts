@@ -171,6 +171,48 @@ describe('EventQueue', () => {
   });
 });
 
+describe('EventQueue: events of no CPU', () => {
+  it('peekNoCpuTime / popNoCpu find the first event of no CPU behind CPUs’ events, through push, modify, cancel and pop — property', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 30 }), fc.boolean()), { maxLength: 200 }),
+        (ops) => {
+          const q = new EventQueue();
+          const cpu = { clock: 0 };
+          const live: { h: ReturnType<EventQueue['push']>; noCpu: boolean; id: number }[] = [];
+          const order = (x: { h: { time: number; seq: number } }, y: { h: { time: number; seq: number } }): number => x.h.time - y.h.time || x.h.seq - y.h.seq;
+          ops.forEach(([op, time, noCpu], id) => {
+            if (op === 0 || live.length === 0) live.push({ h: q.push(time, () => {}, id, noCpu ? null : cpu), noCpu, id });
+            else if (op === 1) {
+              const i = time % live.length;
+              const e = live[i] as (typeof live)[number];
+              q.modify(e.h, time);
+            } else if (op === 2) {
+              const i = time % live.length;
+              q.cancel((live[i] as (typeof live)[number]).h);
+              live.splice(i, 1);
+            } else {
+              const popped = (noCpu ? q.popNoCpu() : q.pop())?.arg;
+              const from = noCpu ? live.filter((e) => e.noCpu) : live;
+              const want = [...from].sort(order)[0];
+              expect(popped).toBe(want?.id);
+              if (want !== undefined) live.splice(live.indexOf(want), 1);
+            }
+            const first = live.filter((e) => e.noCpu).sort(order)[0];
+            expect(q.peekNoCpuTime()).toBe(first?.h.time);
+            expect(q.size).toBe(live.length);
+          });
+          // what is left pops in (time, seq) order
+          const rest: unknown[] = [];
+          for (let e = q.pop(); e !== undefined; e = q.pop()) rest.push(e.arg);
+          expect(rest).toEqual([...live].sort(order).map((e) => e.id));
+          expect(q.peekNoCpuTime()).toBeUndefined();
+        },
+      ),
+    );
+  });
+});
+
 describe('Simulator events', () => {
   it('same-time events scheduled from callbacks run after the ones already queued', () => {
     const sim = new Simulator();

@@ -13,6 +13,12 @@
  *
  * Each push allocates one small entry object; entries are not recycled, so a
  * handle kept after its event fired can never cancel an unrelated event.
+ *
+ * The events of no CPU (set-up code's, a harness's power cut) are counted,
+ * so the engine can find the first of them behind other events
+ * (`peekNoCpuTime`, `popNoCpu`: a walk of the heap, only while there is one):
+ * nested work that runs past its bound still runs them at their time
+ * (docs/engine.md, "Clocks").
  * @module
  */
 import type { Ns } from './time';
@@ -71,6 +77,8 @@ function before(a: Entry, b: Entry): boolean {
 /** Binary heap over `(time, seq)`. */
 export class EventQueue {
   private readonly heap: Entry[] = [];
+  /** Pending entries of no CPU (few: set-up code's and a harness's). */
+  private noCpu = 0;
   private nextSeq = 0;
 
   /** Number of pending (not cancelled) events. */
@@ -84,6 +92,7 @@ export class EventQueue {
     const e = new Entry(time, this.nextSeq++, fn, arg, h.length, domain);
     h.push(e);
     this.siftUp(e, h.length - 1);
+    if (domain === null) this.noCpu++;
     return e;
   }
 
@@ -108,18 +117,10 @@ export class EventQueue {
   /** Cancel a pending event. Returns false if it already fired or was cancelled. */
   cancel(handle: EventHandle): boolean {
     const e = handle as Entry;
-    const i = e.index;
-    if (i < 0) return false;
-    e.index = -1;
+    if (e.index < 0) return false;
+    this.remove(e);
     e.fn = null;
     e.arg = undefined;
-    const h = this.heap;
-    const last = h.pop() as Entry;
-    if (last !== e) {
-      // put the last entry in the hole and restore the heap order around it
-      if (i > 0 && before(last, h[(i - 1) >> 1] as Entry)) this.siftUp(last, i);
-      else this.siftDown(last, i);
-    }
     return true;
   }
 
@@ -140,7 +141,42 @@ export class EventQueue {
     top.index = -1;
     const last = h.pop() as Entry;
     if (last !== top) this.siftDown(last, 0);
+    if (top.domain === null) this.noCpu--;
     return top as PoppedEvent;
+  }
+
+  /** Time of the earliest pending event of no CPU, or undefined when there is none. */
+  peekNoCpuTime(): Ns | undefined {
+    return this.noCpu === 0 ? undefined : this.firstNoCpu()?.time;
+  }
+
+  /** Remove and return the earliest pending event of no CPU (wherever it stands among the others), or undefined. */
+  popNoCpu(): PoppedEvent | undefined {
+    const first = this.noCpu === 0 ? undefined : this.firstNoCpu();
+    if (first === undefined) return undefined;
+    this.remove(first);
+    return first as PoppedEvent;
+  }
+
+  /** The earliest pending entry of no CPU: a walk of the heap. */
+  private firstNoCpu(): Entry | undefined {
+    let first: Entry | undefined;
+    for (const e of this.heap) if (e.domain === null && (first === undefined || before(e, first))) first = e;
+    return first;
+  }
+
+  /** Take pending `e` out of the heap. */
+  private remove(e: Entry): void {
+    const i = e.index;
+    e.index = -1;
+    const h = this.heap;
+    const last = h.pop() as Entry;
+    if (last !== e) {
+      // put the last entry in the hole and restore the heap order around it
+      if (i > 0 && before(last, h[(i - 1) >> 1] as Entry)) this.siftUp(last, i);
+      else this.siftDown(last, i);
+    }
+    if (e.domain === null) this.noCpu--;
   }
 
   /** Place `e` at slot `i` or above it. */

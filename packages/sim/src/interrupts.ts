@@ -28,8 +28,9 @@ export abstract class Interrupts extends SchedCore {
   raiseIrqWork(cpu: Cpu, w: IrqWork): void {
     cpu.pendingHardirqs.push(w);
     // from simulated code (deeper than the event callback running), or from a callback run nested in a charge
-    // for a CPU whose interrupt the outer callback already left to enter when it returns: at the next event
-    if (this.depth > this.callbackDepth || (cpu.irqDeferred && this.callbackDepth > 0)) {
+    // for a CPU whose interrupt the outer callback already left to enter when it returns, or for a CPU left
+    // behind in a charge by the nested work past its end that runs the callback (see frozenBehind): at the next event
+    if (this.depth > this.callbackDepth || (cpu.irqDeferred && this.callbackDepth > 0) || (this.now > this.bound && this.frozenBehind(cpu))) {
       if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu, cpu);
       return;
     }
@@ -43,6 +44,18 @@ export abstract class Interrupts extends SchedCore {
       return;
     }
     this.withoutRunAhead(() => this.onCpuClock(cpu, this.onPendingIrqFn)); // from set-up code, which may still act at `now`
+  }
+
+  /**
+   * `cpu` is in a charge further down the stack, its clock behind `now`:
+   * an event of no CPU that nested work ran past that charge's end raised
+   * the interrupt (docs/engine.md, "Clocks"). Entered now, it would land
+   * inside a charge that ended before its time; as an event of `cpu` it is
+   * taken once the charge is over.
+   */
+  private frozenBehind(cpu: Cpu): boolean {
+    const top = cpu.top();
+    return cpu !== this.running && cpu.clock < this.now && top !== null && top.charging > 0;
   }
 
   /** CPUs whose interrupt an event callback raised, in the order raised, entered once it returns. */
