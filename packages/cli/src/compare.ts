@@ -67,6 +67,9 @@ export interface CompareOptions {
  */
 export type CompareLength = { readonly runtime: string } | { readonly ios: number };
 
+/** The 4 KiB blocks of the series' 1 GiB file: a count past it would end at the file's end (fio's size) first. */
+export const SERIES_BLOCKS = (1 << 30) / 4096;
+
 /** The fio options of a length. */
 const lengthArgs = (l: CompareLength): string[] => ('ios' in l ? [`--number_ios=${l.ios}`] : ['--time_based=1', `--runtime=${l.runtime}`]);
 

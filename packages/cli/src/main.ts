@@ -6,7 +6,7 @@ import { COMMAND_LINE, defaultExpandContext, memoryMbOf, formatOutput, parseFioA
 import { errnoName } from '@dio/kiocb';
 import { Command, CommanderError, Option } from 'commander';
 import { calibrateCommand, type CalibrateOptions } from './calibrate/command';
-import { COMPARE_DEFAULTS, type CompareLength, compareHeading, compareJson, compareTasks, formatTable, type LengthJson } from './compare';
+import { COMPARE_DEFAULTS, type CompareLength, compareHeading, compareJson, compareTasks, formatTable, type LengthJson, SERIES_BLOCKS } from './compare';
 import { runCells } from './parallel';
 import { compareReport, sweepReport } from './report/grid';
 import { checkPictureOptions, compareWorkload, cpuWindowFor, jobWorkload, reportFromFile, runReport, traceSummary, writeGridPictures, writeReport } from './report/outputs';
@@ -168,7 +168,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const qds = parseQds(o.qd);
       const seed = parseSeed(o.seed);
       if (o.ios !== undefined && o.runtime !== undefined) throw new UsageError('--ios and --runtime both set how long each point runs: give one of them');
-      const length: CompareLength = o.runtime !== undefined ? { runtime: o.runtime } : { ios: o.ios === undefined ? COMPARE_DEFAULTS.ios : parseCount('--ios', o.ios, 1e12) };
+      const length: CompareLength = o.runtime !== undefined ? { runtime: o.runtime } : { ios: o.ios === undefined ? COMPARE_DEFAULTS.ios : parseCount('--ios', o.ios, SERIES_BLOCKS) };
       const lengthJson: LengthJson = 'runtime' in length ? { runtime_ns: parsePositiveTime('--runtime', length.runtime) } : { number_ios: length.ios };
       const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);

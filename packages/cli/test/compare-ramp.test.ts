@@ -18,6 +18,19 @@ describe('dio compare --ramp-time', () => {
     expect(r.err.trim().split('\n')).toEqual(["dio: --ramp-time: 'bogus' is not a time"]);
   });
 
+  it('--ios counts I/Os after the ramp (number_ios), --runtime runs for a time; not both', async () => {
+    const r = await cli('compare', '--qd', '4', '--quiet', '--ios', '3000', '--ramp-time', '1ms', '--format', 'json', '--profiles', 'linux-6.5');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as Record<string, unknown>;
+    expect(j.number_ios).toBe(3000);
+    expect(j.runtime_ns).toBeUndefined();
+    const both = await cli('compare', '--qd', '1', '--quiet', '--ios', '3000', '--runtime', '3ms');
+    expect(both.code).toBe(1);
+    expect(both.err.trim().split('\n')).toEqual(['dio: --ios and --runtime both set how long each point runs: give one of them']);
+    const big = await cli('compare', '--qd', '1', '--quiet', '--ios', '300000');
+    expect(big.err.trim()).toBe("dio: --ios: '300000' must be an integer in 1..262144");
+  });
+
   it('measures after the ramp: the same cell without a ramp counts the start-up transient', () => {
     const o = { engine: 'io_uring', length: { runtime: '2ms' }, seed: 1 } as const;
     const cold = compareCell(16, LINUX_6_5, { ...o, rampTime: '0' });
