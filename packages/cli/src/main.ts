@@ -120,6 +120,13 @@ function throwJobErrors(res: ReturnType<typeof runJobs>): void {
   if (failed.length > 0) throw new JobFailed(failed.map((j) => `job '${j.name}' failed: error=${j.error} (${errnoName(-j.error)})`).join('; '));
 }
 
+/**
+ * Whether a compare's or sweep's output carries the report's figures (the
+ * JSON, which a shard always is, or the HTML report): only then do its
+ * cells run the per-stage accounting, a tenth of their time.
+ */
+const carriesAccounting = (o: { format: string; report?: string }): boolean => o.format === 'json' || o.report !== undefined;
+
 const SHARD_HELP = 'run only shard i of n (0 <= i < n): point k when k mod n = i; prints a JSON document for dio merge (needs --format json)';
 
 /** One example per command, in its --help. */
@@ -173,9 +180,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const rampNs = parseTime('--ramp-time', o.rampTime);
       const jobs = parseJobs(o.jobs);
       const shard = shardOption(o.shard, o.format);
-      // the stage accounting only where the output carries it (the JSON, a shard for dio merge, the report)
-      const accounting = o.format === 'json' || shard !== null || o.report !== undefined;
-      const tasks = compareTasks({ qds, profiles, engine: o.engine, length, rampTime: o.rampTime, seed, accounting });
+      const tasks = compareTasks({ qds, profiles, engine: o.engine, length, rampTime: o.rampTime, seed, accounting: carriesAccounting(o) });
       const mine = shardTasks(tasks, shard);
       const bar = progress(io, mine.length, o.quiet === true);
       const cells = await interruptible((signal) => runCells('compare', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
@@ -219,7 +224,7 @@ export async function main(argv: readonly string[], io: Io, workerEntry: URL | n
       const points = setProduct(axes);
       for (const p of points) parsePoint(text, file, p); // every combination is a valid job file before anything runs
       const shard = shardOption(o.shard, o.format);
-      const tasks = sweepTasks(text, file, points, profiles, seed, o.format === 'json' || shard !== null || o.report !== undefined);
+      const tasks = sweepTasks(text, file, points, profiles, seed, carriesAccounting(o));
       const mine = shardTasks(tasks, shard);
       const bar = progress(io, mine.length, o.quiet === true);
       const cells = await interruptible((signal) => runCells('sweep', mine, workerEntry, jobs, (d) => bar.update(d), signal), bar);
