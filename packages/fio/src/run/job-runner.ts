@@ -32,11 +32,11 @@ import { verifyPhase } from './verify-phase';
 export { fileLayout, jobFile, jobFilePaths, JobSetupError } from './job-files';
 export type { RunControl, SsGroup } from './run-control';
 
+// backend.c: thread_main()
 /**
  * Run `job` as the current task until its runtime or I/O count is done.
  * Fills `res` (and `logs`, if given).
  */
-// backend.c: thread_main()
 export function* runJobTask(stack: Stack, job: FioJob, jobNumber: number, res: RecordingJobResult, place: GenPlace, logs: JobLogger | null, ctl: RunControl = { stopped: false }): KGen<void> {
   // three parts, so that this frame, which every yield of the loop passes through, stays small
   const td = yield* threadSetup(stack, job, res, place, logs, ctl);
