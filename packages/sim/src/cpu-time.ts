@@ -126,7 +126,7 @@ export abstract class CpuTime extends EventLoop {
     if (this.now - ctx.stepStart > SOFT_LOCKUP_NS) throw new SoftLockupError(this.now, this.now - ctx.stepStart, ctx.describe());
     const end = this.now + ns;
     const next = this.queue.peekTime();
-    if (next === undefined || next > end || (next > this.bound && !this.noCpuDue(end) && ++this.boundSkips < BOUND_SKIPS)) {
+    if (next === undefined || next > end || (next > this.bound && this.noCpuDue(end) === undefined && ++this.boundSkips < BOUND_SKIPS)) {
       this.now = end;
       this.account(ctx, ns);
       return;
@@ -159,8 +159,8 @@ export abstract class CpuTime extends EventLoop {
           if (t === undefined || t > this.now + left) break;
           let at = t;
           if (t > this.bound) {
-            const g = q.peekNoCpuTime();
-            if (g !== undefined && g <= this.now + left) {
+            const g = this.noCpuDue(this.now + left);
+            if (g !== undefined) {
               at = g; // an event of no CPU is not held back by the bound: run it at its time (see noCpuDue)
               noCpu = true;
             } else {
@@ -204,15 +204,16 @@ export abstract class CpuTime extends EventLoop {
   }
 
   /**
-   * An event of no CPU (set-up code's, a harness's: a power cut) is due by
-   * `end`. The bound holds nested work back from CPUs' events only: one of
-   * no CPU belongs to no charge it could land in, and stands for the whole
-   * machine at its time, so it runs there, nested in the charge that reaches
-   * it — no CPU has then run past it (docs/engine.md, "Clocks").
+   * The time of the first event of no CPU (set-up code's, a harness's: a
+   * power cut) if it is due by `end`, else undefined. The bound holds nested
+   * work back from CPUs' events only: one of no CPU belongs to no charge it
+   * could land in, and stands for the whole machine at its time, so it runs
+   * there, nested in the charge that reaches it — no CPU has then run past
+   * it (docs/engine.md, "Clocks").
    */
-  private noCpuDue(end: number): boolean {
+  private noCpuDue(end: number): number | undefined {
     const g = this.queue.peekNoCpuTime();
-    return g !== undefined && g <= end;
+    return g !== undefined && g <= end ? g : undefined;
   }
 
   /**
