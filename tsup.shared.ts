@@ -1,6 +1,7 @@
 import { defineConfig } from 'tsup';
+import { plainFirstPlugin } from './scripts/plain-first-plugin.mjs';
 
-/** The build every @dio/* package shares: ESM + .d.ts from src/index.ts. */
+/** The build every @dio/* package shares: ESM + .d.ts from src/index.ts, with the plain-first twins (scripts/plain-first.mjs). */
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
@@ -8,4 +9,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  esbuildPlugins: [plainFirstPlugin()],
 });

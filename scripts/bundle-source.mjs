@@ -3,6 +3,7 @@
 // condition, so nothing needs building first. Shared by bundle-cache.mjs
 // (`pnpm dio`, benches), the doc-snippets checker and the CLI's worker-thread tests.
 import { build } from 'esbuild';
+import { plainFirstPlugin } from './plain-first-plugin.mjs';
 
 /** The esbuild options every bundle of the workspace's sources uses. */
 export const BUNDLE_OPTIONS = {
@@ -19,5 +20,5 @@ export const BUNDLE_OPTIONS = {
 
 /** Bundle `entry` (a .ts path) to `outfile` (.mjs). */
 export async function bundleFromSource(entry, outfile) {
-  await build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile });
+  await build({ ...BUNDLE_OPTIONS, plugins: [plainFirstPlugin()], entryPoints: [entry], outfile });
 }

@@ -42,8 +42,10 @@ function checkout(ref: string): string | null {
   }
 }
 
-function child(dir: string, engine: string, runtime: string, stages: boolean): ChildResult {
-  const out = execFileSync('node', ['scripts/run-ts.mjs', 'packages/cli/bench/ab-child.ts', engine, runtime, ...(stages ? ['stages'] : [])], { cwd: dir, encoding: 'utf8' });
+/** One timed run in `dir`; `plainFirst` false: from a bundle built without the plain-first step (DIO_PLAIN_FIRST=0). */
+function child(dir: string, engine: string, runtime: string, stages: boolean, plainFirst = true): ChildResult {
+  const env = { ...process.env, DIO_PLAIN_FIRST: plainFirst ? '1' : '0' };
+  const out = execFileSync('node', ['scripts/run-ts.mjs', 'packages/cli/bench/ab-child.ts', engine, runtime, ...(stages ? ['stages'] : [])], { cwd: dir, encoding: 'utf8', env });
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 }
 
@@ -61,20 +63,23 @@ export function abAgainst(ref: string, rounds = 3, runtime = '300ms', stages = f
     console.log(`(no side-by-side run: could not check out ${ref} here)`);
     return false;
   }
-  const rows = [['ioengine', `${ref} I/Os per CPU-s`, 'this', 'ratio', `${ref} per wall-s`, 'this', 'events per I/O', 'this']];
+  const rows = [['ioengine', `${ref} I/Os per CPU-s`, 'this, no plain-first', 'this', 'ratio to ' + ref, 'to no plain-first', `${ref} per wall-s`, 'this', 'events per I/O', 'this']];
   for (const e of engines) {
     const a: ChildResult[] = [];
+    const n: ChildResult[] = [];
     const b: ChildResult[] = [];
     for (let i = 0; i < rounds; i++) {
       a.push(child(base, e, runtime, stages));
+      n.push(child(root, e, runtime, stages, false));
       b.push(child(root, e, runtime, stages));
     }
     const cpuA = median(a.map((x) => x.perCpuSec));
+    const cpuN = median(n.map((x) => x.perCpuSec));
     const cpuB = median(b.map((x) => x.perCpuSec));
     const l = (x: ChildResult[]): ChildResult => x[0] as ChildResult;
-    rows.push([e, fmt(cpuA), fmt(cpuB), `${(cpuB / cpuA).toFixed(2)}x`, fmt(median(a.map((x) => x.perWallSec))), fmt(median(b.map((x) => x.perWallSec))), l(a).eventsPerIo.toFixed(2), l(b).eventsPerIo.toFixed(2)]);
+    rows.push([e, fmt(cpuA), fmt(cpuN), fmt(cpuB), `${(cpuB / cpuA).toFixed(2)}x`, `${(cpuB / cpuN).toFixed(2)}x`, fmt(median(a.map((x) => x.perWallSec))), fmt(median(b.map((x) => x.perWallSec))), l(a).eventsPerIo.toFixed(2), l(b).eventsPerIo.toFixed(2)]);
   }
-  console.log(`this design against ${ref} (the previous one), ${runtime} simulated per run${stages ? ', stage accounting on' : ''}, median of ${rounds} alternating rounds, each in its own process:`);
+  console.log(`this design against ${ref} (the previous one) and against its own bundle without the plain-first step, ${runtime} simulated per run${stages ? ', stage accounting on' : ''}, median of ${rounds} alternating rounds, each in its own process:`);
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
   for (const r of rows) console.log(`  ${r.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join('  ')}`);
   return true;

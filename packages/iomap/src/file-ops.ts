@@ -109,7 +109,7 @@ function* dioRead(args: XfsDioArgs, iocb: Kiocb, to: IovIter): KGen<number> {
 export function iomapFileOperations(policy: CompletionPolicy): (fs: DioFs) => FileOperations {
   return (fs) => {
     // xfs_dio_write_ops.end_io (one closure per filesystem, not per write)
-    const endIo: DioEndIo = (i, size, err, flags) => fs.writeEndIo(i, size, err, flags);
+    const endIo: DioEndIo = (i, size, err, flags): KGen<number> => fs.writeEndIo(i, size, err, flags);
     return fops(fs, policy, endIo);
   };
 }

@@ -1,0 +1,39 @@
+// esbuild plugin: plain-first calls (plain-first.mjs) in the workspace's
+// kernel packages, for every bundle (bundle-source.mjs, bundle-cache.mjs)
+// and each package's dist (tsup.shared.ts). @dio/sim's own files import the
+// runtime from its src; the others from @dio/sim.
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, sep } from 'node:path';
+
+/** The files transformed: a package's src/, not its tests. */
+const SOURCE = /[\\/]packages[\\/][^\\/]+[\\/]src[\\/].*\.ts$/;
+const SKIP = /\.(test|spec|d)\.ts$/;
+
+/** Whether builds make the twins: yes, unless DIO_PLAIN_FIRST=0 (to measure or compare a build without them). */
+export const PLAIN_FIRST = process.env.DIO_PLAIN_FIRST !== '0';
+
+/** Where `path` imports the runtime from. */
+function runtimeFor(path) {
+  const m = /^(.*[\\/]packages[\\/]sim[\\/]src)[\\/]/.exec(path);
+  if (m === null) return '@dio/sim';
+  const rel = relative(dirname(path), `${m[1]}${sep}plain-first`).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/** The esbuild plugin. */
+export function plainFirstPlugin() {
+  return {
+    name: 'dio-plain-first',
+    setup(build) {
+      let transform = null; // loaded on the first file: a cached bundle's start never loads typescript
+      build.onLoad({ filter: SOURCE }, async (args) => {
+        if (!PLAIN_FIRST || SKIP.test(args.path)) return undefined;
+        if (process.env.DIO_PLAIN_FIRST_ONLY && !new RegExp(process.env.DIO_PLAIN_FIRST_ONLY).test(args.path)) return undefined;
+        transform ??= (await import('./plain-first.mjs')).transformPlainFirst;
+        const text = await readFile(args.path, 'utf8');
+        const out = transform(text, args.path, runtimeFor(args.path));
+        return out === null ? undefined : { contents: out, loader: 'ts' };
+      });
+    },
+  };
+}

@@ -1,0 +1,529 @@
+// Plain-first calls: a build step that makes a call of a kernel function
+// that may sleep cost a plain call unless it really yields.
+//
+// A kernel function that may sleep is a generator (docs/engine.md), and
+// `yield* f(args)` makes f's generator object, starts and finishes it, even
+// when f runs to its end without yielding — most calls: io_uring's
+// non-blocking issue, a lock taken where it is free, a dio submitted without
+// waiting. This transform leaves every function as it is written and adds,
+// for each generator function (and each plain function that returns a
+// `KGen`, the `return submitBio(bio)` form), a plain twin `f.plainForm` with
+// the same body, in which a request the generator would yield returns a
+// `Suspended` (packages/sim/src/plain-first.ts) carrying the request and a
+// generator that continues the call from there (`f`'s resume generator: the
+// same body again, which skips, without side effects, to the point it
+// resumes at). Each `yield* g(args)` — in generators and twins alike — calls
+// g's twin first, and pays for generators only when it returns a Suspended.
+// `runNoSleep(g(args))` calls the twin too.
+//
+// The engine sees the same requests in the same order, so results are the
+// same with and without the step (tests run the source untransformed; the
+// bundles and each package's dist are transformed; test/plain-first*.test.ts
+// compare them). A function the transform cannot give a resume generator
+// (a request inside an expression it cannot resume, `switch`, `for…of` or
+// `try…finally` around a request, a closure over its locals) keeps only its
+// generator, and a call of it steps that generator.
+//
+// Only text is changed, and the original lines stay where they are (twins
+// are appended), so stack traces still point at the source's lines.
+import ts from 'typescript';
+
+const K = ts.SyntaxKind;
+
+/** Any generator, plain `KGen` function or `runNoSleep(`: a cheap test before parsing. */
+const MAYBE = /function\s*\*|\*\s*[A-Za-z_$][\w$]*\s*\(|runNoSleep\(|\)\s*:\s*KGen</;
+
+/** `code` (an expression) on one line, comments dropped: a twin written in the middle of the source must not move its lines. */
+function oneLine(code) {
+  const f = ts.createSourceFile('twin.ts', `(${code});`, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const printed = ts.createPrinter({ removeComments: true }).printFile(f).trim().replace(/;$/, '');
+  return printed.includes('`') ? printed : printed.replace(/\n\s*/g, ' ');
+}
+
+/** Thrown where a function has a form its twin cannot have: it keeps only its generator. */
+class Unsupported extends Error {}
+
+/**
+ * `text` (a TypeScript module) with the twins, or null when it has nothing
+ * to transform. `simModule` is where the runtime is imported from
+ * (`@dio/sim`, or a relative path inside @dio/sim itself).
+ */
+export function transformPlainFirst(text, fileName, simModule) {
+  if (!MAYBE.test(text)) return null;
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const appended = [];
+  let changed = false;
+  let resumeId = 0;
+
+  const isFn = (n) => ts.isFunctionLike(n) || ts.isClassLike(n);
+  const unwrap = (e) => {
+    while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+    return e;
+  };
+  /** A name, `this`, or property accesses on one: evaluating it has no effect. */
+  const simple = (e) => ts.isIdentifier(e) || e.kind === K.ThisKeyword || (ts.isPropertyAccessExpression(e) && !e.questionDotToken && ts.isIdentifier(e.name) && simple(e.expression));
+  /** Whether `n` holds a yield of its own function (not of a nested one). */
+  const hasYield = (n) => {
+    let found = false;
+    const walk = (c) => {
+      if (found || isFn(c)) return;
+      if (ts.isYieldExpression(c)) found = true;
+      else ts.forEachChild(c, walk);
+    };
+    walk(n);
+    return found;
+  };
+
+  /** Identifiers in a declaration's name (a binding pattern's too). */
+  const boundNames = (b) => (ts.isIdentifier(b) ? [b] : b.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundNames(el.name))));
+  /** Whether identifier `n` names a variable here (not a property name or a label). */
+  const isReference = (n) => {
+    const p = n.parent;
+    if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && p.name === n) return false;
+    if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p)) && p.name === n) return false;
+    if (ts.isBindingElement(p) && p.propertyName === n) return false;
+    if ((ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) && p.label === n) return false;
+    if (ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p)) return false;
+    return true;
+  };
+  /** Identifier node → the name the twins give it (a local renamed apart from another of the same name). */
+  const renames = new Map();
+
+  // ---- expressions ---------------------------------------------------------
+  // `ctx.gen`: inside a generator (yield* calls the twin first); `ctx.fnDepth`:
+  // nested function bodies are emitted as written, with the same rewrites.
+
+  /** The text of `node` with the rewrites applied inside it. */
+  function emit(node, gen) {
+    if (ts.isIdentifier(node)) {
+      const r = renames.get(node);
+      if (r === undefined) return node.text;
+      const p = node.parent;
+      return ts.isShorthandPropertyAssignment(p) || (ts.isBindingElement(p) && p.propertyName === undefined && p.name === node) ? `${node.text}: ${r}` : r;
+    }
+    if (ts.isYieldExpression(node) && gen) {
+      if (node.asteriskToken) return callFirst(node.expression, gen);
+      return `yield${node.expression ? ` ${emit(node.expression, gen)}` : ''}`;
+    }
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'runNoSleep' && node.arguments.length === 1 && ts.isCallExpression(unwrap(node.arguments[0]))) {
+      changed = true;
+      return `((__dioT = ${plainCall(node.arguments[0], gen)}) instanceof __dioSuspended ? runNoSleep(__dioT) : __dioT)`;
+    }
+    if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isIdentifier(node.name)) {
+      const m = objectMethod(node);
+      if (m !== null) return m;
+    }
+    if (ts.isArrowFunction(node) && node.type !== undefined && /^KGen\s*</.test(node.type.getText(sf))) {
+      // an arrow that hands back a call of a function that may sleep (an end_io hook): its twin beside it
+      changed = true;
+      const body = ts.isBlock(node.body) ? retTwinBody(node) : plainCall(node.body, false);
+      return `__dioWithPlainForm(${children(node, false)}, ${oneLine(`${tps(node)}(${params(node)}) => ${body}`)})`;
+    }
+    if (isFn(node)) return children(node, kernelGenerator(node));
+    return children(node, gen);
+  }
+
+  function children(node, gen) {
+    let out = '';
+    let pos = node.getStart(sf);
+    const visit = (c) => {
+      const start = c.getStart(sf);
+      if (start < pos) return;
+      out += text.slice(pos, start) + emit(c, gen);
+      pos = c.end;
+    };
+    ts.forEachChild(node, visit, (nodes) => nodes.forEach(visit));
+    return out + text.slice(pos, node.end);
+  }
+
+  /** Whether `fn` is a generator of kernel code: one declared to return a `KGen` (an iterator of other things is left alone). */
+  function kernelGenerator(fn) {
+    return ts.isFunctionLike(fn) && fn.asteriskToken !== undefined && fn.type !== undefined && /^KGen\s*</.test(fn.type.getText(sf));
+  }
+
+  /** `yield* e` inside a generator: the twin first; a Suspended is yielded through. */
+  function callFirst(e, gen) {
+    const c = unwrap(e);
+    if (!ts.isCallExpression(c) && !ts.isConditionalExpression(c)) return `yield* ${emit(e, gen)}`;
+    changed = true;
+    return `((__dioT = ${plainCall(e, gen)}) instanceof __dioSuspended ? yield* __dioT : __dioT)`;
+  }
+
+  /** Run call-or-iterator `e` plainly: its value, or a Suspended. */
+  function plainCall(e, gen) {
+    e = unwrap(e);
+    if (ts.isConditionalExpression(e)) return `(${emit(e.condition, gen)} ? ${plainCall(e.whenTrue, gen)} : ${plainCall(e.whenFalse, gen)})`;
+    if (ts.isCallExpression(e) && !e.questionDotToken) {
+      const callee = e.expression;
+      const args = e.arguments.map((a) => emit(a, gen)).join(', ');
+      if (ts.isIdentifier(callee) && callee.text === 'returned' && e.arguments.length === 1) return `(${args})`;
+      if (ts.isIdentifier(callee)) {
+        const g = callee.text;
+        return `(${g}.plainForm ?? __dioNoTwin(${g}))(${args})`;
+      }
+      if (ts.isPropertyAccessExpression(callee) && simple(callee)) {
+        const o = emit(callee.expression, gen);
+        const m = `${o}.${callee.name.text}`;
+        return `(${m}.plainForm ?? __dioNoTwin(${m})).call(${o}${args === '' ? '' : `, ${args}`})`;
+      }
+    }
+    return `__dioStep(${emit(e, gen)})`;
+  }
+
+  // ---- twins -----------------------------------------------------------------
+
+  /** Whether `fn` gets a twin: 'gen' (a generator), 'ret' (a plain function returning a KGen), or null. */
+  function twinKind(fn) {
+    if (fn.body === undefined || !ts.isBlock(fn.body) || fn.type === undefined || !/^KGen\s*</.test(fn.type.getText(sf))) return null;
+    return fn.asteriskToken ? 'gen' : 'ret';
+  }
+
+  /**
+   * The twin of `fn` as a function expression, and (for a generator) its
+   * resume generator as a function declaration named `resumeName`, or null.
+   */
+  function twinOf(fn, kind, resumeName) {
+    try {
+      return kind === 'gen' ? genTwin(fn, resumeName) : { twin: retTwin(fn), resume: '' };
+    } catch (e) {
+      if (e instanceof Unsupported) {
+        if (process.env.DIO_PLAIN_FIRST_DEBUG) console.error(`plain-first: ${fileName}: ${fn.name?.getText(sf)}: no twin (${e.stack.split('\n')[1].trim()}): ${e.message}`);
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  const tps = (fn) => (fn.typeParameters ? `<${text.slice(fn.typeParameters.pos, fn.typeParameters.end)}>` : '');
+  const params = (fn) => fn.parameters.map((p) => p.getText(sf)).join(', ');
+
+  /** Refuse what a twin written outside its function cannot do. */
+  function checkMovable(fn) {
+    const walk = (n) => {
+      if (n.kind === K.SuperKeyword || ts.isPrivateIdentifier(n) || (ts.isIdentifier(n) && n.text === 'arguments')) throw new Unsupported(`${n.getText(sf)} in ${fn.name?.getText(sf)}`);
+      ts.forEachChild(n, walk);
+    };
+    walk(fn.body);
+  }
+
+  /** Whether `n` lies inside a `try` that has a `finally`, within `fn`: returning from there would run the `finally` too early. */
+  function inTryFinally(n, fn) {
+    for (let p = n.parent; p !== undefined && p !== fn; p = p.parent) if (ts.isTryStatement(p) && p.finallyBlock !== undefined) return true;
+    return false;
+  }
+
+  /** A plain function returning a KGen: its returns run the call plainly. */
+  function retTwin(fn) {
+    checkMovable(fn);
+    return `function ${tps(fn)}(${params(fn)}) ${retTwinBody(fn)}`;
+  }
+
+  function retTwinBody(fn) {
+    const walk = (n) => {
+      if (isFn(n)) return children(n, kernelGenerator(n));
+      if (ts.isReturnStatement(n) && n.expression) {
+        if (inTryFinally(n, fn)) throw new Unsupported();
+        return `return ${plainCall(n.expression, false)};`;
+      }
+      return subst(n, walk);
+    };
+    return walk(fn.body);
+  }
+
+  /** `node`'s text with each child replaced by `f(child)`. */
+  function subst(node, f) {
+    let out = '';
+    let pos = node.getStart(sf);
+    const visit = (c) => {
+      const start = c.getStart(sf);
+      if (start < pos) return;
+      out += text.slice(pos, start) + f(c);
+      pos = c.end;
+    };
+    ts.forEachChild(node, visit, (nodes) => nodes.forEach(visit));
+    return out + text.slice(pos, node.end);
+  }
+
+  /** The twin and resume generator of generator `fn`. */
+  function genTwin(fn, resumeName) {
+    checkMovable(fn);
+    // the parameters and locals the continuation carries, each under a name of its own (locals of
+    // different blocks with one name are renamed apart), and closures only over names that keep one value
+    const names = [];
+    for (const p of fn.parameters) {
+      if (!ts.isIdentifier(p.name) || p.name.text === 'this') throw new Unsupported();
+      names.push(p.name.text);
+    }
+    const used = new Set(names);
+    const locals = [];
+    const scopes = new Map(); // scope node → name → { unique, fixed, foreign }
+    const declare = (scope, name, entry) => {
+      if (!scopes.has(scope)) scopes.set(scope, new Map());
+      scopes.get(scope).set(name, entry);
+    };
+    const inLoop = (n) => {
+      for (let p = n.parent; p !== fn; p = p.parent) if (ts.isIterationStatement(p, false)) return true;
+      return false;
+    };
+    const assigned = new Set();
+    const collect = (n, foreign) => {
+      if (isFn(n) && n !== fn) {
+        if (ts.isFunctionDeclaration(n) && !foreign) throw new Unsupported();
+        if (ts.isFunctionLike(n)) for (const p of n.parameters) for (const id of boundNames(p.name)) declare(n, id.text, { foreign: true });
+        ts.forEachChild(n, (c) => collect(c, true));
+        return;
+      }
+      if (ts.isVariableDeclaration(n)) {
+        const list = n.parent;
+        if (ts.isCatchClause(list)) {
+          for (const id of boundNames(n.name)) declare(list, id.text, { foreign: true });
+        } else {
+          const blockScoped = (list.flags & ts.NodeFlags.BlockScoped) !== 0;
+          const holder = list.parent;
+          const scope = !blockScoped ? fn.body : ts.isVariableStatement(holder) ? holder.parent : holder;
+          for (const id of boundNames(n.name)) {
+            if (foreign) {
+              declare(scope, id.text, { foreign: true });
+              continue;
+            }
+            let unique = id.text;
+            for (let i = 2; used.has(unique); i++) unique = `${id.text}$${i}`;
+            used.add(unique);
+            locals.push(unique);
+            declare(scope, id.text, { unique, fixed: (list.flags & ts.NodeFlags.Const) !== 0 && !inLoop(list), foreign: false });
+          }
+        }
+      }
+      if ((ts.isBinaryExpression(n) && n.operatorToken.kind >= K.FirstAssignment && n.operatorToken.kind <= K.LastAssignment && ts.isIdentifier(n.left)) || ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand) && (n.operator === K.PlusPlusToken || n.operator === K.MinusMinusToken))) assigned.add((n.left ?? n.operand).text);
+      ts.forEachChild(n, (c) => collect(c, foreign));
+    };
+    collect(fn.body, false);
+    for (const name of names) declare(fn, name, { unique: name, fixed: !assigned.has(name), foreign: false });
+    if (used.size !== names.length + locals.length || [...used].some((x) => x.startsWith('__dio'))) throw new Unsupported();
+    /** The local or parameter of fn that identifier `id` names, or null. */
+    const resolve = (id) => {
+      for (let p = id.parent; p !== undefined; p = p.parent) {
+        const e = scopes.get(p)?.get(id.text);
+        if (e !== undefined) return e.foreign ? null : e;
+        if (p === fn) return null;
+      }
+      return null;
+    };
+    const added = [];
+    const refs = (n, inner) => {
+      if (ts.isIdentifier(n) && isReference(n)) {
+        const e = resolve(n);
+        if (e !== null) {
+          if (inner && !e.fixed) throw new Unsupported();
+          if (e.unique !== n.text) {
+            renames.set(n, e.unique);
+            added.push(n);
+          }
+        }
+      }
+      ts.forEachChild(n, (c) => refs(c, inner || isFn(c)));
+    };
+    try {
+      refs(fn.body, false);
+    } catch (e) {
+      for (const n of added) renames.delete(n);
+      throw e;
+    }
+    const all = [...names, ...locals];
+
+    // number the requests in source order
+    const sites = new Map();
+    const number = (n) => {
+      if (isFn(n)) return;
+      if (ts.isYieldExpression(n)) sites.set(n, sites.size + 1);
+      ts.forEachChild(n, number);
+    };
+    number(fn.body);
+    /** The first and last site inside `n`, or null. */
+    const range = (n) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const [y, k] of sites) {
+        if (y.pos >= n.pos && y.end <= n.end) {
+          lo = Math.min(lo, k);
+          hi = Math.max(hi, k);
+        }
+      }
+      return lo === Infinity ? null : [lo, hi];
+    };
+    const inRange = (r) => (r === null ? 'false' : r[0] === r[1] ? `__k === ${r[0]}` : `(__k >= ${r[0]} && __k <= ${r[1]})`);
+    const vars = all.join(', ');
+
+    /** A declaration list as assignments (the names are hoisted), or '' when nothing is assigned. */
+    const assignDecls = (list, gen) =>
+      list.declarations
+        .filter((d) => d.initializer !== undefined || ts.isIdentifier(d.name))
+        .map((d) => (d.initializer === undefined ? `${emit(d.name, gen)} = undefined` : ts.isIdentifier(d.name) ? `${emit(d.name, gen)} = ${emit(d.initializer, gen)}` : `(${emit(d.name, gen)} = ${emit(d.initializer, gen)})`))
+        .join(', ');
+
+    /** A statement without requests, locals hoisted: declarations become assignments. */
+    function plainStmt(s, gen) {
+      if (ts.isVariableStatement(s)) {
+        const a = assignDecls(s.declarationList, gen);
+        return a === '' ? ';' : `${a};`;
+      }
+      const walk = (n) => {
+        if (ts.isVariableDeclarationList(n)) {
+          if (ts.isForOfStatement(n.parent) || ts.isForInStatement(n.parent)) return emit(n.declarations[0].name, gen);
+          return assignDecls(n, gen);
+        }
+        if (ts.isVariableStatement(n)) return plainStmt(n, gen);
+        return isFn(n) ? emit(n, gen) : ts.isYieldExpression(n) ? emit(n, gen) : subst(n, walk);
+      };
+      return walk(s);
+    }
+
+    /** The form of a statement that is one request (or a choice of them): how its value is used, and the request term. */
+    function siteForm(s) {
+      if (ts.isExpressionStatement(s)) {
+        const e = unwrap(s.expression);
+        if (isTerm(e)) return { use: (v) => `${v};`, y: e };
+        if (ts.isBinaryExpression(e) && e.operatorToken.kind === K.EqualsToken) {
+          const targets = [];
+          let r = e;
+          while (ts.isBinaryExpression(r) && r.operatorToken.kind === K.EqualsToken && simple(r.left)) {
+            targets.push(emit(r.left, false));
+            r = unwrap(r.right);
+          }
+          if (targets.length > 0 && isTerm(r)) return { use: (v) => `${targets.join(' = ')} = ${v};`, y: r };
+        }
+        if (ts.isCallExpression(e) && e.arguments.length === 1 && simple(e.expression) && isTerm(unwrap(e.arguments[0]))) return { use: (v) => `${emit(e.expression, false)}(${v});`, y: unwrap(e.arguments[0]) };
+        return null;
+      }
+      if (ts.isVariableStatement(s) && s.declarationList.declarations.length === 1) {
+        const d = s.declarationList.declarations[0];
+        if (ts.isIdentifier(d.name) && d.initializer !== undefined && isTerm(unwrap(d.initializer))) return { use: (v) => `${emit(d.name, false)} = ${v};`, y: unwrap(d.initializer) };
+        return null;
+      }
+      if (ts.isReturnStatement(s) && s.expression !== undefined && isTerm(unwrap(s.expression))) return { use: (v) => `return ${v};`, y: unwrap(s.expression), ret: true };
+      return null;
+    }
+    /** A request, or a conditional choosing between requests and values (its test without requests). */
+    function isTerm(e) {
+      if (ts.isYieldExpression(e)) return e.expression === undefined || !hasYield(e.expression);
+      if (ts.isConditionalExpression(e) && !hasYield(e.condition)) {
+        const a = unwrap(e.whenTrue);
+        const b = unwrap(e.whenFalse);
+        return (isTerm(a) || !hasYield(a)) && (isTerm(b) || !hasYield(b)) && (hasYield(a) || hasYield(b));
+      }
+      return false;
+    }
+
+    // the twin: plain; a request returns a Suspended continued by the resume generator
+    function twinTerm(y, form) {
+      if (!hasYield(y)) return form.use(emit(y, false));
+      if (ts.isConditionalExpression(y)) return `if (${emit(y.condition, false)}) { ${twinTerm(unwrap(y.whenTrue), form)} } else { ${twinTerm(unwrap(y.whenFalse), form)} }`;
+      const k = sites.get(y);
+      if (y.asteriskToken) {
+        if (form.ret) return `return ${plainCall(y.expression, false)};`;
+        return `if ((__dioT = ${plainCall(y.expression, false)}) instanceof __dioSuspended) return (__dioT.gen = ${resumeName}.call(this, __dioT, ${k}, __dioT.gen, ${vars}), __dioT); ${form.use('__dioT')}`;
+      }
+      return `return (__dioT = new __dioSuspended(${y.expression ? emit(y.expression, false) : 'undefined'}), __dioT.gen = ${resumeName}.call(this, __dioT, ${k}, null, ${vars}), __dioT);`;
+    }
+    function twinStmt(s) {
+      if (range(s) === null) return plainStmt(s, false);
+      const form = siteForm(s);
+      if (form !== null) {
+        if (inTryFinally(s, fn)) throw new Unsupported();
+        return `{ ${twinTerm(form.y, form)} }`;
+      }
+      return structured(s, twinStmt, (cond) => cond, false);
+    }
+
+    // the resume generator: skips (only tests, no effects) to site __k, takes the answer there, then runs on as a generator
+    function resumeTerm(y, form) {
+      if (!hasYield(y)) return form.use(emit(y, true));
+      if (ts.isConditionalExpression(y)) return `if (__skip ? ${inRange(range(y.whenTrue))} : (${emit(y.condition, true)})) { ${resumeTerm(unwrap(y.whenTrue), form)} } else { ${resumeTerm(unwrap(y.whenFalse), form)} }`;
+      const k = sites.get(y);
+      if (y.asteriskToken) return form.use(`(__skip && __k === ${k} ? (__skip = false, yield* __inner) : ${callFirst(y.expression, true)})`);
+      return form.use(`(__skip && __k === ${k} ? (__skip = false, __s.v) : yield${y.expression ? ` ${emit(y.expression, true)}` : ''})`);
+    }
+    function resumeStmt(s) {
+      const r = range(s);
+      if (r === null) return `if (!__skip) { ${plainStmt(s, true)} }`;
+      const form = siteForm(s);
+      if (form !== null) return `if (!__skip || ${inRange(r)}) { ${resumeTerm(form.y, form)} }`;
+      return structured(s, resumeStmt, (cond, part) => `__skip ? ${inRange(range(part))} : (${cond})`, true);
+    }
+
+    /** A statement that holds requests in its parts: the same statement, its parts and tests transformed. */
+    function structured(s, stmt, test, gen) {
+      // braces round a single statement too: an `if` made of it must not take the `else` after it
+      const body = (b) => `{ ${(ts.isBlock(b) ? b.statements : [b]).map(stmt).join(' ')} }`;
+      // requests in a test or a loop's head: nowhere to resume
+      for (const part of [s.expression, s.condition, s.initializer, s.incrementor]) if (part !== undefined && hasYield(part)) throw new Unsupported();
+      if (ts.isBlock(s)) return body(s);
+      if (ts.isIfStatement(s)) return `if (${test(emit(s.expression, gen), s.thenStatement)}) ${body(s.thenStatement)}${s.elseStatement ? ` else ${body(s.elseStatement)}` : ''}`;
+      if (ts.isWhileStatement(s)) return `while (${test(emit(s.expression, gen), s)}) ${body(s.statement)}`;
+      if (ts.isForStatement(s)) {
+        const init = s.initializer === undefined ? '' : ts.isVariableDeclarationList(s.initializer) ? assignDecls(s.initializer, gen) : emit(s.initializer, gen);
+        const init2 = gen && init !== '' ? `__skip ? void 0 : (${init})` : init;
+        return `for (${init2}; ${test(s.condition ? emit(s.condition, gen) : 'true', s)}; ${s.incrementor ? emit(s.incrementor, gen) : ''}) ${body(s.statement)}`;
+      }
+      if (ts.isDoStatement(s)) {
+        const d = `do ${body(s.statement)} while (${emit(s.expression, gen)});`;
+        return gen ? `if (!__skip || ${inRange(range(s))}) ${d}` : d;
+      }
+      if (ts.isLabeledStatement(s)) return `${s.label.text}: ${stmt(s.statement)}`;
+      if (ts.isTryStatement(s) && s.finallyBlock === undefined && s.catchClause !== undefined && range(s.catchClause) === null) {
+        const c = s.catchClause;
+        return `try ${body(s.tryBlock)} catch${c.variableDeclaration ? ` (${c.variableDeclaration.getText(sf)})` : ''} ${emit(c.block, gen)}`;
+      }
+      throw new Unsupported();
+    }
+
+    const hoisted = locals.length > 0 ? `let ${locals.join(', ')}; ` : '';
+    const twinBody = fn.body.statements.map(twinStmt).join('\n');
+    const resumeBody = fn.body.statements.map(resumeStmt).join('\n');
+    return {
+      twin: `function ${tps(fn)}(${params(fn)}) { ${hoisted}${twinBody} }`,
+      resume: `function* ${resumeName}(__s, __k, __inner, ${vars}) { let __skip = true;\n${resumeBody} }`,
+    };
+  }
+
+  /** An object literal's method with a twin: `name: withPlainForm(function name(…) {…}, twin)`, its resume generator beside it. */
+  function objectMethod(m) {
+    const kind = twinKind(m);
+    if (kind === null) return null;
+    const resumeName = `__dioResume${++resumeId}`;
+    const t = twinOf(m, kind, resumeName);
+    if (t === null) return null;
+    changed = true;
+    const star = m.asteriskToken ? '*' : '';
+    const type = m.type ? `: ${m.type.getText(sf)}` : '';
+    const orig = `function${star} ${m.name.text}${tps(m)}(${params(m)})${type} ${children(m.body, kind === 'gen')}`;
+    const twin = t.resume === '' ? t.twin : `(() => { ${t.resume} return ${t.twin}; })()`;
+    return `${m.name.text}: __dioWithPlainForm(${orig}, ${oneLine(twin)})`;
+  }
+
+  for (const st of sf.statements) {
+    const targets = [];
+    if (ts.isFunctionDeclaration(st) && st.name) targets.push([st.name.text, st, st.name.text]);
+    else if (ts.isClassDeclaration(st) && st.name) {
+      for (const m of st.members) {
+        if (!ts.isMethodDeclaration(m) || !ts.isIdentifier(m.name)) continue;
+        const isStatic = m.modifiers?.some((x) => x.kind === K.StaticKeyword) === true;
+        targets.push([`${st.name.text}${isStatic ? '' : '.prototype'}.${m.name.text}`, m, `${st.name.text}$${m.name.text}`]);
+      }
+    }
+    for (const [target, fn, base] of targets) {
+      const kind = twinKind(fn);
+      if (kind === null) continue;
+      const t = twinOf(fn, kind, `${base}$dioResume`);
+      if (t === null) continue;
+      if (t.resume !== '') appended.push(t.resume);
+      appended.push(`${target}.plainForm = ${t.twin};`);
+    }
+  }
+
+  const body = children(sf, false);
+  if (!changed && appended.length === 0) return null;
+  const head = text.slice(0, sf.getStart(sf));
+  const imports = `import { noTwin as __dioNoTwin, Suspended as __dioSuspended, stepCall as __dioStep, withPlainForm as __dioWithPlainForm } from ${JSON.stringify(simModule)};`;
+  return `${head}${body}\n// plain-first twins (scripts/plain-first.mjs)\n${imports}\nvar __dioT;\n${appended.join('\n')}\n`;
+}
