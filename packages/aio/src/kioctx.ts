@@ -121,41 +121,42 @@ export function aioComplete(ctx: Kioctx, data: bigint, obj: number, res: number)
  * -EINTR for a signal with nothing read.
  */
 export function ioGetevents(ctx: Kioctx, minNr: number, nr: number, timeoutNs: number | null = null): KGen<IoEvent[] | number> {
-  return syscall(
-    (function* (): KGen<IoEvent[] | number> {
-      if (ctx.dead) return -EINVAL; // lookup_ioctx() fails
-      if (!Number.isInteger(minNr) || !Number.isInteger(nr) || minNr < 0 || minNr > nr) return -EINVAL;
-      if (timeoutNs !== null && (!Number.isFinite(timeoutNs) || timeoutNs < 0)) return -EINVAL; // timespec64_valid()
-      const sim = ctx.sim;
-      charge(sim.costs.aioGetevents);
-      const out: IoEvent[] = [];
-      // aio_read_events(): copy what the ring has (up to nr), then report whether to stop
-      const readEvents = (): boolean => {
-        const ring = ctx.ring;
-        while (out.length < nr && ring.length > 0) out.push(ring.shift() as IoEvent);
-        return out.length >= minNr || ctx.dead;
-      };
-      let why: WakeReason = 'woken';
-      if (!readEvents() && timeoutNs !== 0) {
-        if (timeoutNs === null) why = yield* waitEvent(ctx.wait, readEvents, { state: 'S' });
-        else {
-          // wait_event_interruptible_hrtimeout(): an absolute deadline, whatever wakes us meanwhile
-          const until = sim.now + timeoutNs;
-          while (!readEvents()) {
-            if (sim.now >= until) break;
-            why = (yield wait(ctx.wait, { state: 'S', timeout: until - sim.now })) as WakeReason;
-            if (why === 'signal') {
-              readEvents();
-              break;
-            }
-          }
+  return syscall(sysIoGetevents, ctx, minNr, nr, timeoutNs);
+}
+
+// fs/aio.c: SYSCALL_DEFINE5(io_getevents)'s body, run by syscall()
+function* sysIoGetevents(ctx: Kioctx, minNr: number, nr: number, timeoutNs: number | null): KGen<IoEvent[] | number> {
+  if (ctx.dead) return -EINVAL; // lookup_ioctx() fails
+  if (!Number.isInteger(minNr) || !Number.isInteger(nr) || minNr < 0 || minNr > nr) return -EINVAL;
+  if (timeoutNs !== null && (!Number.isFinite(timeoutNs) || timeoutNs < 0)) return -EINVAL; // timespec64_valid()
+  const sim = ctx.sim;
+  charge(sim.costs.aioGetevents);
+  const out: IoEvent[] = [];
+  // aio_read_events(): copy what the ring has (up to nr), then report whether to stop
+  const readEvents = (): boolean => {
+    const ring = ctx.ring;
+    while (out.length < nr && ring.length > 0) out.push(ring.shift() as IoEvent);
+    return out.length >= minNr || ctx.dead;
+  };
+  let why: WakeReason = 'woken';
+  if (!readEvents() && timeoutNs !== 0) {
+    if (timeoutNs === null) why = yield* waitEvent(ctx.wait, readEvents, { state: 'S' });
+    else {
+      // wait_event_interruptible_hrtimeout(): an absolute deadline, whatever wakes us meanwhile
+      const until = sim.now + timeoutNs;
+      while (!readEvents()) {
+        if (sim.now >= until) break;
+        why = (yield wait(ctx.wait, { state: 'S', timeout: until - sim.now })) as WakeReason;
+        if (why === 'signal') {
+          readEvents();
+          break;
         }
       }
-      if (out.length === 0 && ctx.dead) return -EINVAL;
-      if (out.length === 0 && why === 'signal') return -EINTR;
-      return out;
-    })(),
-  );
+    }
+  }
+  if (out.length === 0 && ctx.dead) return -EINVAL;
+  if (out.length === 0 && why === 'signal') return -EINTR;
+  return out;
 }
 
 // fs/aio.c: SYSCALL_DEFINE1(io_destroy) → kill_ioctx()

@@ -147,16 +147,17 @@ function* submitOne(ctx: Kioctx, cb: AioIocb): KGen<number> {
  * destroyed context).
  */
 export function ioSubmit(ctx: Kioctx, iocbs: readonly AioIocb[]): KGen<number> {
-  return syscall(
-    (function* (): KGen<number> {
-      if (ctx.dead) return -EINVAL; // lookup_ioctx() fails
-      const nr = Math.min(iocbs.length, ctx.nrEvents);
-      let i = 0;
-      for (; i < nr; i++) {
-        const r = yield* submitOne(ctx, iocbs[i] as AioIocb);
-        if (r < 0) return i > 0 ? i : r;
-      }
-      return i;
-    })(),
-  );
+  return syscall(sysIoSubmit, ctx, iocbs);
+}
+
+// fs/aio.c: SYSCALL_DEFINE3(io_submit)'s body, run by syscall()
+function* sysIoSubmit(ctx: Kioctx, iocbs: readonly AioIocb[]): KGen<number> {
+  if (ctx.dead) return -EINVAL; // lookup_ioctx() fails
+  const nr = Math.min(iocbs.length, ctx.nrEvents);
+  let i = 0;
+  for (; i < nr; i++) {
+    const r = yield* submitOne(ctx, iocbs[i] as AioIocb);
+    if (r < 0) return i > 0 ? i : r;
+  }
+  return i;
 }

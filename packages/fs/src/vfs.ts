@@ -29,12 +29,12 @@ function* doRw(write: boolean, file: File, iter: IovIter, pos: number, rwFlags: 
 
 /** pwrite(2) / pwritev2(2) with RWF_* flags: returns bytes written or a negative errno. */
 export function pwrite(file: File, iter: IovIter, pos: number, rwFlags = 0): KGen<number> {
-  return syscall(doRw(true, file, iter, pos, rwFlags));
+  return syscall(doRw, true, file, iter, pos, rwFlags);
 }
 
 /** pread(2) / preadv2(2). */
 export function pread(file: File, iter: IovIter, pos: number, rwFlags = 0): KGen<number> {
-  return syscall(doRw(false, file, iter, pos, rwFlags));
+  return syscall(doRw, false, file, iter, pos, rwFlags);
 }
 
 /** fsync(2). */

@@ -167,7 +167,7 @@ function* submitInner(ring: IoUring, waitNr: number, getevents: boolean): KGen<n
     needEnter = true;
   }
   if (!needEnter) return submitted;
-  return yield* syscall(ioUringEnter(ring.ctx, ring.ctx.sqpoll ? 0 : submitted, waitNr, flags));
+  return yield* syscall(ioUringEnter, ring.ctx, ring.ctx.sqpoll ? 0 : submitted, waitNr, flags);
 }
 
 /** io_uring_submit(). */
@@ -182,7 +182,7 @@ export function submitAndWait(ring: IoUring, waitNr: number): KGen<number> {
 
 /** io_uring_get_events(): enter the kernel only to flush completions (run task_work / DEFER_TASKRUN work, overflow). */
 export function getEvents(ring: IoUring): KGen<number> {
-  return syscall(ioUringEnter(ring.ctx, 0, 0, IORING_ENTER_GETEVENTS));
+  return syscall(ioUringEnter, ring.ctx, 0, 0, IORING_ENTER_GETEVENTS);
 }
 
 /**
@@ -211,7 +211,7 @@ export function* waitCqe(ring: IoUring): KGen<Cqe | number> {
   for (;;) {
     const c = peekCqe(ring);
     if (c !== null) return c;
-    const r = yield* syscall(ioUringEnter(ring.ctx, 0, 1, IORING_ENTER_GETEVENTS));
+    const r = yield* syscall(ioUringEnter, ring.ctx, 0, 1, IORING_ENTER_GETEVENTS);
     if (r < 0 && r !== -EINTR && r !== -EAGAIN && r !== -ETIME) return r;
     if (ring.ctx.cq.ready === 0) yield ring.ctx.sim.costs.userPerReap; // back round the loop in user mode
   }

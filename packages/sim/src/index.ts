@@ -29,7 +29,7 @@ export { Mutex, mutexLock, mutexUnlock, mutexTrylock } from './mutex';
 export { RwSem, downRead, downWrite, upRead, upWrite, downReadTrylock, downWriteTrylock } from './rwsem';
 export { SpinLock, spinLock, spinUnlock } from './spinlock';
 export { Simulator, currentSim, type SimOptions, type SpawnOptions, type RunResult, type TwaMode } from './simulator';
-export { syscall, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';
+export { syscall, type SyscallHandler, exitToUserMode, taskWorkPending, taskWorkRun } from './syscall';
 export { returned } from './returned';
 export { runTaskWork } from './task-work';
 export { detectDeadlock } from './deadlock';

@@ -4,19 +4,29 @@
  * @module
  */
 import type { KGen, Request, Task } from './context';
+import { noTwin, Suspended } from './plain-first';
 import { charge, condResched, currentEngine, currentTask } from './requests';
 import { runTaskWork } from './task-work';
 
+/** A system call's handler: the kernel function the syscall table calls with the call's arguments. */
+export type SyscallHandler<A extends unknown[], R> = (...args: A) => KGen<R>;
+
 /**
- * Run `body` as a system call from a user task: pays `costs.syscall`, runs in
- * kernel mode, then `exit_to_user_mode()` (task_work, then reschedule if due).
- * Use it as `yield* syscall(body)`.
+ * Run a system call from a user task: pays `costs.syscall`, runs in kernel
+ * mode, then `exit_to_user_mode()` (task_work, then reschedule if due). Use
+ * it as `yield* syscall(handler, ...args)` — the handler and its arguments,
+ * as the syscall table calls `sys_io_uring_enter(…)` — or `yield*
+ * syscall(body)` with the body's generator already made. The first form
+ * lets a build with plain-first calls run the handler without a generator
+ * (the handler's twin, see plain-first.ts).
  */
-export function syscall<R>(body: KGen<R>): KGen<R> {
+export function syscall<R>(body: KGen<R>): KGen<R>;
+export function syscall<A extends unknown[], R>(handler: SyscallHandler<A, R>, ...args: A): KGen<R>;
+export function syscall<R>(body: KGen<R> | SyscallHandler<unknown[], R>, ...args: unknown[]): KGen<R> {
   const t = currentTask();
   t.inKernel++;
   charge(currentEngine().costs.syscall);
-  return new SyscallRun(t, body);
+  return typeof body === 'function' ? new SyscallRun(t, null, body, args) : new SyscallRun(t, body, null, args);
 }
 
 /**
@@ -33,12 +43,25 @@ class SyscallRun<R> implements KGen<R> {
 
   constructor(
     private readonly t: Task,
-    private readonly body: KGen<R>,
+    /** The body's steps; null until a handler's first step. */
+    private body: KGen<R> | null,
+    private readonly handler: SyscallHandler<unknown[], R> | null,
+    private readonly args: unknown[],
   ) {}
+
+  /** The handler's first step, plain-first: its value, or (when it yields) its Suspended becomes the body. */
+  private start(): IteratorResult<Request, R> {
+    const h = this.handler as SyscallHandler<unknown[], R> & { plainForm?: (...args: unknown[]) => unknown };
+    const x = (h.plainForm ?? noTwin(h)).apply(undefined, this.args as never[]);
+    if (!(x instanceof Suspended)) return { value: x as R, done: true };
+    const body = x as KGen<R>;
+    this.body = body;
+    return body.next();
+  }
 
   next(v?: unknown): IteratorResult<Request, R> {
     if (this.exit === null) {
-      const r = this.body.next(v);
+      const r = this.body === null ? this.start() : this.body.next(v);
       if (r.done !== true) return r;
       if (!exitWorkPending(this.t)) {
         this.t.inKernel--;
@@ -55,7 +78,7 @@ class SyscallRun<R> implements KGen<R> {
   }
 
   return(value: R): IteratorResult<Request, R> {
-    (this.exit ?? this.body).return(undefined as never);
+    (this.exit ?? this.body)?.return(undefined as never);
     return { value, done: true };
   }
 
@@ -64,6 +87,7 @@ class SyscallRun<R> implements KGen<R> {
       const r = this.exit.throw(e);
       return r.done === true ? { value: this.result as R, done: true } : r;
     }
+    if (this.body === null) throw e;
     return this.body.throw(e);
   }
 

@@ -140,11 +140,11 @@ export class IoUringEngine implements Engine {
     ctx.sq.tail = ring.sqeTail; // write the SQ tail
     const nr = this.queued.length;
     if (ctx.sqpoll) {
-      if (ctx.sq.flags & IORING_SQ_NEED_WAKEUP) yield* syscall(ioUringEnter(ctx, nr, 0, IORING_ENTER_SQ_WAKEUP));
+      if (ctx.sq.flags & IORING_SQ_NEED_WAKEUP) yield* syscall(ioUringEnter, ctx, nr, 0, IORING_ENTER_SQ_WAKEUP);
     } else {
       let left = nr;
       while (left > 0) {
-        const r = yield* syscall(ioUringEnter(ctx, left, 0, IORING_ENTER_GETEVENTS));
+        const r = yield* syscall(ioUringEnter, ctx, left, 0, IORING_ENTER_GETEVENTS);
         if (r > 0) left -= r;
         else if (r !== -EAGAIN && r !== -EINTR) break;
       }
@@ -193,7 +193,7 @@ export class IoUringEngine implements Engine {
         continue;
       }
       if (!ring.ctx.sqpoll) {
-        yield* syscall(ioUringEnter(ring.ctx, 0, actualMin, IORING_ENTER_GETEVENTS));
+        yield* syscall(ioUringEnter, ring.ctx, 0, actualMin, IORING_ENTER_GETEVENTS);
         // an enter that brought nothing (IOPOLL with every request in io-wq): back round the loop in user mode
         if (ring.ctx.cq.ready === 0) yield sim.costs.userPerReap;
       } else yield sim.costs.userPerReap; // spinning on the CQ ring in user space
