@@ -123,6 +123,16 @@ export function noTwin(f: KFn): (this: unknown, ...args: never[]) => unknown {
   return w;
 }
 
+/**
+ * Call `f(...args)` plain-first from hand-written engine code (what the
+ * build step writes for `yield* f(...args)`): its value, or the Suspended
+ * that continues it. Without the build step, `f`'s generator stepped.
+ */
+export function callPlainFirst<A extends unknown[], R>(f: (...args: A) => KGen<R>, ...args: A): R | Suspended {
+  const twin = (f as typeof f & { plainForm?: (...args: A) => R | Suspended }).plainForm;
+  return twin !== undefined ? twin(...args) : (stepCall(f(...args)) as R | Suspended);
+}
+
 /** `f` with its plain twin attached (`f.plainForm = twin`), returned: how a method of an object literal gets its twin where the object is made. */
 export function withPlainForm<F extends object>(f: F, twin: (...args: never[]) => unknown): F {
   (f as F & { plainForm?: unknown }).plainForm = twin;

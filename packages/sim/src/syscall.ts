@@ -4,7 +4,7 @@
  * @module
  */
 import type { KGen, Request, Task } from './context';
-import { noTwin, Suspended } from './plain-first';
+import { callPlainFirst, Suspended } from './plain-first';
 import { charge, condResched, currentEngine, currentTask } from './requests';
 import { runTaskWork } from './task-work';
 
@@ -51,9 +51,8 @@ class SyscallRun<R> implements KGen<R> {
 
   /** The handler's first step, plain-first: its value, or (when it yields) its Suspended becomes the body. */
   private start(): IteratorResult<Request, R> {
-    const h = this.handler as SyscallHandler<unknown[], R> & { plainForm?: (...args: unknown[]) => unknown };
-    const x = (h.plainForm ?? noTwin(h)).apply(undefined, this.args as never[]);
-    if (!(x instanceof Suspended)) return { value: x as R, done: true };
+    const x = callPlainFirst(this.handler as SyscallHandler<unknown[], R>, ...this.args);
+    if (!(x instanceof Suspended)) return { value: x, done: true };
     const body = x as KGen<R>;
     this.body = body;
     return body.next();
@@ -68,7 +67,13 @@ class SyscallRun<R> implements KGen<R> {
         return r;
       }
       this.result = r.value;
-      this.exit = exitToUserMode(); // its generator only when there is something to do
+      // only when there is something to do, and plain-first: a generator only if it yields
+      const x = callPlainFirst(exitToUserMode);
+      if (!(x instanceof Suspended)) {
+        this.t.inKernel--;
+        return { value: this.result, done: true };
+      }
+      this.exit = x as KGen<void>;
       v = undefined;
     }
     const e = this.exit.next(v);
