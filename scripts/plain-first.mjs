@@ -206,6 +206,12 @@ export function transformPlainFirst(text, fileName, simModule) {
     walk(fn.body);
   }
 
+  /** Whether `n` lies inside a `try` statement within `fn`. */
+  function inTry(n, fn) {
+    for (let p = n.parent; p !== undefined && p !== fn; p = p.parent) if (ts.isTryStatement(p)) return true;
+    return false;
+  }
+
   /** Whether `n` lies inside a `try` that has a `finally`, within `fn`: returning from there would run the `finally` too early. */
   function inTryFinally(n, fn) {
     for (let p = n.parent; p !== undefined && p !== fn; p = p.parent) if (ts.isTryStatement(p) && p.finallyBlock !== undefined) return true;
@@ -222,7 +228,8 @@ export function transformPlainFirst(text, fileName, simModule) {
     const walk = (n) => {
       if (isFn(n)) return children(n, kernelGenerator(n));
       if (ts.isReturnStatement(n) && n.expression) {
-        if (inTryFinally(n, fn)) throw new Unsupported();
+        // a plain function's try does not cover its callee's body when that is a generator (run later, by the caller)
+        if (inTry(n, fn)) throw new Unsupported();
         return `return ${plainCall(n.expression, false)};`;
       }
       return subst(n, walk);
@@ -256,6 +263,7 @@ export function transformPlainFirst(text, fileName, simModule) {
     }
     const used = new Set(names);
     const locals = [];
+    const entries = []; // fn's locals in order of declaration, named apart below
     const scopes = new Map(); // scope node → name → { unique, fixed, foreign }
     const declare = (scope, name, entry) => {
       if (!scopes.has(scope)) scopes.set(scope, new Map());
@@ -286,11 +294,9 @@ export function transformPlainFirst(text, fileName, simModule) {
               declare(scope, id.text, { foreign: true });
               continue;
             }
-            let unique = id.text;
-            for (let i = 2; used.has(unique); i++) unique = `${id.text}$${i}`;
-            used.add(unique);
-            locals.push(unique);
-            declare(scope, id.text, { unique, fixed: (list.flags & ts.NodeFlags.Const) !== 0 && !inLoop(list), foreign: false });
+            const e = { unique: id.text, fixed: (list.flags & ts.NodeFlags.Const) !== 0 && !inLoop(list), foreign: false };
+            entries.push(e);
+            declare(scope, id.text, e);
           }
         }
       }
@@ -299,16 +305,33 @@ export function transformPlainFirst(text, fileName, simModule) {
     };
     collect(fn.body, false);
     for (const name of names) declare(fn, name, { unique: name, fixed: !assigned.has(name), foreign: false });
-    if (used.size !== names.length + locals.length || [...used].some((x) => x.startsWith('__dio'))) throw new Unsupported();
-    /** The local or parameter of fn that identifier `id` names, or null. */
-    const resolve = (id) => {
+    /** What identifier `id` names: a local or parameter of fn, a nested function's own ('foreign'), or null (outside fn). */
+    const lookup = (id) => {
       for (let p = id.parent; p !== undefined; p = p.parent) {
         const e = scopes.get(p)?.get(id.text);
-        if (e !== undefined) return e.foreign ? null : e;
+        if (e !== undefined) return e;
         if (p === fn) return null;
       }
       return null;
     };
+    const resolve = (id) => {
+      const e = lookup(id);
+      return e === null || e.foreign ? null : e;
+    };
+    // hoisted to the function's top, a block's local must not hide a name from outside that fn uses elsewhere
+    const outer = new Set();
+    const outerRefs = (n) => {
+      if (ts.isIdentifier(n) && isReference(n) && lookup(n) === null) outer.add(n.text);
+      ts.forEachChild(n, outerRefs);
+    };
+    outerRefs(fn.body);
+    for (const e of entries) {
+      const name = e.unique;
+      for (let i = 2; used.has(e.unique) || outer.has(e.unique); i++) e.unique = `${name}$${i}`;
+      used.add(e.unique);
+      locals.push(e.unique);
+    }
+    if ([...used].some((x) => x.startsWith('__dio'))) throw new Unsupported();
     const added = [];
     const refs = (n, inner) => {
       if (ts.isIdentifier(n) && isReference(n)) {
@@ -373,7 +396,7 @@ export function transformPlainFirst(text, fileName, simModule) {
           return assignDecls(n, gen);
         }
         if (ts.isVariableStatement(n)) return plainStmt(n, gen);
-        return isFn(n) ? emit(n, gen) : ts.isYieldExpression(n) ? emit(n, gen) : subst(n, walk);
+        return isFn(n) || ts.isYieldExpression(n) || ts.isIdentifier(n) ? emit(n, gen) : subst(n, walk);
       };
       return walk(s);
     }
@@ -420,7 +443,7 @@ export function transformPlainFirst(text, fileName, simModule) {
       if (ts.isConditionalExpression(y)) return `if (${emit(y.condition, false)}) { ${twinTerm(unwrap(y.whenTrue), form)} } else { ${twinTerm(unwrap(y.whenFalse), form)} }`;
       const k = sites.get(y);
       if (y.asteriskToken) {
-        if (form.ret) return `return ${plainCall(y.expression, false)};`;
+        if (form.ret && !inTry(y, fn)) return `return ${plainCall(y.expression, false)};`;
         return `if ((__dioT = ${plainCall(y.expression, false)}) instanceof __dioSuspended) return (__dioT.gen = ${resumeName}.call(this, __dioT, ${k}, __dioT.gen, ${vars}), __dioT); ${form.use('__dioT')}`;
       }
       return `return (__dioT = new __dioSuspended(${y.expression ? emit(y.expression, false) : 'undefined'}), __dioT.gen = ${resumeName}.call(this, __dioT, ${k}, null, ${vars}), __dioT);`;
@@ -496,7 +519,8 @@ export function transformPlainFirst(text, fileName, simModule) {
     changed = true;
     const star = m.asteriskToken ? '*' : '';
     const type = m.type ? `: ${m.type.getText(sf)}` : '';
-    const orig = `function${star} ${m.name.text}${tps(m)}(${params(m)})${type} ${children(m.body, kind === 'gen')}`;
+    // kept a method (its own name, and no binding of that name inside it): `({ *m() {…} }).m`
+    const orig = `({ ${star}${m.name.text}${tps(m)}(${params(m)})${type} ${children(m.body, kind === 'gen')} }).${m.name.text}`;
     const twin = t.resume === '' ? t.twin : `(() => { ${t.resume} return ${t.twin}; })()`;
     return `${m.name.text}: __dioWithPlainForm(${orig}, ${oneLine(twin)})`;
   }
@@ -508,7 +532,7 @@ export function transformPlainFirst(text, fileName, simModule) {
       for (const m of st.members) {
         if (!ts.isMethodDeclaration(m) || !ts.isIdentifier(m.name)) continue;
         const isStatic = m.modifiers?.some((x) => x.kind === K.StaticKeyword) === true;
-        targets.push([`${st.name.text}${isStatic ? '' : '.prototype'}.${m.name.text}`, m, `${st.name.text}$${m.name.text}`]);
+        targets.push([`${st.name.text}${isStatic ? '' : '.prototype'}.${m.name.text}`, m, `${st.name.text}$${isStatic ? 'static$' : ''}${m.name.text}`]);
       }
     }
     for (const [target, fn, base] of targets) {
