@@ -374,8 +374,16 @@ export function transformPlainFirst(text, fileName, simModule) {
       }
       return lo === Infinity ? null : [lo, hi];
     };
-    const inRange = (r) => (r === null ? 'false' : r[0] === r[1] ? `__k === ${r[0]}` : `(__k >= ${r[0]} && __k <= ${r[1]})`);
-    const vars = all.join(', ');
+    // one resume generator per site: `target` is the site the one being written resumes at
+    let target = 0;
+    let targetNode = null;
+    const holds = (r) => r !== null && target >= r[0] && target <= r[1];
+    const inRange = (r) => (holds(r) ? 'true' : 'false');
+    /** Where statement `st` (without the target) runs relative to the target on the way back: 'before' (always skipped: dropped), 'after' (never skipped), or 'loop' (both, in a loop round both). */
+    const placeOf = (st) => {
+      for (let p = targetNode.parent; p !== undefined && p !== fn; p = p.parent) if (ts.isIterationStatement(p, false) && st.pos >= p.pos && st.end <= p.end) return 'loop';
+      return st.end <= targetNode.pos ? 'before' : 'after';
+    };
 
     /** A declaration list as assignments (the names are hoisted), or '' when nothing is assigned. */
     const assignDecls = (list, gen) =>
@@ -442,11 +450,12 @@ export function transformPlainFirst(text, fileName, simModule) {
       if (!hasYield(y)) return form.use(emit(y, false));
       if (ts.isConditionalExpression(y)) return `if (${emit(y.condition, false)}) { ${twinTerm(unwrap(y.whenTrue), form)} } else { ${twinTerm(unwrap(y.whenFalse), form)} }`;
       const k = sites.get(y);
+      const carry = siteVars.get(k).map((n) => `, ${n}`).join('');
       if (y.asteriskToken) {
         if (form.ret && !inTry(y, fn)) return `return ${plainCall(y.expression, false)};`;
-        return `if ((__dioT = ${plainCall(y.expression, false)}) instanceof __dioSuspended) return (__dioT.gen = ${resumeName}.call(this, __dioT, ${k}, __dioT.gen, ${vars}), __dioT); ${form.use('__dioT')}`;
+        return `if ((__dioT = ${plainCall(y.expression, false)}) instanceof __dioSuspended) return (__dioT.gen = ${resumeName}${k}.call(this, __dioT, __dioT.gen${carry}), __dioT); ${form.use('__dioT')}`;
       }
-      return `return (__dioT = new __dioSuspended(${y.expression ? emit(y.expression, false) : 'undefined'}), __dioT.gen = ${resumeName}.call(this, __dioT, ${k}, null, ${vars}), __dioT);`;
+      return `return (__dioT = new __dioSuspended(${y.expression ? emit(y.expression, false) : 'undefined'}), __dioT.gen = ${resumeName}${k}.call(this, __dioT, null${carry}), __dioT);`;
     }
     function twinStmt(s) {
       if (range(s) === null) return plainStmt(s, false);
@@ -458,19 +467,28 @@ export function transformPlainFirst(text, fileName, simModule) {
       return structured(s, twinStmt, (cond) => cond, false);
     }
 
-    // the resume generator: skips (only tests, no effects) to site __k, takes the answer there, then runs on as a generator
+    // the resume generator of site `target`: skips (only tests, no effects) to it, takes the answer there, then runs on as a generator
     function resumeTerm(y, form) {
       if (!hasYield(y)) return form.use(emit(y, true));
       if (ts.isConditionalExpression(y)) return `if (__skip ? ${inRange(range(y.whenTrue))} : (${emit(y.condition, true)})) { ${resumeTerm(unwrap(y.whenTrue), form)} } else { ${resumeTerm(unwrap(y.whenFalse), form)} }`;
-      const k = sites.get(y);
-      if (y.asteriskToken) return form.use(`(__skip && __k === ${k} ? (__skip = false, yield* __inner) : ${callFirst(y.expression, true)})`);
-      return form.use(`(__skip && __k === ${k} ? (__skip = false, __s.v) : yield${y.expression ? ` ${emit(y.expression, true)}` : ''})`);
+      const normal = y.asteriskToken ? callFirst(y.expression, true) : `yield${y.expression ? ` ${emit(y.expression, true)}` : ''}`;
+      if (sites.get(y) !== target) return form.use(normal);
+      return form.use(`(__skip ? (__skip = false, ${y.asteriskToken ? 'yield* __inner' : '__s.v'}) : ${normal})`);
     }
     function resumeStmt(s) {
       const r = range(s);
-      if (r === null) return `if (!__skip) { ${plainStmt(s, true)} }`;
+      if (holds(r)) return resumeCode(s);
+      const place = placeOf(s);
+      if (place === 'before') return '';
+      return place === 'after' ? `{ ${resumeCode(s)} }` : `if (!__skip) { ${resumeCode(s)} }`;
+    }
+    /** Statement `s` in the resume generator, without the guard round it (a label stays on its loop). */
+    function resumeCode(s) {
+      if (ts.isLabeledStatement(s)) return `${s.label.text}: ${resumeCode(s.statement)}`;
+      const r = range(s);
+      if (r === null) return plainStmt(s, true);
       const form = siteForm(s);
-      if (form !== null) return `if (!__skip || ${inRange(r)}) { ${resumeTerm(form.y, form)} }`;
+      if (form !== null) return `{ ${resumeTerm(form.y, form)} }`;
       return structured(s, resumeStmt, (cond, part) => `__skip ? ${inRange(range(part))} : (${cond})`, true);
     }
 
@@ -500,12 +518,22 @@ export function transformPlainFirst(text, fileName, simModule) {
       throw new Unsupported();
     }
 
+    // each site's resume generator: the statements that can run after it, and only the locals they use
+    const resumes = [];
+    const siteVars = new Map();
+    for (const [y, k] of sites) {
+      target = k;
+      targetNode = y;
+      const body = fn.body.statements.map(resumeStmt).filter((x) => x !== '').join('\n');
+      const used = all.filter((n) => new RegExp(`(^|[^\\w$.])${n.replace(/\$/g, '\\$')}(?![\\w$])`).test(body));
+      siteVars.set(k, used);
+      resumes.push(`function* ${resumeName}${k}(__s, __inner${used.map((n) => `, ${n}`).join('')}) { let __skip = true;\n${body} }`);
+    }
     const hoisted = locals.length > 0 ? `let ${locals.join(', ')}; ` : '';
     const twinBody = fn.body.statements.map(twinStmt).join('\n');
-    const resumeBody = fn.body.statements.map(resumeStmt).join('\n');
     return {
       twin: `function ${tps(fn)}(${params(fn)}) { ${hoisted}${twinBody} }`,
-      resume: `function* ${resumeName}(__s, __k, __inner, ${vars}) { let __skip = true;\n${resumeBody} }`,
+      resume: resumes.join('\n'),
     };
   }
 
