@@ -10,9 +10,9 @@
 // `KGen`, the `return submitBio(bio)` form), a plain twin `f.plainForm` with
 // the same body, in which a request the generator would yield returns a
 // `Suspended` (packages/sim/src/plain-first.ts) carrying the request and a
-// generator that continues the call from there (`f`'s resume generator: the
-// same body again, which skips, without side effects, to the point it
-// resumes at). Each `yield* g(args)` — in generators and twins alike — calls
+// generator that continues the call from there (one of `f`'s resume
+// generators, one per place it may yield: what can run after that place,
+// which skips, without side effects, to it). Each `yield* g(args)` — in generators and twins alike — calls
 // g's twin first, and pays for generators only when it returns a Suspended.
 // `runNoSleep(g(args))` calls the twin too.
 //
@@ -21,7 +21,7 @@
 // bundles and each package's dist are transformed; test/plain-first*.test.ts
 // compare them). A function the transform cannot give a resume generator
 // (a request inside an expression it cannot resume, `switch`, `for…of` or
-// `try…finally` around a request, a closure over its locals) keeps only its
+// `try…finally` around a request, a closure over a local that changes) keeps only its
 // generator, and a call of it steps that generator.
 //
 // Only text is changed, and the original lines stay where they are (twins
@@ -90,8 +90,8 @@ export function transformPlainFirst(text, fileName, simModule) {
   const renames = new Map();
 
   // ---- expressions ---------------------------------------------------------
-  // `ctx.gen`: inside a generator (yield* calls the twin first); `ctx.fnDepth`:
-  // nested function bodies are emitted as written, with the same rewrites.
+  // `gen`: the code is a kernel generator's own (its `yield*` calls the twin
+  // first); a nested function's body is emitted with its own.
 
   /** The text of `node` with the rewrites applied inside it. */
   function emit(node, gen) {
@@ -113,7 +113,7 @@ export function transformPlainFirst(text, fileName, simModule) {
       const m = objectMethod(node);
       if (m !== null) return m;
     }
-    if (ts.isArrowFunction(node) && node.type !== undefined && /^KGen\s*</.test(node.type.getText(sf))) {
+    if (ts.isArrowFunction(node) && returnsKGen(node)) {
       // an arrow that hands back a call of a function that may sleep (an end_io hook): its twin beside it
       changed = true;
       const body = ts.isBlock(node.body) ? retTwinBody(node) : plainCall(node.body, false);
@@ -123,22 +123,17 @@ export function transformPlainFirst(text, fileName, simModule) {
     return children(node, gen);
   }
 
-  function children(node, gen) {
-    let out = '';
-    let pos = node.getStart(sf);
-    const visit = (c) => {
-      const start = c.getStart(sf);
-      if (start < pos) return;
-      out += text.slice(pos, start) + emit(c, gen);
-      pos = c.end;
-    };
-    ts.forEachChild(node, visit, (nodes) => nodes.forEach(visit));
-    return out + text.slice(pos, node.end);
-  }
+  /** `node`'s text with the rewrites applied inside it (its children emitted). */
+  const children = (node, gen) => subst(node, (c) => emit(c, gen));
 
   /** Whether `fn` is a generator of kernel code: one declared to return a `KGen` (an iterator of other things is left alone). */
   function kernelGenerator(fn) {
-    return ts.isFunctionLike(fn) && fn.asteriskToken !== undefined && fn.type !== undefined && /^KGen\s*</.test(fn.type.getText(sf));
+    return ts.isFunctionLike(fn) && fn.asteriskToken !== undefined && returnsKGen(fn);
+  }
+
+  /** Whether `fn` is declared to return a `KGen` (what marks kernel code that may sleep). */
+  function returnsKGen(fn) {
+    return fn.type !== undefined && /^KGen\s*</.test(fn.type.getText(sf));
   }
 
   /** `yield* e` inside a generator: the twin first; a Suspended is yielded through. */
@@ -174,13 +169,14 @@ export function transformPlainFirst(text, fileName, simModule) {
 
   /** Whether `fn` gets a twin: 'gen' (a generator), 'ret' (a plain function returning a KGen), or null. */
   function twinKind(fn) {
-    if (fn.body === undefined || !ts.isBlock(fn.body) || fn.type === undefined || !/^KGen\s*</.test(fn.type.getText(sf))) return null;
+    if (fn.body === undefined || !ts.isBlock(fn.body) || !returnsKGen(fn)) return null;
     return fn.asteriskToken ? 'gen' : 'ret';
   }
 
   /**
    * The twin of `fn` as a function expression, and (for a generator) its
-   * resume generator as a function declaration named `resumeName`, or null.
+   * resume generators as function declarations named `resumeName` and the
+   * site's number, or null.
    */
   function twinOf(fn, kind, resumeName) {
     try {
@@ -251,7 +247,7 @@ export function transformPlainFirst(text, fileName, simModule) {
     return out + text.slice(pos, node.end);
   }
 
-  /** The twin and resume generator of generator `fn`. */
+  /** The twin and resume generators of generator `fn`. */
   function genTwin(fn, resumeName) {
     checkMovable(fn);
     // the parameters and locals the continuation carries, each under a name of its own (locals of
