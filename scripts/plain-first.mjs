@@ -60,6 +60,8 @@ export function transformPlainFirst(text, fileName, simModule) {
     while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
     return e;
   };
+  /** A literal, or a unary minus of one: a case label with no effect. */
+  const hasNoEffect = (e) => ts.isLiteralExpression(e) || (ts.isPrefixUnaryExpression(e) && ts.isLiteralExpression(e.operand));
   /** A name, `this`, or property accesses on one: evaluating it has no effect. */
   const simple = (e) => ts.isIdentifier(e) || e.kind === K.ThisKeyword || (ts.isPropertyAccessExpression(e) && !e.questionDotToken && ts.isIdentifier(e.name) && simple(e.expression));
   /** Whether `n` holds a yield of its own function (not of a nested one). */
@@ -507,6 +509,16 @@ export function transformPlainFirst(text, fileName, simModule) {
         return gen ? `if (!__skip || ${inRange(range(s))}) ${d}` : d;
       }
       if (ts.isLabeledStatement(s)) return `${s.label.text}: ${stmt(s.statement)}`;
+      if (ts.isSwitchStatement(s)) {
+        // resumed at a case: the switch is taken straight to it (its case value; a fresh object matches no case, so default)
+        const clauses = s.caseBlock.clauses;
+        for (const c of clauses) if (ts.isCaseClause(c) && !(simple(c.expression) || hasNoEffect(c.expression))) throw new Unsupported();
+        const at = clauses.find((c) => holds(range(c)));
+        const disc = emit(s.expression, gen);
+        const head = gen && at !== undefined ? `__skip ? ${ts.isCaseClause(at) ? emit(at.expression, gen) : '{}'} : (${disc})` : disc;
+        const arms = clauses.map((c) => `${ts.isCaseClause(c) ? `case ${emit(c.expression, gen)}` : 'default'}: ${c.statements.map(stmt).join(' ')}`);
+        return `switch (${head}) { ${arms.join(' ')} }`;
+      }
       if (ts.isTryStatement(s) && s.finallyBlock === undefined && s.catchClause !== undefined && range(s.catchClause) === null) {
         const c = s.catchClause;
         return `try ${body(s.tryBlock)} catch${c.variableDeclaration ? ` (${c.variableDeclaration.getText(sf)})` : ''} ${emit(c.block, gen)}`;

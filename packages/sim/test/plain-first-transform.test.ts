@@ -721,7 +721,57 @@ export function scenario(log: (s: string) => void): void {
     expect(p.log.filter((l) => l.includes('threw InvalidContextError')).length).toBe(3);
   });
 
-  it('10. unsupported forms (yield* in a switch case, x += yield* g(), for…of, try…finally) keep only their generator, and twins calling them give the same log', async () => {
+  it('10b. a switch resumed at its case: fall-through, default, break inside a loop, requests before and inside it', async () => {
+    const src = `${HEAD}
+const A = 1;
+export function* nap(n: number): KGen<number> {
+  yield 3;
+  if (n % 2 === 1) yield sleep(40 + n);
+  return n;
+}
+export function* dispatch(n: number, log: (s: string) => void): KGen<number> {
+  let acc = yield* nap(n);
+  for (let round = 0; round < 3; round++) {
+    switch ((n + round) % 4) {
+      case 0:
+        acc += 1;
+      // falls through
+      case A: {
+        const got = yield* nap(acc + round);
+        acc = acc * 3 + got;
+        break;
+      }
+      case -2:
+        const back = yield* nap(round + 1);
+        acc -= back;
+        log(\`\${now()} case -2 (unreachable) acc=\${acc}\`);
+        break;
+      default:
+        yield sleep(25);
+        acc = (acc * 7) % 1009;
+    }
+    log(\`\${now()} n=\${n} round=\${round} acc=\${acc}\`);
+  }
+  return acc;
+}
+export function scenario(log: (s: string) => void): void {
+  const s = new Simulator({ seed: 4, cpus: 2, trace: false });
+  for (let t = 0; t < 2; t++) {
+    s.spawn(\`t\${t}\`, function* (): KGen<void> {
+      for (let n = t; n < 8; n += 2) log(\`\${s.now} t\${t} dispatch(\${n}) = \${yield* dispatch(n, log)}\`);
+    });
+  }
+  s.run({ until: 1e9 });
+  log(\`end \${s.now}\`);
+}
+`;
+    const p = await both(src);
+    expect(hasTwin(p.twin, 'dispatch')).toBe(true);
+    expect(p.suspensions).toBeGreaterThan(10);
+    expectSame(p, 30);
+  });
+
+  it('10. a switch with requests in its cases; unsupported forms (x += yield* g(), for…of, try…finally) keep only their generator, and twins calling them give the same log', async () => {
     const src = `${HEAD}
 export function* sub(n: number): KGen<number> {
   yield 7;
@@ -779,7 +829,9 @@ export function scenario(log: (s: string) => void): void {
 `;
     const p = await both(src);
     expectSame(p, 20);
-    for (const f of ['withSwitch', 'compound', 'forOf', 'withFinally']) expect(hasTwin(p.twin, f)).toBe(false);
+    // a switch is resumed at its case (see the switch test); the others keep only their generator
+    expect(hasTwin(p.twin, 'withSwitch')).toBe(true);
+    for (const f of ['compound', 'forOf', 'withFinally']) expect(hasTwin(p.twin, f)).toBe(false);
     expect(hasTwin(p.twin, 'caller')).toBe(true);
     expect(hasTwin(p.twin, 'sub')).toBe(true);
     expect(p.out).toContain('__dioNoTwin(withSwitch)');
