@@ -20,7 +20,7 @@
 // same with and without the step (tests run the source untransformed; the
 // bundles and each package's dist are transformed; test/plain-first*.test.ts
 // compare them). A function the transform cannot give a resume generator
-// (a request inside an expression it cannot resume, `switch`, `for…of` or
+// (a request inside an expression it cannot resume, `for…of` or
 // `try…finally` around a request, a closure over a local that changes) keeps only its
 // generator, and a call of it steps that generator.
 //
