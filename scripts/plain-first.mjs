@@ -40,6 +40,14 @@ function oneLine(code) {
   return printed.includes('`') ? printed : printed.replace(/\n\s*/g, ' ');
 }
 
+/** Argument list `args` on one line, comments dropped. */
+function oneLineArgs(args) {
+  const f = ts.createSourceFile('args.ts', `__dio(${args});`, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const printed = ts.createPrinter({ removeComments: true }).printFile(f).trim();
+  const inner = printed.slice('__dio('.length, printed.lastIndexOf(')'));
+  return inner.includes('`') ? inner : inner.replace(/\n\s*/g, ' ');
+}
+
 /** Thrown where a function has a form its twin cannot have: it keeps only its generator. */
 class Unsupported extends Error {}
 
@@ -143,6 +151,17 @@ export function transformPlainFirst(text, fileName, simModule) {
     const c = unwrap(e);
     if (!ts.isCallExpression(c) && !ts.isConditionalExpression(c)) return `yield* ${emit(e, gen)}`;
     changed = true;
+    const g = ts.isCallExpression(c) && !c.questionDotToken ? c.expression : null;
+    if (g !== null && (ts.isIdentifier(g) || (ts.isPropertyAccessExpression(g) && simple(g))) && !(ts.isIdentifier(g) && g.text === 'returned') && !c.arguments.some(hasYield)) {
+      // a callee without a twin is delegated to as written (a generator's own yield*, not stepped); the
+      // arguments are written twice, for the two branches, the twin's on one line so no line moves
+      const args = c.arguments.map((a) => emit(a, gen)).join(', ');
+      const line = args === '' ? '' : oneLineArgs(args);
+      const viaCall = ts.isPropertyAccessExpression(g) && g.name.text === 'call'; // f.call(thisArg, …): f's twin, called the same way
+      const f = emit(viaCall ? g.expression : g, gen);
+      const call = viaCall || ts.isIdentifier(g) ? `__dioF${viaCall ? '.call' : ''}(${line})` : `__dioF.call(${emit(g.expression, gen)}${line === '' ? '' : `, ${line}`})`;
+      return `((__dioF = ${f}.plainForm) === undefined ? yield* ${emit(g, gen)}(${args}) : (__dioT = ${call}) instanceof __dioSuspended ? yield* __dioT : __dioT)`;
+    }
     return `((__dioT = ${plainCall(e, gen)}) instanceof __dioSuspended ? yield* __dioT : __dioT)`;
   }
 
@@ -157,6 +176,11 @@ export function transformPlainFirst(text, fileName, simModule) {
       if (ts.isIdentifier(callee)) {
         const g = callee.text;
         return `(${g}.plainForm ?? __dioNoTwin(${g}))(${args})`;
+      }
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'call' && simple(callee.expression)) {
+        // f.call(thisArg, …): f's twin, called the same way
+        const f = emit(callee.expression, gen);
+        return `(${f}.plainForm ?? __dioNoTwin(${f})).call(${args})`;
       }
       if (ts.isPropertyAccessExpression(callee) && simple(callee)) {
         const o = emit(callee.expression, gen);
@@ -585,5 +609,5 @@ export function transformPlainFirst(text, fileName, simModule) {
   if (!changed && appended.length === 0) return null;
   const head = text.slice(0, sf.getStart(sf));
   const imports = `import { noTwin as __dioNoTwin, Suspended as __dioSuspended, stepCall as __dioStep, withPlainForm as __dioWithPlainForm } from ${JSON.stringify(simModule)};`;
-  return `${head}${body}\n// plain-first twins (scripts/plain-first.mjs)\n${imports}\nvar __dioT;\n${appended.join('\n')}\n`;
+  return `${head}${body}\n// plain-first twins (scripts/plain-first.mjs)\n${imports}\nvar __dioT, __dioF;\n${appended.join('\n')}\n`;
 }
