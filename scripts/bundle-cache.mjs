@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLE_OPTIONS } from './bundle-source.mjs';
-import { PLAIN_FIRST, plainFirstPlugin } from './plain-first-plugin.mjs';
+import { PLAIN_FIRST_KEY } from './plain-first-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'dio');
@@ -40,7 +40,7 @@ function hashInputs(entry, inputs) {
   const h = createHash('sha256');
   h.update(`esbuild ${esbuildVersion}\0${JSON.stringify(BUNDLE_OPTIONS)}\0${entry}\0`);
   // the plain-first transform is part of the build
-  h.update(`plain-first ${PLAIN_FIRST} ${process.env.DIO_PLAIN_FIRST_ONLY}\0`);
+  h.update(`${PLAIN_FIRST_KEY}\0`);
   for (const f of ['plain-first-plugin.mjs', 'plain-first.mjs']) h.update(readFileSync(join(root, 'scripts', f)));
   for (const p of [...inputs].sort()) {
     h.update(`${p}\0`);
@@ -98,7 +98,7 @@ export async function cachedBundle(entry) {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const r = await build({ ...BUNDLE_OPTIONS, plugins: [plainFirstPlugin()], absWorkingDir: root, entryPoints: [entry], outdir: tmp, splitting: true, metafile: true, entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' } });
+    const r = await build({ ...BUNDLE_OPTIONS, absWorkingDir: root, entryPoints: [entry], outdir: tmp, splitting: true, metafile: true, entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' } });
     const inputs = Object.keys(r.metafile.inputs);
     const dir = `${name}-${hashInputs(rel, inputs)}`;
     const final = join(cacheDir, dir);

@@ -14,11 +14,13 @@ export const BUNDLE_OPTIONS = {
   conditions: ['@dio/source'],
   packages: 'bundle',
   logLevel: 'error',
+  // the plain-first twins (plain-first.mjs): in every bundle of the sources
+  plugins: [plainFirstPlugin()],
   // Bundled CommonJS dependencies may call require(): give the ESM bundle one.
   banner: { js: "import { createRequire as __dioCreateRequire } from 'node:module'; const require = __dioCreateRequire(import.meta.url);" },
 };
 
 /** Bundle `entry` (a .ts path) to `outfile` (.mjs). */
 export async function bundleFromSource(entry, outfile) {
-  await build({ ...BUNDLE_OPTIONS, plugins: [plainFirstPlugin()], entryPoints: [entry], outfile });
+  await build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile });
 }

@@ -10,7 +10,12 @@ const SOURCE = /[\\/]packages[\\/][^\\/]+[\\/]src[\\/].*\.ts$/;
 const SKIP = /\.(test|spec|d)\.ts$/;
 
 /** Whether builds make the twins: yes, unless DIO_PLAIN_FIRST=0 (to measure or compare a build without them). */
-export const PLAIN_FIRST = process.env.DIO_PLAIN_FIRST !== '0';
+const PLAIN_FIRST = process.env.DIO_PLAIN_FIRST !== '0';
+/** DIO_PLAIN_FIRST_ONLY=<regex>: the step on matching files only (to bisect a transform bug by package, then file). */
+const ONLY = process.env.DIO_PLAIN_FIRST_ONLY ? new RegExp(process.env.DIO_PLAIN_FIRST_ONLY) : null;
+
+/** What a cached bundle's key must hold of the step's settings. */
+export const PLAIN_FIRST_KEY = `plain-first ${PLAIN_FIRST} ${ONLY?.source ?? ''}`;
 
 /** Where `path` imports the runtime from. */
 function runtimeFor(path) {
@@ -27,8 +32,7 @@ export function plainFirstPlugin() {
     setup(build) {
       let transform = null; // loaded on the first file: a cached bundle's start never loads typescript
       build.onLoad({ filter: SOURCE }, async (args) => {
-        if (!PLAIN_FIRST || SKIP.test(args.path)) return undefined;
-        if (process.env.DIO_PLAIN_FIRST_ONLY && !new RegExp(process.env.DIO_PLAIN_FIRST_ONLY).test(args.path)) return undefined;
+        if (!PLAIN_FIRST || SKIP.test(args.path) || (ONLY !== null && !ONLY.test(args.path))) return undefined;
         transform ??= (await import('./plain-first.mjs')).transformPlainFirst;
         const text = await readFile(args.path, 'utf8');
         const out = transform(text, args.path, runtimeFor(args.path));

@@ -146,21 +146,36 @@ export function transformPlainFirst(text, fileName, simModule) {
     return fn.type !== undefined && /^KGen\s*</.test(fn.type.getText(sf));
   }
 
+  /**
+   * How call `c` reaches its callee's twin: `f`, the function whose
+   * `plainForm` to read, and `invoke(args)`, the call of that twin (`this`
+   * as the call has it); null for a callee of another form.
+   */
+  function twinCall(c, gen) {
+    const g = c.expression;
+    if (ts.isIdentifier(g)) return { f: emit(g, gen), invoke: (args) => `(${args})` };
+    if (!ts.isPropertyAccessExpression(g) || !simple(g)) return null;
+    const o = emit(g.expression, gen);
+    // f.call(thisArg, …): f's twin, called the same way
+    if (g.name.text === 'call') return { f: o, invoke: (args) => `.call(${args})` };
+    return { f: `${o}.${g.name.text}`, invoke: (args) => `.call(${o}${args === '' ? '' : `, ${args}`})` };
+  }
+
+  /** Whether `e` is `returned(x)`: a call already finished, its value x. */
+  const isReturned = (e) => ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'returned' && e.arguments.length === 1;
+
   /** `yield* e` inside a generator: the twin first; a Suspended is yielded through. */
   function callFirst(e, gen) {
     const c = unwrap(e);
     if (!ts.isCallExpression(c) && !ts.isConditionalExpression(c)) return `yield* ${emit(e, gen)}`;
     changed = true;
-    const g = ts.isCallExpression(c) && !c.questionDotToken ? c.expression : null;
-    if (g !== null && (ts.isIdentifier(g) || (ts.isPropertyAccessExpression(g) && simple(g))) && !(ts.isIdentifier(g) && g.text === 'returned') && !c.arguments.some(hasYield)) {
+    const t = ts.isCallExpression(c) && !c.questionDotToken && !isReturned(c) && !c.arguments.some(hasYield) ? twinCall(c, gen) : null;
+    if (t !== null) {
       // a callee without a twin is delegated to as written (a generator's own yield*, not stepped); the
       // arguments are written twice, for the two branches, the twin's on one line so no line moves
       const args = c.arguments.map((a) => emit(a, gen)).join(', ');
       const line = args === '' ? '' : oneLineArgs(args);
-      const viaCall = ts.isPropertyAccessExpression(g) && g.name.text === 'call'; // f.call(thisArg, …): f's twin, called the same way
-      const f = emit(viaCall ? g.expression : g, gen);
-      const call = viaCall || ts.isIdentifier(g) ? `__dioF${viaCall ? '.call' : ''}(${line})` : `__dioF.call(${emit(g.expression, gen)}${line === '' ? '' : `, ${line}`})`;
-      return `((__dioF = ${f}.plainForm) === undefined ? yield* ${emit(g, gen)}(${args}) : (__dioT = ${call}) instanceof __dioSuspended ? yield* __dioT : __dioT)`;
+      return `((__dioF = ${t.f}.plainForm) === undefined ? yield* ${emit(c.expression, gen)}(${args}) : (__dioT = __dioF${t.invoke(line)}) instanceof __dioSuspended ? yield* __dioT : __dioT)`;
     }
     return `((__dioT = ${plainCall(e, gen)}) instanceof __dioSuspended ? yield* __dioT : __dioT)`;
   }
@@ -169,25 +184,9 @@ export function transformPlainFirst(text, fileName, simModule) {
   function plainCall(e, gen) {
     e = unwrap(e);
     if (ts.isConditionalExpression(e)) return `(${emit(e.condition, gen)} ? ${plainCall(e.whenTrue, gen)} : ${plainCall(e.whenFalse, gen)})`;
-    if (ts.isCallExpression(e) && !e.questionDotToken) {
-      const callee = e.expression;
-      const args = e.arguments.map((a) => emit(a, gen)).join(', ');
-      if (ts.isIdentifier(callee) && callee.text === 'returned' && e.arguments.length === 1) return `(${args})`;
-      if (ts.isIdentifier(callee)) {
-        const g = callee.text;
-        return `(${g}.plainForm ?? __dioNoTwin(${g}))(${args})`;
-      }
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'call' && simple(callee.expression)) {
-        // f.call(thisArg, …): f's twin, called the same way
-        const f = emit(callee.expression, gen);
-        return `(${f}.plainForm ?? __dioNoTwin(${f})).call(${args})`;
-      }
-      if (ts.isPropertyAccessExpression(callee) && simple(callee)) {
-        const o = emit(callee.expression, gen);
-        const m = `${o}.${callee.name.text}`;
-        return `(${m}.plainForm ?? __dioNoTwin(${m})).call(${o}${args === '' ? '' : `, ${args}`})`;
-      }
-    }
+    if (isReturned(e)) return `(${emit(e.arguments[0], gen)})`;
+    const t = ts.isCallExpression(e) && !e.questionDotToken ? twinCall(e, gen) : null;
+    if (t !== null) return `(${t.f}.plainForm ?? __dioNoTwin(${t.f}))${t.invoke(e.arguments.map((a) => emit(a, gen)).join(', '))}`;
     return `__dioStep(${emit(e, gen)})`;
   }
 
@@ -228,15 +227,9 @@ export function transformPlainFirst(text, fileName, simModule) {
     walk(fn.body);
   }
 
-  /** Whether `n` lies inside a `try` statement within `fn`. */
-  function inTry(n, fn) {
-    for (let p = n.parent; p !== undefined && p !== fn; p = p.parent) if (ts.isTryStatement(p)) return true;
-    return false;
-  }
-
-  /** Whether `n` lies inside a `try` that has a `finally`, within `fn`: returning from there would run the `finally` too early. */
-  function inTryFinally(n, fn) {
-    for (let p = n.parent; p !== undefined && p !== fn; p = p.parent) if (ts.isTryStatement(p) && p.finallyBlock !== undefined) return true;
+  /** Whether `n` lies inside a `try` statement within `fn` (`withFinally`: one that has a `finally`, which a return from inside would run too early). */
+  function inTry(n, fn, withFinally = false) {
+    for (let p = n.parent; p !== undefined && p !== fn; p = p.parent) if (ts.isTryStatement(p) && (!withFinally || p.finallyBlock !== undefined)) return true;
     return false;
   }
 
@@ -483,7 +476,7 @@ export function transformPlainFirst(text, fileName, simModule) {
       if (range(s) === null) return plainStmt(s, false);
       const form = siteForm(s);
       if (form !== null) {
-        if (inTryFinally(s, fn)) throw new Unsupported();
+        if (inTry(s, fn, true)) throw new Unsupported();
         return `{ ${twinTerm(form.y, form)} }`;
       }
       return structured(s, twinStmt, (cond) => cond, false);
@@ -528,10 +521,8 @@ export function transformPlainFirst(text, fileName, simModule) {
         const init2 = gen && init !== '' ? `__skip ? void 0 : (${init})` : init;
         return `for (${init2}; ${test(s.condition ? emit(s.condition, gen) : 'true', s)}; ${s.incrementor ? emit(s.incrementor, gen) : ''}) ${body(s.statement)}`;
       }
-      if (ts.isDoStatement(s)) {
-        const d = `do ${body(s.statement)} while (${emit(s.expression, gen)});`;
-        return gen ? `if (!__skip || ${inRange(range(s))}) ${d}` : d;
-      }
+      // (a resumed `do` is entered without a test: it holds the site, or a guard round it decided)
+      if (ts.isDoStatement(s)) return `do ${body(s.statement)} while (${emit(s.expression, gen)});`;
       if (ts.isLabeledStatement(s)) return `${s.label.text}: ${stmt(s.statement)}`;
       if (ts.isSwitchStatement(s)) {
         // resumed at a case: the switch is taken straight to it (its case value; a fresh object matches no case, so default)
