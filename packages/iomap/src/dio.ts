@@ -4,7 +4,7 @@
  */
 import type { Bio } from '@dio/blockdev';
 import type { DioFs, FsInode } from '@dio/fs';
-import { type DioRef, type IovIter, type Kiocb } from '@dio/kiocb';
+import { type DioRef, type DioRefList, type IovIter, type Kiocb } from '@dio/kiocb';
 import { type Blocker, detectDeadlock, type KGen, type Task, WaitQueue } from '@dio/sim';
 import type { Workqueue, WorkStruct } from '@dio/workqueue';
 import { iomapDioCompleteWork } from './complete';
@@ -32,6 +32,10 @@ export class IomapDio implements DioRef, WorkStruct {
   readonly iSize: number;
   /** Where the completion will run from; the deadlock detector reads it. */
   owner: Blocker;
+  // its place on the inode's list of i_dio_count holders (DioRefList)
+  dioList: DioRefList | null = null;
+  dioPrev: DioRef | null = null;
+  dioNext: DioRef | null = null;
   waitForCompletion = false;
   /** dio->submit */
   readonly submit: { iter: IovIter; waiter: Task | null; pollBio: Bio | null };

@@ -9,7 +9,8 @@
 export * from './errno';
 export * from './flags';
 export { IovIter, userBackedIter, type IterType, type Direction } from './iov-iter';
-export { Inode, AddressSpace, PAGE_SIZE, inodeDioBegin, inodeDioEnd, inodeDioWait, type DioRef } from './inode';
+export { Inode, AddressSpace, PAGE_SIZE, inodeDioBegin, inodeDioEnd, inodeDioWait } from './inode';
+export { type DioRef, DioRefList } from './dio-refs';
 export { File, type FileOperations } from './file';
 export {
   Kiocb,

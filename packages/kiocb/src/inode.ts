@@ -5,6 +5,7 @@
  * @module
  */
 import { type Blocker, type KGen, RwSem, WaitQueue, waitEvent } from '@dio/sim';
+import { type DioRef, DioRefList } from './dio-refs';
 import { S_SYNC } from './flags';
 
 /** Page size used for the page cache (PAGE_SIZE). */
@@ -38,17 +39,6 @@ export class AddressSpace {
   }
 }
 
-/**
- * One holder of an i_dio_count reference: the direct I/O in flight. `owner`
- * says who will drop it — the device while the bio is in flight, a kworker
- * while the completion is queued, the issuing task while the completion sits
- * in its task_work. The deadlock detector reads it.
- */
-export interface DioRef {
-  /** Who will drop the reference: the deadlock detector follows this edge. */
-  readonly owner: Blocker;
-}
-
 /** struct inode. */
 export class Inode {
   /** i_size in bytes. */
@@ -62,7 +52,7 @@ export class Inode {
   /** i_mapping: the inode's page cache. */
   readonly iMapping = new AddressSpace();
   /** The DIOs holding i_dio_count references, for the wait-for graph. */
-  readonly dioRefs = new Set<DioRef>();
+  readonly dioRefs = new DioRefList();
   /** Waiters in inode_dio_wait(). Its blockers are whoever holds the references. */
   readonly dioWait: WaitQueue;
 
