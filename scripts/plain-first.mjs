@@ -9,12 +9,18 @@
 // for each generator function (and each plain function that returns a
 // `KGen`, the `return submitBio(bio)` form), a plain twin `f.plainForm` with
 // the same body, in which a request the generator would yield returns a
-// `Suspended` (packages/sim/src/plain-first.ts) carrying the request and a
-// generator that continues the call from there (one of `f`'s resume
-// generators, one per place it may yield: what can run after that place,
-// which skips, without side effects, to it). Each `yield* g(args)` — in generators and twins alike — calls
-// g's twin first, and pays for generators only when it returns a Suspended.
-// `runNoSleep(g(args))` calls the twin too.
+// `Suspended` (packages/sim/src/plain-first.ts) carrying the request and the
+// frames that continue the call from there: each twin the Suspended passes
+// through on its way out adds one of its function's resume generators (one
+// per place it may yield: what can run after that place, which skips,
+// without side effects, to it, and takes the value there). Each
+// `yield* g(args)` — in generators and twins alike — calls g's twin first,
+// and pays for generators only when it returns a Suspended; a generator then
+// yields the Suspended to the engine as a call (`yield s`, not `yield* s`),
+// and a callee without a twin as its iterator (`yield g(args)`): the engine
+// keeps the frames on one stack and steps only the innermost, so a resume
+// costs one generator step however deep the call. `runNoSleep(g(args))`
+// calls the twin too.
 //
 // The engine sees the same requests in the same order, so results are the
 // same with and without the step (tests run the source untransformed; the
@@ -175,9 +181,9 @@ export function transformPlainFirst(text, fileName, simModule) {
       // arguments are written twice, for the two branches, the twin's on one line so no line moves
       const args = c.arguments.map((a) => emit(a, gen)).join(', ');
       const line = args === '' ? '' : oneLineArgs(args);
-      return `((__dioF = ${t.f}.plainForm) === undefined ? yield* ${emit(c.expression, gen)}(${args}) : (__dioT = __dioF${t.invoke(line)}) instanceof __dioSuspended ? yield* __dioT : __dioT)`;
+      return `((__dioF = ${t.f}.plainForm) === undefined ? yield ${emit(c.expression, gen)}(${args}) : (__dioT = __dioF${t.invoke(line)}) instanceof __dioSuspended ? yield __dioT : __dioT)`;
     }
-    return `((__dioT = ${plainCall(e, gen)}) instanceof __dioSuspended ? yield* __dioT : __dioT)`;
+    return `((__dioT = ${plainCall(e, gen)}) instanceof __dioSuspended ? yield __dioT : __dioT)`;
   }
 
   /** Run call-or-iterator `e` plainly: its value, or a Suspended. */
@@ -468,9 +474,14 @@ export function transformPlainFirst(text, fileName, simModule) {
       const carry = siteVars.get(k).map((n) => `, ${n}`).join('');
       if (y.asteriskToken) {
         if (form.ret && !inTry(y, fn)) return `return ${plainCall(y.expression, false)};`;
-        return `if ((__dioT = ${plainCall(y.expression, false)}) instanceof __dioSuspended) return (__dioT.gen = ${resumeName}${k}.call(this, __dioT, __dioT.gen${carry}), __dioT); ${form.use('__dioT')}`;
+        return `if ((__dioT = ${plainCall(y.expression, false)}) instanceof __dioSuspended) return __dioT.${resumeIn(y)}(${resumeName}${k}.call(this${carry})); ${form.use('__dioT')}`;
       }
-      return `return (__dioT = new __dioSuspended(${y.expression ? emit(y.expression, false) : 'undefined'}), __dioT.gen = ${resumeName}${k}.call(this, __dioT, null${carry}), __dioT);`;
+      return `return new __dioSuspended(${y.expression ? emit(y.expression, false) : 'undefined'}).${resumeIn(y)}(${resumeName}${k}.call(this${carry}));`;
+    }
+    // a resume generator is stepped first with its value in `answer.v`; one whose place is inside a try
+    // is started at once instead (standing at a yield there), so an exception thrown into it meets the catch
+    function resumeIn(y) {
+      return inTry(y, fn) ? 'resumeInTry' : 'resumeIn';
     }
     function twinStmt(s) {
       if (range(s) === null) return plainStmt(s, false);
@@ -488,7 +499,7 @@ export function transformPlainFirst(text, fileName, simModule) {
       if (ts.isConditionalExpression(y)) return `if (__skip ? ${inRange(range(y.whenTrue))} : (${emit(y.condition, true)})) { ${resumeTerm(unwrap(y.whenTrue), form)} } else { ${resumeTerm(unwrap(y.whenFalse), form)} }`;
       const normal = y.asteriskToken ? callFirst(y.expression, true) : `yield${y.expression ? ` ${emit(y.expression, true)}` : ''}`;
       if (sites.get(y) !== target) return form.use(normal);
-      return form.use(`(__skip ? (__skip = false, ${y.asteriskToken ? 'yield* __inner' : '__s.v'}) : ${normal})`);
+      return form.use(`(__skip ? (__skip = false, ${inTry(y, fn) ? 'yield' : '__dioAnswer.v'}) : ${normal})`);
     }
     function resumeStmt(s) {
       const r = range(s);
@@ -550,7 +561,7 @@ export function transformPlainFirst(text, fileName, simModule) {
       const body = fn.body.statements.map(resumeStmt).filter((x) => x !== '').join('\n');
       const used = all.filter((n) => new RegExp(`(^|[^\\w$.])${n.replace(/\$/g, '\\$')}(?![\\w$])`).test(body));
       siteVars.set(k, used);
-      resumes.push(`function* ${resumeName}${k}(__s, __inner${used.map((n) => `, ${n}`).join('')}) { let __skip = true;\n${body} }`);
+      resumes.push(`function* ${resumeName}${k}(${used.join(', ')}) { let __skip = true;\n${body} }`);
     }
     const hoisted = locals.length > 0 ? `let ${locals.join(', ')}; ` : '';
     const twinBody = fn.body.statements.map(twinStmt).join('\n');
@@ -599,6 +610,6 @@ export function transformPlainFirst(text, fileName, simModule) {
   const body = children(sf, false);
   if (!changed && appended.length === 0) return null;
   const head = text.slice(0, sf.getStart(sf));
-  const imports = `import { noTwin as __dioNoTwin, Suspended as __dioSuspended, stepCall as __dioStep, withPlainForm as __dioWithPlainForm } from ${JSON.stringify(simModule)};`;
+  const imports = `import { answer as __dioAnswer, noTwin as __dioNoTwin, Suspended as __dioSuspended, stepCall as __dioStep, withPlainForm as __dioWithPlainForm } from ${JSON.stringify(simModule)};`;
   return `${head}${body}\n// plain-first twins (scripts/plain-first.mjs)\n${imports}\nvar __dioT, __dioF;\n${appended.join('\n')}\n`;
 }

@@ -209,6 +209,8 @@ export type CtxKind = 'task' | 'softirq' | 'hardirq';
 
 /** Injected work on a context and the state of the spend it interrupted (see `ExecContext.injected`). */
 export interface InjectedRun {
+  /** How many frames the context's stack held under the injected work's. */
+  readonly depth: number;
   readonly spendLeft: number;
   readonly resumeValue: unknown;
   readonly sysDebt: number;
@@ -217,9 +219,12 @@ export interface InjectedRun {
 /** One execution context. Engine-internal state; read-only to simulated code. */
 export class ExecContext {
   /**
-   * Generator stack: index 0 is the context's body; higher entries are
-   * injected work (task_work via IPI). Empty for an interrupt handler until
-   * it is called; then the generator it returns if it has to yield.
+   * Stack of frames, the running one last: index 0 is the context's body;
+   * above it the frames of the calls under way (a build with plain-first
+   * calls yields a call instead of delegating with yield*, plain-first.ts)
+   * and injected work (task_work via IPI, from `injected.depth` up). Empty
+   * for an interrupt handler until it is called; then the generator it
+   * returns if it has to yield.
    */
   gens: KGen<unknown>[];
   /**

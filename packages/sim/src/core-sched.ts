@@ -342,7 +342,7 @@ export abstract class SchedCore extends Executor {
   protected resumeTask(t: Task): void {
     if ((t.notifySignal || t.notifyResume) && t.inKernel === 0 && t.taskWorks.length > 0 && t.ctx.injected === null) {
       const ctx = t.ctx;
-      ctx.injected = { spendLeft: ctx.spendLeft, resumeValue: ctx.resumeValue, sysDebt: ctx.sysDebt };
+      ctx.injected = { depth: ctx.gens.length, spendLeft: ctx.spendLeft, resumeValue: ctx.resumeValue, sysDebt: ctx.sysDebt };
       ctx.spendLeft = 0;
       ctx.sysDebt = 0;
       ctx.resumeValue = undefined;

@@ -5,10 +5,11 @@
  * `CpuTime`'s (cpu-time.ts).
  * @module
  */
-import type { Cpu, Engine, ExecContext, InjectedRun, KGen, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
+import type { Cpu, Engine, ExecContext, KGen, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
 import type { CostModel } from './costs';
 import { CpuTime, badSpend } from './cpu-time';
 import { InvalidContextError } from './errors';
+import { answer, type Call, isCall, pushCall } from './plain-first';
 import { current } from './requests';
 import { SleepTimer } from './sleep-timer';
 import type { Ns } from './time';
@@ -43,10 +44,11 @@ export abstract class Executor extends CpuTime implements Engine {
 
   /**
    * Resume `ctx`'s code with `value` on its CPU's clock: an interrupt
-   * handler's entry cost and plain call, then the generators' steps, each
-   * spend run ahead when no event is due before it ends, until the code
-   * yields something that must wait (a spend through the queue, a sleep, a
-   * contended lock) or returns.
+   * handler's entry cost and plain call, then the steps of its innermost
+   * frame (a call yielded puts its frames on the stack; a frame that returns
+   * or throws hands that on to the one below), each spend run ahead when no
+   * event is due before it ends, until the code yields something that must
+   * wait (a spend through the queue, a sleep, a contended lock) or returns.
    */
   protected advance(ctx: ExecContext, value: unknown): void {
     const prevCtx = current.ctx;
@@ -80,15 +82,34 @@ export abstract class Executor extends CpuTime implements Engine {
         value = undefined;
       }
       const gens = ctx.gens;
+      let threw = false;
+      let err: unknown;
       for (;;) {
         this.spinCheck();
         ctx.stepStart = this.now;
-        const r = (gens[gens.length - 1] as KGen<unknown>).next(value);
+        let r: IteratorResult<Request | Call, unknown>;
+        const top = gens[gens.length - 1] as KGen<unknown>;
+        try {
+          if (threw) {
+            threw = false;
+            r = top.throw(err);
+          } else {
+            answer.v = value;
+            r = top.next(value);
+          }
+        } catch (e) {
+          // a frame of a call threw: the exception goes on in the frame below, as through yield*
+          gens.pop();
+          if (gens.length <= (ctx.injected === null ? 0 : ctx.injected.depth)) throw e;
+          threw = true;
+          err = e;
+          continue;
+        }
         if (r.done === true) {
           gens.pop();
-          if (gens.length > 0) {
+          const inj = ctx.injected;
+          if (inj !== null && gens.length === inj.depth) {
             // injected task_work finished: go back to the interrupted spend
-            const inj = ctx.injected as InjectedRun;
             ctx.injected = null;
             ctx.spendLeft = inj.spendLeft;
             ctx.resumeValue = inj.resumeValue;
@@ -101,10 +122,22 @@ export abstract class Executor extends CpuTime implements Engine {
             ctx.resumeValue = undefined;
             continue;
           }
+          if (gens.length > 0) {
+            // a call returned: its value to the frame that made it
+            value = r.value;
+            continue;
+          }
           this.finishCtx(ctx, r.value);
           return;
         }
-        const req: Request = r.value;
+        let req: Request | Call | undefined = r.value;
+        // a call (a build with plain-first calls): its frames on the stack, its request handled as theirs
+        while (typeof req === 'object' && isCall(req)) req = pushCall(gens, req);
+        if (req === undefined) {
+          // an iterator to step from its start
+          value = undefined;
+          continue;
+        }
         if (typeof req === 'number') {
           if (req > 0) {
             if (!Number.isInteger(req)) throw badSpend(ctx, req);
@@ -133,7 +166,7 @@ export abstract class Executor extends CpuTime implements Engine {
           value = undefined;
           continue;
         }
-        if (!this.handle(ctx, req)) return;
+        if (!this.handle(ctx, req as Exclude<Request, number>)) return;
         value = ctx.resumeValue;
         ctx.resumeValue = undefined;
       }

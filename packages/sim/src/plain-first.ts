@@ -5,103 +5,107 @@
  * A call of a function that may sleep (`yield* f(args)`) runs f's plain
  * twin (`f.plainForm`). The twin does what f does; where f would yield a
  * request (a spend, a sleep, a lock), the twin returns a `Suspended`
- * instead: the request, and the generator that continues the call from
- * that point. Each twin between the request and the nearest generator adds
- * its own continuation to it and returns it in turn; that generator delegates to
- * it (`yield* s`): the request goes to the engine, and then the
- * continuations run. So a call that does not yield makes no generator object,
- * and one that does makes its frames then, once, with the engine seeing the
- * same requests in the same order as without the build step.
+ * instead: the request, and the frames that continue the call from that
+ * point — one resume generator per twin between the request and the
+ * caller, each continuing where its function stopped. The nearest
+ * generator yields the Suspended to the engine as a call (`Call`): the
+ * engine puts its frames on the context's stack of frames and handles its
+ * request; each frame, when it returns, hands its value to the one below,
+ * and the last to the generator that yielded the call. So a call that does
+ * not yield makes no generator object, one that does makes its frames then,
+ * once, and a resume steps the innermost frame only, however deep the call:
+ * the engine sees the same requests in the same order as without the step.
  * @module
  */
 import type { KGen, Request } from './context';
 
 /**
- * A call that yields a request before it ends: the request, and the
- * generator that continues the call. It is the iterator a generator
- * delegates to (`yield* s`): its first step is the request (it is its own
- * iterator result, so that step allocates nothing), and every later step is
- * the continuation's.
+ * A call under way, yielded by a build with plain-first calls in place of
+ * `yield*`: a `Suspended`, or the iterator of a function without a twin
+ * (its generator, a system call's run). Whoever steps code (the engine,
+ * `runNoSleep`) puts its frames on its stack and steps the innermost; what
+ * the outermost returns is the value of the `yield`.
  */
-export class Suspended implements KGen<unknown> {
-  readonly done = false as const;
-  /** What the engine resumed the call with (the value the request's `yield` returns); the continuation reads it first. */
-  v: unknown = undefined;
-  /** The continuation. */
-  gen: KGen<unknown> | null = null;
-  private yielded = false;
+export type Call = Suspended | KGen<unknown>;
 
-  constructor(readonly value: Request) {}
+/**
+ * What the frame stepped next is resumed with: whoever steps code (the
+ * engine, `runNoSleep`) stores it here before each step, and a resume
+ * generator stepped for the first time reads it at its place (a first
+ * `next(v)` does not pass `v` to a generator).
+ */
+export const answer: { v: unknown } = { v: undefined };
 
-  next(v?: unknown): IteratorResult<Request, unknown> {
-    if (!this.yielded) {
-      this.yielded = true;
-      return this;
-    }
-    this.v = v;
-    return (this.gen as KGen<unknown>).next(v);
-  }
+/**
+ * A call that yields a request before it ends: the request, and the frames
+ * that continue the call, innermost first. The request's answer (or, when a
+ * frame returns, its value) goes to the next frame as `answer.v` and
+ * `next(v)`, an exception as `throw(e)`. A resume generator not started yet
+ * takes its value from `answer.v`; one whose place is inside a `try` is
+ * started at once, so that an exception meets its `catch`.
+ */
+export class Suspended {
+  /** The continuations, innermost first. */
+  readonly frames: KGen<unknown>[] = [];
 
-  return(value: unknown): IteratorResult<Request, unknown> {
-    return this.gen === null ? { value, done: true } : this.gen.return(value as never);
-  }
+  constructor(
+    /** The request (or a call whose request it is). */
+    readonly value: Request | Call,
+  ) {}
 
-  throw(e: unknown): IteratorResult<Request, unknown> {
-    if (!this.yielded || this.gen === null) throw e;
-    return this.gen.throw(e);
-  }
-
-  [Symbol.iterator](): this {
+  /** Add the frame of the function the call returns into (a resume generator, not started). Returns this Suspended. */
+  resumeIn(g: KGen<unknown>): this {
+    this.frames.push(g);
     return this;
   }
+
+  /**
+   * `resumeIn` for a resume generator whose place is inside a `try`: started
+   * here (it skips, without effects, to its place and stands at the `yield`
+   * there), so an exception thrown into it is thrown at its place.
+   */
+  resumeInTry(g: KGen<unknown>): this {
+    g.next();
+    this.frames.push(g);
+    return this;
+  }
+}
+
+/**
+ * Whether a request is a call (`Call`): anything that is neither a spend nor
+ * a request object with an `op`.
+ */
+export function isCall(req: Request | Call): req is Call {
+  return typeof req === 'object' && (req instanceof Suspended || (req as { op?: unknown }).op === undefined);
+}
+
+/**
+ * Put call `c`'s frames on `stack` (its innermost on top) and return the
+ * request to handle next, as the new top's: the Suspended's request (which
+ * may itself be a call), or undefined when `c` is an iterator not yet
+ * stepped (step the top with `next()`).
+ */
+export function pushCall(stack: KGen<unknown>[], c: Call): Request | Call | undefined {
+  if (!(c instanceof Suspended)) {
+    stack.push(c);
+    return undefined;
+  }
+  const f = c.frames;
+  for (let i = f.length - 1; i >= 0; i--) stack.push(f[i] as KGen<unknown>);
+  return c.value;
 }
 
 /**
  * Run `it` (a generator or a `returned()` call of a function without a plain
  * twin) up to its first request: its result if it ends first, else a
- * `Suspended` that continues it.
+ * `Suspended` whose one frame is `it`, standing at that request.
  */
 export function stepCall<R>(it: KGen<R>): R | Suspended {
   const r = it.next();
   if (r.done === true) return r.value;
   const s = new Suspended(r.value);
-  s.gen = new Continue(s, it);
+  s.frames.push(it);
   return s;
-}
-
-/**
- * `it` from the request it yielded: its first step takes what the engine
- * answered (`s.v`), the later ones what they are given, as `yield*` would
- * pass them. An iterator, not a generator: it is made on every call that
- * yields from a function without a twin (a system call's `SyscallRun`).
- */
-class Continue<R> implements KGen<R> {
-  private started = false;
-
-  constructor(
-    private readonly s: Suspended,
-    private readonly it: KGen<R>,
-  ) {}
-
-  next(v?: unknown): IteratorResult<Request, R> {
-    if (!this.started) {
-      this.started = true;
-      return this.it.next(this.s.v);
-    }
-    return this.it.next(v);
-  }
-
-  return(value: R): IteratorResult<Request, R> {
-    return this.it.return(value);
-  }
-
-  throw(e: unknown): IteratorResult<Request, R> {
-    return this.it.throw(e);
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
 }
 
 type KFn = (this: unknown, ...args: never[]) => KGen<unknown>;

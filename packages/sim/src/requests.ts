@@ -9,8 +9,9 @@
  * JavaScript stack shows the call chain.
  * @module
  */
-import type { Cpu, Engine, ExecContext, KGen, SchedRequest, SleepRequest, Task } from './context';
+import type { Cpu, Engine, ExecContext, KGen, Request, SchedRequest, SleepRequest, Task } from './context';
 import { InvalidContextError } from './errors';
+import { answer, type Call, isCall, pushCall, type Suspended } from './plain-first';
 import type { Ns } from './time';
 
 interface Current {
@@ -99,20 +100,53 @@ export function charge(ns: number): boolean {
  * (`charge`), `condResched` is a no-op, an uncontended spinlock is taken; any
  * request that would sleep or wait throws `InvalidContextError` naming it.
  */
-export function runNoSleep<R>(g: KGen<R>): R {
+export function runNoSleep<R>(g: KGen<R> | Suspended): R {
   const s = current.sim;
   if (s === null) throw new Error('not inside simulated code');
-  for (let r = g.next(); ; r = g.next()) {
-    if (r.done === true) return r.value;
-    const req = r.value;
-    if (typeof req === 'number') {
-      s.charge(req);
+  // the frames of the calls under way, innermost last (a build with plain-first calls yields calls, plain-first.ts)
+  const stack: KGen<unknown>[] = [];
+  let req: Request | Call | undefined = g;
+  let value: unknown = undefined;
+  let threw = false;
+  let err: unknown;
+  for (;;) {
+    while (typeof req === 'object' && isCall(req)) req = pushCall(stack, req);
+    if (req !== undefined) {
+      value = undefined;
+      if (typeof req === 'number') s.charge(req);
+      else if (req.op === 'cond_resched') {
+        // a no-op here
+      } else if (!(req.op === 'spin_lock' && s.tryAcquireSpinlock(currentCtx(), req.l, req.irqsave))) {
+        const c = currentCtx();
+        throw new InvalidContextError(`BUG: '${req.op}' would sleep or wait in code run with runNoSleep()`, [c.describe(), ...jsFrames()]);
+      }
+    }
+    let r: IteratorResult<Request | Call, unknown>;
+    const top = stack[stack.length - 1] as KGen<unknown>;
+    try {
+      if (threw) {
+        threw = false;
+        r = top.throw(err);
+      } else {
+        answer.v = value;
+        r = top.next(value);
+      }
+    } catch (e) {
+      stack.pop();
+      if (stack.length === 0) throw e;
+      threw = true;
+      err = e;
+      req = undefined;
       continue;
     }
-    if (req.op === 'cond_resched') continue;
-    if (req.op === 'spin_lock' && s.tryAcquireSpinlock(currentCtx(), req.l, req.irqsave)) continue;
-    const c = currentCtx();
-    throw new InvalidContextError(`BUG: '${req.op}' would sleep or wait in code run with runNoSleep()`, [c.describe(), ...jsFrames()]);
+    if (r.done === true) {
+      stack.pop();
+      if (stack.length === 0) return r.value as R;
+      value = r.value;
+      req = undefined;
+      continue;
+    }
+    req = r.value;
   }
 }
 

@@ -29,71 +29,93 @@ export function syscall<R>(body: KGen<R> | SyscallHandler<unknown[], R>, ...args
   return typeof body === 'function' ? new SyscallRun(t, null, body, args) : new SyscallRun(t, body, null, args);
 }
 
+/** Where a system call under way stands (`SyscallRun`). */
+const enum Phase {
+  /** The handler not called yet. */
+  Start,
+  /** The body's steps (`syscall(body)`). */
+  Body,
+  /** The handler's call yielded (plain-first): the next value is what it returned. */
+  BodyCall,
+  /** exit_to_user_mode()'s call yielded: the next step returns to user mode. */
+  ExitCall,
+}
+
 /**
  * A system call under way: its body's steps, then exit_to_user_mode() when
  * there is work for it, then back to user mode. Hand-written as the engine's
  * other hot structures are: one small object per call, and the body's own
  * results handed through, instead of one more generator frame around every
- * system call that every step of the body goes through.
+ * system call that every step of the body goes through. A handler (or
+ * exit_to_user_mode) that yields is run as a call (plain-first.ts): its
+ * Suspended is yielded to the engine, which hands back what it returned.
  */
 class SyscallRun<R> implements KGen<R> {
-  /** exit_to_user_mode()'s generator once the body has returned and it had work to do, else null. */
-  private exit: KGen<void> | null = null;
+  private phase: Phase;
   private result: R | undefined = undefined;
 
   constructor(
     private readonly t: Task,
-    /** The body's steps; null until a handler's first step. */
+    /** The body's steps, for `syscall(body)`. */
     private body: KGen<R> | null,
     private readonly handler: SyscallHandler<unknown[], R> | null,
     private readonly args: unknown[],
-  ) {}
-
-  /** The handler's first step, plain-first: its value, or (when it yields) its Suspended becomes the body. */
-  private start(): IteratorResult<Request, R> {
-    const x = callPlainFirst(this.handler as SyscallHandler<unknown[], R>, ...this.args);
-    if (!(x instanceof Suspended)) return { value: x, done: true };
-    const body = x as KGen<R>;
-    this.body = body;
-    return body.next();
+  ) {
+    this.phase = body === null ? Phase.Start : Phase.Body;
   }
 
   next(v?: unknown): IteratorResult<Request, R> {
-    if (this.exit === null) {
-      const r = this.body === null ? this.start() : this.body.next(v);
-      if (r.done !== true) return r;
-      if (!exitWorkPending(this.t)) {
-        this.t.inKernel--;
-        return r;
+    switch (this.phase) {
+      case Phase.Start: {
+        // the handler's first step, plain-first: its value, or (when it yields) its call
+        const x = callPlainFirst(this.handler as SyscallHandler<unknown[], R>, ...this.args);
+        if (x instanceof Suspended) return this.yieldCall(x, Phase.BodyCall);
+        return this.bodyDone(x);
       }
-      this.result = r.value;
-      // only when there is something to do, and plain-first: a generator only if it yields
-      const x = callPlainFirst(exitToUserMode);
-      if (!(x instanceof Suspended)) {
-        this.t.inKernel--;
-        return { value: this.result, done: true };
+      case Phase.Body: {
+        const r = (this.body as KGen<R>).next(v);
+        return r.done === true ? this.bodyDone(r.value) : r;
       }
-      this.exit = x as KGen<void>;
-      v = undefined;
+      case Phase.BodyCall:
+        return this.bodyDone(v as R);
+      case Phase.ExitCall:
+        return this.leave();
     }
-    const e = this.exit.next(v);
-    if (e.done !== true) return e;
+  }
+
+  /** Yield call `x` to the engine and wait in `phase` for what it returns. */
+  private yieldCall(x: Suspended, phase: Phase): IteratorResult<Request, R> {
+    this.phase = phase;
+    return { value: x as unknown as Request, done: false };
+  }
+
+  /** The body returned `r`: exit_to_user_mode() if there is work for it, else back to user mode. */
+  private bodyDone(r: R): IteratorResult<Request, R> {
+    this.result = r;
+    if (!exitWorkPending(this.t)) return this.leave();
+    // only when there is something to do, and plain-first: a generator only if it yields
+    const x = callPlainFirst(exitToUserMode);
+    if (!(x instanceof Suspended)) return this.leave();
+    return this.yieldCall(x, Phase.ExitCall);
+  }
+
+  private leave(): IteratorResult<Request, R> {
     this.t.inKernel--;
     return { value: this.result as R, done: true };
   }
 
   return(value: R): IteratorResult<Request, R> {
-    (this.exit ?? this.body)?.return(undefined as never);
+    this.body?.return(undefined as never);
     return { value, done: true };
   }
 
   throw(e: unknown): IteratorResult<Request, R> {
-    if (this.exit !== null) {
-      const r = this.exit.throw(e);
-      return r.done === true ? { value: this.result as R, done: true } : r;
+    if (this.phase === Phase.Body) {
+      const r = (this.body as KGen<R>).throw(e);
+      return r.done === true ? this.bodyDone(r.value) : r;
     }
-    if (this.body === null) throw e;
-    return this.body.throw(e);
+    // the handler's or exit_to_user_mode()'s call threw (its frames are gone): out of the system call
+    throw e;
   }
 
   [Symbol.iterator](): this {
