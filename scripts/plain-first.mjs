@@ -119,7 +119,7 @@ export function transformPlainFirst(text, fileName, simModule) {
     }
     if (ts.isYieldExpression(node) && gen) {
       if (node.asteriskToken) return callFirst(node.expression, gen);
-      return `yield${node.expression ? ` ${emit(node.expression, gen)}` : ''}`;
+      return yieldFirst(node, gen);
     }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'runNoSleep' && node.arguments.length === 1 && ts.isCallExpression(unwrap(node.arguments[0]))) {
       changed = true;
@@ -184,6 +184,13 @@ export function transformPlainFirst(text, fileName, simModule) {
       return `((__dioF = ${t.f}.plainForm) === undefined ? yield ${emit(c.expression, gen)}(${args}) : (__dioT = __dioF${t.invoke(line)}) instanceof __dioSuspended ? yield __dioT : __dioT)`;
     }
     return `((__dioT = ${plainCall(e, gen)}) instanceof __dioSuspended ? yield __dioT : __dioT)`;
+  }
+
+  /** `yield x` inside a generator: a spend that yielding could not change is done in place (`trySpend`), anything else yielded. */
+  function yieldFirst(y, gen) {
+    if (y.expression === undefined) return 'yield';
+    changed = true;
+    return `(__dioSpend(__dioT = ${emit(y.expression, gen)}) ? undefined : yield __dioT)`;
   }
 
   /** Run call-or-iterator `e` plainly: its value, or a Suspended. */
@@ -476,7 +483,10 @@ export function transformPlainFirst(text, fileName, simModule) {
         if (form.ret && !inTry(y, fn)) return `return ${plainCall(y.expression, false)};`;
         return `if ((__dioT = ${plainCall(y.expression, false)}) instanceof __dioSuspended) return __dioT.${resumeIn(y)}(${resumeName}${k}.call(this${carry})); ${form.use('__dioT')}`;
       }
-      return `return new __dioSuspended(${y.expression ? emit(y.expression, false) : 'undefined'}).${resumeIn(y)}(${resumeName}${k}.call(this${carry}));`;
+      const suspend = `return new __dioSuspended(__dioT).${resumeIn(y)}(${resumeName}${k}.call(this${carry}));`;
+      if (y.expression === undefined) return `__dioT = undefined; ${suspend}`;
+      // a spend that yielding could not change is done in place (trySpend), and the code goes on
+      return `if (!__dioSpend(__dioT = ${emit(y.expression, false)})) ${suspend} ${form.use('undefined')}`;
     }
     // a resume generator is stepped first with its value in `answer.v`; one whose place is inside a try
     // is started at once instead (standing at a yield there), so an exception thrown into it meets the catch
@@ -497,7 +507,7 @@ export function transformPlainFirst(text, fileName, simModule) {
     function resumeTerm(y, form) {
       if (!hasYield(y)) return form.use(emit(y, true));
       if (ts.isConditionalExpression(y)) return `if (__skip ? ${inRange(range(y.whenTrue))} : (${emit(y.condition, true)})) { ${resumeTerm(unwrap(y.whenTrue), form)} } else { ${resumeTerm(unwrap(y.whenFalse), form)} }`;
-      const normal = y.asteriskToken ? callFirst(y.expression, true) : `yield${y.expression ? ` ${emit(y.expression, true)}` : ''}`;
+      const normal = y.asteriskToken ? callFirst(y.expression, true) : yieldFirst(y, true);
       if (sites.get(y) !== target) return form.use(normal);
       return form.use(`(__skip ? (__skip = false, ${inTry(y, fn) ? 'yield' : '__dioAnswer.v'}) : ${normal})`);
     }
@@ -610,6 +620,6 @@ export function transformPlainFirst(text, fileName, simModule) {
   const body = children(sf, false);
   if (!changed && appended.length === 0) return null;
   const head = text.slice(0, sf.getStart(sf));
-  const imports = `import { answer as __dioAnswer, noTwin as __dioNoTwin, Suspended as __dioSuspended, stepCall as __dioStep, withPlainForm as __dioWithPlainForm } from ${JSON.stringify(simModule)};`;
+  const imports = `import { answer as __dioAnswer, noTwin as __dioNoTwin, Suspended as __dioSuspended, stepCall as __dioStep, trySpend as __dioSpend, withPlainForm as __dioWithPlainForm } from ${JSON.stringify(simModule)};`;
   return `${head}${body}\n// plain-first twins (scripts/plain-first.mjs)\n${imports}\nvar __dioT, __dioF;\n${appended.join('\n')}\n`;
 }

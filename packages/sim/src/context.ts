@@ -115,6 +115,13 @@ export interface Engine {
   readonly tracing: boolean;
   /** Charge CPU time to the running context as a plain call (see `charge`); always true. */
   charge(ns: number): boolean;
+  /**
+   * `yield ns` done in place when nothing could come of yielding it: the
+   * spend run ahead, as the engine runs a spend ahead when no event is due
+   * before it ends (or charged, under `runNoSleep`). False, with nothing
+   * done, when it must be yielded (see `trySpend`).
+   */
+  trySpend(ns: number): boolean;
   /** spin_lock() from plain code: take `l` for `ctx` if it is free (false when another context holds it). */
   tryAcquireSpinlock(ctx: ExecContext, l: SpinLockState, irqsave: boolean): boolean;
   /** try_to_wake_up(). */
@@ -243,6 +250,8 @@ export class ExecContext {
   spendLeft = 0;
   /** > 0 while a `charge()` of this context is under way on the JS stack (it cannot be switched out until it returns). */
   charging = 0;
+  /** > 0 while `runNoSleep` runs code of this context (its spends are charges). */
+  noSleep = 0;
   /** Time the current spend started (for accounting). */
   spendStart = 0;
   /** @internal When the current step of this context's code began (the soft-lockup detector). */

@@ -11,7 +11,7 @@ import type { CpuWindows } from './cpu-windows';
 import { InvalidContextError, RunStopped, SoftLockupError } from './errors';
 import type { EventFn, PoppedEvent } from './event-queue';
 import { EventLoop } from './event-loop';
-import { current } from './requests';
+import { current } from './current';
 import type { StageAccounting } from './stages';
 import type { Ns } from './time';
 

@@ -10,7 +10,7 @@
  */
 import { type HungTask, LivelockError, RunStopped } from './errors';
 import { type ClockDomain, EventQueue, type EventFn, type EventHandle, type PoppedEvent } from './event-queue';
-import { current } from './requests';
+import { current } from './current';
 import type { Ns } from './time';
 import { type NestedSlice, Tracer, type TraceArgs } from './trace';
 

@@ -10,7 +10,7 @@ import type { CostModel } from './costs';
 import { CpuTime, badSpend } from './cpu-time';
 import { InvalidContextError } from './errors';
 import { answer, type Call, isCall, pushCall } from './plain-first';
-import { current } from './requests';
+import { current } from './current';
 import { SleepTimer } from './sleep-timer';
 import type { Ns } from './time';
 
@@ -176,6 +176,31 @@ export abstract class Executor extends CpuTime implements Engine {
       current.sim = prevSim;
       if (cpu !== prevRunning) this.restoreClock(prevRunning, prevNow);
     }
+  }
+
+  /**
+   * `yield ns` from code stepped now, done in place when yielding it could
+   * not change anything: what the loop above does with a spend when no event
+   * is due before it ends and no reschedule is pending (it runs it ahead,
+   * then steps the same code again); under `runNoSleep`, the charge it would
+   * make. False, with nothing done, when it must be yielded (an event due
+   * inside it, a reschedule pending, a spend of 0 or a bad one).
+   */
+  trySpend(ns: number): boolean {
+    const ctx = current.ctx;
+    if (ctx === null || !(ns > 0) || !Number.isInteger(ns)) return false;
+    if (ctx.noSleep > 0) return this.charge(ns);
+    if ((ctx.cpu as Cpu).needResched) return false;
+    const end = this.now + ns;
+    const next = this.queue.peekTime();
+    if ((next !== undefined && next <= end) || end > this.limit) return false;
+    if (this.stages !== null) this.stages.add(ctx, ns);
+    this.now = end;
+    this.account(ctx, ns);
+    // as the loop goes on stepping the code
+    this.spinCheck();
+    ctx.stepStart = this.now;
+    return true;
   }
 
   /** Continue a context that just became the top of its CPU. */

@@ -7,7 +7,8 @@
 import { type Cpu, ExecContext, type IrqWork, type KGen, type SpinLockState } from './context';
 import { SchedCore } from './core-sched';
 import type { EventFn } from './event-queue';
-import { current, runNoSleep } from './requests';
+import { current } from './current';
+import { runNoSleep } from './requests';
 
 /** Interrupt contexts: a layer of `Simulator`, not used on its own. */
 export abstract class Interrupts extends SchedCore {

@@ -18,6 +18,7 @@
  * @module
  */
 import type { KGen, Request } from './context';
+import { current } from './current';
 
 /**
  * A call under way, yielded by a build with plain-first calls in place of
@@ -93,6 +94,16 @@ export function pushCall(stack: KGen<unknown>[], c: Call): Request | Call | unde
   const f = c.frames;
   for (let i = f.length - 1; i >= 0; i--) stack.push(f[i] as KGen<unknown>);
   return c.value;
+}
+
+/**
+ * What a build with plain-first calls writes for `yield x`: when `x` is a
+ * spend that yielding could not change (`Engine.trySpend`), it is done in
+ * place and true is returned (the `yield` is skipped, its value undefined
+ * as the engine's answer to a spend); else false, and `x` is yielded.
+ */
+export function trySpend(x: unknown): boolean {
+  return typeof x === 'number' && current.sim !== null && current.sim.trySpend(x);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The `current` pointers and the helpers that build what simulated code
- * yields to the engine (the `Request` types are in context.ts).
+ * The helpers that build what simulated code yields to the engine (the
+ * `Request` types are in context.ts), and `runNoSleep`.
  *
  * A bare number is `spend(ns)`: burn that much CPU time in the current
  * context (preemptible by interrupts). Everything else is a request object.
@@ -11,15 +11,10 @@
  */
 import type { Cpu, Engine, ExecContext, KGen, Request, SchedRequest, SleepRequest, Task } from './context';
 import { InvalidContextError } from './errors';
+import { current } from './current';
 import { answer, type Call, isCall, pushCall, type Suspended } from './plain-first';
 import type { Ns } from './time';
 
-interface Current {
-  ctx: ExecContext | null;
-  sim: Engine | null;
-}
-/** @internal the context whose generator is executing right now. */
-export const current: Current = { ctx: null, sim: null };
 
 /** The context running now (`current` in the kernel, generalised to IRQ contexts). */
 export function currentCtx(): ExecContext {
@@ -103,6 +98,17 @@ export function charge(ns: number): boolean {
 export function runNoSleep<R>(g: KGen<R> | Suspended): R {
   const s = current.sim;
   if (s === null) throw new Error('not inside simulated code');
+  const ctx = currentCtx();
+  ctx.noSleep++;
+  try {
+    return stepNoSleep(s, g) as R;
+  } finally {
+    ctx.noSleep--;
+  }
+}
+
+/** `runNoSleep`'s loop: step call `g` to its end. */
+function stepNoSleep(s: Engine, g: Call): unknown {
   // the frames of the calls under way, innermost last (a build with plain-first calls yields calls, plain-first.ts)
   const stack: KGen<unknown>[] = [];
   let req: Request | Call | undefined = g;
@@ -141,7 +147,7 @@ export function runNoSleep<R>(g: KGen<R> | Suspended): R {
     }
     if (r.done === true) {
       stack.pop();
-      if (stack.length === 0) return r.value as R;
+      if (stack.length === 0) return r.value;
       value = r.value;
       req = undefined;
       continue;

@@ -19,7 +19,8 @@ import { CpuWindows } from './cpu-windows';
 import { namedCosts, StageAccounting } from './stages';
 import type { HungTask } from './errors';
 import { Affinity } from './affinity';
-import { current, currentEngine } from './requests';
+import { current } from './current';
+import { currentEngine } from './requests';
 import { Rng } from './rng';
 import { defaultSchedParams, type SchedParams } from './sched';
 
