@@ -89,7 +89,7 @@ export abstract class Interrupts extends SchedCore {
       cpu.irqDeferred = false;
       if (cpu.irqEv === null) cpu.irqEv = this.queue.push(this.now, this.irqFn, cpu, cpu);
     }
-    cpus.length = from;
+    while (cpus.length > from) cpus.pop(); // not `length = from`, which drops the backing store
     this.onCpuClock(first, this.onPendingIrqFn);
   }
 
