@@ -3,14 +3,14 @@
  * task_work runs and a pending reschedule is honoured.
  * @module
  */
-import type { KGen, Request, Task } from './context';
-import { callPlainFirst, Suspended } from './plain-first';
+import type { KGen, Task } from './context';
 import { charge, condResched, currentEngine, currentTask } from './requests';
 import { runTaskWork } from './task-work';
 
 /** A system call's handler: the kernel function the syscall table calls with the call's arguments. */
 export type SyscallHandler<A extends unknown[], R> = (...args: A) => KGen<R>;
 
+// kernel/entry/common.c: syscall entry and syscall_exit_to_user_mode()
 /**
  * Run a system call from a user task: pays `costs.syscall`, runs in kernel
  * mode, then `exit_to_user_mode()` (task_work, then reschedule if due). Use
@@ -22,105 +22,15 @@ export type SyscallHandler<A extends unknown[], R> = (...args: A) => KGen<R>;
  */
 export function syscall<R>(body: KGen<R>): KGen<R>;
 export function syscall<A extends unknown[], R>(handler: SyscallHandler<A, R>, ...args: A): KGen<R>;
-export function syscall<R>(body: KGen<R> | SyscallHandler<unknown[], R>, ...args: unknown[]): KGen<R> {
+export function* syscall<R>(body: KGen<R> | SyscallHandler<unknown[], R>, ...args: unknown[]): KGen<R> {
   const t = currentTask();
   t.inKernel++;
   charge(currentEngine().costs.syscall);
-  return typeof body === 'function' ? new SyscallRun(t, null, body, args) : new SyscallRun(t, body, null, args);
-}
-
-/** Where a system call under way stands (`SyscallRun`). */
-const enum Phase {
-  /** The handler not called yet. */
-  Start,
-  /** The body's steps (`syscall(body)`). */
-  Body,
-  /** The handler's call yielded (plain-first): the next value is what it returned. */
-  BodyCall,
-  /** exit_to_user_mode()'s call yielded: the next step returns to user mode. */
-  ExitCall,
-}
-
-/**
- * A system call under way: its body's steps, then exit_to_user_mode() when
- * there is work for it, then back to user mode. Hand-written as the engine's
- * other hot structures are: one small object per call, and the body's own
- * results handed through, instead of one more generator frame around every
- * system call that every step of the body goes through. A handler (or
- * exit_to_user_mode) that yields is run as a call (plain-first.ts): its
- * Suspended is yielded to the engine, which hands back what it returned.
- */
-class SyscallRun<R> implements KGen<R> {
-  private phase: Phase;
-  private result: R | undefined = undefined;
-
-  constructor(
-    private readonly t: Task,
-    /** The body's steps, for `syscall(body)`. */
-    private body: KGen<R> | null,
-    private readonly handler: SyscallHandler<unknown[], R> | null,
-    private readonly args: unknown[],
-  ) {
-    this.phase = body === null ? Phase.Start : Phase.Body;
-  }
-
-  next(v?: unknown): IteratorResult<Request, R> {
-    switch (this.phase) {
-      case Phase.Start: {
-        // the handler's first step, plain-first: its value, or (when it yields) its call
-        const x = callPlainFirst(this.handler as SyscallHandler<unknown[], R>, ...this.args);
-        if (x instanceof Suspended) return this.yieldCall(x, Phase.BodyCall);
-        return this.bodyDone(x);
-      }
-      case Phase.Body: {
-        const r = (this.body as KGen<R>).next(v);
-        return r.done === true ? this.bodyDone(r.value) : r;
-      }
-      case Phase.BodyCall:
-        return this.bodyDone(v as R);
-      case Phase.ExitCall:
-        return this.leave();
-    }
-  }
-
-  /** Yield call `x` to the engine and wait in `phase` for what it returns. */
-  private yieldCall(x: Suspended, phase: Phase): IteratorResult<Request, R> {
-    this.phase = phase;
-    return { value: x as unknown as Request, done: false };
-  }
-
-  /** The body returned `r`: exit_to_user_mode() if there is work for it, else back to user mode. */
-  private bodyDone(r: R): IteratorResult<Request, R> {
-    this.result = r;
-    if (!exitWorkPending(this.t)) return this.leave();
-    // only when there is something to do, and plain-first: a generator only if it yields
-    const x = callPlainFirst(exitToUserMode);
-    if (!(x instanceof Suspended)) return this.leave();
-    return this.yieldCall(x, Phase.ExitCall);
-  }
-
-  private leave(): IteratorResult<Request, R> {
-    this.t.inKernel--;
-    return { value: this.result as R, done: true };
-  }
-
-  return(value: R): IteratorResult<Request, R> {
-    this.body?.return(undefined as never);
-    return { value, done: true };
-  }
-
-  throw(e: unknown): IteratorResult<Request, R> {
-    if (this.phase === Phase.Body) {
-      const r = (this.body as KGen<R>).throw(e);
-      return r.done === true ? this.bodyDone(r.value) : r;
-    }
-    // the handler's or exit_to_user_mode()'s call threw (its frames are gone): out of the system call
-    throw e;
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
+  const r = typeof body === 'function' ? yield* body(...args) : yield* body;
+  // exit_to_user_mode_prepare(): only when there is something to do
+  if (exitWorkPending(t)) yield* exitToUserMode();
+  t.inKernel--;
+  return r;
 }
 
 /** exit_to_user_mode_prepare(): task_work queued, or a reschedule due and allowed. */
