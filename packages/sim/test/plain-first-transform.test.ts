@@ -958,6 +958,60 @@ export function scenario(l: (s: string) => void): void {
 }
 
 describe('plain-first transform: random programs', () => {
+  it('12. calls as frames: an exception passes a frame not started (its code after the call never runs) to a catch two frames down; task_work injected by IPI runs above a call\'s frames', async () => {
+    const src = `${HEAD}
+export function* inner(n: number): KGen<number> {
+  yield sleep(300 + n);
+  if (n % 3 === 1) throw new Error(\`bad \${n}\`);
+  yield 40;
+  return n * 2;
+}
+export function* mid(n: number, log: (s: string) => void): KGen<number> {
+  const v = yield* inner(n);
+  log(\`\${now()} mid(\${n}) after inner: \${v}\`);
+  return v + 1;
+}
+export function* outer(n: number, log: (s: string) => void): KGen<string> {
+  try {
+    return \`ok \${yield* mid(n, log)}\`;
+  } catch (e) {
+    return \`caught \${(e as Error).message} at \${now()}\`;
+  }
+}
+export function* userSpin(n: number): KGen<number> {
+  yield 20_000 + n; // a user-mode spend an IPI lands in: the task_work runs above this call's frames
+  return n;
+}
+export function* looped(log: (s: string) => void): KGen<number> {
+  let sum = 0;
+  for (let i = 0; i < 3; i++) sum += yield* userSpin(i);
+  log(\`\${now()} looped sum=\${sum}\`);
+  return sum;
+}
+export function scenario(log: (s: string) => void): void {
+  const s = new Simulator({ seed: 3, cpus: 2, trace: false });
+  const app = s.spawn('app', function* (): KGen<void> {
+    for (let n = 0; n < 5; n++) log(\`\${s.now} outer(\${n}) = \${yield* outer(n, log)}\`);
+    log(\`\${s.now} looped = \${yield* looped(log)}\`);
+  }, { cpusAllowed: [1] });
+  s.spawn('waker', function* (): KGen<void> {
+    for (const at of [3_000, 9_000, 15_000]) {
+      yield sleep(at - s.now);
+      s.taskWorkAdd(app, { name: 'tw', fn: function* (): KGen<void> { log(\`\${s.now} task_work runs\`); yield 100; } }, 'TWA_SIGNAL');
+    }
+  }, { cpusAllowed: [0] });
+  s.run({ until: 1e9 });
+  log(\`end \${s.now}\`);
+}
+`;
+    const p = await both(src);
+    expectSame(p, 10);
+    expect(p.log.filter((l) => l.includes('caught bad'))).toHaveLength(2);
+    expect(p.log.some((l) => l.includes('mid(1) after inner'))).toBe(false);
+    expect(p.log.filter((l) => l.includes('task_work runs')).length).toBeGreaterThanOrEqual(2);
+    expect(p.suspensions).toBeGreaterThan(0);
+  });
+
   it('11. random straight-line/loop programs log the same with and without the twins', async () => {
     let suspended = 0;
     let twins = 0;
