@@ -252,6 +252,9 @@ export class ExecContext {
   charging = 0;
   /** > 0 while `runNoSleep` runs code of this context (its spends are charges). */
   noSleep = 0;
+  /** An exception a frame of a call threw, to be thrown into the frame below (`stepTop`, a `FrameFault`). */
+  frameThrew = false;
+  frameError: unknown = undefined;
   /** Time the current spend started (for accounting). */
   spendStart = 0;
   /** @internal When the current step of this context's code began (the soft-lockup detector). */

@@ -5,11 +5,11 @@
  * `CpuTime`'s (cpu-time.ts).
  * @module
  */
-import type { Cpu, Engine, ExecContext, KGen, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
+import type { Cpu, Engine, ExecContext, Request, SpinLockState, Task, Waitable, WakeReason } from './context';
 import type { CostModel } from './costs';
 import { CpuTime, badSpend } from './cpu-time';
 import { InvalidContextError } from './errors';
-import { answer, type Call, isCall, pushCall } from './plain-first';
+import { type Call, isCall, pushCall, stepTop } from './plain-first';
 import { current } from './current';
 import { SleepTimer } from './sleep-timer';
 import type { Ns } from './time';
@@ -82,29 +82,12 @@ export abstract class Executor extends CpuTime implements Engine {
         value = undefined;
       }
       const gens = ctx.gens;
-      let threw = false;
-      let err: unknown;
       for (;;) {
         this.spinCheck();
         ctx.stepStart = this.now;
-        let r: IteratorResult<Request | Call, unknown>;
-        const top = gens[gens.length - 1] as KGen<unknown>;
-        try {
-          if (threw) {
-            threw = false;
-            r = top.throw(err);
-          } else {
-            answer.v = value;
-            r = top.next(value);
-          }
-        } catch (e) {
-          // a frame of a call threw: the exception goes on in the frame below, as through yield*
-          gens.pop();
-          if (gens.length <= (ctx.injected === null ? 0 : ctx.injected.depth)) throw e;
-          threw = true;
-          err = e;
-          continue;
-        }
+        // a frame of a call that throws is popped, and the exception goes on in the frame below, as through yield*
+        const r = stepTop(gens, ctx.injected === null ? 0 : ctx.injected.depth, value, ctx);
+        if (r === null) continue;
         if (r.done === true) {
           gens.pop();
           const inj = ctx.injected;

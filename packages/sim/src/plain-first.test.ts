@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KGen, Request } from './context';
-import { answer, type Call, isCall, noTwin, pushCall, stepCall, Suspended, withPlainForm } from './plain-first';
+import { answer, type Call, type FrameFault, isCall, noTwin, pushCall, stepCall, stepTop, Suspended, withPlainForm } from './plain-first';
 import { returned } from './returned';
 
 /**
@@ -11,36 +11,23 @@ import { returned } from './returned';
 function drive(c: Call, reply: (req: unknown) => unknown): { reqs: unknown[]; value: unknown } {
   const reqs: unknown[] = [];
   const stack: KGen<unknown>[] = [];
+  const fault: FrameFault = { frameThrew: false, frameError: undefined };
   let req: Request | Call | undefined = c;
   let value: unknown;
-  let threw = false;
-  let err: unknown;
   for (;;) {
     while (typeof req === 'object' && isCall(req)) req = pushCall(stack, req);
     if (req !== undefined) {
       reqs.push(req);
       value = reply(req);
-      if (value instanceof Error) {
-        threw = true;
-        err = value;
-      }
+      if (value instanceof Error) [fault.frameThrew, fault.frameError] = [true, value];
     }
-    const top = stack[stack.length - 1] as KGen<unknown>;
-    let r: IteratorResult<Request | Call, unknown>;
-    answer.v = value;
-    try {
-      r = threw ? top.throw(err) : top.next(value);
-      threw = false;
-    } catch (e) {
-      stack.pop();
-      if (stack.length === 0) throw e;
-      [threw, err, req] = [true, e, undefined];
-      continue;
-    }
+    const r = stepTop(stack, 0, value, fault);
+    req = undefined;
+    if (r === null) continue;
     if (r.done === true) {
       stack.pop();
       if (stack.length === 0) return { reqs, value: r.value };
-      [value, req] = [r.value, undefined];
+      value = r.value;
       continue;
     }
     req = r.value;

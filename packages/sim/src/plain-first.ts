@@ -96,6 +96,39 @@ export function pushCall(stack: KGen<unknown>[], c: Call): Request | Call | unde
   return c.value;
 }
 
+/** An exception on its way down a stack of frames: thrown by one frame, to be thrown into the one below (`stepTop`). */
+export interface FrameFault {
+  frameThrew: boolean;
+  frameError: unknown;
+}
+
+/**
+ * Step the top frame of `stack`, as the engine and `runNoSleep` do: throw
+ * into it the exception a frame above it threw (`f.frameThrew`), else
+ * `next(value)` (with `answer.v = value`). Its result; or null when it
+ * threw: it is popped and the exception kept in `f` for the frame below,
+ * unless no frame above `base` is left to take it, when it is rethrown.
+ */
+export function stepTop(stack: KGen<unknown>[], base: number, value: unknown, f: FrameFault): IteratorResult<Request | Call, unknown> | null {
+  const top = stack[stack.length - 1] as KGen<unknown>;
+  try {
+    if (f.frameThrew) {
+      const e = f.frameError;
+      f.frameThrew = false;
+      f.frameError = undefined;
+      return top.throw(e);
+    }
+    answer.v = value;
+    return top.next(value);
+  } catch (e) {
+    stack.pop();
+    if (stack.length <= base) throw e;
+    f.frameThrew = true;
+    f.frameError = e;
+    return null;
+  }
+}
+
 /**
  * What a build with plain-first calls writes for `yield x`: when `x` is a
  * spend that yielding could not change (`Engine.trySpend`), it is done in

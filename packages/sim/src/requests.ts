@@ -12,7 +12,7 @@
 import type { Cpu, Engine, ExecContext, KGen, Request, SchedRequest, SleepRequest, Task } from './context';
 import { InvalidContextError } from './errors';
 import { current } from './current';
-import { answer, type Call, isCall, pushCall, type Suspended } from './plain-first';
+import { type Call, type FrameFault, isCall, pushCall, stepTop, type Suspended } from './plain-first';
 import type { Ns } from './time';
 
 
@@ -113,8 +113,7 @@ function stepNoSleep(s: Engine, g: Call): unknown {
   const stack: KGen<unknown>[] = [];
   let req: Request | Call | undefined = g;
   let value: unknown = undefined;
-  let threw = false;
-  let err: unknown;
+  const fault: FrameFault = { frameThrew: false, frameError: undefined };
   for (;;) {
     while (typeof req === 'object' && isCall(req)) req = pushCall(stack, req);
     if (req !== undefined) {
@@ -127,21 +126,8 @@ function stepNoSleep(s: Engine, g: Call): unknown {
         throw new InvalidContextError(`BUG: '${req.op}' would sleep or wait in code run with runNoSleep()`, [c.describe(), ...jsFrames()]);
       }
     }
-    let r: IteratorResult<Request | Call, unknown>;
-    const top = stack[stack.length - 1] as KGen<unknown>;
-    try {
-      if (threw) {
-        threw = false;
-        r = top.throw(err);
-      } else {
-        answer.v = value;
-        r = top.next(value);
-      }
-    } catch (e) {
-      stack.pop();
-      if (stack.length === 0) throw e;
-      threw = true;
-      err = e;
+    const r = stepTop(stack, 0, value, fault);
+    if (r === null) {
       req = undefined;
       continue;
     }
