@@ -23,7 +23,7 @@ import { current } from './current';
 /**
  * A call under way, yielded by a build with plain-first calls in place of
  * `yield*`: a `Suspended`, or the iterator of a function without a twin
- * (its generator, a system call's run). Whoever steps code (the engine,
+ * (its generator, or a `returned()` call). Whoever steps code (the engine,
  * `runNoSleep`) puts its frames on its stack and steps the innermost; what
  * the outermost returns is the value of the `yield`.
  */

@@ -15,7 +15,6 @@ import { current } from './current';
 import { type Call, type FrameFault, isCall, pushCall, stepTop, type Suspended } from './plain-first';
 import type { Ns } from './time';
 
-
 /** The context running now (`current` in the kernel, generalised to IRQ contexts). */
 export function currentCtx(): ExecContext {
   const c = current.ctx;
