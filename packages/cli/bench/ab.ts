@@ -63,7 +63,7 @@ export function abAgainst(ref: string, rounds = 3, runtime = '300ms', stages = f
     console.log(`(no side-by-side run: could not check out ${ref} here)`);
     return false;
   }
-  const rows = [['ioengine', `${ref} I/Os per CPU-s`, 'this, no plain-first', 'this', 'ratio to ' + ref, 'to no plain-first', `${ref} per wall-s`, 'this', 'events per I/O', 'this']];
+  const rows = [['ioengine', `${ref} I/Os per CPU-s`, 'this, no plain-first', 'this', 'ratio to ' + ref, 'pairwise', 'to no plain-first', `${ref} per wall-s`, 'this', 'events per I/O', 'this']];
   for (const e of engines) {
     const a: ChildResult[] = [];
     const n: ChildResult[] = [];
@@ -76,8 +76,10 @@ export function abAgainst(ref: string, rounds = 3, runtime = '300ms', stages = f
     const cpuA = median(a.map((x) => x.perCpuSec));
     const cpuN = median(n.map((x) => x.perCpuSec));
     const cpuB = median(b.map((x) => x.perCpuSec));
+    // each round's two runs back to back: the median of their ratios leaves out what drifts between rounds
+    const pairwise = median(b.map((x, i) => x.perCpuSec / (a[i] as ChildResult).perCpuSec));
     const l = (x: ChildResult[]): ChildResult => x[0] as ChildResult;
-    rows.push([e, fmt(cpuA), fmt(cpuN), fmt(cpuB), `${(cpuB / cpuA).toFixed(2)}x`, `${(cpuB / cpuN).toFixed(2)}x`, fmt(median(a.map((x) => x.perWallSec))), fmt(median(b.map((x) => x.perWallSec))), l(a).eventsPerIo.toFixed(2), l(b).eventsPerIo.toFixed(2)]);
+    rows.push([e, fmt(cpuA), fmt(cpuN), fmt(cpuB), `${(cpuB / cpuA).toFixed(2)}x`, `${pairwise.toFixed(2)}x`, `${(cpuB / cpuN).toFixed(2)}x`, fmt(median(a.map((x) => x.perWallSec))), fmt(median(b.map((x) => x.perWallSec))), l(a).eventsPerIo.toFixed(2), l(b).eventsPerIo.toFixed(2)]);
   }
   console.log(`this design against ${ref} (the previous one) and against its own bundle without the plain-first step, ${runtime} simulated per run${stages ? ', stage accounting on' : ''}, median of ${rounds} alternating rounds, each in its own process:`);
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
