@@ -115,7 +115,7 @@ export abstract class Executor extends CpuTime implements Engine {
         }
         let req: Request | Call | undefined = r.value;
         // a call (a build with plain-first calls): its frames on the stack, its request handled as theirs
-        while (typeof req === 'object' && isCall(req)) req = pushCall(gens, req);
+        while (isCall(req)) req = pushCall(gens, req);
         if (req === undefined) {
           // an iterator to step from its start
           value = undefined;
@@ -133,10 +133,8 @@ export abstract class Executor extends CpuTime implements Engine {
             }
             // Run ahead: with no event due before the spend ends, nothing can interrupt it, so
             // finish it now instead of through the queue (same result, far fewer events).
-            const end = this.now + req;
-            const next = this.queue.peekTime();
-            if ((next === undefined || next > end) && end <= this.limit) {
-              this.now = end;
+            if (this.runsAhead(req)) {
+              this.now += req;
               this.account(ctx, req);
               value = undefined;
               continue;
@@ -173,17 +171,21 @@ export abstract class Executor extends CpuTime implements Engine {
     const ctx = current.ctx;
     if (ctx === null || !(ns > 0) || !Number.isInteger(ns)) return false;
     if (ctx.noSleep > 0) return this.charge(ns);
-    if ((ctx.cpu as Cpu).needResched) return false;
-    const end = this.now + ns;
-    const next = this.queue.peekTime();
-    if ((next !== undefined && next <= end) || end > this.limit) return false;
+    if ((ctx.cpu as Cpu).needResched || !this.runsAhead(ns)) return false;
     if (this.stages !== null) this.stages.add(ctx, ns);
-    this.now = end;
+    this.now += ns;
     this.account(ctx, ns);
     // as the loop goes on stepping the code
     this.spinCheck();
     ctx.stepStart = this.now;
     return true;
+  }
+
+  /** Whether a spend of `ns` from now may run ahead: no event is due before it ends, and it ends within the run's limit. */
+  private runsAhead(ns: number): boolean {
+    const end = this.now + ns;
+    const next = this.queue.peekTime();
+    return (next === undefined || next > end) && end <= this.limit;
   }
 
   /** Continue a context that just became the top of its CPU. */

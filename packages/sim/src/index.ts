@@ -22,7 +22,7 @@ export { Task, niceToWeight, taskSchedRuntime, type TaskState, type TaskWork } f
 export { Cpu, type IrqWork, type CpuTimes } from './context';
 export { RunQueue, defaultSchedParams, idealSlice, type SchedParams, type PreemptModel } from './sched';
 export type { Request, WakeReason, WaitRequest, SleepRequest, MutexRequest, RwSemRequest, SpinRequest, SchedRequest } from './context';
-export { answer, type Call, callPlainFirst, type FrameFault, isCall, noTwin, pushCall, stepCall, stepTop, Suspended, trySpend, withPlainForm } from './plain-first';
+export { answer, type Call, type FrameFault, isCall, noTwin, pushCall, stepCall, stepTop, Suspended, trySpend, withPlainForm } from './plain-first';
 export { spend, charge, runNoSleep, sleep, condResched, shouldResched, schedYield, currentCtx, tryCurrentCtx, currentTask, mightSleep } from './requests';
 export { WaitQueue, Completion, wait, waitEvent, type WaitOptions } from './waitqueue';
 export { Mutex, mutexLock, mutexUnlock, mutexTrylock } from './mutex';

@@ -76,7 +76,7 @@ export class Suspended {
  * Whether a request is a call (`Call`): anything that is neither a spend nor
  * a request object with an `op`.
  */
-export function isCall(req: Request | Call): req is Call {
+export function isCall(req: Request | Call | undefined): req is Call {
   return typeof req === 'object' && (req instanceof Suspended || (req as { op?: unknown }).op === undefined);
 }
 
@@ -169,16 +169,6 @@ export function noTwin(f: KFn): (this: unknown, ...args: never[]) => unknown {
     noTwins.set(f, w);
   }
   return w;
-}
-
-/**
- * Call `f(...args)` plain-first from hand-written engine code (what the
- * build step writes for `yield* f(...args)`): its value, or the Suspended
- * that continues it. Without the build step, `f`'s generator stepped.
- */
-export function callPlainFirst<A extends unknown[], R>(f: (...args: A) => KGen<R>, ...args: A): R | Suspended {
-  const twin = (f as typeof f & { plainForm?: (...args: A) => R | Suspended }).plainForm;
-  return twin !== undefined ? twin(...args) : (stepCall(f(...args)) as R | Suspended);
 }
 
 /** `f` with its plain twin attached (`f.plainForm = twin`), returned: how a method of an object literal gets its twin where the object is made. */

@@ -114,7 +114,7 @@ function stepNoSleep(s: Engine, g: Call): unknown {
   let value: unknown = undefined;
   const fault: FrameFault = { frameThrew: false, frameError: undefined };
   for (;;) {
-    while (typeof req === 'object' && isCall(req)) req = pushCall(stack, req);
+    while (isCall(req)) req = pushCall(stack, req);
     if (req !== undefined) {
       value = undefined;
       if (typeof req === 'number') s.charge(req);
