@@ -39,6 +39,29 @@ describe('per-CPU clocks: another CPU nested in a charge', () => {
     expect(sim.now).toBe(205_000);
   });
 
+  it('a task of another CPU switched in inside a charge pays its switch-in through the queue: the charging CPU stands at its end when the task runs (fuzz seed 49)', () => {
+    const sim = new Simulator({ cpus: 2, costs: { ...ZERO, contextSwitch: 150 } });
+    const log: string[] = [];
+    const cpu0 = sim.cpus[0];
+    if (cpu0 === undefined) throw new Error('no cpu0');
+    sim.spawn('long', function* () {
+      // an interrupt of cpu0 at 3 µs, inside the charge below
+      sim.at(3_000, () => sim.raiseIrqWork(cpu0, { name: 'dev', fn: () => void charge(400) }));
+      charge(10_000);
+      log.push(`long done ${sim.now}`);
+    }, { cpusAllowed: [0] });
+    sim.spawn('other', function* () {
+      yield sleep(1_000); // wakes at 1.15 µs, inside cpu0's charge (0.15 → 10.15 µs); its switch-in ends at 1.3 µs
+      charge(4_000); // past cpu0's interrupt, which runs nested in it on cpu0's clock
+      log.push(`other done ${sim.now}`);
+    }, { cpusAllowed: [1] });
+    sim.run();
+    // cpu0 stood at 1.3 µs (the switch-in's end, where its charge loop ran cpu1's spend end) when cpu1's section
+    // took its interrupt (3 → 3.4 µs): the rest of its charge, 8.85 µs, runs after it. Had the switch-in run ahead
+    // at the wake-up, cpu0 would have stood at 1.15 µs and its charge would end 150 ns later.
+    expect(log).toEqual(['other done 5300', 'long done 12250']);
+  });
+
   it('a plain loop of another CPU polling for something past the charge’s end still sees it (no endless spin)', () => {
     const sim = new Simulator({ cpus: 2, costs: ZERO });
     let flag = false;

@@ -188,13 +188,28 @@ export abstract class Executor extends CpuTime implements Engine {
     return (next === undefined || next > end) && end <= this.limit;
   }
 
-  /** Continue a context that just became the top of its CPU. */
+  /**
+   * Continue a context that just became the top of its CPU. A spend it has
+   * pending (a switch-in or idle-exit cost, the rest of a spend an interrupt
+   * cut short) is run ahead, as `advance` runs a spend just yielded, when no
+   * event is due before it ends — except inside another CPU's charge (a
+   * bound is set, see "Clocks" in docs/engine.md): there the spend's end is
+   * an event the charging CPU's loop reaches after moving its own clock on to
+   * it, and run ahead the nested work would start with that CPU further
+   * behind (fuzz seed 49, clocks.test.ts). A stopped run runs nothing more.
+   */
   protected resume(ctx: ExecContext): void {
     // a charging context goes on by itself when the charge's nested work returns to it
     if (ctx.spinningOn !== null || ctx.spendEv !== null || ctx.charging > 0) return;
-    if (ctx.spendLeft > 0) {
-      this.startSpend(ctx);
-      return;
+    const left = ctx.spendLeft;
+    if (left > 0) {
+      if (this.bound !== Number.POSITIVE_INFINITY || this.stopped || !this.runsAhead(left)) {
+        this.startSpend(ctx);
+        return;
+      }
+      ctx.spendLeft = 0;
+      this.now += left;
+      this.account(ctx, left);
     }
     const v = ctx.resumeValue;
     ctx.resumeValue = undefined;

@@ -24,7 +24,7 @@ describe('livelock watchdog', () => {
     });
     const e = livelock(sim);
     expect(e.steps).toBeGreaterThanOrEqual(1000);
-    expect(e.spinning).toEqual(["task 'spinner' on cpu0 in event callback spendEnd"]);
+    expect(e.spinning).toEqual(["task 'spinner' on cpu0 in event callback kickFn"]);
     expect(e.message).toMatch(/^livelock: \d+ steps at simulated time \d+ ns without time advancing; spinning: task 'spinner'/);
   });
 

@@ -6,6 +6,7 @@ import { idealSlice, defaultSchedParams } from './sched';
 import { Simulator } from './simulator';
 import { SpinLock, spinLock, spinUnlock } from './spinlock';
 import { syscall } from './syscall';
+import { wait, WaitQueue } from './waitqueue';
 import type { Task } from './context';
 
 const ZERO = { contextSwitch: 0, idleExit: 0, syscall: 0, hardirq: 0, softirq: 0 };
@@ -182,6 +183,31 @@ describe('context switches', () => {
     expect(ts.map((t) => t.nvcsw)).toEqual([1, 1]);
     expect(ts.map((t) => t.stime)).toEqual([1_000, 1_000]);
     expect(ts.map((t) => t.utime)).toEqual([5_000, 5_000]);
+  });
+
+  it('a switch-in with no event due before its cost ends is paid in place: a wake-up ping-pong queues no event per switch', () => {
+    const sim = new Simulator({ costs: { ...ZERO, contextSwitch: 1_000 } });
+    const ping = new WaitQueue('ping');
+    const pong = new WaitQueue('pong');
+    const at: number[] = [];
+    sim.spawn('a', function* () {
+      for (let k = 0; k < 100; k++) {
+        pong.wakeUpAll();
+        yield wait(ping);
+        at.push(sim.now);
+      }
+      pong.wakeUpAll();
+    });
+    sim.spawn('b', function* () {
+      for (let k = 0; k < 101; k++) {
+        ping.wakeUpAll();
+        yield wait(pong);
+      }
+    });
+    sim.run();
+    expect(at.slice(0, 3)).toEqual([3_000, 5_000, 7_000]); // each switch costs its 1 µs all the same
+    // 202 switches; events only for the start (the two spawns' wake-ups)
+    expect(sim.eventsRun).toBeLessThan(10);
   });
 
   it('wake-ups spread over idle CPUs; cpusAllowed pins', () => {
