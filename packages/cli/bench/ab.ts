@@ -57,7 +57,7 @@ function median(xs: readonly number[]): number {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Print the side-by-side table; false when the previous design could not be checked out. */
-export function abAgainst(ref: string, rounds = 3, runtime = '300ms', stages = false, engines: readonly string[] = ['io_uring', 'libaio', 'psync']): boolean {
+export function abAgainst(ref: string, rounds = 3, runtime = '1s', stages = false, engines: readonly string[] = ['io_uring', 'libaio', 'psync']): boolean {
   const base = checkout(ref);
   if (base === null) {
     console.log(`(no side-by-side run: could not check out ${ref} here)`);
