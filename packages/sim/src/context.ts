@@ -184,6 +184,12 @@ export class Cpu implements ClockDomain {
   readonly pendingSoftirqs: IrqWork[] = [];
   /** When the CPU last went idle. */
   idleSince = 0;
+  /**
+   * Called each time the CPU goes idle, where NO_HZ stops its tick
+   * (tick_nohz_idle_stop_tick()): a layer's tick-driven check (the
+   * workqueue's CPU-hog tick) stops there too.
+   */
+  readonly idleHooks: (() => void)[] = [];
   readonly times: CpuTimes = { user: 0, sys: 0, hardirq: 0, softirq: 0 };
 
   constructor(

@@ -236,6 +236,12 @@ export abstract class SchedCore extends Executor {
     if (cpu.irqStack.length === 0 && this.preemptible(curr)) this.reschedule(cpu);
   }
 
+  /** The CPU goes idle: note when, and stop what ticks on it (NO_HZ idle: `Cpu.idleHooks`). */
+  protected enterIdle(cpu: Cpu): void {
+    cpu.idleSince = this.now;
+    for (const f of cpu.idleHooks) f();
+  }
+
   /** __schedule(): switch the CPU to the best runnable task (maybe the same one). */
   protected reschedule(cpu: Cpu): void {
     const prev = cpu.curr;
@@ -268,7 +274,7 @@ export abstract class SchedCore extends Executor {
     cpu.curr = next;
     if (next === null) {
       if (prevSlice !== null) this.queue.cancel(prevSlice);
-      if (prev !== null) cpu.idleSince = this.now;
+      if (prev !== null) this.enterIdle(cpu);
       if (this.tracing && prev !== null) this.trace('sched_switch', { prev_comm: prev.name, prev_state: prev.state, next_comm: 'swapper', next_pid: 0 });
       return;
     }

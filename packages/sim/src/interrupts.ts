@@ -188,7 +188,7 @@ export abstract class Interrupts extends SchedCore {
     const curr = cpu.curr;
     if (curr === null) {
       if (cpu.rq.length > 0) this.reschedule(cpu);
-      else cpu.idleSince = this.now;
+      else this.enterIdle(cpu);
       return;
     }
     if (curr.ctx.charging > 0) return; // back into a charge: it goes on by itself (a reschedule waits for its next yield)

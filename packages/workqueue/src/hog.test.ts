@@ -1,6 +1,6 @@
 /** wq_worker_tick(): automatic CPU_INTENSIVE marking of CPU hogs and the "hogged CPU" warning. */
 import { type KGen, ms, type SchedParams, Simulator, sleep } from '@dio/sim';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { allocWorkqueue, flushWork, initWork, queueWork, setWqCpuIntensiveThreshUs, WQ_CPU_INTENSIVE, WQ_UNBOUND, wqCpuIntensiveCounts, wqHogWarnings } from './index';
 
 const ZERO = { contextSwitch: 0, idleExit: 0, queueWork: 0, workItem: 0, kworkerCreate: 0 };
@@ -66,6 +66,25 @@ describe('CPU-hog detection (wq_cpu_intensive_thresh_us)', () => {
   it('follows the threshold parameter (5 ms catches the 9 ms item; 0 disables the check)', () => {
     expect(wqCpuIntensiveCounts(runItem('short_work', burn(9), { threshUs: 5000 })).get('short_work')).toBe(1);
     expect(wqCpuIntensiveCounts(runItem('long_work', burn(30), { threshUs: 0 })).size).toBe(0);
+  });
+
+  it('arms the tick once per busy stretch of its CPU, not once per item, and stops it when the CPU goes idle (NO_HZ)', () => {
+    const sim = new Simulator({ cpus: 1, costs: ZERO });
+    const at = vi.spyOn(sim, 'at');
+    const wq = allocWorkqueue(sim, 'dio/sda', 0, 0);
+    const work = initWork('short_work', burn(0.01));
+    sim.spawn('driver', function* () {
+      for (let i = 0; i < 100; i++) {
+        queueWork(wq, work);
+        yield* flushWork(work); // the CPU goes from the driver to the kworker and back, never idle
+      }
+    });
+    sim.run();
+    const ticks = at.mock.calls.filter(([, fn]) => fn.name === 'tickFn').length;
+    expect(ticks).toBe(1);
+    // the tick (due at 12 ms) was stopped when the CPU went idle after the last item: the run ends there
+    expect(sim.now).toBe(ms(1));
+    expect(sim.pendingEvents).toBe(0);
   });
 
   it('lets the next item of the pool run once the hog is marked (tick at 12 ms), not when it ends (20 ms)', () => {

@@ -8,8 +8,13 @@
  * (4, 8, 16 …), the kernel prints "workqueue: <func> hogged CPU for >10000us N
  * times, consider switching to WQ_UNBOUND" (CONFIG_WQ_CPU_INTENSIVE_REPORT,
  * modelled as enabled). Unbound, WQ_CPU_INTENSIVE and rescuer workers are never
- * checked. The tick is the engine's `sched.tickNs`, at multiples of it; a pool
- * arms one tick event only while it has a checked item running.
+ * checked. The tick is the engine's `sched.tickNs`, at multiples of it. A pool
+ * keeps one tick event: armed when a checked item starts and none is pending,
+ * at the first tick a check could find the item over the threshold; a tick
+ * that finds nothing to look at arms no next one; the event is stopped when
+ * the pool's CPU goes idle, as NO_HZ stops the CPU's tick. So the items of a
+ * busy CPU arm no event each (they used to arm one and cancel it, once per
+ * item), and every check lands on the same tick as before.
  * @module
  */
 import { type EventFn, type Simulator, taskSchedRuntime } from '@dio/sim';
@@ -31,10 +36,9 @@ export function hogTickArm(pool: WorkerPool): void {
   pool.tickEv = sim.at(tickAtOrAfter(sim, sim.now + thresh), tickFn, pool);
 }
 
-/** @internal an item ended on `pool`: drop the tick event if nothing checked runs any more. */
-export function hogTickDisarm(pool: WorkerPool): void {
+/** @internal `pool`'s CPU went idle (tick_nohz_idle_stop_tick()): stop its tick event. */
+export function hogTickStop(pool: WorkerPool): void {
   if (pool.tickEv === null) return;
-  for (const w of pool.busy) if (!w.notRunning) return;
   pool.sim.cancel(pool.tickEv);
   pool.tickEv = null;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { EventHandle, Simulator } from '@dio/sim';
+import { hogTickStop } from './hog';
 import { wqState, type WqState } from './state';
 import type { WorkStruct } from './work';
 import { lastIndexOfWorker, Worker, workerThread } from './worker';
@@ -53,7 +54,7 @@ export class WorkerPool {
   managerActive = false;
   /** @internal pool->mayday_timer, armed while creating a worker fails. */
   maydayEv: EventHandle | null = null;
-  /** @internal the next scheduler tick at which wq_worker_tick() looks at this pool's busy workers. */
+  /** @internal the next scheduler tick at which wq_worker_tick() looks at this pool's busy workers (stopped when its CPU goes idle). */
   tickEv: EventHandle | null = null;
   /** @internal the simulation's workqueue state, `wqState(sim)` looked up once. */
   readonly wqs: WqState;
@@ -72,6 +73,7 @@ export class WorkerPool {
     readonly id: number,
   ) {
     this.wqs = wqState(sim);
+    if (cpu !== null) sim.cpus[cpu]?.idleHooks.push(() => hogTickStop(this));
     // the first worker of a pool exists before memory pressure can matter (workqueue_init)
     this.spawnWorker();
   }

@@ -7,7 +7,7 @@
  */
 import { charge, condResched, type KGen, shouldResched, sleep, type Task, taskSchedRuntime, tryCurrentCtx, wait, WaitQueue } from '@dio/sim';
 import { WQ_CPU_INTENSIVE, wqTimeouts } from './flags';
-import { hogTickArm, hogTickDisarm } from './hog';
+import { hogTickArm } from './hog';
 import type { Queued, WorkerPool } from './pool';
 import { workFinished, workStarted } from './work';
 
@@ -211,7 +211,6 @@ function processOneWorkEnd(pool: WorkerPool, w: Worker, q: Queued): void {
   w.setCpuIntensive(false);
   w.current = null;
   pool.removeBusy(w);
-  hogTickDisarm(pool);
   workFinished(work);
   q.pwq.workDone(q);
 }
