@@ -14,7 +14,7 @@
  * that finds nothing to look at arms no next one; the event is stopped when
  * the pool's CPU goes idle, as NO_HZ stops the CPU's tick. So the items of a
  * busy CPU arm no event each (they used to arm one and cancel it, once per
- * item), and every check lands on the same tick as before.
+ * item), and an item is marked at the same tick as before.
  * @module
  */
 import { type EventFn, type Simulator, taskSchedRuntime } from '@dio/sim';
