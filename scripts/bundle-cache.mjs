@@ -19,6 +19,8 @@ import { PLAIN_FIRST_KEY } from './plain-first-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'dio');
+/** The dio CLI's entry point from source (`scripts/dio.mjs` runs it; `pnpm install` builds its bundle, warm-bundle.mjs). */
+export const cliEntry = join(root, 'packages', 'cli', 'src', 'bin.ts');
 const DAY_MS = 24 * 3600 * 1000;
 
 /** The workspace's package.json files (their "exports" decide what resolves where). */

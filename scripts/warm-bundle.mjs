@@ -4,12 +4,10 @@
 // as fast as later ones (the build is ~2 s of the 2-core machine's time). It
 // never fails the install: a build that fails here is built again, and its
 // error shown, by the first `pnpm dio`.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cachedBundle } from './bundle-cache.mjs';
+import { cachedBundle, cliEntry } from './bundle-cache.mjs';
 
 try {
-  await cachedBundle(join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'cli', 'src', 'bin.ts'));
+  await cachedBundle(cliEntry);
 } catch (e) {
   console.warn(`dio: the CLI's bundle was not built at install (\`pnpm dio\` will build it): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
 }
